@@ -1,0 +1,88 @@
+import { z } from 'zod'
+import { OrgRole } from './auth.ts'
+import { Id, Instant } from './common.ts'
+import { Organization, OrganizationKind } from './organizations.ts'
+
+/** Emails are trimmed and lower-cased before they are stored or compared. */
+export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254)).meta({ id: 'Email' })
+
+/**
+ * At least 10 characters with a letter and a digit (or any 16+ characters, a passphrase). Long enough to
+ * resist guessing under the login rate limit; the upper bound keeps hashing cheap to refuse.
+ */
+export const Password = z
+  .string()
+  .min(10, 'at least 10 characters')
+  .max(200)
+  .refine((p) => p.length >= 16 || (/\p{L}/u.test(p) && /\d/.test(p)), {
+    message: 'use letters and digits, or a passphrase of 16 characters or more',
+  })
+
+export const User = z
+  .object({
+    id: Id,
+    email: z.string(),
+    displayName: z.string(),
+    moderator: z.boolean(),
+    createdAt: Instant,
+  })
+  .meta({ id: 'User' })
+export type User = z.infer<typeof User>
+
+export const RegisterBody = z
+  .strictObject({ email: Email, password: Password, displayName: z.string().trim().min(1).max(40) })
+  .meta({ id: 'RegisterBody' })
+
+export const LoginBody = z
+  .strictObject({ email: Email, password: z.string().min(1).max(200) })
+  .meta({ id: 'LoginBody' })
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) }).meta({ id: 'RefreshBody' })
+
+/** Tokens of a signed-in session. The refresh token works once: each refresh returns a new one. */
+export const Session = z
+  .object({
+    user: User,
+    accessToken: z.string(),
+    accessTokenExpiresAt: Instant,
+    refreshToken: z.string(),
+    refreshTokenExpiresAt: Instant,
+  })
+  .meta({ id: 'Session' })
+export type Session = z.infer<typeof Session>
+
+export const Membership = z
+  .object({ organizationId: Id, organizationName: z.string(), role: OrgRole })
+  .meta({ id: 'Membership' })
+
+export const Me = z.object({ user: User, memberships: z.array(Membership), moderator: z.boolean() }).meta({ id: 'Me' })
+export type Me = z.infer<typeof Me>
+
+export const CreateOrganizationBody = z
+  .strictObject({
+    name: z.string().trim().min(2).max(80),
+    kind: OrganizationKind,
+    district: z.string().trim().min(1).max(40),
+    city: z.string().trim().min(1).max(40),
+    description: z.string().trim().max(2000).default(''),
+  })
+  .meta({ id: 'CreateOrganizationBody' })
+
+export const UpdateOrganizationBody = CreateOrganizationBody.partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' })
+  .meta({ id: 'UpdateOrganizationBody' })
+
+/** The answer to creating an organization: it, and an access token that already names the caller its owner. */
+export const OrganizationCreated = z
+  .object({ organization: Organization, accessToken: z.string(), accessTokenExpiresAt: Instant })
+  .meta({ id: 'OrganizationCreated' })
+
+export const Member = z
+  .object({ userId: Id, displayName: z.string(), email: z.string(), role: OrgRole, joinedAt: Instant })
+  .meta({ id: 'Member' })
+export type Member = z.infer<typeof Member>
+
+export const AddMemberBody = z
+  .strictObject({ email: Email, role: OrgRole.default('member') })
+  .meta({ id: 'AddMemberBody' })
+export const ChangeRoleBody = z.strictObject({ role: OrgRole }).meta({ id: 'ChangeRoleBody' })

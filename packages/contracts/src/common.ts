@@ -1,0 +1,83 @@
+import { z } from 'zod'
+
+/** RFC 9457 problem details, the body of every error response. `code` is stable and machine-readable. */
+export const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable machine-readable error code, e.g. `slot_unavailable`'),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('Failing fields, for validation errors'),
+  })
+  .meta({ id: 'Problem' })
+export type Problem = z.infer<typeof Problem>
+
+/** Entity ids are UUIDs (v7 where the database generates them, so they sort by creation time). */
+export const Id = z.uuid().meta({ id: 'Id' })
+export type Id = z.infer<typeof Id>
+
+/** A path parameter object holding one id. */
+export const IdParams = z.object({ id: Id })
+
+/** An instant as RFC 3339 with an explicit offset, e.g. `2026-11-21T10:00:00+08:00`. */
+export const Instant = z.iso.datetime({ offset: true }).meta({ id: 'Instant' })
+
+/** ISO 4217 currency code; CNY unless stated otherwise. */
+export const Currency = z.enum(['CNY', 'HKD', 'USD', 'EUR']).meta({ id: 'Currency' })
+export type Currency = z.infer<typeof Currency>
+
+/** Money as integer minor units (fen for CNY) with a currency; never a float. */
+export const Money = z
+  .object({
+    amount: z.number().int().min(0).describe('Integer minor units (fen for CNY)'),
+    currency: Currency,
+  })
+  .meta({ id: 'Money' })
+export type Money = z.infer<typeof Money>
+
+/** A half-open time range [start, end). */
+export const TimeRange = z
+  .object({ start: Instant, end: Instant })
+  .refine((r) => Date.parse(r.start) < Date.parse(r.end), { message: 'end must be after start', path: ['end'] })
+  .meta({ id: 'TimeRange' })
+export type TimeRange = z.infer<typeof TimeRange>
+
+/** Query of a cursor-paginated list. The cursor is opaque: pass back `nextCursor` as it came. */
+export const CursorQuery = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+export type CursorQuery = z.infer<typeof CursorQuery>
+
+/** A page of a cursor-paginated list; `nextCursor` is null on the last page. */
+export function cursorPage<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() })
+}
+
+/** Query of a page-numbered list (search). */
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  perPage: z.coerce.number().int().min(1).max(50).default(20),
+})
+export type PageQuery = z.infer<typeof PageQuery>
+
+/** Cursor helpers: a cursor is base64url JSON, opaque to clients. */
+export function encodeCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+/** Decodes a cursor made by `encodeCursor`; returns undefined when it is malformed. */
+export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string): z.infer<T> | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    return parsed.success ? parsed.data : undefined
+  } catch {
+    return undefined
+  }
+}

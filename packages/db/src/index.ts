@@ -1,0 +1,7 @@
+export * from './consumer.ts'
+export * from './database.ts'
+export * from './feed.ts'
+export * from './ids.ts'
+export * from './migrate.ts'
+export * from './outbox.ts'
+export * from './tables.ts'

@@ -1,0 +1,34 @@
+import type { Transaction } from 'kysely'
+import type { KitTables } from './tables.ts'
+
+/**
+ * A kysely transaction of any database type (also a `ControlledTransaction`). A plain `Kysely` does not
+ * fit: its `isTransaction` is `boolean`, not `true`. Structural because `Transaction<DB>` would not infer
+ * `DB` from a `ControlledTransaction`.
+ */
+export type AnyTransaction = Pick<Transaction<unknown>, 'isTransaction' | 'getExecutor'>
+
+/** An event to append to the outbox; `version` is the entity's version after the change. */
+export interface NewEvent {
+  type: string
+  entityId: string
+  version: number
+  payload: Record<string, unknown>
+}
+
+/**
+ * Appends an event to the service's outbox. It takes a transaction, never a plain `Kysely`, so the event
+ * commits or rolls back together with the change it describes: no event without its change, no change
+ * without its event.
+ */
+export async function appendEvent(trx: AnyTransaction, event: NewEvent): Promise<void> {
+  await (trx as unknown as Transaction<KitTables>)
+    .insertInto('events')
+    .values({
+      type: event.type,
+      entityId: event.entityId,
+      version: event.version,
+      payload: JSON.stringify(event.payload),
+    })
+    .execute()
+}

@@ -1,0 +1,69 @@
+import { timingSafeEqual } from 'node:crypto'
+import { AccessTokenClaims, type Actor, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@commons/contracts'
+import type { FastifyRequest } from 'fastify'
+import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose'
+import { AppError, forbidden, serviceUnavailable, unauthorized } from './errors.ts'
+
+/** Where a service gets the public keys that verify access tokens. */
+export type KeySource = JWTVerifyGetKey
+
+/** Keys from a JWKS URL (fetched lazily, cached and refreshed by jose when an unknown `kid` shows up). */
+export function remoteKeys(jwksUrl: string): KeySource {
+  return createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
+}
+
+/** Verifies a bearer access token and returns the actor it speaks for. */
+export async function verifyAccessToken(keys: KeySource, token: string): Promise<Actor> {
+  let payload: unknown
+  try {
+    ;({ payload } = await jwtVerify(token, keys, {
+      algorithms: ['EdDSA'],
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
+    }))
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired)
+      throw unauthorized('The access token has expired; refresh it.', 'token_expired')
+    if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
+      throw unauthorized('The access token is not valid.', 'invalid_token')
+    }
+    // The key set could not be fetched: our fault, not the caller's.
+    throw serviceUnavailable('auth_unavailable', 'Tokens cannot be verified right now; try again shortly.')
+  }
+  const claims = AccessTokenClaims.safeParse(payload)
+  if (!claims.success) throw unauthorized('The access token is not valid.', 'invalid_token')
+  return { userId: claims.data.sub, roles: claims.data.orgs, moderator: claims.data.mod }
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization
+  if (!header) return undefined
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!match) throw unauthorized('Authorization must be `Bearer <token>`.', 'invalid_token')
+  return match[1]
+}
+
+/** The signed-in actor, or a 401 problem. */
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw unauthorized()
+  return request.actor
+}
+
+/** The signed-in moderator, or a 401/403 problem. */
+export function requireModerator(request: FastifyRequest): Actor {
+  const actor = requireActor(request)
+  if (!actor.moderator) throw forbidden('Only moderators may do this.')
+  return actor
+}
+
+/** Compares a presented service token with the configured one in constant time. */
+export function checkServiceToken(request: FastifyRequest, expected: string): void {
+  const given = Buffer.from(bearerToken(request) ?? '')
+  const wanted = Buffer.from(expected)
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    throw new AppError('invalid_service_token', 401, 'This route needs the service token.', {
+      headers: { 'www-authenticate': 'Bearer' },
+    })
+  }
+}

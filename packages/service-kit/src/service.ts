@@ -1,0 +1,200 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Actor } from '@commons/contracts'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { bearerToken, type KeySource, verifyAccessToken } from './auth.ts'
+import type { BaseConfig } from './config.ts'
+import { AppError, tooManyRequests } from './errors.ts'
+import { createMetrics, type Metrics } from './metrics.ts'
+import { sendProblem, toAppError } from './problem.ts'
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
+
+/** A readiness check: resolves when the dependency answers, throws (or times out) when it does not. */
+export type ReadinessCheck = () => Promise<void>
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller, or null for anonymous requests. */
+    actor: Actor | null
+  }
+  interface FastifyInstance {
+    /** Checks `/ready` runs; services add their database, search engine, etc. */
+    readinessChecks: Map<string, ReadinessCheck>
+    metrics: Metrics
+    serviceName: string
+  }
+  interface FastifyContextConfig {
+    /** `service`: the route takes the service token instead of a user's access token. */
+    auth?: 'user' | 'service'
+  }
+}
+
+/** The Fastify instance every service builds on: zod-typed routes. */
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>
+
+export interface ServiceOptions {
+  name: string
+  version?: string
+  description?: string
+  config: BaseConfig
+  /** Public keys that verify access tokens; without them every bearer token is refused. */
+  keys?: KeySource
+  /** Extra route prefixes whose routes need no operationId (e.g. static assets of the web UI). */
+  undocumentedPrefixes?: string[]
+  /** Fastify `trustProxy`: whose X-Forwarded-For to believe (the web entry point, on loopback by default). */
+  trustProxy?: string | boolean
+  /** Serve this service's own document at /openapi.json (the web entry point serves the merged one). */
+  serveOpenApi?: boolean
+  /** Content-Security-Policy directives; services serving JSON only keep the default that allows nothing. */
+  cspDirectives?: Record<string, string[]>
+}
+
+const READINESS_TIMEOUT_MS = 2000
+const OPS_ROUTES = new Set(['/health', '/ready', '/metrics', '/openapi.json'])
+
+/**
+ * Builds a service's Fastify instance with what every service shares: request ids, logging, problem+json
+ * errors, zod validation and OpenAPI, token verification, rate limiting, security headers, body limit,
+ * /health, /ready, /metrics and /openapi.json. The caller registers its routes and closes it.
+ */
+export async function buildService(opts: ServiceOptions): Promise<App> {
+  const { config } = opts
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      base: { service: opts.name },
+    },
+    genReqId: requestIdOf,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: opts.trustProxy ?? 'loopback',
+    // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.decorate('serviceName', opts.name)
+  app.decorate('readinessChecks', new Map<string, ReadinessCheck>())
+  app.decorate('metrics', createMetrics(opts.name))
+  app.decorateRequest('actor', null)
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+  })
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error, request)
+    if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
+    else request.log.info({ code: appError.code, status: appError.status }, 'request refused')
+    return sendProblem(reply, request, appError)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new AppError('route_not_found', 404, `No route ${request.method} ${request.url}.`)),
+  )
+
+  app.addHook('onResponse', async (request, reply) => {
+    app.metrics.httpDuration
+      .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000)
+  })
+
+  // Every documented route must be addressable by name in the OpenAPI documents and clients.
+  const undocumented = ['/docs', ...(opts.undocumentedPrefixes ?? [])]
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; operationId?: string; tags?: string[] } | undefined
+    if (schema?.hide || OPS_ROUTES.has(route.url) || undocumented.some((p) => route.url.startsWith(p))) return
+    if (route.method === 'HEAD' || (Array.isArray(route.method) && route.method.includes('HEAD'))) return
+    if (!schema?.operationId || !schema.tags?.length) {
+      throw new Error(`Route ${String(route.method)} ${route.url} needs schema.operationId and schema.tags`)
+    }
+  })
+
+  await app.register(helmet, {
+    // The API serves JSON only; the web service configures its own policy for pages.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: opts.cspDirectives ?? { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+  })
+  await app.register(rateLimit, {
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: '1 minute',
+    allowList: (request) => request.routeOptions.config.auth === 'service',
+    errorResponseBuilder: (_request, context) => tooManyRequests(Math.ceil(context.ttl / 1000)),
+  })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: `Commons ${opts.name}`, version: opts.version ?? '0.1.0', description: opts.description },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          serviceToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The shared service token (service-to-service)',
+          },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+
+  // Verify the caller's token before the body is parsed, so a bad token costs nothing.
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.auth === 'service') return
+    const token = bearerToken(request)
+    if (!token) return
+    if (!opts.keys) throw new AppError('invalid_token', 401, 'This service does not accept tokens.')
+    request.actor = await verifyAccessToken(opts.keys, token)
+  })
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const results = await Promise.all(
+      [...app.readinessChecks].map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), READINESS_TIMEOUT_MS)
+          return [name, 'ok'] as const
+        } catch (error) {
+          app.log.warn({ check: name, err: error }, 'readiness check failed')
+          return [name, 'failing'] as const
+        }
+      }),
+    )
+    const checks = Object.fromEntries(results)
+    const ready = results.every(([, state]) => state === 'ok')
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
+  })
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(app.metrics.registry.contentType)
+    return app.metrics.registry.metrics()
+  })
+  if (opts.serveOpenApi !== false) app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+
+  return app as unknown as App
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** A schema for `{ status }` health answers; exported for tests and the web service. */
+export const ReadyBody = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) })

@@ -1,0 +1,11 @@
+export { freePort, freePorts } from '@commons/infra'
+export {
+  databaseUrlFor,
+  dropDatabase,
+  dropRunDatabases,
+  type TestContext,
+  type TestDatabaseOptions,
+  testDatabase,
+} from './database.ts'
+export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
+export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'

@@ -1,0 +1,3 @@
+/** Table types of the `bookings` schema (camelCase; the database uses snake_case). */
+// biome-ignore lint/complexity/noBannedTypes: tables arrive with the features that own them
+export type DB = {}

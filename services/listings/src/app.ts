@@ -1,0 +1,48 @@
+import { createDb, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
+import { type App, buildService } from '@commons/service-kit'
+import { registerAuthRoutes } from './auth/auth.routes.ts'
+import type { AuthDeps } from './auth/auth.service.ts'
+import { TokenKeys } from './auth/keys.ts'
+import type { ListingsConfig } from './config.ts'
+import { migrations } from './db/migrations/index.ts'
+import type { DB } from './db/schema.ts'
+import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
+
+/** The Postgres schema this service owns. */
+export const SCHEMA = 'listings'
+
+/** Applies the listings schema's migrations. */
+export async function migrate(config: Pick<ListingsConfig, 'DATABASE_URL'>): Promise<void> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
+  try {
+    await migrateToLatest(db, { schema: SCHEMA, migrations })
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** Builds the listings service: accounts, organizations, listings, needs and moderation. */
+export async function buildApp(config: ListingsConfig): Promise<App> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'listings' })
+  const keys = new TokenKeys(db)
+  const app = await buildService({
+    name: 'listings',
+    config,
+    description: 'Accounts, organizations, listings, needs, moderation',
+    keys: keys.keySource(),
+  })
+  app.addHook('onClose', () => db.destroy())
+  app.readinessChecks.set('database', () => ping(db))
+
+  const auth: AuthDeps = {
+    db,
+    keys,
+    accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+    now: () => new Date(),
+  }
+  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+  registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
+  registerOrganizationRoutes(app, auth)
+  return app
+}

@@ -1,0 +1,37 @@
+import type { OrgRole } from '@commons/contracts'
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../db/schema.ts'
+
+/** A user by normalised email. */
+export function findUserByEmail(db: Kysely<DB>, email: string) {
+  return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
+}
+
+export function findUserById(db: Kysely<DB>, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** The user's roles by organization id, as access tokens carry them. */
+export async function rolesOf(db: Kysely<DB>, userId: string): Promise<Record<string, OrgRole>> {
+  const rows = await db
+    .selectFrom('memberships')
+    .select(['organizationId', 'role'])
+    .where('userId', '=', userId)
+    .execute()
+  return Object.fromEntries(rows.map((r) => [r.organizationId, r.role]))
+}
+
+/** Locks a refresh token row by its hash, so two concurrent refreshes with one token cannot both win. */
+export function lockRefreshToken(trx: Transaction<DB>, tokenHash: Buffer) {
+  return trx.selectFrom('refreshTokens').selectAll().where('tokenHash', '=', tokenHash).forUpdate().executeTakeFirst()
+}
+
+/** Revokes every token of a family (a reused token means it was stolen, or a client misbehaves). */
+export function revokeFamily(db: Kysely<DB> | Transaction<DB>, familyId: string, at: Date) {
+  return db
+    .updateTable('refreshTokens')
+    .set({ revokedAt: at })
+    .where('familyId', '=', familyId)
+    .where('revokedAt', 'is', null)
+    .execute()
+}

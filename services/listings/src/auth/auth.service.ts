@@ -1,0 +1,146 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Actor, Me, Session, User } from '@commons/contracts'
+import { newId } from '@commons/db'
+import { AppError, conflict, unauthorized } from '@commons/service-kit'
+import type { Kysely } from 'kysely'
+import type { DB, UserRow } from '../db/schema.ts'
+import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
+import type { TokenKeys } from './keys.ts'
+import { dummyHash, hashPassword, verifyPassword } from './passwords.ts'
+
+/** What the auth use cases need. */
+export interface AuthDeps {
+  db: Kysely<DB>
+  keys: TokenKeys
+  accessTokenTtlSeconds: number
+  refreshTokenTtlDays: number
+  now: () => Date
+}
+
+/** A user as the API shows them. */
+export function toUserDto(row: UserRow): User {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    moderator: row.moderator,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest()
+const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505'
+
+/** Signs a fresh access token carrying the user's current roles and moderator flag. */
+export async function issueAccessToken(deps: AuthDeps, userId: string) {
+  const user =
+    (await findUserById(deps.db, userId)) ??
+    (() => {
+      throw unauthorized('The account no longer exists.', 'invalid_token')
+    })()
+  const orgs = await rolesOf(deps.db, userId)
+  return deps.keys.sign({ sub: userId, orgs, mod: user.moderator }, deps.accessTokenTtlSeconds)
+}
+
+async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
+  const refreshToken = randomBytes(32).toString('base64url')
+  const refreshTokenExpiresAt = new Date(deps.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
+  await deps.db
+    .insertInto('refreshTokens')
+    .values({
+      id: newId(),
+      familyId,
+      userId: user.id,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: refreshTokenExpiresAt,
+      usedAt: null,
+      revokedAt: null,
+    })
+    .execute()
+  const access = await issueAccessToken(deps, user.id)
+  return {
+    user: toUserDto(user),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+    refreshToken,
+    refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
+  }
+}
+
+/** Creates an account and signs it in. */
+export async function register(
+  deps: AuthDeps,
+  input: { email: string; password: string; displayName: string },
+): Promise<Session> {
+  const passwordHash = await hashPassword(input.password)
+  let user: UserRow
+  try {
+    user = await deps.db
+      .insertInto('users')
+      .values({ id: newId(), email: input.email, passwordHash, displayName: input.displayName })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict('email_taken', 'An account with this email exists; sign in instead.')
+    throw error
+  }
+  return startSession(deps, user)
+}
+
+/** Signs in with email and password. The answer never tells whether the email has an account. */
+export async function login(deps: AuthDeps, input: { email: string; password: string }): Promise<Session> {
+  const user = await findUserByEmail(deps.db, input.email)
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
+  if (!user || !ok) throw unauthorized('Email or password is wrong.', 'invalid_credentials')
+  return startSession(deps, user)
+}
+
+/**
+ * Trades a refresh token for a new pair. Each refresh token works once; presenting one that was already
+ * used revokes its whole family, since either it was stolen or the client leaked it.
+ */
+export async function refresh(deps: AuthDeps, refreshToken: string): Promise<Session> {
+  const now = deps.now()
+  const outcome = await deps.db.transaction().execute(async (trx) => {
+    const row = await lockRefreshToken(trx, hashToken(refreshToken))
+    if (!row || row.revokedAt || row.expiresAt <= now) return { kind: 'invalid' as const }
+    if (row.usedAt) {
+      await revokeFamily(trx, row.familyId, now)
+      return { kind: 'reused' as const }
+    }
+    await trx.updateTable('refreshTokens').set({ usedAt: now }).where('id', '=', row.id).execute()
+    return { kind: 'ok' as const, userId: row.userId, familyId: row.familyId }
+  })
+  if (outcome.kind === 'reused') {
+    throw unauthorized('This refresh token was already used; sign in again.', 'refresh_token_reused')
+  }
+  if (outcome.kind === 'invalid')
+    throw unauthorized('The refresh token is not valid; sign in again.', 'invalid_refresh_token')
+  const user = await findUserById(deps.db, outcome.userId)
+  if (!user) throw unauthorized('The account no longer exists.', 'invalid_refresh_token')
+  return startSession(deps, user, outcome.familyId)
+}
+
+/** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
+export async function logout(deps: AuthDeps, refreshToken: string): Promise<void> {
+  const row = await deps.db
+    .selectFrom('refreshTokens')
+    .select('familyId')
+    .where('tokenHash', '=', hashToken(refreshToken))
+    .executeTakeFirst()
+  if (row) await revokeFamily(deps.db, row.familyId, deps.now())
+}
+
+/** The signed-in user with their memberships. */
+export async function me(deps: AuthDeps, actor: Actor): Promise<Me> {
+  const user = await findUserById(deps.db, actor.userId)
+  if (!user) throw new AppError('user_not_found', 404, 'The account no longer exists.')
+  const memberships = await deps.db
+    .selectFrom('memberships')
+    .innerJoin('organizations', 'organizations.id', 'memberships.organizationId')
+    .select(['memberships.organizationId', 'organizations.name as organizationName', 'memberships.role'])
+    .where('memberships.userId', '=', actor.userId)
+    .orderBy('organizations.name')
+    .execute()
+  return { user: toUserDto(user), memberships, moderator: user.moderator }
+}

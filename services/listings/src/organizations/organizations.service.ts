@@ -1,0 +1,164 @@
+import type { Actor, Member, Organization, OrgRole } from '@commons/contracts'
+import { LISTINGS_EVENTS } from '@commons/contracts'
+import { type AnyTransaction, appendEvent, newId } from '@commons/db'
+import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
+import type { Kysely, Transaction } from 'kysely'
+import { findUserByEmail } from '../auth/auth.repository.ts'
+import { type AuthDeps, issueAccessToken } from '../auth/auth.service.ts'
+import type { DB, OrganizationRow } from '../db/schema.ts'
+import {
+  countOwners,
+  findOrganization,
+  listMembers,
+  lockOrganization,
+  roleIn,
+  toOrganizationDto,
+} from './organizations.repository.ts'
+import { assertRole, atLeast } from './permissions.ts'
+
+type OrganizationInput = Pick<Organization, 'name' | 'kind' | 'district' | 'city' | 'description'>
+
+/** Appends `organization.updated` with the organization's public snapshot (discovery shows name and badge). */
+export function organizationEvent(trx: AnyTransaction, row: OrganizationRow) {
+  return appendEvent(trx, {
+    type: LISTINGS_EVENTS.organizationUpdated,
+    entityId: row.id,
+    version: row.version,
+    payload: { organization: toOrganizationDto(row) },
+  })
+}
+
+/** Creates an organization with the caller as owner, and a token that already carries the role. */
+export async function createOrganization(deps: AuthDeps, actor: Actor, input: OrganizationInput) {
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const org = await trx
+      .insertInto('organizations')
+      .values({ id: newId(), ...input })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('memberships')
+      .values({ organizationId: org.id, userId: actor.userId, role: 'owner' })
+      .execute()
+    await organizationEvent(trx, org)
+    return org
+  })
+  const access = await issueAccessToken(deps, actor.userId)
+  return {
+    organization: toOrganizationDto(row),
+    accessToken: access.token,
+    accessTokenExpiresAt: access.expiresAt.toISOString(),
+  }
+}
+
+export async function getOrganization(db: Kysely<DB>, id: string): Promise<Organization> {
+  const row = await findOrganization(db, id)
+  if (!row) throw notFound('organization', id)
+  return toOrganizationDto(row)
+}
+
+/** Updates the public profile (admins and owners). `ifMatch`, when given, must be the current version. */
+export async function updateOrganization(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  changes: Partial<OrganizationInput>,
+  ifMatch?: number,
+): Promise<Organization> {
+  await assertRole(db, actor, id, 'admin')
+  return db.transaction().execute(async (trx) => {
+    const current = (await lockOrganization(trx, id)) ?? throwNotFound(id)
+    if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
+    const row = await trx
+      .updateTable('organizations')
+      .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await organizationEvent(trx, row)
+    return toOrganizationDto(row)
+  })
+}
+
+const toMember = (r: Awaited<ReturnType<typeof listMembers>>[number]): Member => ({
+  userId: r.userId,
+  displayName: r.displayName,
+  email: r.email,
+  role: r.role,
+  joinedAt: r.createdAt.toISOString(),
+})
+
+/** Members with their roles: visible to members of the organization and moderators. */
+export async function getMembers(db: Kysely<DB>, actor: Actor, id: string): Promise<Member[]> {
+  if (!actor.moderator) await assertRole(db, actor, id, 'member')
+  else if (!(await findOrganization(db, id))) throw notFound('organization', id)
+  return (await listMembers(db, id)).map(toMember)
+}
+
+/** Only owners may make or unmake owners; admins manage admins and members. */
+function assertMayGrant(actorRole: OrgRole, role: OrgRole) {
+  if (role === 'owner' && actorRole !== 'owner') throw forbidden('Only owners may make or change owners.')
+}
+
+/** Adds a registered user by email. */
+export async function addMember(db: Kysely<DB>, actor: Actor, id: string, input: { email: string; role: OrgRole }) {
+  const actorRole = await assertRole(db, actor, id, 'admin')
+  assertMayGrant(actorRole, input.role)
+  const user = await findUserByEmail(db, input.email)
+  if (!user) throw notFound('user')
+  return db.transaction().execute(async (trx) => {
+    await lockOrganization(trx, id)
+    if (await roleIn(trx, id, user.id)) throw conflict('already_member', 'This user is already a member.')
+    await trx.insertInto('memberships').values({ organizationId: id, userId: user.id, role: input.role }).execute()
+    const members = await listMembers(trx, id)
+    return toMember(members.find((m) => m.userId === user.id)!)
+  })
+}
+
+/** Changes a member's role; the last owner cannot be demoted. */
+export async function changeRole(db: Kysely<DB>, actor: Actor, id: string, userId: string, role: OrgRole) {
+  const actorRole = await assertRole(db, actor, id, 'admin')
+  return db.transaction().execute(async (trx) => {
+    await lockOrganization(trx, id)
+    const current = (await roleIn(trx, id, userId)) ?? throwMemberNotFound(userId)
+    assertMayGrant(actorRole, role)
+    assertMayGrant(actorRole, current)
+    if (current === 'owner' && role !== 'owner') await assertNotLastOwner(trx, id)
+    await trx
+      .updateTable('memberships')
+      .set({ role })
+      .where('organizationId', '=', id)
+      .where('userId', '=', userId)
+      .execute()
+    const members = await listMembers(trx, id)
+    return toMember(members.find((m) => m.userId === userId)!)
+  })
+}
+
+/** Removes a member (admins remove others; anyone may leave); the last owner cannot leave. */
+export async function removeMember(db: Kysely<DB>, actor: Actor, id: string, userId: string) {
+  const leaving = userId === actor.userId
+  const actorRole = leaving ? await assertRole(db, actor, id, 'member') : await assertRole(db, actor, id, 'admin')
+  await db.transaction().execute(async (trx) => {
+    await lockOrganization(trx, id)
+    const current = (await roleIn(trx, id, userId)) ?? throwMemberNotFound(userId)
+    if (!leaving) assertMayGrant(actorRole, current)
+    if (current === 'owner') await assertNotLastOwner(trx, id)
+    await trx.deleteFrom('memberships').where('organizationId', '=', id).where('userId', '=', userId).execute()
+  })
+}
+
+async function assertNotLastOwner(trx: Transaction<DB>, id: string) {
+  if ((await countOwners(trx, id)) <= 1) {
+    throw conflict('last_owner', 'An organization needs an owner: make someone else owner first.')
+  }
+}
+
+function throwNotFound(id: string): never {
+  throw notFound('organization', id)
+}
+function throwMemberNotFound(userId: string): never {
+  throw notFound('member', userId)
+}
+
+export { atLeast }

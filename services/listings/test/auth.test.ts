@@ -1,0 +1,186 @@
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
+import t from 'tap'
+import { bearer, signUp, testApp } from './helpers.ts'
+
+t.test('register', async (t) => {
+  const { app } = await testApp(t)
+
+  t.test('creates the account and signs it in', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: '  Li.Wei@Example.ORG ', password: 'correct horse battery', displayName: '李伟' },
+    })
+    t.equal(res.statusCode, 201)
+    const body = res.json()
+    t.equal(body.user.email, 'li.wei@example.org', 'email is normalised')
+    t.equal(body.user.moderator, false)
+    t.ok(body.accessToken && body.refreshToken)
+    const me = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(body.accessToken) })
+    t.equal(me.statusCode, 200)
+    t.same(me.json().memberships, [])
+  })
+
+  t.test('the same email in another case is 409 email_taken', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'LI.WEI@example.org', password: 'another good pass 1', displayName: 'x' },
+    })
+    t.equal(res.statusCode, 409)
+    t.equal(res.json().code, 'email_taken')
+  })
+
+  t.test('a weak password is 400 naming the field', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'weak@example.org', password: 'short1', displayName: 'x' },
+    })
+    t.equal(res.statusCode, 400)
+    t.same(
+      res.json().errors.map((e: { path: string }) => e.path),
+      ['body.password'],
+    )
+  })
+
+  t.test('unknown fields are refused', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: { email: 'x@example.org', password: 'correct horse battery', displayName: 'x', moderator: true },
+    })
+    t.equal(res.statusCode, 400)
+    t.match(res.json().errors, [{ path: 'body.moderator' }])
+  })
+})
+
+t.test('login', async (t) => {
+  const { app } = await testApp(t)
+  await signUp(app, { email: 'wang@example.org', password: 'correct horse battery' })
+
+  t.test('right password signs in', async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'WANG@example.org', password: 'correct horse battery' },
+    })
+    t.equal(res.statusCode, 200)
+    t.equal(res.json().user.email, 'wang@example.org')
+  })
+
+  t.test('wrong password and unknown email answer alike', async (t) => {
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'wang@example.org', password: 'wrong password 1' },
+    })
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'nobody@example.org', password: 'wrong password 1' },
+    })
+    t.equal(wrong.statusCode, 401)
+    t.equal(unknown.statusCode, 401)
+    t.equal(wrong.json().code, 'invalid_credentials')
+    t.equal(unknown.json().detail, wrong.json().detail)
+  })
+})
+
+t.test('login is rate limited per IP with Retry-After', async (t) => {
+  const { app } = await testApp(t, { AUTH_RATE_LIMIT_MAX: '3' })
+  const attempt = () =>
+    app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'a@example.org', password: 'whatever 123' } })
+  for (let i = 0; i < 3; i++) t.equal((await attempt()).statusCode, 401)
+  const limited = await attempt()
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.json().code, 'rate_limited')
+  t.ok(Number(limited.headers['retry-after']) > 0)
+})
+
+t.test('refresh tokens rotate and reuse revokes the family', async (t) => {
+  const { app } = await testApp(t)
+  const session = await signUp(app)
+  const refresh = (token: string) =>
+    app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: token } })
+
+  const first = await refresh(session.refreshToken)
+  t.equal(first.statusCode, 200)
+  const rotated = first.json().refreshToken
+  t.not(rotated, session.refreshToken)
+
+  const reuse = await refresh(session.refreshToken)
+  t.equal(reuse.statusCode, 401)
+  t.equal(reuse.json().code, 'refresh_token_reused')
+
+  const afterReuse = await refresh(rotated)
+  t.equal(afterReuse.statusCode, 401, 'the whole family is revoked, including the newest token')
+  t.equal(afterReuse.json().code, 'invalid_refresh_token')
+
+  const other = await signUp(app)
+  const otherRefresh = await refresh(other.refreshToken)
+  t.equal(otherRefresh.statusCode, 200, 'other sessions are untouched')
+})
+
+t.test('two concurrent refreshes with one token: exactly one wins', async (t) => {
+  const { app } = await testApp(t)
+  const session = await signUp(app)
+  const results = await Promise.all(
+    [1, 2].map(() =>
+      app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: session.refreshToken } }),
+    ),
+  )
+  t.same(results.map((r) => r.statusCode).sort(), [200, 401])
+})
+
+t.test('logout ends the session', async (t) => {
+  const { app } = await testApp(t)
+  const session = await signUp(app)
+  const out = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/logout',
+    payload: { refreshToken: session.refreshToken },
+  })
+  t.equal(out.statusCode, 204)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/refresh',
+    payload: { refreshToken: session.refreshToken },
+  })
+  t.equal(res.statusCode, 401)
+})
+
+t.test('access tokens are EdDSA JWTs verifiable with the published JWKS, keys survive restarts', async (t) => {
+  const { app, databaseUrl } = await testApp(t)
+  const session = await signUp(app)
+  const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json()
+  t.equal(jwks.keys.length, 1)
+  t.equal(jwks.keys[0].crv, 'Ed25519')
+  t.notOk(jwks.keys[0].d, 'no private part is published')
+  const header = decodeProtectedHeader(session.accessToken)
+  t.equal(header.alg, 'EdDSA')
+  t.equal(header.kid, jwks.keys[0].kid)
+  const { payload } = await jwtVerify(session.accessToken, createLocalJWKSet(jwks))
+  t.equal(payload.sub, session.user.id)
+  const lifetime = Number(decodeJwt(session.accessToken).exp) - Number(decodeJwt(session.accessToken).iat)
+  t.equal(lifetime, 900)
+
+  // A second app on the same database (a restart, or a replica) signs with the same key.
+  const { buildApp } = await import('../src/app.ts')
+  const { parseConfig } = await import('@commons/service-kit')
+  const { ListingsConfig } = await import('../src/config.ts')
+  const again = await buildApp(
+    parseConfig(ListingsConfig, { LOG_LEVEL: 'silent', DATABASE_URL: databaseUrl, SERVICE_TOKEN: 's'.repeat(40) }),
+  )
+  t.teardown(() => again.close())
+  const me = await again.inject({ method: 'GET', url: '/v1/me', headers: bearer(session.accessToken) })
+  t.equal(me.statusCode, 200)
+  t.same((await again.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json(), jwks)
+})
+
+t.test('/v1/me without a token is 401', async (t) => {
+  const { app } = await testApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/me' })
+  t.equal(res.statusCode, 401)
+  t.equal(res.json().code, 'unauthenticated')
+})

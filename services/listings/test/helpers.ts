@@ -1,0 +1,72 @@
+import type { App } from '@commons/service-kit'
+import { parseConfig } from '@commons/service-kit'
+import { testDatabase } from '@commons/testkit'
+import type { Test } from 'tap'
+import { buildApp, migrate } from '../src/app.ts'
+import { ListingsConfig } from '../src/config.ts'
+
+export const SERVICE_TOKEN = 's'.repeat(40)
+
+/** A listings app on a fresh database cloned from the migrated template; closed when `t` ends. */
+export async function testApp(t: Test, env: Record<string, string> = {}): Promise<{ app: App; databaseUrl: string }> {
+  const databaseUrl = await testDatabase(t, {
+    template: 'listings',
+    prepare: (url) => migrate({ DATABASE_URL: url }),
+  })
+  const config = parseConfig(ListingsConfig, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    SERVICE_TOKEN,
+    RUN_WORKERS: 'false',
+    AUTH_RATE_LIMIT_MAX: '1000',
+    ...env,
+  })
+  const app = await buildApp(config)
+  t.teardown(() => app.close())
+  return { app, databaseUrl }
+}
+
+let counter = 0
+
+/** Registers a user through the API; returns the session. */
+export async function signUp(app: App, overrides: { email?: string; displayName?: string; password?: string } = {}) {
+  counter += 1
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/register',
+    payload: {
+      email: overrides.email ?? `user${counter}-${Date.now()}@example.org`,
+      password: overrides.password ?? 'correct horse battery',
+      displayName: overrides.displayName ?? `用户${counter}`,
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(`register failed: ${res.body}`)
+  return res.json() as { user: { id: string; email: string }; accessToken: string; refreshToken: string }
+}
+
+/** Creates an organization as the signed-in user; returns it and the owner's fresh token. */
+export async function createOrganization(app: App, accessToken: string, overrides: Record<string, unknown> = {}) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/organizations',
+    headers: { authorization: `Bearer ${accessToken}` },
+    payload: {
+      name: '浦东新区某街道党群服务中心',
+      kind: 'party_branch',
+      district: '浦东新区',
+      city: '上海',
+      ...overrides,
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(`create organization failed: ${res.body}`)
+  return res.json() as { organization: { id: string; version: number }; accessToken: string }
+}
+
+/** A user who owns an organization: the common starting point of listing tests. */
+export async function orgOwner(app: App, overrides: Record<string, unknown> = {}) {
+  const session = await signUp(app)
+  const { organization, accessToken } = await createOrganization(app, session.accessToken, overrides)
+  return { user: session.user, organization, token: accessToken, refreshToken: session.refreshToken }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })

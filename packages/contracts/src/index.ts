@@ -1,5 +1,6 @@
 export * from './accounts.ts'
 export * from './auth.ts'
+export * from './bookings-events.ts'
 export * from './common.ts'
 export * from './events.ts'
 export * from './listings.ts'

@@ -9,3 +9,4 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
+export * from './bench.ts'

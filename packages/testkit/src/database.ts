@@ -20,6 +20,7 @@ export interface TestDatabaseOptions {
 
 // Postgres truncates identifiers beyond 63 bytes; names are built well below that.
 const MAX_TEMPLATE_NAME = 30
+// Per process, which for tap is per test file: later calls in the file skip the advisory lock.
 const prepared = new Map<string, Promise<void>>()
 
 /**

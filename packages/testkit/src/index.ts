@@ -1,4 +1,5 @@
 export { freePort, freePorts } from '@commons/infra'
+export * from './bench.ts'
 export {
   databaseUrlFor,
   dropDatabase,
@@ -9,4 +10,3 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
-export * from './bench.ts'

@@ -81,7 +81,10 @@ try {
       printResult(result, seconds)
       const record = { ...result, file: name, seconds, startedAt: new Date(started).toISOString() }
       results.push(record)
-      await writeFile(path.join(outDir, `${path.basename(file, '.bench.ts')}.json`), `${JSON.stringify(record, null, 2)}\n`)
+      await writeFile(
+        path.join(outDir, `${path.basename(file, '.bench.ts')}.json`),
+        `${JSON.stringify(record, null, 2)}\n`,
+      )
     } catch (error) {
       failed += 1
       console.error(`  failed: ${(error as Error).stack ?? String(error)}`)

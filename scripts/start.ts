@@ -21,6 +21,10 @@ const StartConfig = z.object({
   MEILI_PORT: z.coerce.number().int().default(DEFAULT_MEILI_PORT),
   LOG_LEVEL: z.string().default('info'),
   READY_TIMEOUT_SECONDS: z.coerce.number().positive().default(120),
+  WEB_PORT: z.coerce.number().int().default(DEFAULT_PORTS.web),
+  LISTINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.listings),
+  DISCOVERY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.discovery),
+  BOOKINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.bookings),
 })
 
 const started = Date.now()
@@ -57,7 +61,13 @@ process.on('SIGINT', () => void shutdown(0))
 process.on('SIGTERM', () => void shutdown(0))
 
 const serviceToken = readOrCreateSecret(join(config.DATA_DIR, 'service-token'))
-const urlOf = (name: keyof typeof DEFAULT_PORTS) => `http://127.0.0.1:${DEFAULT_PORTS[name]}`
+const ports: Record<keyof typeof DEFAULT_PORTS, number> = {
+  web: config.WEB_PORT,
+  listings: config.LISTINGS_PORT,
+  discovery: config.DISCOVERY_PORT,
+  bookings: config.BOOKINGS_PORT,
+}
+const urlOf = (name: keyof typeof DEFAULT_PORTS) => `http://127.0.0.1:${ports[name]}`
 const env = {
   ...process.env,
   NODE_ENV: 'development',
@@ -78,7 +88,7 @@ for (const service of [...SERVICES, 'web'] as const) {
     service,
     process.execPath,
     ['--import', 'tsx', '--conditions=development', join('services', service, 'src', 'server.ts')],
-    { ...env, PORT: String(DEFAULT_PORTS[service]) },
+    { ...env, PORT: String(ports[service]) },
     REPO_ROOT,
   )
 }
@@ -94,7 +104,7 @@ try {
   await shutdown(1)
 }
 
-const web = `http://localhost:${DEFAULT_PORTS.web}`
+const web = `http://localhost:${ports.web}`
 log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 log('')
 log(`  Commons 共享资源超市   ${web}`)

@@ -22,6 +22,11 @@ export const BaseConfig = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  /**
+   * Whose X-Forwarded-For to believe for the client address (rate limits, logs): `loopback` (the web entry
+   * point on this machine), `true` (any: behind an ingress), or a comma-separated list of addresses/CIDRs.
+   */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
 })

@@ -77,7 +77,7 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     },
     genReqId: requestIdOf,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: opts.trustProxy ?? 'loopback',
+    trustProxy: opts.trustProxy ?? trustProxyOf(config.TRUST_PROXY),
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -186,6 +186,12 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   if (opts.serveOpenApi !== false) app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 
   return app as unknown as App
+}
+
+function trustProxyOf(value: string): string | boolean {
+  if (value === 'true') return true
+  if (value === 'false') return false
+  return value
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { migrate as migrateBookings } from '@commons/bookings'
+import { migrate as migrateDiscovery } from '@commons/discovery'
+import { migrate as migrateListings } from '@commons/listings'
+import { freePorts, type TestContext, testDatabase, testMeili } from '@commons/testkit'
+import { REPO_ROOT } from './paths.ts'
+import { waitForOk } from './processes.ts'
+
+/** The whole marketplace started as `pnpm start` starts it, on free ports, for one test. */
+export interface TestStack {
+  /** The web entry point, e.g. http://127.0.0.1:41234 */
+  base: string
+  ports: { web: number; listings: number; discovery: number; bookings: number }
+  databaseUrl: string
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>
+  /** Everything the processes printed so far (for failure messages). */
+  output(): string
+}
+
+/**
+ * Starts every service through scripts/start.ts against a fresh test database (migrated template) and a
+ * Meilisearch index prefix of this test, and waits for the web entry point's /ready. Killed at teardown.
+ */
+export async function startTestStack(t: TestContext, env: Record<string, string> = {}): Promise<TestStack> {
+  const databaseUrl = await testDatabase(t, {
+    template: 'all_services',
+    prepare: async (url) => {
+      await migrateListings({ DATABASE_URL: url })
+      await migrateDiscovery({ DATABASE_URL: url })
+      await migrateBookings({ DATABASE_URL: url })
+    },
+  })
+  const meili = await testMeili(t)
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-stack-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const [web, listings, discovery, bookings] = (await freePorts(4)) as [number, number, number, number]
+
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', 'scripts/start.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MEILI_URL: meili.url,
+      MEILI_MASTER_KEY: meili.key,
+      MEILI_INDEX_PREFIX: meili.prefix,
+      DATA_DIR: dataDir,
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'warn',
+      WEB_PORT: String(web),
+      LISTINGS_PORT: String(listings),
+      DISCOVERY_PORT: String(discovery),
+      BOOKINGS_PORT: String(bookings),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr.on('data', (chunk) => {
+    output += chunk
+  })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  t.teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      await exited
+      clearTimeout(timer)
+    }
+  })
+
+  await waitForOk(`http://127.0.0.1:${web}/ready`, 120_000, () => child.exitCode !== null).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${output}`)
+  })
+  return {
+    base: `http://127.0.0.1:${web}`,
+    ports: { web, listings, discovery, bookings },
+    databaseUrl,
+    stop: async () => {
+      child.kill('SIGTERM')
+      return exited
+    },
+    output: () => output,
+  }
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod'
+import { BookingStatus } from './bookings-events.ts'
+import { Id, Instant } from './common.ts'
+import { ListingKind } from './listings.ts'
+
+/** A bookable slot: a half-open range [start, end) of one slot size. */
+export const Slot = z.object({ start: Instant, end: Instant }).meta({ id: 'Slot' })
+
+export const AvailabilityParams = z.object({ listingId: Id })
+
+/** Query of `GET /v1/availability/:listingId`: a window of at most 92 days. */
+export const AvailabilityQuery = z
+  .object({ from: Instant, to: Instant })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'to must be after from', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 92 * 86_400_000, {
+    message: 'the window spans at most 92 days',
+    path: ['to'],
+  })
+
+/** Bookable slots of a listing in a window, and the listing's time zone for display. */
+export const AvailabilityResponse = z
+  .object({ listingId: Id, timezone: z.string(), slots: z.array(Slot) })
+  .meta({ id: 'AvailabilityResponse' })
+export type AvailabilityResponse = z.infer<typeof AvailabilityResponse>
+
+/** Body of `POST /v1/bookings`; send an `Idempotency-Key` header with it. */
+export const CreateBookingBody = z
+  .strictObject({
+    listingId: Id,
+    organizationId: Id.describe('The requesting organization; the caller must be a member'),
+    start: Instant,
+    end: Instant,
+    attendees: z.number().int().min(1).max(100_000),
+    purpose: z.string().trim().min(1).max(500),
+  })
+  .refine((b) => Date.parse(b.start) < Date.parse(b.end), { message: 'end must be after start', path: ['end'] })
+  .meta({ id: 'CreateBookingBody' })
+export type CreateBookingBody = z.infer<typeof CreateBookingBody>
+
+/** The price fixed when the booking was made (integer minor units). */
+export const PriceSnapshot = z
+  .object({
+    model: z.enum(['free', 'fee']),
+    unit: z.enum(['hour', 'booking']).nullable(),
+    unitAmount: z.number().int(),
+    quantity: z.number().describe('Hours for hourly prices, 1 per booking'),
+    amount: z.number().int().describe('What the booking costs, without the deposit'),
+    deposit: z.number().int().describe('Refundable deposit, authorised separately'),
+    currency: z.string(),
+  })
+  .meta({ id: 'PriceSnapshot' })
+
+export const PaymentStatus = z
+  .enum(['none', 'due', 'authorizing', 'authorized', 'paid', 'released', 'refunded', 'failed'])
+  .meta({ id: 'PaymentStatus' })
+
+/** A booking as the API returns it. */
+export const Booking = z
+  .object({
+    id: Id,
+    listingId: Id,
+    listingKind: ListingKind,
+    providerOrganizationId: Id,
+    requesterOrganizationId: Id,
+    requesterUserId: Id,
+    status: BookingStatus,
+    start: Instant,
+    end: Instant,
+    bufferMinutes: z.number().int(),
+    attendees: z.number().int(),
+    purpose: z.string(),
+    price: PriceSnapshot,
+    paymentProvider: z.enum(['offline', 'stripe']),
+    paymentStatus: PaymentStatus,
+    refundedAmount: z.number().int().describe('Minor units of the price refunded on cancellation'),
+    depositRetained: z.number().int().describe('Minor units of the deposit kept for reported damage'),
+    reason: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: Instant,
+    updatedAt: Instant,
+  })
+  .meta({ id: 'Booking' })
+export type Booking = z.infer<typeof Booking>
+
+/** Transitions a participant (or a moderator) can ask for. */
+export const BookingAction = z
+  .enum(['accept', 'decline', 'cancel', 'complete', 'no-show'])
+  .meta({ id: 'BookingAction' })
+export type BookingAction = z.infer<typeof BookingAction>
+
+/** Body of a transition; the reason is kept in the audit trail. */
+export const TransitionBody = z
+  .strictObject({ reason: z.string().trim().max(500).optional() })
+  .meta({ id: 'TransitionBody' })
+
+/** Body of `POST /v1/bookings/:id/payment` (offline provider: the provider records the payment received). */
+export const RecordPaymentBody = z
+  .strictObject({
+    method: z.enum(['cash', 'bank_transfer', 'wechat_pay', 'alipay', 'other']),
+    reference: z.string().trim().min(1).max(200),
+  })
+  .meta({ id: 'RecordPaymentBody' })
+
+/** Body of `POST /v1/bookings/:id/damage`: the provider keeps (part of) the deposit, within 48 h of the end. */
+export const ReportDamageBody = z
+  .strictObject({
+    amount: z.number().int().min(1).describe('Minor units of the deposit to keep'),
+    reason: z.string().trim().min(1).max(500),
+  })
+  .meta({ id: 'ReportDamageBody' })
+
+/** Query of `GET /v1/bookings`. */
+export const ListBookingsQuery = z.object({
+  as: z.enum(['requester', 'provider']),
+  organizationId: Id,
+  status: BookingStatus.optional(),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+export const BookingPage = z
+  .object({ items: z.array(Booking), nextCursor: z.string().nullable() })
+  .meta({ id: 'BookingPage' })

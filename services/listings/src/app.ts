@@ -6,6 +6,9 @@ import { TokenKeys } from './auth/keys.ts'
 import type { ListingsConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { registerListingRoutes } from './listings/listings.routes.ts'
+import { registerModerationRoutes } from './moderation/moderation.routes.ts'
+import { registerNeedRoutes } from './needs/needs.routes.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
 
 /** The Postgres schema this service owns. */
@@ -44,5 +47,8 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
   registerOrganizationRoutes(app, auth)
+  registerListingRoutes(app, db)
+  registerNeedRoutes(app, db)
+  registerModerationRoutes(app, db)
   return app
 }

@@ -1,3 +1,5 @@
 export { buildApp, migrate, SCHEMA } from './app.ts'
 export { ListingsConfig } from './config.ts'
 export { migrations } from './db/migrations/index.ts'
+export type { DB as ListingsDB } from './db/schema.ts'
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './demo/index.ts'

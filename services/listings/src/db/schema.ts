@@ -1,12 +1,17 @@
-import type { Generated, Insertable, Selectable } from 'kysely'
+import type { AuditAction, ListingFields, ListingKind, ListingStatus, NeedFields } from '@commons/contracts'
+import type { KitTables } from '@commons/db'
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
 /** Table types of the `listings` schema (camelCase; the database uses snake_case). */
-export interface DB {
+export interface DB extends KitTables {
   users: UsersTable
   refreshTokens: RefreshTokensTable
   signingKeys: SigningKeysTable
   organizations: OrganizationsTable
   memberships: MembershipsTable
+  listings: ListingsTable
+  needs: NeedsTable
+  auditLog: AuditLogTable
 }
 
 export interface UsersTable {
@@ -58,5 +63,49 @@ export interface MembershipsTable {
   organizationId: string
   userId: string
   role: 'owner' | 'admin' | 'member'
+  createdAt: Generated<Date>
+}
+
+export interface ListingsTable {
+  id: string
+  organizationId: string
+  kind: ListingKind
+  status: Generated<ListingStatus>
+  title: string
+  city: string
+  district: string
+  /** The listing's client-written fields (ListingFields), validated before every write. */
+  details: ColumnType<ListingFields, string, string>
+  rejectionReason: string | null
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+  publishedAt: Date | null
+}
+export type ListingRow = Selectable<ListingsTable>
+
+export interface NeedsTable {
+  id: string
+  organizationId: string
+  kind: ListingKind
+  status: Generated<'open' | 'closed'>
+  city: string
+  district: string
+  /** The need's fields (NeedFields), validated before every write. */
+  details: ColumnType<NeedFields, string, string>
+  version: Generated<number>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+  closedAt: Date | null
+}
+export type NeedRow = Selectable<NeedsTable>
+
+export interface AuditLogTable {
+  id: string
+  actorId: string | null
+  action: AuditAction
+  objectType: 'listing' | 'organization' | 'user'
+  objectId: string
+  reason: string | null
   createdAt: Generated<Date>
 }

@@ -1,0 +1,212 @@
+import type { Actor } from '@commons/contracts'
+import { CreateNeedBody, ListingFields } from '@commons/contracts'
+import type { Kysely } from 'kysely'
+import { findUserByEmail } from '../auth/auth.repository.ts'
+import { type AuthDeps, register } from '../auth/auth.service.ts'
+import { TokenKeys } from '../auth/keys.ts'
+import type { DB } from '../db/schema.ts'
+import { createListing, transitionListing } from '../listings/listings.service.ts'
+import { setModerator, verifyOrganization } from '../moderation/moderation.service.ts'
+import { createNeed } from '../needs/needs.service.ts'
+import { addMember, createOrganization } from '../organizations/organizations.service.ts'
+import { DEMO_ORGANIZATIONS } from './catalogue.ts'
+import { TEMPLATES } from './templates.ts'
+
+/** The demo accounts, also listed in the README. One password for all: it is demo data. */
+export const DEMO_PASSWORD = 'gongxiang2026'
+export const DEMO_ACCOUNTS = {
+  moderator: { email: 'moderator@demo.commons.cn', displayName: '平台审核员 周敏', role: 'moderator' },
+  provider: {
+    email: 'provider@demo.commons.cn',
+    displayName: '陆家嘴党群中心 王磊',
+    role: 'admin of 陆家嘴街道党群服务中心 (provider)',
+  },
+  member: {
+    email: 'member@demo.commons.cn',
+    displayName: '日晖新村 李秀英',
+    role: 'member of 斜土街道日晖新村居民委员会 (community group)',
+  },
+  organizer: {
+    email: 'organizer@demo.commons.cn',
+    displayName: '演示数据维护人',
+    role: 'owner of every demo organization',
+  },
+} as const
+
+/** What `loadDemoData` did. */
+export interface DemoSummary {
+  loaded: boolean
+  organizations: number
+  verified: number
+  listings: { published: number; pendingReview: number; paused: number; draft: number }
+  needs: number
+}
+
+const actorOf = (userId: string, moderator = false): Actor => ({ userId, roles: {}, moderator })
+
+/** A date `days` from now at a Shanghai wall-clock hour, as RFC 3339 with +08:00. */
+function shanghaiAt(days: number, hour: number) {
+  const date = new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
+  return `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`
+}
+
+/**
+ * Loads the Chinese demo marketplace through the service's own use cases (so every row, event and audit
+ * entry is what the API would have written). Idempotent: when the demo moderator exists, it does nothing.
+ * Not atomic: each use case commits on its own, so a load cut short is finished by deleting the data.
+ */
+export async function loadDemoData(db: Kysely<DB>, log: (line: string) => void = () => {}): Promise<DemoSummary> {
+  const summary: DemoSummary = {
+    loaded: false,
+    organizations: 0,
+    verified: 0,
+    listings: { published: 0, pendingReview: 0, paused: 0, draft: 0 },
+    needs: 0,
+  }
+  if (await findUserByEmail(db, DEMO_ACCOUNTS.moderator.email)) {
+    log('demo data already loaded (the demo moderator exists)')
+    return summary
+  }
+  const deps: AuthDeps = {
+    db,
+    keys: new TokenKeys(db),
+    accessTokenTtlSeconds: 900,
+    refreshTokenTtlDays: 30,
+    now: () => new Date(),
+  }
+  const account = async (a: { email: string; displayName: string }) =>
+    (await findUserByEmail(db, a.email)) ??
+    (await register(deps, { email: a.email, password: DEMO_PASSWORD, displayName: a.displayName })).user
+
+  // The moderator first: it marks the data as loaded and verifies organizations below.
+  const mod = await account(DEMO_ACCOUNTS.moderator)
+  await setModerator(db, mod.email, true)
+  const moderator = actorOf(mod.id, true)
+  const organizer = actorOf((await account(DEMO_ACCOUNTS.organizer)).id)
+  const provider = await account(DEMO_ACCOUNTS.provider)
+  const member = await account(DEMO_ACCOUNTS.member)
+
+  const orgIds = new Map<string, string>()
+  let index = 0
+  for (const spec of DEMO_ORGANIZATIONS) {
+    const { organization } = await createOrganization(deps, organizer, {
+      name: spec.name,
+      kind: spec.kind,
+      district: spec.district,
+      city: spec.city,
+      description: spec.description,
+    })
+    orgIds.set(spec.key, organization.id)
+    summary.organizations += 1
+    if (spec.verified) {
+      await verifyOrganization(db, moderator, organization.id)
+      summary.verified += 1
+    }
+    for (const key of spec.offers) {
+      const template = TEMPLATES[key]
+      if (!template) throw new Error(`demo: no listing template ${key}`)
+      index += 1
+      const listing = await createListing(db, organizer, organization.id, ListingFields.parse(template(spec, index)))
+      // A few stay behind so every state has an example: one draft, one paused.
+      if (index === 5) {
+        summary.listings.draft += 1
+        continue
+      }
+      const submitted = await transitionListing(db, organizer, listing.id, 'submit')
+      if (index === 9 && submitted.status === 'published') {
+        await transitionListing(db, organizer, listing.id, 'pause')
+        summary.listings.paused += 1
+      } else if (submitted.status === 'published') summary.listings.published += 1
+      else summary.listings.pendingReview += 1
+    }
+  }
+
+  const orgId = (key: string) => orgIds.get(key) ?? ''
+  await addMember(db, organizer, orgId('lujiazui'), { email: provider.email, role: 'admin' })
+  await addMember(db, organizer, orgId('rihui'), { email: member.email, role: 'member' })
+
+  const needs: Array<[Actor, Record<string, unknown>]> = [
+    [
+      actorOf(member.id),
+      {
+        organizationId: orgId('rihui'),
+        kind: 'venue',
+        title: '老年大学结业典礼需要 60 人场地',
+        description: '需要投影和音响，最好有无障碍通道，上午半天。',
+        tags: ['典礼', '老年人'],
+        city: '上海',
+        district: '徐汇区',
+        window: { start: shanghaiAt(14, 9), end: shanghaiAt(14, 12) },
+        attendees: 60,
+      },
+    ],
+    [
+      actorOf(member.id),
+      {
+        organizationId: orgId('rihui'),
+        kind: 'volunteer_time',
+        title: '每周两次陪独居老人聊天',
+        description: '小区有 12 位独居老人，希望有志愿者每周二、四下午上门陪伴。',
+        tags: ['助老'],
+        city: '上海',
+        district: '徐汇区',
+        window: { start: shanghaiAt(3, 14), end: shanghaiAt(33, 17) },
+      },
+    ],
+    [
+      organizer,
+      {
+        organizationId: orgId('dongmen'),
+        kind: 'expertise',
+        title: '为居民开一场租房合同普法讲座',
+        description: '湖贝片区租户多，希望律师讲解租房合同和押金纠纷。',
+        tags: ['普法', '租房'],
+        city: '深圳',
+        district: '罗湖区',
+        window: { start: shanghaiAt(10, 19), end: shanghaiAt(10, 21) },
+        attendees: 40,
+      },
+    ],
+    [
+      organizer,
+      {
+        organizationId: orgId('nanping'),
+        kind: 'venue',
+        title: '社区百家宴需要厨房和餐桌',
+        description: '重阳节百家宴，约 30 位老人，需要厨房半天。',
+        tags: ['百家宴', '重阳节'],
+        city: '重庆',
+        district: '南岸区',
+        window: { start: shanghaiAt(21, 9), end: shanghaiAt(21, 14) },
+        attendees: 30,
+        budget: { amount: 20000, currency: 'CNY' },
+      },
+    ],
+    [
+      organizer,
+      {
+        organizationId: orgId('shapingba-youth'),
+        kind: 'expertise',
+        title: '大学生志愿者需要应急救护培训',
+        description: '暑期支教前培训 35 名志愿者，需要持证导师。',
+        tags: ['应急救护', '志愿者培训'],
+        city: '重庆',
+        district: '沙坪坝区',
+        window: { start: shanghaiAt(7, 9), end: shanghaiAt(28, 17) },
+        attendees: 35,
+      },
+    ],
+  ]
+  for (const [actor, body] of needs) {
+    await createNeed(db, actor, CreateNeedBody.parse(body))
+    summary.needs += 1
+  }
+  summary.loaded = true
+  const l = summary.listings
+  log(
+    `demo data loaded: ${summary.organizations} organizations (${summary.verified} verified), ` +
+      `${l.published + l.pendingReview + l.paused + l.draft} listings (${l.published} published, ` +
+      `${l.pendingReview} waiting for review, ${l.paused} paused, ${l.draft} draft), ${summary.needs} open needs`,
+  )
+  return summary
+}

@@ -1,0 +1,43 @@
+import type { AuditAction, AuditEntry } from '@commons/contracts'
+import { newId } from '@commons/db'
+import type { Kysely, Transaction } from 'kysely'
+import type { DB } from '../db/schema.ts'
+
+/** Records a moderation action; takes a transaction so the record commits with the action itself. */
+export function recordAudit(
+  trx: Transaction<DB>,
+  entry: {
+    actorId: string | null
+    action: AuditAction
+    objectType: AuditEntry['objectType']
+    objectId: string
+    reason?: string | null
+  },
+) {
+  return trx
+    .insertInto('auditLog')
+    .values({ id: newId(), ...entry, reason: entry.reason ?? null })
+    .execute()
+}
+
+/** Up to `limit + 1` audit entries, newest first, with the moderator's display name. */
+export function listAudit(db: Kysely<DB>, opts: { afterId?: string; limit: number }) {
+  let q = db
+    .selectFrom('auditLog')
+    .leftJoin('users', 'users.id', 'auditLog.actorId')
+    .select([
+      'auditLog.id',
+      'auditLog.actorId',
+      'users.displayName as actorName',
+      'auditLog.action',
+      'auditLog.objectType',
+      'auditLog.objectId',
+      'auditLog.reason',
+      'auditLog.createdAt',
+    ])
+  if (opts.afterId) q = q.where('auditLog.id', '<', opts.afterId)
+  return q
+    .orderBy('auditLog.id', 'desc')
+    .limit(opts.limit + 1)
+    .execute()
+}

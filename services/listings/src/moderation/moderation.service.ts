@@ -1,0 +1,114 @@
+import type { Actor, AuditEntry, CursorQuery, Listing, ModerationListingsQuery, Organization } from '@commons/contracts'
+import { conflict, notFound } from '@commons/service-kit'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import { listListings, lockListing, toListingDto } from '../listings/listings.repository.ts'
+import { applyTransition } from '../listings/listings.service.ts'
+import { lockOrganization, toOrganizationDto } from '../organizations/organizations.repository.ts'
+import { organizationEvent } from '../organizations/organizations.service.ts'
+import { cursorId, pageOf } from '../pagination.ts'
+import { listAudit, recordAudit } from './moderation.repository.ts'
+import { assertModerator } from './moderators.ts'
+
+/** The review queue: listings in a state (pending_review by default), oldest first. */
+export async function listModerationQueue(db: Kysely<DB>, actor: Actor, query: ModerationListingsQuery) {
+  await assertModerator(db, actor)
+  const rows = await listListings(db, {
+    statuses: [query.status],
+    afterId: cursorId(query.cursor),
+    limit: query.limit,
+    order: 'asc',
+  })
+  return pageOf(rows, query.limit, toListingDto)
+}
+
+/** Approves or rejects a pending listing, audited in the same transaction. */
+export async function reviewListing(
+  db: Kysely<DB>,
+  actor: Actor,
+  id: string,
+  decision: { action: 'approve' } | { action: 'reject'; reason: string },
+): Promise<Listing> {
+  await assertModerator(db, actor)
+  return db.transaction().execute(async (trx) => {
+    const current = await lockListing(trx, id)
+    if (!current) throw notFound('listing', id)
+    const reason = decision.action === 'reject' ? decision.reason : null
+    const row = await applyTransition(trx, current, decision.action, { rejectionReason: reason ?? undefined })
+    await recordAudit(trx, {
+      actorId: actor.userId,
+      action: `listing.${decision.action}`,
+      objectType: 'listing',
+      objectId: id,
+      reason,
+    })
+    return toListingDto(row)
+  })
+}
+
+/**
+ * Marks an organization verified: its future submissions publish without review and discovery shows the
+ * badge (it learns from `organization.updated`; published listings are not re-sent).
+ */
+export async function verifyOrganization(db: Kysely<DB>, actor: Actor, id: string): Promise<Organization> {
+  await assertModerator(db, actor)
+  return db.transaction().execute(async (trx) => {
+    const current = await lockOrganization(trx, id)
+    if (!current) throw notFound('organization', id)
+    if (current.verified) throw conflict('already_verified', 'This organization is verified already.')
+    const row = await trx
+      .updateTable('organizations')
+      .set({ verified: true, version: current.version + 1, updatedAt: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await organizationEvent(trx, row)
+    await recordAudit(trx, {
+      actorId: actor.userId,
+      action: 'organization.verify',
+      objectType: 'organization',
+      objectId: id,
+    })
+    return toOrganizationDto(row)
+  })
+}
+
+/** The audit log, newest first. */
+export async function getAuditLog(db: Kysely<DB>, actor: Actor, query: CursorQuery) {
+  await assertModerator(db, actor)
+  const rows = await listAudit(db, { afterId: cursorId(query.cursor), limit: query.limit })
+  return pageOf(
+    rows,
+    query.limit,
+    (r): AuditEntry => ({
+      id: r.id,
+      actorId: r.actorId,
+      actorName: r.actorName,
+      action: r.action,
+      objectType: r.objectType,
+      objectId: r.objectId,
+      reason: r.reason,
+      createdAt: r.createdAt.toISOString(),
+    }),
+  )
+}
+
+/** Grants or revokes the moderator flag by email (the operators' command line); audited without an actor. */
+export async function setModerator(db: Kysely<DB>, email: string, moderator: boolean) {
+  return db.transaction().execute(async (trx) => {
+    const user = await trx
+      .updateTable('users')
+      .set({ moderator, updatedAt: new Date() })
+      .where('email', '=', email.trim().toLowerCase())
+      .returning(['id', 'email', 'displayName'])
+      .executeTakeFirst()
+    if (!user) throw notFound('user')
+    await recordAudit(trx, {
+      actorId: null,
+      action: moderator ? 'moderator.grant' : 'moderator.revoke',
+      objectType: 'user',
+      objectId: user.id,
+    })
+    return user
+  })
+}

@@ -1,0 +1,78 @@
+import type { ListingKind, Need, NeedFields } from '@commons/contracts'
+import type { Kysely, Transaction } from 'kysely'
+import type { DB, NeedRow } from '../db/schema.ts'
+
+/** A need as the API shows it. */
+export function toNeedDto(row: NeedRow): Need {
+  return {
+    ...row.details,
+    id: row.id,
+    organizationId: row.organizationId,
+    status: row.status,
+    version: row.version,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  }
+}
+
+const fieldColumns = (fields: NeedFields) => ({
+  kind: fields.kind,
+  city: fields.city,
+  district: fields.district,
+  details: JSON.stringify(fields),
+})
+
+export function findNeed(db: Kysely<DB>, id: string) {
+  return db.selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+export function lockNeed(trx: Transaction<DB>, id: string) {
+  return trx.selectFrom('needs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export function insertNeed(trx: Transaction<DB>, id: string, organizationId: string, fields: NeedFields) {
+  return trx
+    .insertInto('needs')
+    .values({ id, organizationId, ...fieldColumns(fields), closedAt: null })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Writes a need's next state and bumps its version. */
+export function saveNeed(
+  trx: Transaction<DB>,
+  current: NeedRow,
+  changes: { fields?: NeedFields; status?: 'open' | 'closed'; closedAt?: Date },
+  now: Date,
+) {
+  const { fields, ...rest } = changes
+  return trx
+    .updateTable('needs')
+    .set({ ...(fields ? fieldColumns(fields) : {}), ...rest, version: current.version + 1, updatedAt: now })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export interface NeedFilter {
+  kind?: ListingKind
+  city?: string
+  district?: string
+  organizationId?: string
+  afterId?: string
+  limit: number
+}
+
+/** Up to `limit + 1` open needs, newest first. */
+export function listOpenNeeds(db: Kysely<DB>, f: NeedFilter) {
+  let q = db.selectFrom('needs').selectAll().where('status', '=', 'open')
+  if (f.kind) q = q.where('kind', '=', f.kind)
+  if (f.city) q = q.where('city', '=', f.city)
+  if (f.district) q = q.where('district', '=', f.district)
+  if (f.organizationId) q = q.where('organizationId', '=', f.organizationId)
+  if (f.afterId) q = q.where('id', '<', f.afterId)
+  return q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute()
+}

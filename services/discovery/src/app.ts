@@ -1,8 +1,14 @@
-import { createDb, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
-import { type App, buildService, remoteKeys } from '@commons/service-kit'
+import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
+import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { IndexWorkers } from './indexing/workers.ts'
+import { registerMatchRoutes } from './matches/matches.routes.ts'
+import { registerRecommendationRoutes } from './recommendations/recommendations.routes.ts'
+import { createMeili } from './search/meili.ts'
+import { registerSearchRoutes } from './search/search.routes.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'discovery'
@@ -17,17 +23,64 @@ export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Pr
   }
 }
 
-/** Builds the discovery service: accounts, organizations, discovery, needs and moderation. */
-export async function buildApp(config: DiscoveryConfig): Promise<App> {
+/**
+ * What a caller may put in place of the production wiring: tests and benchmarks read feeds from a
+ * function and verify tokens with local keys. Everything else comes from the config.
+ */
+export interface DiscoveryOverrides {
+  keys?: KeySource
+  feeds?: { listings?: FeedSource; bookings?: FeedSource }
+  now?: () => Date
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The index workers of this process (null when RUN_WORKERS is off). */
+    indexWorkers: IndexWorkers | null
+  }
+}
+
+/** Builds the discovery service: search, suggestions, matches, recommendations and index operations. */
+export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOverrides = {}): Promise<App> {
   const app = await buildService({
     name: 'discovery',
     config,
-    keys: remoteKeys(config.JWKS_URL),
-    description: 'Accounts, organizations, discovery, needs, moderation',
+    keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    description: 'Search, suggestions, matches, recommendations, search index operations',
   })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'discovery' })
+  const meili = createMeili(config)
+  const now = overrides.now ?? (() => new Date())
+  app.decorate('indexWorkers', null)
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
+  app.readinessChecks.set('meilisearch', async () => {
+    await meili.search.health()
+  })
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+
+  if (config.RUN_WORKERS) {
+    const workers = new IndexWorkers({
+      db,
+      meili,
+      sources: {
+        listings: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
+        bookings: overrides.feeds?.bookings ?? { url: config.BOOKINGS_URL, token: config.SERVICE_TOKEN },
+      },
+      pollIntervalMs: config.FEED_POLL_INTERVAL_MS,
+      batchSize: config.FEED_BATCH_SIZE,
+      registry: app.metrics.registry,
+      log: app.log,
+    })
+    app.indexWorkers = workers
+    // Registered after the db's hook: hooks run in order, so consumers stop before the pool closes.
+    app.addHook('preClose', () => workers.stop())
+  }
+
+  const deps = { db, meili, now }
+  registerSearchRoutes(app, deps)
+  registerMatchRoutes(app, deps)
+  registerRecommendationRoutes(app, deps)
+  registerAdminRoutes(app, { ...deps, log: app.log })
   return app
 }

@@ -15,5 +15,11 @@ export const DiscoveryConfig = DataServiceConfig.extend({
     .string()
     .regex(/^[a-zA-Z0-9_-]*$/)
     .default(''),
+  /** How long a search waits for Meilisearch before answering 503 `search_unavailable`. */
+  MEILI_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Pause between polls of a caught-up feed; bounds the delay from a publish to it being searchable. */
+  FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
+  /** Events per consumer batch (one Postgres transaction and one Meilisearch task per batch). */
+  FEED_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
 })
 export type DiscoveryConfig = Readonly<z.infer<typeof DiscoveryConfig>>

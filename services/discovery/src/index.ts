@@ -1,3 +1,3 @@
-export { buildApp, migrate, SCHEMA } from './app.ts'
+export { buildApp, type DiscoveryOverrides, migrate, SCHEMA } from './app.ts'
 export { DiscoveryConfig } from './config.ts'
 export { migrations } from './db/migrations/index.ts'

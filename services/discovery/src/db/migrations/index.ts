@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely'
+import * as discovery from './2026-11-21T1100-discovery.ts'
 
 /** The discovery schema's migrations, by name; names sort in the order they apply. */
-export const migrations: Record<string, Migration> = {}
+export const migrations: Record<string, Migration> = {
+  '2026-11-21T1100-discovery': discovery,
+}

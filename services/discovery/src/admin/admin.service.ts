@@ -1,0 +1,60 @@
+import type { IndexStatus, ReindexStatus } from '@commons/contracts'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.ts'
+import { claimReindex, type ReindexLog, runReindex } from '../indexing/reindex.ts'
+import type { IndexWorkers } from '../indexing/workers.ts'
+import { CONSUMERS } from '../indexing/workers.ts'
+import { guardSearch, type Meili } from '../search/meili.ts'
+
+export interface AdminDeps {
+  db: Kysely<DB>
+  meili: Meili
+  log: ReindexLog
+}
+
+/** Starts a rebuild of the indexes in the background; the caller follows it in the index status. */
+export async function startReindex(deps: AdminDeps) {
+  const claimed = await claimReindex(deps.db, deps.meili)
+  void runReindex(deps.db, deps.meili, claimed, deps.log)
+  return reindexStatus(deps.db, deps.meili)
+}
+
+async function reindexStatus(db: Kysely<DB>, meili: Meili): Promise<ReindexStatus> {
+  const row = await db.selectFrom('reindexState').selectAll().where('name', '=', meili.listingsIndex).executeTakeFirst()
+  const needs = await db.selectFrom('reindexState').selectAll().where('name', '=', meili.needsIndex).executeTakeFirst()
+  if (!row) return { state: 'idle', startedAt: null, finishedAt: null, documents: 0, error: null }
+  const running = Boolean(row.buildingUid || needs?.buildingUid)
+  const error = row.error ?? needs?.error ?? null
+  return {
+    state: running ? 'running' : error ? 'failed' : 'idle',
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: running ? null : ((needs?.finishedAt ?? row.finishedAt)?.toISOString() ?? null),
+    documents: row.documents,
+    error,
+  }
+}
+
+/** Documents per index, each consumer's cursor and lag, and the reindex state. */
+export async function indexStatus(deps: AdminDeps, workers: IndexWorkers | null): Promise<IndexStatus> {
+  const { db, meili } = deps
+  const stats = await guardSearch(() => meili.search.getStats())
+  const cursors = await db.selectFrom('feedCursors').selectAll().execute()
+  return {
+    indexes: [meili.listingsIndex, meili.needsIndex].map((uid) => ({
+      name: uid === meili.listingsIndex ? 'listings' : 'needs',
+      uid,
+      documents: stats.indexes[uid]?.numberOfDocuments ?? 0,
+      isIndexing: stats.indexes[uid]?.isIndexing ?? false,
+    })),
+    consumers: Object.values(CONSUMERS).map((name) => {
+      const cursor = cursors.find((c) => c.consumer === name)
+      return {
+        name,
+        cursor: cursor?.position ?? null,
+        updatedAt: cursor?.updatedAt.toISOString() ?? null,
+        lagSeconds: workers?.lag(name) ?? null,
+      }
+    }),
+    reindex: await reindexStatus(db, meili),
+  }
+}

@@ -1,0 +1,110 @@
+import type { Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
+
+/** A listing as the listings index holds it: flat, filterable fields plus what a hit shows. */
+export interface ListingDocument {
+  id: string
+  kind: Listing['kind']
+  title: string
+  description: string
+  tags: string[]
+  amenities: string[]
+  organizationId: string
+  organizationName: string
+  organizationVerified: boolean
+  city: string
+  district: string
+  pricing: Pricing
+  pricingModel: 'free' | 'fee'
+  /** Fen; 0 when free. */
+  price: number
+  capacity: number | null
+  ratingAverage: number
+  ratingCount: number
+  popularity: number
+  /** Unix seconds. */
+  publishedAt: number
+  version: number
+  minNoticeHours: number
+  maxAdvanceDays: number
+  minDurationMinutes: number
+  maxDurationMinutes: number
+  _geo?: { lat: number; lng: number }
+}
+
+/** What the document is built from: the snapshot, the freshest organization facts and the counters. */
+export interface DocumentSource {
+  listing: Listing
+  organization: Pick<OrganizationSummary, 'id' | 'name' | 'verified'>
+  rating: { average: number; count: number }
+  popularity: number
+}
+
+export function toListingDocument({ listing, organization, rating, popularity }: DocumentSource): ListingDocument {
+  // Topics and skills are what people search expertise and volunteers by: they index as tags.
+  const extra = listing.kind === 'expertise' ? listing.topics : listing.kind === 'volunteer_time' ? listing.skills : []
+  const tags = [...new Set([...listing.tags, ...extra])]
+  const doc: ListingDocument = {
+    id: listing.id,
+    kind: listing.kind,
+    title: listing.title,
+    description: listing.description,
+    tags,
+    amenities: listing.kind === 'venue' ? listing.amenities : [],
+    organizationId: organization.id,
+    organizationName: organization.name,
+    organizationVerified: organization.verified,
+    city: listing.location.city,
+    district: listing.location.district,
+    pricing: listing.pricing,
+    pricingModel: listing.pricing.model,
+    price: listing.pricing.model === 'fee' ? listing.pricing.price.amount : 0,
+    capacity: listing.kind === 'volunteer_time' ? null : (listing.capacity ?? null),
+    ratingAverage: rating.average,
+    ratingCount: rating.count,
+    popularity,
+    publishedAt: Math.floor(Date.parse(listing.publishedAt ?? listing.updatedAt) / 1000),
+    version: listing.version,
+    minNoticeHours: listing.rules.minNoticeHours,
+    maxAdvanceDays: listing.rules.maxAdvanceDays,
+    minDurationMinutes: listing.rules.minDurationMinutes,
+    maxDurationMinutes: listing.rules.maxDurationMinutes,
+  }
+  if (listing.location.lat !== undefined && listing.location.lng !== undefined) {
+    doc._geo = { lat: listing.location.lat, lng: listing.location.lng }
+  }
+  return doc
+}
+
+/** An open need as the needs index holds it. */
+export interface NeedDocument {
+  id: string
+  kind: Need['kind']
+  title: string
+  description: string
+  tags: string[]
+  city: string
+  district: string
+  attendees: number
+  /** Fen; -1 when the group needs a free resource. */
+  budgetAmount: number
+  windowStart: number
+  windowEnd: number
+  organizationId: string
+}
+
+export function toNeedDocument(need: Need): NeedDocument {
+  return {
+    id: need.id,
+    kind: need.kind,
+    title: need.title,
+    description: need.description,
+    tags: need.tags,
+    city: need.city,
+    district: need.district,
+    attendees: need.attendees ?? 1,
+    budgetAmount: need.budget?.amount ?? -1,
+    windowStart: Math.floor(Date.parse(need.window.start) / 1000),
+    windowEnd: Math.floor(Date.parse(need.window.end) / 1000),
+    organizationId: need.organizationId,
+  }
+}

@@ -1,0 +1,86 @@
+import type { SearchQuery } from '@commons/contracts'
+
+/*
+ * Meilisearch filter expressions are built here and only here. Every value is either a number produced by
+ * zod (finite, so `String(n)` is a plain numeric literal) or a string quoted by `quote`, which escapes the
+ * two characters that could end a quoted value. No user text ever reaches the expression unquoted.
+ */
+
+/** A double-quoted filter string literal. */
+export function quote(value: string): string {
+  return `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`
+}
+
+/** A finite number as a filter literal. */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`)
+  return String(value)
+}
+
+/** `field IN ["a", "b"]`. */
+export function anyOf(field: string, values: readonly string[]): string {
+  return `${field} IN [${values.map(quote).join(', ')}]`
+}
+
+/** `field NOT IN ["a", "b"]`. */
+export function noneOf(field: string, values: readonly string[]): string {
+  return `${field} NOT IN [${values.map(quote).join(', ')}]`
+}
+
+/** `field = "a" AND field = "b"` as separate conditions (for array fields: every value present). */
+export function allOf(field: string, values: readonly string[]): string[] {
+  return values.map((v) => `${field} = ${quote(v)}`)
+}
+
+export const DEFAULT_RADIUS_KM = 5
+
+/** The filter conditions (AND-ed) of a search query, apart from the availability window. */
+export function searchFilters(query: SearchQuery): string[] {
+  const filters: string[] = []
+  if (query.kind?.length) filters.push(anyOf('kind', query.kind))
+  if (query.district?.length) filters.push(anyOf('district', query.district))
+  if (query.city?.length) filters.push(anyOf('city', query.city))
+  if (query.tags?.length) filters.push(...allOf('tags', query.tags))
+  if (query.amenities?.length) filters.push(...allOf('amenities', query.amenities))
+  if (query.capacityMin !== undefined) filters.push(`capacity >= ${num(query.capacityMin)}`)
+  if (query.free !== undefined) filters.push(`pricingModel = ${quote(query.free ? 'free' : 'fee')}`)
+  if (query.priceMax !== undefined) filters.push(`price <= ${num(query.priceMax)}`)
+  if (query.verified !== undefined) filters.push(`organizationVerified = ${query.verified ? 'true' : 'false'}`)
+  if (query.near) {
+    const meters = Math.round((query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000)
+    filters.push(`_geoRadius(${num(query.near.lat)}, ${num(query.near.lng)}, ${num(meters)})`)
+  }
+  return filters
+}
+
+/**
+ * Conditions a listing must meet to be bookable for [start, end) that the index can check exactly (booking
+ * rules); opening hours and busy ranges are checked afterwards against Postgres.
+ */
+export function windowFilters(start: Date, end: Date, now: Date): string[] {
+  const minutes = (end.getTime() - start.getTime()) / 60_000
+  const hoursAhead = (start.getTime() - now.getTime()) / 3_600_000
+  return [
+    `minDurationMinutes <= ${num(minutes)}`,
+    `maxDurationMinutes >= ${num(minutes)}`,
+    `minNoticeHours <= ${num(Math.floor(hoursAhead))}`,
+    `maxAdvanceDays >= ${num(Math.floor(hoursAhead / 24))}`,
+  ]
+}
+
+export function sortOf(query: Pick<SearchQuery, 'sort' | 'near'>): string[] | undefined {
+  switch (query.sort) {
+    case 'rating':
+      return ['ratingAverage:desc', 'ratingCount:desc']
+    case 'distance':
+      return query.near ? [`_geoPoint(${num(query.near.lat)}, ${num(query.near.lng)}):asc`] : undefined
+    case 'price_asc':
+      return ['price:asc']
+    case 'price_desc':
+      return ['price:desc']
+    case 'newest':
+      return ['publishedAt:desc']
+    default:
+      return undefined
+  }
+}

@@ -1,0 +1,215 @@
+import type { Availability, BookingRules, Listing, SearchQuery, SearchResult } from '@commons/contracts'
+import { type Kysely, sql } from 'kysely'
+import type { MultiSearchParams, SearchParams } from 'meilisearch'
+import { bookableInWindow, type Interval } from '../availability/window.ts'
+import type { DB } from '../db/schema.ts'
+import { anyOf, searchFilters, sortOf, windowFilters } from './filters.ts'
+import { HIGHLIGHT, type IndexedHit, markup, POST, PRE, toHit } from './hits.ts'
+import { guardSearch, type Meili } from './meili.ts'
+
+export interface SearchDeps {
+  db: Kysely<DB>
+  meili: Meili
+  now: () => Date
+}
+
+export const FACETS = ['kind', 'district', 'city', 'tags', 'amenities', 'pricingModel', 'organizationVerified']
+
+/**
+ * How many best matches an availability search checks. Opening hours and busy ranges live in Postgres, so
+ * the window is checked on the candidates and totals and pages are counted over the ones that pass; like
+ * Meilisearch's own `maxTotalHits`, a query matching more than this counts only the best ones.
+ */
+export const WINDOW_CANDIDATES = 1000
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
+
+/** Search parameters shared by every query of one request. */
+export function baseParams(q: string): Pick<SearchParams, 'q' | 'locales'> {
+  return CJK.test(q) ? { q, locales: ['cmn'] } : { q }
+}
+
+/** `GET /v1/search`. */
+export async function searchListings(deps: SearchDeps, query: SearchQuery): Promise<SearchResult> {
+  const started = performance.now()
+  const filter = searchFilters(query)
+  const sort = sortOf(query)
+  const { page, perPage } = query
+  const elapsed = () => Math.round((performance.now() - started) * 10) / 10
+
+  if (!query.from || !query.to) {
+    const res = await guardSearch(() =>
+      deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>(query.q, {
+        ...baseParams(query.q),
+        filter,
+        sort,
+        page,
+        hitsPerPage: perPage,
+        facets: FACETS,
+        ...HIGHLIGHT,
+      }),
+    )
+    return {
+      hits: res.hits.map((h) => toHit(h, query.near)),
+      facets: res.facetDistribution ?? {},
+      total: (res as { totalHits?: number }).totalHits ?? 0,
+      page,
+      perPage,
+      processingTimeMs: elapsed(),
+    }
+  }
+
+  const start = new Date(query.from)
+  const end = new Date(query.to)
+  const available = await availableIds(deps, {
+    q: query.q,
+    filter: [...filter, ...windowFilters(start, end, deps.now())],
+    sort,
+    start,
+    end,
+  })
+  const pageIds = available.slice((page - 1) * perPage, page * perPage)
+  if (available.length === 0) {
+    return { hits: [], facets: {}, total: 0, page, perPage, processingTimeMs: elapsed() }
+  }
+  const index = deps.meili.listingsIndex
+  const [hits, facets] = await guardSearch(async () => {
+    const { results } = await deps.meili.search.multiSearch<MultiSearchParams, IndexedHit>({
+      queries: [
+        {
+          indexUid: index,
+          ...baseParams(query.q),
+          filter: [...filter, anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
+          limit: perPage,
+          ...HIGHLIGHT,
+        },
+        {
+          indexUid: index,
+          ...baseParams(query.q),
+          filter: [...filter, anyOf('id', available)],
+          limit: 0,
+          facets: FACETS,
+        },
+      ],
+    })
+    return [results[0]!, results[1]!] as const
+  })
+  const byId = new Map(hits.hits.map((h) => [h.id, h]))
+  return {
+    hits: pageIds.flatMap((id) => {
+      const hit = byId.get(id)
+      return hit ? [toHit(hit, query.near)] : []
+    }),
+    facets: facets.facetDistribution ?? {},
+    total: available.length,
+    page,
+    perPage,
+    processingTimeMs: elapsed(),
+  }
+}
+
+/**
+ * Ids of the best `WINDOW_CANDIDATES` matches of `q` + `filter` that are bookable for [start, end), in the
+ * order of the index's ranking (or `sort`).
+ */
+export async function availableIds(
+  deps: SearchDeps,
+  opts: { q: string; filter: string[]; sort?: string[]; start: Date; end: Date; limit?: number },
+): Promise<string[]> {
+  const candidates = await guardSearch(() =>
+    deps.meili.search.index(deps.meili.listingsIndex).search<{ id: string }>(opts.q, {
+      ...baseParams(opts.q),
+      filter: opts.filter,
+      sort: opts.sort,
+      limit: opts.limit ?? WINDOW_CANDIDATES,
+      attributesToRetrieve: ['id'],
+    }),
+  )
+  const ids = candidates.hits.map((h) => h.id)
+  const ok = await filterBookable(deps, ids, opts.start, opts.end)
+  return ids.filter((id) => ok.has(id))
+}
+
+/** Of `ids`, the listings bookable for [start, end) per their opening hours, rules and busy ranges. */
+export async function filterBookable(deps: SearchDeps, ids: string[], start: Date, end: Date): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const [listings, busy] = await Promise.all([
+    deps.db
+      .selectFrom('listings')
+      .select(['id', 'snapshot'])
+      .where('id', 'in', ids)
+      .where('published', '=', true)
+      .execute(),
+    // Widened by a day: a listing's own buffer (at most 4 h) extends the window before comparing.
+    deps.db
+      .selectFrom('bookings')
+      .select(['listingId', sql<Date>`lower(busy)`.as('busyStart'), sql<Date>`upper(busy)`.as('busyEnd')])
+      .where('listingId', 'in', ids)
+      .where('holdsSlot', '=', true)
+      .where(
+        sql<boolean>`busy && tstzrange(${new Date(start.getTime() - 86_400_000)}, ${new Date(end.getTime() + 86_400_000)})`,
+      )
+      .execute(),
+  ])
+  const busyBy = new Map<string, Interval[]>()
+  for (const b of busy) {
+    const list = busyBy.get(b.listingId) ?? []
+    list.push({ start: b.busyStart, end: b.busyEnd })
+    busyBy.set(b.listingId, list)
+  }
+  const now = deps.now()
+  const ok = new Set<string>()
+  for (const row of listings) {
+    const listing = row.snapshot as unknown as Listing
+    const bookable = bookableInWindow({
+      availability: listing.availability as Availability,
+      rules: listing.rules as BookingRules,
+      busy: busyBy.get(row.id) ?? [],
+      start,
+      end,
+      now,
+    })
+    if (bookable) ok.add(row.id)
+  }
+  return ok
+}
+
+/**
+ * `GET /v1/suggest`: listing titles that complete what the user typed, and tags containing it (from the
+ * tag facet of listings whose tags match, most used first).
+ */
+export async function suggest(deps: SearchDeps, q: string, limit: number) {
+  const indexUid = deps.meili.listingsIndex
+  const { results } = await guardSearch(() =>
+    deps.meili.search.multiSearch<MultiSearchParams, IndexedHit>({
+      queries: [
+        {
+          indexUid,
+          ...baseParams(q),
+          limit,
+          attributesToSearchOn: ['title', 'tags'],
+          attributesToRetrieve: ['id', 'kind', 'title'],
+          attributesToHighlight: ['title'],
+          highlightPreTag: PRE,
+          highlightPostTag: POST,
+        },
+        { indexUid, ...baseParams(q), limit: 0, attributesToSearchOn: ['tags'], facets: ['tags'] },
+      ],
+    }),
+  )
+  const [titles, tags] = [results[0]!, results[1]!]
+  const needle = q.toLowerCase()
+  return {
+    listings: titles.hits.map((h) => ({
+      id: h.id,
+      kind: h.kind,
+      title: h.title,
+      highlightedTitle: markup(typeof h._formatted?.title === 'string' ? h._formatted.title : h.title),
+    })),
+    tags: Object.entries(tags.facetDistribution?.tags ?? {})
+      .filter(([value]) => value.toLowerCase().includes(needle))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([value, count]) => ({ value, count })),
+  }
+}

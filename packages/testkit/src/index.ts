@@ -10,3 +10,10 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
+export {
+  type PaymentIntent,
+  type Refund,
+  type StripeEvent,
+  type StripeTestServer,
+  startStripeServer,
+} from './stripe-server.ts'

@@ -1,0 +1,58 @@
+import type { BookingAction, BookingStatus } from '@commons/contracts'
+import { SLOT_HOLDING_STATUSES } from '@commons/contracts'
+import { invalidTransition } from '@commons/service-kit'
+
+/** What may move a booking: a participant's action or a timer / payment event of the system. */
+export type BookingEvent = BookingAction | 'paid' | 'payment_expire' | 'request_expire' | 'auto_complete'
+
+/** Who asks: the provider's admins, the requesting organization's members, or the system (timers, payments). */
+export type Party = 'provider' | 'requester' | 'system'
+
+interface Rule {
+  from: readonly BookingStatus[]
+  to: BookingStatus
+  parties: readonly Party[]
+}
+
+/** DESIGN.md §3. `paid` leads to `requested`; instant-book listings go on to `confirmed` at once. */
+const RULES: Record<BookingEvent, Rule> = {
+  accept: { from: ['requested'], to: 'confirmed', parties: ['provider'] },
+  decline: { from: ['requested'], to: 'declined', parties: ['provider'] },
+  cancel: { from: ['pending_payment', 'requested', 'confirmed'], to: 'cancelled', parties: ['provider', 'requester'] },
+  complete: { from: ['confirmed'], to: 'completed', parties: ['provider'] },
+  // Also after an auto-completion: the no-show window (48 h) outlasts the auto-complete delay (24 h).
+  'no-show': { from: ['confirmed', 'completed'], to: 'no_show', parties: ['provider'] },
+  paid: { from: ['pending_payment'], to: 'requested', parties: ['system', 'provider'] },
+  payment_expire: { from: ['pending_payment'], to: 'payment_expired', parties: ['system'] },
+  request_expire: { from: ['requested'], to: 'expired', parties: ['system'] },
+  auto_complete: { from: ['confirmed'], to: 'completed', parties: ['system'] },
+}
+
+/** How long after the end a provider may still report a no-show (DESIGN.md: within 48 h). */
+export const NO_SHOW_WINDOW_MS = 48 * 3600_000
+
+/** The state `event` leads to from `status`, or a 409 `invalid_transition` problem. */
+export function nextStatus(status: BookingStatus, event: BookingEvent): BookingStatus {
+  const rule = RULES[event]
+  if (!rule.from.includes(status)) throw invalidTransition(status, event)
+  return rule.to
+}
+
+/** Whether `party` may ask for `event` (moderators may ask for any; the service audits that). */
+export function mayAct(parties: readonly Party[], event: BookingEvent): boolean {
+  return RULES[event].parties.some((p) => parties.includes(p))
+}
+
+/** Whether a booking in `status` keeps its slot (no other booking may overlap it). */
+export const holdsSlot = (status: BookingStatus) => SLOT_HOLDING_STATUSES.includes(status)
+
+/**
+ * Timing rules of participant actions: a booking is completed or reported as a no-show only once it has
+ * started, and a no-show only within 48 h of its end. Returns the problem detail, or null when in time.
+ */
+export function timingProblem(event: BookingEvent, window: { start: Date; end: Date }, now: Date): string | null {
+  if ((event === 'complete' || event === 'no-show') && now < window.start) return 'The booking has not started yet.'
+  if (event === 'no-show' && now.getTime() > window.end.getTime() + NO_SHOW_WINDOW_MS)
+    return 'A no-show is reported within 48 hours of the end.'
+  return null
+}

@@ -1,0 +1,105 @@
+import type { BookingStatus } from '@commons/contracts'
+import { SLOT_HOLDING_STATUSES } from '@commons/contracts'
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
+import type { BookingRow, BookingsTable, DB, ListingReplicaRow, TimerKind } from '../db/schema.ts'
+
+/** The replica of a listing, or undefined when the listings feed has not brought it (yet). */
+export function findListing(db: Kysely<DB>, listingId: string): Promise<ListingReplicaRow | undefined> {
+  return db.selectFrom('listingReplica').selectAll().where('listingId', '=', listingId).executeTakeFirst()
+}
+
+/**
+ * Slot-holding bookings of a listing whose busy range touches [from, to), as [start, end) in epoch ms.
+ * One row of two float8 arrays: a 90-day window holds hundreds of bookings, and parsing that many
+ * timestamptz values into Dates row by row cost more than the computation that uses them.
+ */
+export async function busyBookings(
+  db: Kysely<DB>,
+  listingId: string,
+  from: Date,
+  to: Date,
+): Promise<Array<{ start: number; end: number }>> {
+  const { rows } = await sql<{ starts: number[]; ends: number[] }>`
+    select coalesce(array_agg(extract(epoch from start_at)::float8 * 1000), '{}') as starts,
+           coalesce(array_agg(extract(epoch from end_at)::float8 * 1000), '{}') as ends
+    from bookings
+    where listing_id = ${listingId}
+      and status in (${sql.join([...SLOT_HOLDING_STATUSES])})
+      and tstzrange(start_at, busy_until, '[)') && tstzrange(${from}, ${to}, '[)')`.execute(db)
+  const { starts = [], ends = [] } = rows[0] ?? {}
+  return starts.map((start, i) => ({ start, end: ends[i]! }))
+}
+
+export async function insertBooking(trx: Transaction<DB>, row: Insertable<BookingsTable>): Promise<BookingRow> {
+  return trx.insertInto('bookings').values(row).returningAll().executeTakeFirstOrThrow()
+}
+
+export function findBooking(db: Kysely<DB>, id: string): Promise<BookingRow | undefined> {
+  return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Locks a booking for a transition. */
+export function lockBooking(trx: Transaction<DB>, id: string): Promise<BookingRow | undefined> {
+  return trx.selectFrom('bookings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function saveBooking(
+  trx: Transaction<DB>,
+  id: string,
+  changes: { status: BookingStatus; paymentStatus: BookingRow['paymentStatus']; reason: string | null; now: Date },
+): Promise<BookingRow> {
+  return trx
+    .updateTable('bookings')
+    .set({
+      status: changes.status,
+      paymentStatus: changes.paymentStatus,
+      reason: changes.reason,
+      updatedAt: changes.now,
+      version: sql<number>`version + 1`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function audit(
+  trx: Transaction<DB>,
+  entry: {
+    bookingId: string
+    actorUserId: string | null
+    action: string
+    fromStatus: string | null
+    toStatus: string
+    reason: string | null
+    moderatorOverride: boolean
+    at: Date
+  },
+): Promise<void> {
+  await trx.insertInto('bookingAudit').values(entry).execute()
+}
+
+/** Schedules (or reschedules) the timer of `kind` for a booking. */
+export async function scheduleTimer(trx: Transaction<DB>, bookingId: string, kind: TimerKind, runAt: Date) {
+  await trx
+    .insertInto('timers')
+    .values({ bookingId, kind, runAt, doneAt: null, lastError: null })
+    .onConflict((oc) => oc.columns(['bookingId', 'kind']).doUpdateSet({ runAt, doneAt: null }))
+    .execute()
+}
+
+/** Bookings of an organization, newest first, after a cursor id. */
+export function listBookings(
+  db: Kysely<DB>,
+  q: { as: 'requester' | 'provider'; organizationId: string; status?: BookingStatus; afterId?: string; limit: number },
+) {
+  let select = db
+    .selectFrom('bookings')
+    .selectAll()
+    .where(q.as === 'requester' ? 'requesterOrganizationId' : 'providerOrganizationId', '=', q.organizationId)
+  if (q.status) select = select.where('status', '=', q.status)
+  if (q.afterId) select = select.where('id', '<', q.afterId)
+  return select
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute()
+}

@@ -1,0 +1,147 @@
+import {
+  AvailabilityParams,
+  AvailabilityQuery,
+  AvailabilityResponse,
+  Booking,
+  BookingAction,
+  BookingPage,
+  CreateBookingBody,
+  IdParams,
+  ListBookingsQuery,
+  RecordPaymentBody,
+  ReportDamageBody,
+  TransitionBody,
+} from '@commons/contracts'
+import { type App, badRequest, requireActor } from '@commons/service-kit'
+import { z } from 'zod'
+import type { BookingsDeps } from '../deps.ts'
+import {
+  createBooking,
+  getAvailability,
+  getBooking,
+  listBookingsOf,
+  recordOfflinePayment,
+  reportDamage,
+  transitionBooking,
+} from './bookings.service.ts'
+
+const security = [{ bearerAuth: [] }]
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('Same key and body answer the first response again; same key with another body is 422'),
+})
+
+const OPERATION: Record<BookingAction, string> = {
+  accept: 'acceptBooking',
+  decline: 'declineBooking',
+  cancel: 'cancelBooking',
+  complete: 'completeBooking',
+  'no-show': 'reportNoShow',
+}
+
+/** Availability and bookings. */
+export function registerBookingRoutes(app: App, deps: BookingsDeps) {
+  app.get(
+    '/v1/availability/:listingId',
+    {
+      schema: {
+        operationId: 'getAvailability',
+        tags: ['availability'],
+        params: AvailabilityParams,
+        querystring: AvailabilityQuery,
+        response: { 200: AvailabilityResponse },
+      },
+    },
+    async (request) =>
+      getAvailability(deps, request.params.listingId, new Date(request.query.from), new Date(request.query.to)),
+  )
+
+  const tags = ['bookings']
+  app.post(
+    '/v1/bookings',
+    {
+      schema: {
+        operationId: 'createBooking',
+        tags,
+        security,
+        headers: IdempotencyHeaders,
+        body: CreateBookingBody,
+        response: { 201: Booking },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await createBooking(deps, requireActor(request), request.body, request.headers['idempotency-key'])
+      return reply.code(201).send(outcome.booking)
+    },
+  )
+  app.get(
+    '/v1/bookings',
+    {
+      schema: {
+        operationId: 'listBookings',
+        tags,
+        security,
+        querystring: ListBookingsQuery,
+        response: { 200: BookingPage },
+      },
+    },
+    async (request) => listBookingsOf(deps, requireActor(request), request.query),
+  )
+  app.get(
+    '/v1/bookings/:id',
+    { schema: { operationId: 'getBooking', tags, security, params: IdParams, response: { 200: Booking } } },
+    async (request) => getBooking(deps, requireActor(request), request.params.id),
+  )
+  for (const action of BookingAction.options) {
+    app.post(
+      `/v1/bookings/:id/${action}`,
+      {
+        schema: {
+          operationId: OPERATION[action],
+          tags,
+          security,
+          params: IdParams,
+          body: TransitionBody.optional(),
+          response: { 200: Booking },
+        },
+      },
+      async (request) =>
+        transitionBooking(deps, requireActor(request), request.params.id, action, request.body?.reason),
+    )
+  }
+  app.post(
+    '/v1/bookings/:id/damage',
+    {
+      schema: {
+        operationId: 'reportBookingDamage',
+        tags,
+        security,
+        params: IdParams,
+        body: ReportDamageBody,
+        response: { 200: Booking },
+      },
+    },
+    async (request) => reportDamage(deps, requireActor(request), request.params.id, request.body),
+  )
+  app.post(
+    '/v1/bookings/:id/payment',
+    {
+      schema: {
+        operationId: 'recordBookingPayment',
+        tags,
+        security,
+        params: IdParams,
+        body: RecordPaymentBody,
+        response: { 200: Booking },
+      },
+    },
+    async (request) => {
+      if (deps.payments.name !== 'offline') throw badRequest('Payments are taken online here.', 'payment_not_offline')
+      return recordOfflinePayment(deps, requireActor(request), request.params.id, request.body)
+    },
+  )
+}

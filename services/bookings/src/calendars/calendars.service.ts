@@ -1,0 +1,146 @@
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import type { Actor } from '@commons/contracts'
+import { forbidden, notFound } from '@commons/service-kit'
+import ical, { ICalEventBusyStatus, ICalEventStatus } from 'ical-generator'
+import { sql } from 'kysely'
+import { holdsSlot } from '../bookings/booking-machine.ts'
+import type { BookingRow } from '../db/schema.ts'
+import type { BookingsDeps } from '../deps.ts'
+
+const DAY = 86_400_000
+/** A feed shows bookings from 30 days back to a year ahead. */
+const PAST_MS = 30 * DAY
+const FUTURE_MS = 366 * DAY
+const PROD_ID = { company: 'Commons', product: 'bookings', language: 'ZH' }
+
+/** Calendar-specific secret, derived so that it is never the service token itself. */
+const calendarKey = (serviceToken: string) =>
+  createHmac('sha256', serviceToken).update('commons:calendar-feed-token').digest()
+
+function sign(serviceToken: string, organizationId: string, generation: number): string {
+  const mac = createHmac('sha256', calendarKey(serviceToken))
+    .update(`${organizationId}.${generation}`)
+    .digest('base64url')
+  return `${generation}.${mac}`
+}
+
+/**
+ * A bookings' calendar: stable UIDs (the booking id), SEQUENCE = the booking's version so clients replace
+ * an event when it changed, and bookings that no longer hold their slot as CANCELLED.
+ */
+function render(
+  name: string,
+  rows: BookingRow[],
+  describe: (row: BookingRow) => { summary: string; description?: string },
+) {
+  const calendar = ical({ name, prodId: PROD_ID })
+  for (const row of rows) {
+    const text = describe(row)
+    calendar.createEvent({
+      id: `${row.id}@commons`,
+      start: row.startAt,
+      end: row.endAt,
+      stamp: row.updatedAt,
+      sequence: row.version,
+      summary: text.summary,
+      description: text.description ?? null,
+      status: !holdsSlot(row.status)
+        ? ICalEventStatus.CANCELLED
+        : row.status === 'confirmed' || row.status === 'completed'
+          ? ICalEventStatus.CONFIRMED
+          : ICalEventStatus.TENTATIVE,
+      busystatus: holdsSlot(row.status) ? ICalEventBusyStatus.BUSY : ICalEventBusyStatus.FREE,
+    })
+  }
+  return calendar.toString()
+}
+
+/** `GET /v1/calendars/listings/:id.ics`: public busy times of a listing, no personal data. */
+export async function listingCalendar(deps: BookingsDeps, listingId: string): Promise<string> {
+  const listing = await deps.db
+    .selectFrom('listingReplica')
+    .select(['title'])
+    .where('listingId', '=', listingId)
+    .executeTakeFirst()
+  if (!listing) throw notFound('listing', listingId)
+  const now = deps.clock.now().getTime()
+  const rows = await deps.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('listingId', '=', listingId)
+    .where('endAt', '>', new Date(now - PAST_MS))
+    .where('startAt', '<', new Date(now + FUTURE_MS))
+    .orderBy('startAt')
+    .execute()
+  return render(`${listing.title} · 占用时间`, rows, () => ({ summary: '已预订 (busy)' }))
+}
+
+/** Issues a private feed token for an organization, revoking any earlier one. Owners and admins only. */
+export async function issueOrganizationCalendarToken(
+  deps: BookingsDeps,
+  serviceToken: string,
+  actor: Actor,
+  organizationId: string,
+): Promise<{ token: string; path: string }> {
+  const role = actor.roles[organizationId]
+  if (role !== 'owner' && role !== 'admin') throw forbidden('Only owners and admins get the calendar link.')
+  const row = await deps.db
+    .insertInto('calendarFeeds')
+    .values({ organizationId, generation: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('organizationId')
+        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: new Date() }),
+    )
+    .returning('generation')
+    .executeTakeFirstOrThrow()
+  const token = sign(serviceToken, organizationId, row.generation)
+  return { token, path: `/v1/calendars/organizations/${organizationId}.ics?token=${token}` }
+}
+
+/** `GET /v1/calendars/organizations/:id.ics?token=`: the organization's bookings, both sides, with details. */
+export async function organizationCalendar(
+  deps: BookingsDeps,
+  serviceToken: string,
+  organizationId: string,
+  token: string,
+): Promise<string> {
+  const feed = await deps.db
+    .selectFrom('calendarFeeds')
+    .select('generation')
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst()
+  const expected = feed ? Buffer.from(sign(serviceToken, organizationId, feed.generation)) : undefined
+  const given = Buffer.from(token)
+  // The same 404 for a wrong, revoked or missing token: the feed's existence is not disclosed.
+  if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given))
+    throw notFound('calendar', organizationId)
+  const now = deps.clock.now().getTime()
+  const rows = await deps.db
+    .selectFrom('bookings')
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb('requesterOrganizationId', '=', organizationId), eb('providerOrganizationId', '=', organizationId)]),
+    )
+    .where('endAt', '>', new Date(now - PAST_MS))
+    .where('startAt', '<', new Date(now + FUTURE_MS))
+    .orderBy('startAt')
+    .execute()
+  const titles = new Map(
+    (
+      await deps.db
+        .selectFrom('listingReplica')
+        .select(['listingId', 'title'])
+        .where('listingId', 'in', rows.length ? [...new Set(rows.map((r) => r.listingId))] : [''])
+        .execute()
+    ).map((l) => [l.listingId, l.title]),
+  )
+  return render('Commons 预订', rows, (row) => {
+    const title = titles.get(row.listingId) ?? row.listingId
+    const side = row.providerOrganizationId === organizationId ? '提供' : '预订'
+    return {
+      summary: `${side}: ${title}`,
+      description: `${row.purpose}\n人数: ${row.attendees}\n状态: ${row.status}`,
+    }
+  })
+}

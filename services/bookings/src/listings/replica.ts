@@ -1,0 +1,41 @@
+import { type FeedEvent, LISTINGS_EVENTS, ListingPublishedPayload, ListingWithdrawnPayload } from '@commons/contracts'
+import type { Transaction } from 'kysely'
+import type { DB } from '../db/schema.ts'
+
+/**
+ * Applies one listings-feed event to the replica. Idempotent by version: an event not newer than the stored
+ * version changes nothing (delivery is at least once, and a replayed batch must not roll a listing back).
+ */
+export async function applyListingEvent(trx: Transaction<DB>, event: FeedEvent): Promise<void> {
+  if (event.type === LISTINGS_EVENTS.listingPublished) {
+    const { listing, organization } = ListingPublishedPayload.parse(event.payload)
+    const capacity = 'capacity' in listing && typeof listing.capacity === 'number' ? listing.capacity : null
+    const row = {
+      listingId: listing.id,
+      organizationId: listing.organizationId,
+      organizationName: organization.name,
+      kind: listing.kind,
+      status: listing.status,
+      version: listing.version,
+      title: listing.title,
+      capacity,
+      pricing: JSON.stringify(listing.pricing),
+      rules: JSON.stringify(listing.rules),
+      availability: JSON.stringify(listing.availability),
+      updatedAt: new Date(),
+    }
+    await trx
+      .insertInto('listingReplica')
+      .values(row)
+      .onConflict((oc) => oc.column('listingId').doUpdateSet(row).where('listingReplica.version', '<', listing.version))
+      .execute()
+  } else if (event.type === LISTINGS_EVENTS.listingWithdrawn) {
+    const payload = ListingWithdrawnPayload.parse(event.payload)
+    await trx
+      .updateTable('listingReplica')
+      .set({ status: payload.status, version: payload.version, updatedAt: new Date() })
+      .where('listingId', '=', payload.listingId)
+      .where('version', '<', payload.version)
+      .execute()
+  }
+}

@@ -1,0 +1,65 @@
+import type Stripe from 'stripe'
+import { lockBooking } from '../bookings/bookings.repository.ts'
+import { applyTransition } from '../bookings/bookings.service.ts'
+import type { BookingsDeps } from '../deps.ts'
+import { INTENT_STATUS, rankOf } from './stripe-payments.ts'
+
+/** What became of a webhook event. */
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored'
+
+/**
+ * Applies a verified Stripe event. Deduplicated by event id (the id is stored in the same transaction as the
+ * effect), and monotonic: a PaymentIntent's stored status only moves up its rank, so an event that arrives
+ * late (e.g. `amount_capturable_updated` after the capture's `succeeded`) changes nothing, and a booking is
+ * only ever moved forward by the state machine.
+ */
+export async function handleStripeEvent(deps: BookingsDeps, event: Stripe.Event): Promise<WebhookOutcome> {
+  return deps.db.transaction().execute(async (trx) => {
+    const fresh = await trx
+      .insertInto('webhookEvents')
+      .values({ eventId: event.id, type: event.type })
+      .onConflict((oc) => oc.column('eventId').doNothing())
+      .returning('eventId')
+      .executeTakeFirst()
+    if (!fresh) return 'duplicate'
+    const meaning = INTENT_STATUS[event.type]
+    if (!meaning) return 'ignored'
+    const intent = event.data.object as Stripe.PaymentIntent
+    const payment = await trx
+      .selectFrom('payments')
+      .selectAll()
+      .where('externalId', '=', intent.id)
+      .forUpdate()
+      .executeTakeFirst()
+    if (!payment) return 'ignored'
+    // Lock order: booking before its payments everywhere else, so take the booking lock now too.
+    const booking = await lockBooking(trx, payment.bookingId)
+    if (!booking || meaning.rank <= rankOf(payment.status)) return 'ignored'
+    const now = deps.clock.now()
+    await trx
+      .updateTable('payments')
+      .set({ status: meaning.status, updatedAt: now })
+      .where('id', '=', payment.id)
+      .execute()
+    if (booking.status !== 'pending_payment') return 'applied'
+    if (meaning.status === 'failed') {
+      // The payer may try another card until the hold expires; the booking says what happened meanwhile.
+      await trx
+        .updateTable('bookings')
+        .set({ paymentStatus: 'failed', updatedAt: now })
+        .where('id', '=', booking.id)
+        .execute()
+      return 'applied'
+    }
+    const parts = await trx.selectFrom('payments').select('status').where('bookingId', '=', booking.id).execute()
+    if (parts.every((p) => rankOf(p.status) >= rankOf('authorized') && p.status !== 'canceled')) {
+      await applyTransition(trx, deps, booking, 'paid', {
+        actorUserId: null,
+        parties: ['system'],
+        moderatorOverride: false,
+        reason: null,
+      })
+    }
+    return 'applied'
+  })
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type Actor,
+  LISTINGS_EVENTS,
+  Listing,
+  type ListingFields,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+} from '@commons/contracts'
+import { appendEvent, createDb, migrateToLatest, readFeed } from '@commons/db'
+import type { App } from '@commons/service-kit'
+import { parseConfig } from '@commons/service-kit'
+import { testDatabase } from '@commons/testkit'
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose'
+import type { Kysely } from 'kysely'
+import type { Test } from 'tap'
+import { type BookingsOverrides, buildApp, migrate } from '../src/app.ts'
+import { BookingsConfig } from '../src/config.ts'
+
+export const SERVICE_TOKEN = 's'.repeat(40)
+/** The schema standing in for the listings service: only its outbox, which the test writes events to. */
+const LISTINGS_SCHEMA = 'listings'
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(public current: Date) {}
+  now = () => this.current
+  set(at: string | Date) {
+    this.current = new Date(at)
+  }
+  advance(ms: number) {
+    this.current = new Date(this.current.getTime() + ms)
+  }
+}
+
+const keys = await (async () => {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'EdDSA', use: 'sig' }
+  return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) }
+})()
+
+/** An access token as listings would issue it. */
+export async function tokenFor(actor: Partial<Actor> & { userId?: string }): Promise<string> {
+  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
+    .setSubject(actor.userId ?? randomUUID())
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(keys.privateKey)
+}
+
+export interface Harness {
+  app: App
+  clock: TestClock
+  databaseUrl: string
+  listingsDb: Kysely<unknown>
+  /** Publishes (or republishes) a listing through the listings feed and waits for the replica. */
+  publish(listing: Listing): Promise<void>
+  withdraw(listing: Listing, status: 'paused' | 'archived'): Promise<void>
+}
+
+/**
+ * A bookings app on a fresh database, its listing replica fed from a `listings` outbox in the same database
+ * (the real consumer with a function source), with a test clock and locally signed tokens.
+ */
+export async function testApp(
+  t: Test,
+  opts: { now?: string; overrides?: BookingsOverrides; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const databaseUrl = await testDatabase(t, {
+    template: 'bookings',
+    prepare: async (url) => {
+      await migrate({ DATABASE_URL: url })
+      const db = createDb({ url, schema: LISTINGS_SCHEMA, poolMax: 1 })
+      try {
+        await migrateToLatest(db, { schema: LISTINGS_SCHEMA, migrations: {} })
+      } finally {
+        await db.destroy()
+      }
+    },
+  })
+  const listingsDb = createDb<unknown>({ url: databaseUrl, schema: LISTINGS_SCHEMA, poolMax: 2 })
+  const clock = new TestClock(new Date(opts.now ?? '2026-11-21T00:00:00Z'))
+  const config = parseConfig(BookingsConfig, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    SERVICE_TOKEN,
+    RUN_WORKERS: 'true',
+    // Tests run timers explicitly with app.bookings.runDueTimers(); the worker polls rarely.
+    TIMER_POLL_MS: '60000',
+    RATE_LIMIT_MAX: '100000',
+    ...opts.env,
+  })
+  const app = await buildApp(config, {
+    keys: keys.jwks,
+    clock,
+    listingsFeed: (after, limit) => readFeed(listingsDb, { after, limit }),
+    ...opts.overrides,
+  })
+  t.teardown(async () => {
+    await app.close()
+    await listingsDb.destroy()
+  })
+  const emit = async (type: string, entityId: string, version: number, payload: Record<string, unknown>) => {
+    await listingsDb.transaction().execute((trx) => appendEvent(trx, { type, entityId, version, payload }))
+    await app.bookings.syncListings()
+  }
+  return {
+    app,
+    clock,
+    databaseUrl,
+    listingsDb,
+    publish: (listing) =>
+      emit(LISTINGS_EVENTS.listingPublished, listing.id, listing.version, {
+        listing,
+        organization: { id: listing.organizationId, name: '某社区党群服务中心', kind: 'party_branch', verified: true },
+      }),
+    withdraw: (listing, status) =>
+      emit(LISTINGS_EVENTS.listingWithdrawn, listing.id, listing.version, {
+        listingId: listing.id,
+        organizationId: listing.organizationId,
+        status,
+        version: listing.version,
+      }),
+  }
+}
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+
+/** A published venue listing, open 09:00-18:00 every day in Asia/Shanghai, free unless overridden. */
+export function makeListing(
+  over: { organizationId?: string; rules?: Record<string, unknown>; pricing?: unknown; capacity?: number } = {},
+): Listing {
+  const fields = {
+    kind: 'venue',
+    title: '社区活动室',
+    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
+    capacity: over.capacity ?? 40,
+    pricing: over.pricing ?? { model: 'free' },
+    rules: {
+      mode: 'request',
+      slotMinutes: 60,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 240,
+      minNoticeHours: 24,
+      maxAdvanceDays: 90,
+      bufferMinutes: 0,
+      cancellationPolicy: 'moderate',
+      ...over.rules,
+    },
+    availability: {
+      timezone: 'Asia/Shanghai',
+      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
+    },
+  } as unknown as ListingFields
+  return Listing.parse({
+    ...fields,
+    id: randomUUID(),
+    organizationId: over.organizationId ?? randomUUID(),
+    status: 'published',
+    version: 2,
+    rejectionReason: null,
+    createdAt: '2026-11-01T00:00:00Z',
+    updatedAt: '2026-11-01T00:00:00Z',
+    publishedAt: '2026-11-01T00:00:00Z',
+  })
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A provider (owner of the listing's organization) and a requesting group's member, with tokens. */
+export async function parties(listing: Listing) {
+  const requesterOrg = randomUUID()
+  const provider = { userId: randomUUID(), roles: { [listing.organizationId]: 'owner' as const } }
+  const requester = { userId: randomUUID(), roles: { [requesterOrg]: 'member' as const } }
+  return {
+    requesterOrg,
+    provider: { ...provider, token: await tokenFor(provider) },
+    requester: { ...requester, token: await tokenFor(requester) },
+    moderator: { token: await tokenFor({ moderator: true }) },
+    stranger: { token: await tokenFor({ roles: { [randomUUID()]: 'owner' } }) },
+  }
+}
+
+let keyCounter = 0
+
+/** Books [start, end) (local Shanghai times like '2026-12-01T10:00') as the requester. */
+export function book(
+  app: App,
+  token: string,
+  body: { listingId: string; organizationId: string; start: string; end: string; attendees?: number },
+  idempotencyKey = `key-${++keyCounter}-${randomUUID()}`,
+) {
+  const zoned = (s: string) => (/[zZ]|[+-]\d\d:\d\d$/.test(s) ? s : `${s}:00+08:00`)
+  return app.inject({
+    method: 'POST',
+    url: '/v1/bookings',
+    headers: { ...bearer(token), 'idempotency-key': idempotencyKey },
+    payload: {
+      listingId: body.listingId,
+      organizationId: body.organizationId,
+      start: zoned(body.start),
+      end: zoned(body.end),
+      attendees: body.attendees ?? 10,
+      purpose: '党员学习活动',
+    },
+  })
+}
+
+/** Asks for a transition. */
+export function act(app: App, token: string, id: string, action: string, reason?: string) {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/bookings/${id}/${action}`,
+    headers: bearer(token),
+    payload: reason ? { reason } : {},
+  })
+}

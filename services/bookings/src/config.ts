@@ -1,11 +1,24 @@
 import { DEFAULT_PORTS } from '@commons/contracts'
 import { DataServiceConfig, HttpUrl, Port } from '@commons/service-kit'
-import type { z } from 'zod'
+import { z } from 'zod'
 
 /** The bookings service's environment. */
 export const BookingsConfig = DataServiceConfig.extend({
   PORT: Port.default(DEFAULT_PORTS.bookings),
   JWKS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}/.well-known/jwks.json`),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
+  /** How often the timer worker looks for due timers (expiries, auto-complete), in milliseconds. */
+  TIMER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Enables Stripe payments (PaymentIntents with manual capture); unset: offline payments. */
+  STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+  /** Verifies `POST /v1/webhooks/stripe` signatures; required with STRIPE_SECRET_KEY. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).optional(),
+  /** Another Stripe-compatible API (tests, a proxy); default Stripe's own. */
+  STRIPE_API_URL: HttpUrl.optional(),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  STRIPE_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+}).refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, {
+  message: 'required when STRIPE_SECRET_KEY is set',
+  path: ['STRIPE_WEBHOOK_SECRET'],
 })
 export type BookingsConfig = Readonly<z.infer<typeof BookingsConfig>>

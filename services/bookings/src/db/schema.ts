@@ -1,3 +1,227 @@
+import type { Availability, BookingRules, BookingStatus, ListingKind, ListingStatus, Pricing } from '@commons/contracts'
+import type { KitTables } from '@commons/db'
+import type { ColumnType, Generated, Selectable } from 'kysely'
+
+type Json<T> = ColumnType<T, string, string>
+
 /** Table types of the `bookings` schema (camelCase; the database uses snake_case). */
-// biome-ignore lint/complexity/noBannedTypes: tables arrive with the features that own them
-export type DB = {}
+export interface DB extends KitTables {
+  listingReplica: ListingReplicaTable
+  bookings: BookingsTable
+  bookingAudit: BookingAuditTable
+  idempotencyKeys: IdempotencyKeysTable
+  timers: TimersTable
+  payments: PaymentsTable
+  webhookEvents: WebhookEventsTable
+  calendarFeeds: CalendarFeedsTable
+}
+
+export interface ListingReplicaTable {
+  listingId: string
+  organizationId: string
+  organizationName: string
+  kind: ListingKind
+  status: ListingStatus
+  version: number
+  title: string
+  capacity: number | null
+  pricing: Json<Pricing>
+  rules: Json<BookingRules>
+  availability: Json<Availability>
+  updatedAt: ColumnType<Date, Date | undefined, Date>
+}
+export type ListingReplicaRow = Selectable<ListingReplicaTable>
+
+/** The price fixed when the booking was made. */
+export interface PriceSnapshot {
+  model: 'free' | 'fee'
+  unit: 'hour' | 'booking' | null
+  unitAmount: number
+  quantity: number
+  amount: number
+  deposit: number
+  currency: string
+}
+
+export type PaymentStatus = 'none' | 'due' | 'authorizing' | 'authorized' | 'paid' | 'released' | 'refunded' | 'failed'
+
+export interface BookingsTable {
+  id: string
+  listingId: string
+  listingKind: ListingKind
+  providerOrganizationId: string
+  requesterOrganizationId: string
+  requesterUserId: string
+  status: BookingStatus
+  startAt: Date
+  endAt: Date
+  bufferMinutes: number
+  busyUntil: Date
+  attendees: number
+  purpose: string
+  price: Json<PriceSnapshot>
+  paymentProvider: string
+  paymentStatus: PaymentStatus
+  refundedAmount: Generated<number>
+  depositRetained: Generated<number>
+  reason: string | null
+  version: number
+  createdAt: Date
+  updatedAt: Date
+}
+export type BookingRow = Selectable<BookingsTable>
+
+export interface BookingAuditTable {
+  id: Generated<number>
+  bookingId: string
+  actorUserId: string | null
+  action: string
+  fromStatus: string | null
+  toStatus: string
+  reason: string | null
+  moderatorOverride: boolean
+  at: Date
+}
+
+export interface IdempotencyKeysTable {
+  userId: string
+  key: string
+  requestHash: string
+  statusCode: number
+  response: Json<unknown>
+  createdAt: Generated<Date>
+}
+
+export type TimerKind = 'payment_hold' | 'request_expiry' | 'auto_complete' | 'deposit_release'
+
+export interface TimersTable {
+  id: Generated<number>
+  bookingId: string
+  kind: TimerKind
+  runAt: Date
+  doneAt: Date | null
+  attempts: Generated<number>
+  lastError: string | null
+}
+
+export interface PaymentsTable {
+  id: string
+  bookingId: string
+  purpose: 'charge' | 'deposit'
+  provider: string
+  status: string
+  amount: number
+  currency: string
+  refundedAmount: Generated<number>
+  externalId: string | null
+  method: string | null
+  reference: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface WebhookEventsTable {
+  eventId: string
+  type: string
+  receivedAt: Generated<Date>
+}
+
+export interface CalendarFeedsTable {
+  organizationId: string
+  generation: number
+  updatedAt: Generated<Date>
+}
+
+// --- Ratings, reputation and time credits (migration 2026-11-21T1300-ratings) ---
+
+/** Ratings, reputation versions and the time-credit ledger, merged into the service's DB type. */
+export interface RatingsTables {
+  ratingWindows: RatingWindowsTable
+  ratings: RatingsTable
+  ratingReplies: RatingRepliesTable
+  ratingReports: RatingReportsTable
+  ratingAudit: RatingAuditTable
+  reputationVersions: ReputationVersionsTable
+  creditJournals: CreditJournalsTable
+  creditEntries: CreditEntriesTable
+}
+
+export interface RatingWindowsTable {
+  bookingId: string
+  completedAt: Date
+  closesAt: Date
+  publishedAt: Date | null
+  voidedAt: Date | null
+}
+export type RatingWindowRow = Selectable<RatingWindowsTable>
+
+export interface RatingsTable {
+  id: string
+  bookingId: string
+  side: 'requester' | 'provider'
+  listingId: string
+  listingKind: ListingKind
+  raterOrganizationId: string
+  raterUserId: string
+  rateeOrganizationId: string
+  rateeMemberId: string | null
+  score: number
+  dimensions: Json<Record<string, number>>
+  comment: string | null
+  createdAt: Date
+  updatedAt: Date
+  publishedAt: Date | null
+  hiddenAt: Date | null
+  hiddenReason: string | null
+  hiddenBy: string | null
+}
+export type RatingRow = Selectable<RatingsTable>
+
+export interface RatingRepliesTable {
+  ratingId: string
+  authorUserId: string
+  body: string
+  createdAt: Date
+}
+
+export interface RatingReportsTable {
+  ratingId: string
+  reporterUserId: string
+  reason: string
+  createdAt: Date
+}
+
+export interface RatingAuditTable {
+  id: Generated<number>
+  ratingId: string
+  actorUserId: string | null
+  action: string
+  reason: string | null
+  at: Date
+}
+
+export interface ReputationVersionsTable {
+  subject: 'listing' | 'organization' | 'member'
+  id: string
+  version: number
+}
+
+export interface CreditJournalsTable {
+  id: string
+  bookingId: string
+  kind: 'earn' | 'reverse'
+  createdAt: Date
+}
+
+export interface CreditEntriesTable {
+  id: Generated<number>
+  journalId: string
+  accountKind: 'member' | 'organization'
+  accountId: string
+  organizationId: string
+  minutes: number
+  createdAt: Date
+}
+
+// Declaration merging adds the ratings tables to DB without touching the declaration above.
+export interface DB extends RatingsTables {}

@@ -1,0 +1,156 @@
+import {
+  BookingRatings,
+  CreateRatingBody,
+  CursorQuery,
+  IdParams,
+  ListRatingsQuery,
+  Rating,
+  RatingPage,
+  RatingReasonBody,
+  RatingReplyBody,
+  RatingReport,
+  UpdateRatingBody,
+} from '@commons/contracts'
+import { type App, requireActor, requireModerator } from '@commons/service-kit'
+import { z } from 'zod'
+import type { BookingsDeps } from '../deps.ts'
+import {
+  getBookingRatings,
+  hideRating,
+  listRatings,
+  listReports,
+  rateBooking,
+  replyToRating,
+  reportRating,
+  updateRating,
+} from './ratings.service.ts'
+
+const security = [{ bearerAuth: [] }]
+const ReportPage = z
+  .object({ items: z.array(RatingReport), nextCursor: z.string().nullable() })
+  .meta({ id: 'RatingReportPage' })
+
+/** Two-way, double-blind ratings of bookings; replies, reports and moderation. */
+export function registerRatingRoutes(app: App, deps: BookingsDeps) {
+  const tags = ['ratings']
+  app.post(
+    '/v1/bookings/:id/ratings',
+    {
+      schema: {
+        operationId: 'rateBooking',
+        tags,
+        security,
+        params: IdParams,
+        body: CreateRatingBody,
+        description:
+          'Once per side of a completed booking, within 14 days of completion. Hidden until the other side has rated or the window closes.',
+        response: { 201: Rating },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await rateBooking(deps, requireActor(request), request.params.id, request.body)),
+  )
+  app.get(
+    '/v1/bookings/:id/ratings',
+    {
+      schema: {
+        operationId: 'getBookingRatings',
+        tags,
+        security,
+        params: IdParams,
+        response: { 200: BookingRatings },
+      },
+    },
+    async (request) => getBookingRatings(deps, requireActor(request), request.params.id),
+  )
+  app.get(
+    '/v1/ratings',
+    {
+      schema: {
+        operationId: 'listRatings',
+        tags,
+        querystring: ListRatingsQuery,
+        description: 'Published ratings that no moderator hid, newest first.',
+        response: { 200: RatingPage },
+      },
+    },
+    async (request) => listRatings(deps, request.query),
+  )
+  app.get(
+    '/v1/ratings/reports',
+    {
+      schema: {
+        operationId: 'listRatingReports',
+        tags,
+        security,
+        querystring: CursorQuery,
+        description: 'Moderators: reports against ratings, newest first.',
+        response: { 200: ReportPage },
+      },
+    },
+    async (request) => {
+      requireModerator(request)
+      return listReports(deps, request.query)
+    },
+  )
+  app.patch(
+    '/v1/ratings/:id',
+    {
+      schema: {
+        operationId: 'updateRating',
+        tags,
+        security,
+        params: IdParams,
+        body: UpdateRatingBody,
+        description: 'The rater changes a rating while it is hidden; published ratings are final (409).',
+        response: { 200: Rating },
+      },
+    },
+    async (request) => updateRating(deps, requireActor(request), request.params.id, request.body),
+  )
+  app.post(
+    '/v1/ratings/:id/reply',
+    {
+      schema: {
+        operationId: 'replyToRating',
+        tags,
+        security,
+        params: IdParams,
+        body: RatingReplyBody,
+        response: { 201: Rating },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await replyToRating(deps, requireActor(request), request.params.id, request.body.body)),
+  )
+  app.post(
+    '/v1/ratings/:id/reports',
+    {
+      schema: {
+        operationId: 'reportRating',
+        tags,
+        security,
+        params: IdParams,
+        body: RatingReasonBody,
+        response: { 201: RatingReport },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await reportRating(deps, requireActor(request), request.params.id, request.body.reason)),
+  )
+  app.post(
+    '/v1/ratings/:id/hide',
+    {
+      schema: {
+        operationId: 'hideRating',
+        tags,
+        security,
+        params: IdParams,
+        body: RatingReasonBody,
+        description: 'Moderators: hides a rating with a recorded reason; it leaves lists and reputation.',
+        response: { 200: Rating },
+      },
+    },
+    async (request) => hideRating(deps, requireModerator(request), request.params.id, request.body.reason),
+  )
+}

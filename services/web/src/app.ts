@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { ownerOf, SERVICES, type ServiceName } from '@commons/contracts'
 import { type App, AppError, buildService, REQUEST_ID_HEADER, sendProblem } from '@commons/service-kit'
 import replyFrom from '@fastify/reply-from'
+import fastifyStatic from '@fastify/static'
 import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyReply } from 'fastify'
 import type { WebConfig } from './config.ts'
 import { mergeOpenApi, type OpenApiDocument } from './openapi.ts'
 
@@ -47,7 +51,9 @@ export async function buildApp(config: WebConfig): Promise<App> {
       // Clients' retries are theirs to make; a proxy that retries a POST could book twice.
       retryMethods: [],
     })
-    proxy.all('/v1/*', { schema: { hide: true } }, (request, reply) => {
+    // The entry point holds no keys: bearer tokens pass through untouched and the owning service verifies
+    // them (`auth: 'none'` skips the service kit's token check for this route).
+    proxy.all('/v1/*', { schema: { hide: true }, config: { auth: 'none' } }, (request, reply) => {
       const owner = ownerOf(request.url)
       if (!owner) {
         return sendProblem(
@@ -117,6 +123,8 @@ export async function buildApp(config: WebConfig): Promise<App> {
     staticCSP: true,
   })
 
+  await registerUi(app, config.UI_DIR)
+
   for (const service of SERVICES) {
     app.readinessChecks.set(service, async () => {
       const res = await fetch(`${upstreams[service]}/health`, { signal: AbortSignal.timeout(1500) })
@@ -124,4 +132,49 @@ export async function buildApp(config: WebConfig): Promise<App> {
     })
   }
   return app
+}
+
+/** Paths the single-page app never answers: the API, the reference, operational routes. */
+const NOT_UI = /^\/(v1|docs|openapi\.json|health|ready|metrics)(\/|$|\?)/
+
+/**
+ * The web UI: hashed assets cached for a year, index.html never cached, and every other page path answered
+ * with index.html so a deep link (/listings/…, /search?q=…) opens the app, which routes on the client.
+ */
+async function registerUi(app: App, uiDir: string) {
+  const index = join(uiDir, 'index.html')
+  if (!existsSync(index)) {
+    app.log.warn({ uiDir }, 'web UI not built; run `pnpm build` (pnpm start builds it)')
+    app.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The web UI is not built yet: run `pnpm build` or `pnpm start`. The API is at /v1 and /docs.'),
+    )
+    return
+  }
+  await app.register(fastifyStatic, {
+    root: uiDir,
+    prefix: '/',
+    wildcard: false,
+    // Our own policy below: hashed assets forever, the HTML shell never.
+    cacheControl: false,
+    index: false,
+    setHeaders: (res, path) => {
+      res.setHeader(
+        'cache-control',
+        path.includes(`${join(uiDir, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      )
+    },
+  })
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html')
+  app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply))
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/'
+    // A missing file (a dot in the last segment) is a 404, not the app: browsers would run HTML as a script.
+    if (NOT_UI.test(request.url) || /\.[a-z0-9]+$/i.test(path)) {
+      return sendProblem(reply, request, new AppError('not_found', 404, `No page ${path}.`))
+    }
+    return sendIndex(reply)
+  })
 }

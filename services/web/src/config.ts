@@ -1,5 +1,7 @@
 import { DEFAULT_PORTS } from '@commons/contracts'
 import { BaseConfig, HttpUrl, Port } from '@commons/service-kit'
+import { z } from 'zod'
+import { DEFAULT_UI_DIR } from './ui-build.ts'
 
 /** The web entry point's environment. Upstream URLs default to the local ports of `pnpm start`. */
 export const WebConfig = BaseConfig.extend({
@@ -9,5 +11,7 @@ export const WebConfig = BaseConfig.extend({
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
   /** Seconds an upstream may take to answer before the client gets 504. */
   UPSTREAM_TIMEOUT_SECONDS: Port.default(30),
+  /** The built web UI (index.html and assets); defaults to this package's ui/dist. */
+  UI_DIR: z.string().min(1).default(DEFAULT_UI_DIR),
 })
 export type WebConfig = Readonly<ReturnType<typeof WebConfig.parse>>

@@ -15,10 +15,13 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
     body: z.string(),
     requestId: z.string(),
     forwardedFor: z.string(),
+    authorization: z.string(),
   })
   app.route({
     method: ['GET', 'POST'],
     url: `/v1/${name === 'listings' ? 'listings' : name === 'discovery' ? 'search' : 'bookings'}`,
+    // The echo does not verify tokens, so it can show what the entry point passed on.
+    config: { auth: 'none' },
     schema: { operationId: `echo${name}`, tags: [name], response: { 200: Echo } },
     handler: async (request) => ({
       service: name,
@@ -26,6 +29,7 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
       body: String(request.body ?? ''),
       requestId: String(request.headers['x-request-id']),
       forwardedFor: String(request.headers['x-forwarded-for']),
+      authorization: String(request.headers.authorization ?? ''),
     }),
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -73,6 +77,26 @@ t.test('the web entry point', async (t) => {
     t.equal(res.json().requestId, 'req-42')
     t.equal(res.headers['x-request-id'], 'req-42')
     t.equal(res.json().forwardedFor, '127.0.0.1')
+  })
+
+  t.test('passes a bearer token on for the owning service to verify', async (t) => {
+    const res = await web.inject({
+      method: 'GET',
+      url: '/v1/listings',
+      headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
+    })
+    t.equal(res.statusCode, 200)
+    t.equal(res.json().service, 'listings')
+  })
+
+  t.test("passes the caller's bearer token on untouched, for the owning service to verify", async (t) => {
+    const res = await web.inject({
+      method: 'GET',
+      url: '/v1/search?q=x',
+      headers: { authorization: 'Bearer eyJhbGciOiJFZERTQSJ9.e30.c2ln' },
+    })
+    t.equal(res.statusCode, 200)
+    t.equal(res.json().authorization, 'Bearer eyJhbGciOiJFZERTQSJ9.e30.c2ln')
   })
 
   t.test('a path no service owns is a 404 problem', async (t) => {

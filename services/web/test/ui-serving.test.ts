@@ -1,0 +1,83 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfig } from '@commons/service-kit'
+import t, { type Test } from 'tap'
+import { buildApp, WebConfig } from '../src/index.ts'
+
+const DEAD = 'http://127.0.0.1:9'
+
+async function webServing(t: Test, uiDir: string) {
+  const web = await buildApp(
+    parseConfig(WebConfig, {
+      LOG_LEVEL: 'silent',
+      LISTINGS_URL: DEAD,
+      DISCOVERY_URL: DEAD,
+      BOOKINGS_URL: DEAD,
+      UPSTREAM_TIMEOUT_SECONDS: '1',
+      UI_DIR: uiDir,
+    }),
+  )
+  t.teardown(() => web.close())
+  return web
+}
+
+t.test('the web UI is served from the built folder with a fallback to index.html', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'commons-ui-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await mkdir(join(dir, 'assets'))
+  await writeFile(
+    join(dir, 'index.html'),
+    '<!doctype html><title>UI</title><script type="module" src="/assets/a.js"></script>',
+  )
+  await writeFile(join(dir, 'assets', 'a.js'), 'console.log(1)')
+  const web = await webServing(t, dir)
+
+  t.test('/ and deep links answer the app, never cached', async (t) => {
+    for (const url of [
+      '/',
+      '/search?q=%E4%BC%9A%E8%AE%AE%E5%AE%A4',
+      '/listings/0199d7a2-0000-7000-8000-000000000000',
+    ]) {
+      const res = await web.inject({ method: 'GET', url })
+      t.equal(res.statusCode, 200, url)
+      t.match(res.headers['content-type'], /text\/html/, url)
+      t.match(res.body, /<title>UI<\/title>/, url)
+      t.equal(res.headers['cache-control'], 'no-cache', url)
+    }
+  })
+
+  t.test('hashed assets are cached for good; a missing asset is a 404, not the app', async (t) => {
+    const asset = await web.inject({ method: 'GET', url: '/assets/a.js' })
+    t.equal(asset.statusCode, 200)
+    t.match(asset.headers['cache-control'], /immutable/)
+    const missing = await web.inject({ method: 'GET', url: '/assets/gone.js' })
+    t.equal(missing.statusCode, 404)
+    t.equal(missing.json().code, 'not_found')
+  })
+
+  t.test('API and operational paths are never answered with the app', async (t) => {
+    const api = await web.inject({ method: 'GET', url: '/v1/nowhere' })
+    t.equal(api.json().code, 'route_not_found')
+    const health = await web.inject({ method: 'GET', url: '/health' })
+    t.equal(health.statusCode, 200)
+    t.notMatch(health.body, /<title>UI/)
+  })
+
+  t.test('the page policy allows scripts from this origin only', async (t) => {
+    const res = await web.inject({ method: 'GET', url: '/' })
+    const csp = String(res.headers['content-security-policy'])
+    t.match(csp, /script-src 'self'(;|$)/)
+    t.notMatch(csp, /script-src[^;]*unsafe-inline/)
+  })
+})
+
+t.test('without a UI build the root says how to build it, and the API still works', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'commons-ui-none-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const web = await webServing(t, join(dir, 'missing'))
+  const res = await web.inject({ method: 'GET', url: '/' })
+  t.equal(res.statusCode, 503)
+  t.match(res.body, /pnpm build/)
+  t.equal((await web.inject({ method: 'GET', url: '/health' })).statusCode, 200)
+})

@@ -1,0 +1,141 @@
+import type { ComponentType } from 'preact'
+import { auth, signOut } from './lib/api.ts'
+import { LANGS, lang, setLang, useT } from './lib/i18n.ts'
+import { Link, matchPath, navigate, useLocation } from './lib/router.tsx'
+import { useStore } from './lib/store.ts'
+import { lazyPage } from './lib/ui.tsx'
+import { Home } from './pages/home.tsx'
+
+// biome-ignore lint/suspicious/noExplicitAny: route parameters differ per page
+type Page = ComponentType<any>
+
+const ROUTES: Array<[string, Page]> = [
+  ['/', Home],
+  ['/search', lazyPage(() => import('./pages/search.tsx'))],
+  ['/listings/:id', lazyPage(() => import('./pages/listing.tsx'))],
+  ['/listings/:id/edit', lazyPage(() => import('./pages/listing-form.tsx'))],
+  ['/signin', lazyPage(() => import('./pages/auth.tsx'))],
+  ['/signup', lazyPage(() => import('./pages/auth.tsx'))],
+  ['/orgs', lazyPage(() => import('./pages/orgs.tsx'))],
+  ['/orgs/:orgId', lazyPage(() => import('./pages/org.tsx'))],
+  ['/orgs/:orgId/listings/new', lazyPage(() => import('./pages/listing-form.tsx'))],
+  ['/needs', lazyPage(() => import('./pages/needs.tsx'))],
+  ['/moderation', lazyPage(() => import('./pages/moderation.tsx'))],
+]
+
+function NotFound() {
+  const t = useT()
+  return (
+    <section>
+      <h1>{t('notFound.title')}</h1>
+      <p>
+        <Link href="/">{t('notFound.home')}</Link>
+      </p>
+    </section>
+  )
+}
+
+function Header() {
+  const t = useT()
+  const current = useStore(lang)
+  const me = useStore(auth)
+  const { path } = useLocation()
+  const nav: Array<[string, string]> = [
+    ['/search', t('nav.search')],
+    ['/needs', t('nav.needs')],
+  ]
+  if (me.status === 'signed-in') nav.push(['/orgs', t('nav.orgs')])
+  if (me.moderator) nav.push(['/moderation', t('nav.moderation')])
+  return (
+    <header class="site-header">
+      <div class="wrap header-row">
+        <Link href="/" class="brand">
+          <span class="brand-mark" aria-hidden="true">
+            共
+          </span>
+          {t('app.name')}
+        </Link>
+        <nav aria-label={t('nav.label')}>
+          <ul class="nav-list">
+            {nav.map(([href, label]) => (
+              <li key={href}>
+                <Link href={href} aria-current={path === href || path.startsWith(`${href}/`) ? 'page' : undefined}>
+                  {label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="header-tools">
+          {me.status === 'signed-in' ? (
+            <>
+              <span class="who">{me.user?.displayName}</span>
+              <button
+                type="button"
+                class="btn btn-quiet"
+                onClick={async () => {
+                  await signOut()
+                  navigate('/')
+                }}
+              >
+                {t('nav.signOut')}
+              </button>
+            </>
+          ) : me.status === 'signed-out' ? (
+            <>
+              <Link href="/signin" class="btn btn-quiet">
+                {t('nav.signIn')}
+              </Link>
+              <Link href="/signup" class="btn btn-primary">
+                {t('nav.signUp')}
+              </Link>
+            </>
+          ) : null}
+          <label class="lang">
+            <span class="visually-hidden">{t('nav.language')}</span>
+            <select value={current} onChange={(e) => setLang((e.target as HTMLSelectElement).value as typeof current)}>
+              {LANGS.map((l) => (
+                <option key={l} value={l}>
+                  {l === 'zh-CN' ? '中文' : 'English'}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      </div>
+    </header>
+  )
+}
+
+export function App() {
+  const { path } = useLocation()
+  useStore(lang)
+  let page = <NotFound />
+  for (const [pattern, Component] of ROUTES) {
+    const params = matchPath(pattern, path)
+    if (params) {
+      page = <Component key={`${pattern}:${JSON.stringify(params)}`} {...params} path={path} />
+      break
+    }
+  }
+  const t = useT()
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <Header />
+      <main id="main" class="wrap">
+        {page}
+      </main>
+      <footer class="site-footer">
+        <div class="wrap">
+          <p>{t('app.footer')}</p>
+          <p>
+            <a href="/docs">{t('app.apiDocs')}</a>
+          </p>
+        </div>
+      </footer>
+    </>
+  )
+}

@@ -1,0 +1,233 @@
+import type { Schema } from '@commons/client'
+import { AddMemberBody, OrgRole } from '@commons/contracts'
+import { useState } from 'preact/hooks'
+import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
+import { VerifiedBadge } from '../lib/cards.tsx'
+import { tEnum, useT } from '../lib/i18n.ts'
+import { RequireAuth } from '../lib/require-auth.tsx'
+import { Link } from '../lib/router.tsx'
+import { useStore } from '../lib/store.ts'
+import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { validate } from '../lib/validate.ts'
+
+type Listing = Schema<'Listing'>
+type Action = 'submit' | 'pause' | 'resume' | 'archive'
+
+/** Lifecycle actions the owner may take from each status (draft -> pending_review -> published <-> paused). */
+const ACTIONS: Record<Listing['status'], Action[]> = {
+  draft: ['submit', 'archive'],
+  pending_review: ['archive'],
+  published: ['pause', 'archive'],
+  paused: ['resume', 'archive'],
+  archived: [],
+}
+
+function Members({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+  const t = useT()
+  const members = useLoad(
+    async () => must(await api.GET('/v1/organizations/{id}/members', { params: { path: { id: orgId } } })),
+    [orgId],
+  )
+  const [email, setEmail] = useState('')
+  const [role, setRole] = useState<'member' | 'admin'>('member')
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [problem, setProblem] = useState<Problem | undefined>()
+
+  const add = async (event: Event) => {
+    event.preventDefault()
+    const checked = validate(AddMemberBody, { email, role })
+    if (checked.errors) return setErrors(checked.errors)
+    setErrors({})
+    const res = await api.POST('/v1/organizations/{id}/members', {
+      params: { path: { id: orgId } },
+      body: checked.data,
+    })
+    if (problemOf(res)) {
+      setProblem(problemOf(res))
+      setErrors(fieldErrorsOf(problemOf(res)))
+      return
+    }
+    setProblem(undefined)
+    setEmail('')
+    members.reload()
+  }
+
+  return (
+    <section class="section" aria-labelledby="members-title">
+      <h2 id="members-title">{t('org.members')}</h2>
+      {members.loading && !members.data && <Loading />}
+      {members.data && (
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('org.memberName')}</th>
+              <th scope="col">{t('auth.email')}</th>
+              <th scope="col">{t('org.role')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.data.items.map((m) => (
+              <tr key={m.userId}>
+                <td>{m.displayName}</td>
+                <td>{m.email}</td>
+                <td>{tEnum('role', m.role)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canManage && (
+        <form class="inline-form" onSubmit={add} noValidate>
+          <Field id="m-email" label={t('org.addMemberEmail')} error={errors.email}>
+            {(a) => (
+              <input
+                {...a}
+                type="email"
+                value={email}
+                onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+              />
+            )}
+          </Field>
+          <Field id="m-role" label={t('org.role')} error={errors.role}>
+            {(a) => (
+              <select
+                {...a}
+                value={role}
+                onChange={(e) => setRole((e.target as HTMLSelectElement).value as 'member' | 'admin')}
+              >
+                {OrgRole.options
+                  .filter((r) => r !== 'owner')
+                  .map((r) => (
+                    <option key={r} value={r}>
+                      {tEnum('role', r)}
+                    </option>
+                  ))}
+              </select>
+            )}
+          </Field>
+          <button type="submit" class="btn">
+            {t('org.addMember')}
+          </button>
+          {problem && !problem.errors && <ErrorNote>{problemText(problem)}</ErrorNote>}
+        </form>
+      )}
+    </section>
+  )
+}
+
+function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+  const t = useT()
+  const listings = useLoad(
+    async () =>
+      must(
+        await api.GET('/v1/organizations/{id}/listings', { params: { path: { id: orgId }, query: { limit: 100 } } }),
+      ),
+    [orgId],
+  )
+  const [problem, setProblem] = useState<Problem | undefined>()
+  const [busy, setBusy] = useState<string | undefined>()
+  const act = async (listing: Listing, action: Action) => {
+    setBusy(listing.id)
+    setProblem(undefined)
+    const res = await api.POST(`/v1/listings/{id}/${action}`, {
+      params: { path: { id: listing.id } },
+      headers: { 'if-match': `"${listing.version}"` },
+    })
+    setBusy(undefined)
+    if (problemOf(res)) setProblem(problemOf(res))
+    listings.reload()
+  }
+  return (
+    <section class="section" aria-labelledby="listings-title">
+      <div class="section-head">
+        <h2 id="listings-title">{t('org.listings')}</h2>
+        {canManage && (
+          <Link href={`/orgs/${orgId}/listings/new`} class="btn btn-primary">
+            {t('org.newListing')}
+          </Link>
+        )}
+      </div>
+      {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
+      {listings.loading && !listings.data && <Loading />}
+      {listings.data && listings.data.items.length === 0 && <Empty title={t('org.noListings')} />}
+      {listings.data && listings.data.items.length > 0 && (
+        <ul class="card-list">
+          {listings.data.items.map((l) => (
+            <li key={l.id} class="card listing-row">
+              <div>
+                <Link href={`/listings/${l.id}`} class="card-title">
+                  {l.title}
+                </Link>
+                <p>
+                  {tEnum('kind', l.kind)} ·{' '}
+                  <span class={`status status-${l.status}`} data-status={l.status}>
+                    {tEnum('status', l.status)}
+                  </span>
+                </p>
+                {l.rejectionReason && l.status === 'draft' && (
+                  <p class="field-error">{t('org.rejected', { reason: l.rejectionReason })}</p>
+                )}
+              </div>
+              {canManage && (
+                <div class="actions">
+                  {l.status !== 'archived' && (
+                    <Link href={`/listings/${l.id}/edit`} class="btn btn-quiet">
+                      {t('listing.edit')}
+                    </Link>
+                  )}
+                  {ACTIONS[l.status].map((action) => (
+                    <button
+                      type="button"
+                      key={action}
+                      class={`btn${action === 'archive' ? ' btn-danger' : ''}`}
+                      disabled={busy === l.id}
+                      onClick={() => {
+                        if (action !== 'archive' || window.confirm(t('org.confirmArchive'))) void act(l, action)
+                      }}
+                    >
+                      {t(`action.${action}`)}
+                    </button>
+                  ))}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
+function Organization({ orgId }: { orgId: string }) {
+  const t = useT()
+  const me = useStore(auth)
+  const org = useLoad(
+    async () => must(await api.GET('/v1/organizations/{id}', { params: { path: { id: orgId } } })),
+    [orgId],
+  )
+  const role = me.memberships.find((m) => m.organizationId === orgId)?.role
+  const canManage = role === 'owner' || role === 'admin'
+  if (org.loading && !org.data) return <Loading />
+  if (!org.data) return <ErrorNote>{t('org.notFound')}</ErrorNote>
+  return (
+    <>
+      <PageTitle title={org.data.name}>
+        {org.data.name} {org.data.verified && <VerifiedBadge />}
+      </PageTitle>
+      <p class="lead">
+        {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
+      </p>
+      {org.data.description && <p>{org.data.description}</p>}
+      <Listings orgId={orgId} canManage={canManage} />
+      {role && <Members orgId={orgId} canManage={canManage} />}
+    </>
+  )
+}
+
+export default function OrgPage({ orgId }: { orgId: string }) {
+  return (
+    <RequireAuth>
+      <Organization orgId={orgId} />
+    </RequireAuth>
+  )
+}

@@ -1,0 +1,230 @@
+import { useState } from 'preact/hooks'
+import { api } from '../lib/api.ts'
+import { ListingCard } from '../lib/cards.tsx'
+import { tEnum, useT } from '../lib/i18n.ts'
+import { navigate, useQuery } from '../lib/router.tsx'
+import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { SearchBox } from './home.tsx'
+
+const SORTS = ['relevance', 'rating', 'price_asc', 'price_desc', 'newest'] as const
+type Sort = (typeof SORTS)[number]
+const LIST_FACETS = [
+  ['kind', 'kind', 'kind'],
+  ['district', 'district', ''],
+  ['amenities', 'amenities', 'amenity'],
+] as const
+
+/** Writes a changed filter into the URL, which is the search page's only state; back/forward just work. */
+function update(params: URLSearchParams, changes: Record<string, string | string[] | undefined>) {
+  const next = new URLSearchParams(params)
+  for (const [key, value] of Object.entries(changes)) {
+    next.delete(key)
+    for (const v of Array.isArray(value) ? value : value ? [value] : []) next.append(key, v)
+  }
+  if (!('page' in changes)) next.delete('page')
+  navigate(`/search?${next.toString()}`, { replace: true })
+}
+
+export default function SearchPage() {
+  const t = useT()
+  const params = useQuery()
+  const key = params.toString()
+  const q = params.get('q') ?? ''
+  const page = Number(params.get('page') ?? '1') || 1
+  const sort = (SORTS as readonly string[]).includes(params.get('sort') ?? '')
+    ? (params.get('sort') as Sort)
+    : 'relevance'
+  const free = params.get('free')
+  const verified = params.get('verified') === 'true'
+  const capacityMin = Number(params.get('capacityMin') ?? '') || undefined
+
+  // Phones see the results first and open the filters on demand; wide screens keep them open beside.
+  const [wide] = useState(() => window.matchMedia('(min-width: 64rem)').matches)
+  const active =
+    params.getAll('kind').length +
+    params.getAll('district').length +
+    params.getAll('amenities').length +
+    (free ? 1 : 0) +
+    (verified ? 1 : 0) +
+    (capacityMin ? 1 : 0)
+
+  const result = useLoad(
+    async () =>
+      must(
+        await api.GET('/v1/search', {
+          params: {
+            query: {
+              q,
+              page,
+              perPage: 12,
+              sort,
+              kind: params.getAll('kind'),
+              district: params.getAll('district'),
+              amenities: params.getAll('amenities'),
+              ...(capacityMin ? { capacityMin } : {}),
+              ...(free === 'true' || free === 'false' ? { free } : {}),
+              ...(verified ? { verified: 'true' as const } : {}),
+            },
+          },
+        }),
+      ),
+    [key],
+  )
+  const data = result.data
+  const facets = data?.facets ?? {}
+  const pages = data ? Math.max(1, Math.ceil(data.total / data.perPage)) : 1
+
+  return (
+    <div class="search-page">
+      <PageTitle title={q ? t('search.titleFor', { q }) : t('search.title')}>
+        {q ? t('search.titleFor', { q }) : t('search.title')}
+      </PageTitle>
+      <SearchBox key={q} initial={q} />
+      <div class="search-layout">
+        <details class="filters" open={wide}>
+          <summary class="filters-summary">
+            <h2 class="filters-title">
+              {t('search.filters')}
+              {active > 0 && <span class="badge">{active}</span>}
+            </h2>
+          </summary>
+          {LIST_FACETS.map(([param, facet, prefix]) => {
+            const counts = facets[facet] ?? {}
+            const selected = params.getAll(param)
+            const values = [...new Set([...Object.keys(counts), ...selected])]
+            if (values.length === 0) return null
+            return (
+              <fieldset key={param} class="facet">
+                <legend>{t(`search.facet.${param}`)}</legend>
+                {values.map((value) => {
+                  const id = `f-${param}-${value}`
+                  const checked = selected.includes(value)
+                  return (
+                    <div class="check" key={value}>
+                      <input
+                        type="checkbox"
+                        id={id}
+                        checked={checked}
+                        onChange={() =>
+                          update(params, {
+                            [param]: checked ? selected.filter((v) => v !== value) : [...selected, value],
+                          })
+                        }
+                      />
+                      <label for={id}>
+                        {prefix ? tEnum(prefix, value) : value}
+                        <span class="count">{counts[value] ?? 0}</span>
+                      </label>
+                    </div>
+                  )
+                })}
+              </fieldset>
+            )
+          })}
+          <fieldset class="facet">
+            <legend>{t('search.facet.price')}</legend>
+            {(
+              [
+                ['', t('search.price.any')],
+                ['true', t('search.price.free')],
+                ['false', t('search.price.fee')],
+              ] as const
+            ).map(([value, label]) => (
+              <div class="check" key={value}>
+                <input
+                  type="radio"
+                  name="free"
+                  id={`f-free-${value || 'any'}`}
+                  checked={(free ?? '') === value}
+                  onChange={() => update(params, { free: value || undefined })}
+                />
+                <label for={`f-free-${value || 'any'}`}>
+                  {label}
+                  {value && <span class="count">{facets.pricingModel?.[value === 'true' ? 'free' : 'fee'] ?? 0}</span>}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <fieldset class="facet">
+            <legend>{t('search.facet.more')}</legend>
+            <div class="check">
+              <input
+                type="checkbox"
+                id="f-verified"
+                checked={verified}
+                onChange={() => update(params, { verified: verified ? undefined : 'true' })}
+              />
+              <label for="f-verified">
+                {t('search.verifiedOnly')}
+                <span class="count">{facets.organizationVerified?.true ?? 0}</span>
+              </label>
+            </div>
+            <div class="field">
+              <label for="f-capacity">{t('search.capacityMin')}</label>
+              <input
+                id="f-capacity"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                value={capacityMin ?? ''}
+                onChange={(e) => update(params, { capacityMin: (e.target as HTMLInputElement).value || undefined })}
+              />
+            </div>
+          </fieldset>
+        </details>
+        <section class="results" aria-labelledby="results-title">
+          <div class="results-bar">
+            <h2 id="results-title" class="results-title" aria-live="polite">
+              {data ? t('search.total', { n: data.total }) : t('search.results')}
+            </h2>
+            <label class="sort">
+              {t('search.sort')}
+              <select value={sort} onChange={(e) => update(params, { sort: (e.target as HTMLSelectElement).value })}>
+                {SORTS.map((s) => (
+                  <option key={s} value={s}>
+                    {t(`search.sort.${s}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          {result.loading && !data && <Loading label={t('search.loading')} />}
+          {result.error !== undefined && <ErrorNote>{t('search.error')}</ErrorNote>}
+          {data && data.hits.length === 0 && (
+            <Empty title={t('search.empty')}>
+              <p>{t('search.emptyHint')}</p>
+            </Empty>
+          )}
+          {data && data.hits.length > 0 && (
+            <div class={`card-grid${result.loading ? ' is-stale' : ''}`} aria-busy={result.loading}>
+              {data.hits.map((hit) => (
+                <ListingCard key={hit.id} hit={hit} />
+              ))}
+            </div>
+          )}
+          {data && pages > 1 && (
+            <nav class="pager" aria-label={t('search.pages')}>
+              <button
+                type="button"
+                class="btn"
+                disabled={page <= 1}
+                onClick={() => update(params, { page: String(page - 1) })}
+              >
+                {t('search.prev')}
+              </button>
+              <span>{t('search.pageOf', { page, pages })}</span>
+              <button
+                type="button"
+                class="btn"
+                disabled={page >= pages}
+                onClick={() => update(params, { page: String(page + 1) })}
+              >
+                {t('search.next')}
+              </button>
+            </nav>
+          )}
+        </section>
+      </div>
+    </div>
+  )
+}

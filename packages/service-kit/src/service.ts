@@ -34,8 +34,11 @@ declare module 'fastify' {
     serviceName: string
   }
   interface FastifyContextConfig {
-    /** `service`: the route takes the service token instead of a user's access token. */
-    auth?: 'user' | 'service'
+    /**
+     * `service`: the route takes the service token instead of a user's access token; `none`: the route does
+     * not look at credentials at all (the web entry point passes them on to the owning service).
+     */
+    auth?: 'user' | 'service' | 'none'
   }
 }
 
@@ -155,7 +158,8 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
 
   // Verify the caller's token before the body is parsed, so a bad token costs nothing.
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.auth === 'service') return
+    const auth = request.routeOptions.config?.auth
+    if (auth === 'service' || auth === 'none') return
     const token = bearerToken(request)
     if (!token) return
     if (!opts.keys) throw new AppError('invalid_token', 401, 'This service does not accept tokens.')

@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
+import { createDb } from '@commons/db'
 import { DEFAULT_DATA_DIR, DEFAULT_MEILI_PORT, DEFAULT_PG_PORT, ensureStack } from '@commons/infra'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, type ListingsDB, loadDemoData, SCHEMA } from '@commons/listings'
+import { ensureUiBuilt, uiBuildIsStale } from '@commons/web'
 import { z } from 'zod'
 import { REPO_ROOT } from './lib/paths.ts'
 import { ProcessGroup, waitForOk } from './lib/processes.ts'
@@ -25,6 +28,8 @@ const StartConfig = z.object({
   LISTINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.listings),
   DISCOVERY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.discovery),
   BOOKINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.bookings),
+  /** Load the Chinese demo marketplace on first start (once: it notices when it is there). */
+  DEMO_DATA: z.stringbool().default(true),
 })
 
 const started = Date.now()
@@ -37,6 +42,11 @@ const group = new ProcessGroup((name, code) => {
   log(`${name} exited unexpectedly (code ${code}); stopping everything`)
   void shutdown(1)
 })
+
+if (uiBuildIsStale()) {
+  log('building the web UI (services/web/ui)')
+  await ensureUiBuilt()
+}
 
 const stack = await ensureStack({
   dataDir: config.DATA_DIR,
@@ -104,6 +114,18 @@ try {
   await shutdown(1)
 }
 
+// Demo data goes in through the listings service's own use cases, after it has migrated its schema.
+if (config.DEMO_DATA) {
+  const demoDb = createDb<ListingsDB>({ url: stack.databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
+  try {
+    await loadDemoData(demoDb, log)
+  } catch (error) {
+    log(`demo data failed to load: ${(error as Error).message}`)
+  } finally {
+    await demoDb.destroy()
+  }
+}
+
 const web = `http://localhost:${ports.web}`
 log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 log('')
@@ -114,6 +136,11 @@ log(`  services               ${SERVICES.map((s) => `${s} ${urlOf(s)}`).join(', 
 log(`  Postgres               ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//')}`)
 log(`  Meilisearch            ${stack.meiliUrl}`)
 log('')
+if (config.DEMO_DATA) {
+  log(`  Demo accounts (password ${DEMO_PASSWORD}):`)
+  for (const account of Object.values(DEMO_ACCOUNTS)) log(`    ${account.email.padEnd(28)} ${account.role}`)
+  log('')
+}
 log('Press Ctrl-C to stop everything.')
 
 /** A random secret kept in a file of its own (mode 0600), made on first start and reused after. */

@@ -536,6 +536,15 @@ export async function transitionBooking(
   })
 }
 
+/** Locks a booking the actor may see, refusing unless they act for its provider (or moderate). */
+async function lockAsProvider(trx: Transaction<DB>, actor: Actor, id: string, refusal: string) {
+  const row = await lockBooking(trx, id)
+  if (!row || !canSee(actor, row)) throw notFound('booking', id)
+  const parties = partiesOf(actor, row)
+  if (!parties.includes('provider') && !actor.moderator) throw forbidden(refusal)
+  return { row, parties }
+}
+
 /** `POST /v1/bookings/:id/payment` (offline): the provider records the money received. */
 export async function recordOfflinePayment(
   deps: BookingsDeps,
@@ -544,13 +553,9 @@ export async function recordOfflinePayment(
   body: { method: string; reference: string },
 ): Promise<Booking> {
   return deps.db.transaction().execute(async (trx) => {
-    const row = await lockBooking(trx, id)
-    if (!row || !canSee(actor, row)) throw notFound('booking', id)
+    const { row, parties } = await lockAsProvider(trx, actor, id, 'Only the provider records a payment received.')
     if (row.paymentProvider !== 'offline')
       throw conflict('payment_not_offline', 'This booking is paid online; its payment is recorded by the provider.')
-    const parties = partiesOf(actor, row)
-    if (!parties.includes('provider') && !actor.moderator)
-      throw forbidden('Only the provider records a payment received.')
     if (row.paymentStatus !== 'due') throw conflict('payment_not_due', `The payment is ${row.paymentStatus}.`)
     const now = deps.clock.now()
     await trx
@@ -585,10 +590,7 @@ export async function reportDamage(
   body: { amount: number; reason: string },
 ): Promise<Booking> {
   return deps.db.transaction().execute(async (trx) => {
-    const row = await lockBooking(trx, id)
-    if (!row || !canSee(actor, row)) throw notFound('booking', id)
-    const parties = partiesOf(actor, row)
-    if (!parties.includes('provider') && !actor.moderator) throw forbidden('Only the provider reports damage.')
+    const { row, parties } = await lockAsProvider(trx, actor, id, 'Only the provider reports damage.')
     const now = deps.clock.now()
     if (row.status !== 'completed' && row.status !== 'no_show') throw invalidTransition(row.status, 'report damage')
     if (row.price.deposit === 0 || row.depositRetained > 0)

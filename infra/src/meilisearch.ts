@@ -84,7 +84,9 @@ export async function startMeilisearch(opts: StartMeilisearchOptions): Promise<M
       ...['--max-indexing-memory', opts.maxIndexingMemory ?? '256MiB'],
       ...['--log-level', 'WARN'],
     ],
-    { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: a terminal's Ctrl-C goes to whoever started it, which stops it after the
+    // services that use it (the watchdog covers a parent that dies).
+    { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
   child.stdout.on('data', onOutput)
   child.stderr.on('data', onOutput)

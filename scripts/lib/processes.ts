@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { guardProcess } from '@commons/infra'
 
 const COLORS = [36, 35, 33, 32, 34, 91]
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }
@@ -37,11 +38,16 @@ export class ProcessGroup {
   run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
     const color = COLORS[this.colorIndex++ % COLORS.length]
     const prefix = `\x1b[${color}m${name.padEnd(9)}|\x1b[0m `
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+    // A process group of its own, so a terminal's Ctrl-C reaches only the orchestrator, which then stops
+    // the children in order (services drain before the databases go); the watchdog stops them should the
+    // orchestrator itself be killed.
+    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const release = child.pid ? guardProcess(child.pid, 'SIGTERM', 15_000) : () => {}
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${formatLogLine(line)}\n`))
     }
     child.on('exit', (code) => {
+      release()
       this.children.delete(name)
       if (!this.stopping) this.onUnexpectedExit(name, code)
     })

@@ -101,7 +101,7 @@ t.test(
       await page.goto(`${base}/`)
       await page.getByRole('heading', { level: 1, name: '找场地、找专家、找志愿者' }).waitFor()
       t.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
-      t.ok(await page.getByRole('searchbox', { name: '搜索资源' }).isVisible())
+      t.ok(await page.getByRole('combobox', { name: '搜索资源' }).isVisible())
       await capture('home')
     })
 

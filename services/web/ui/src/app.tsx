@@ -21,6 +21,10 @@ const ROUTES: Array<[string, Page]> = [
   ['/orgs/:orgId/listings/new', lazyPage(() => import('./pages/listing-form.tsx'))],
   ['/needs', lazyPage(() => import('./pages/needs.tsx'))],
   ['/moderation', lazyPage(() => import('./pages/moderation.tsx'))],
+  ['/bookings', lazyPage(() => import('./pages/bookings.tsx'))],
+  ['/bookings/:id', lazyPage(() => import('./pages/bookings.tsx'))],
+  ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
+  ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
 ]
 
 function NotFound() {
@@ -43,8 +47,9 @@ function Header() {
   const nav: Array<[string, string]> = [
     ['/search', t('nav.search')],
     ['/needs', t('nav.needs')],
+    ['/ledger', t('nav.ledger')],
   ]
-  if (me.status === 'signed-in') nav.push(['/orgs', t('nav.orgs')])
+  if (me.status === 'signed-in') nav.push(['/bookings', t('nav.bookings')], ['/orgs', t('nav.orgs')])
   if (me.moderator) nav.push(['/moderation', t('nav.moderation')])
   return (
     <header class="site-header">

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'preact/hooks'
 import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { VerifiedBadge } from '../lib/cards.tsx'
 import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../lib/i18n.ts'
+import { RatingItem } from '../lib/ratings.tsx'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
 import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
@@ -277,6 +278,30 @@ function fieldError(problem: Problem | undefined, field: string): string | undef
   return problem?.errors?.find((e) => e.path.replace(/^body\./, '') === field)?.message
 }
 
+/** The listing's published ratings, with the provider's replies. */
+function ListingRatings({ listingId }: { listingId: string }) {
+  const t = useT()
+  const ratings = useLoad(
+    async () => must(await api.GET('/v1/ratings', { params: { query: { listingId, limit: 20 } } })),
+    [listingId],
+  )
+  return (
+    <section aria-labelledby="ratings-title">
+      <h2 id="ratings-title">{t('ratings.title')}</h2>
+      {ratings.loading && !ratings.data && <Loading label={t('ratings.loading')} />}
+      {ratings.error !== undefined && <ErrorNote>{problemText(ratings.error)}</ErrorNote>}
+      {ratings.data && ratings.data.items.length === 0 && <Empty title={t('ratings.empty')} />}
+      {ratings.data && ratings.data.items.length > 0 && (
+        <ul class="rating-list">
+          {ratings.data.items.map((r) => (
+            <RatingItem key={r.id} rating={r} />
+          ))}
+        </ul>
+      )}
+    </section>
+  )
+}
+
 export default function ListingPage({ id }: { id: string }) {
   const t = useT()
   const me = useStore(auth)
@@ -333,7 +358,7 @@ export default function ListingPage({ id }: { id: string }) {
           {org.data ? (
             <div class="card">
               <p class="card-title">
-                {org.data.name} {org.data.verified && <VerifiedBadge />}
+                <Link href={`/profiles/${org.data.id}`}>{org.data.name}</Link> {org.data.verified && <VerifiedBadge />}
               </p>
               <p>
                 {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
@@ -343,6 +368,7 @@ export default function ListingPage({ id }: { id: string }) {
           ) : (
             <Loading />
           )}
+          <ListingRatings listingId={l.id} />
         </div>
         <section class="card booking-card" aria-labelledby="book-title">
           <h2 id="book-title">{t('book.title')}</h2>

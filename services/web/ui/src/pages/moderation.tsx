@@ -1,11 +1,12 @@
 import type { Schema } from '@commons/client'
 import { useState } from 'preact/hooks'
 import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
-import { tEnum, useT } from '../lib/i18n.ts'
+import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
 import { RequireAuth } from '../lib/require-auth.tsx'
-import { Link } from '../lib/router.tsx'
+import { Link, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
 import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { VerifyButton } from '../lib/verify.tsx'
 
 type Listing = Schema<'Listing'>
 
@@ -72,29 +73,87 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
           <button type="button" class="btn btn-danger" disabled={busy} onClick={() => setRejecting(true)}>
             {t('moderation.reject')}
           </button>
+          <Link href={`/profiles/${listing.organizationId}`} class="btn btn-quiet">
+            {t('moderation.viewOrg')}
+          </Link>
+          <VerifyButton orgId={listing.organizationId} />
         </div>
       )}
     </li>
   )
 }
 
-function Queue() {
+function ReportItem({ report, onDone }: { report: Schema<'RatingReport'>; onDone: () => void }) {
   const t = useT()
-  const me = useStore(auth)
-  const queue = useLoad(
-    async () => must(await api.GET('/v1/moderation/listings', { params: { query: { limit: 50 } } })),
+  const [reason, setReason] = useState('')
+  const [problem, setProblem] = useState<Problem | undefined>()
+  const [busy, setBusy] = useState(false)
+  const id = `hide-${report.ratingId}-${report.createdAt}`
+  const hide = async (e: Event) => {
+    e.preventDefault()
+    if (!reason.trim()) return
+    setBusy(true)
+    const res = await api.POST('/v1/ratings/{id}/hide', {
+      params: { path: { id: report.ratingId } },
+      body: { reason: reason.trim() },
+    })
+    setBusy(false)
+    if (problemOf(res)) setProblem(problemOf(res))
+    else onDone()
+  }
+  return (
+    <li class="card">
+      <p class="card-title">{t('moderation.reportReason', { reason: report.reason })}</p>
+      <p class="note">
+        {t('moderation.reportMeta', { id: report.ratingId.slice(0, 8), when: formatDateTime(report.createdAt) })}
+      </p>
+      <form class="inline-form" onSubmit={hide}>
+        <div class="field">
+          <label for={id}>{t('moderation.hideReason')}</label>
+          <textarea
+            id={id}
+            required
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+          />
+        </div>
+        {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
+        <button type="submit" class="btn btn-danger" disabled={busy || !reason.trim()}>
+          {t('moderation.hide')}
+        </button>
+      </form>
+    </li>
+  )
+}
+
+function Reports() {
+  const t = useT()
+  const reports = useLoad(
+    async () => must(await api.GET('/v1/ratings/reports', { params: { query: { limit: 50 } } })),
     [],
   )
-  if (!me.moderator) return <ErrorNote>{t('moderation.only')}</ErrorNote>
+  const [hidden, setHidden] = useState<string[]>([])
+  if (reports.loading && !reports.data) return <Loading />
+  if (reports.error !== undefined) return <ErrorNote>{problemText(reports.error)}</ErrorNote>
+  const items = (reports.data?.items ?? []).filter((r) => !hidden.includes(r.ratingId))
   return (
     <>
-      <PageTitle title={t('moderation.title')}>{t('moderation.title')}</PageTitle>
-      {queue.loading && !queue.data && <Loading />}
-      {queue.data && queue.data.items.length === 0 && <Empty title={t('moderation.empty')} />}
-      {queue.data && queue.data.items.length > 0 && (
+      {hidden.length > 0 && (
+        <p class="note" role="status">
+          {t('moderation.hiddenN', { n: hidden.length })}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <Empty title={t('moderation.noReports')} />
+      ) : (
         <ul class="card-list">
-          {queue.data.items.map((l) => (
-            <ReviewItem key={l.id} listing={l} onDone={queue.reload} />
+          {items.map((r) => (
+            <ReportItem
+              key={`${r.ratingId}-${r.createdAt}`}
+              report={r}
+              onDone={() => setHidden((h) => [...h, r.ratingId])}
+            />
           ))}
         </ul>
       )}
@@ -102,10 +161,108 @@ function Queue() {
   )
 }
 
+function Audit() {
+  const t = useT()
+  const audit = useLoad(
+    async () => must(await api.GET('/v1/moderation/audit', { params: { query: { limit: 100 } } })),
+    [],
+  )
+  if (audit.loading && !audit.data) return <Loading />
+  if (audit.error !== undefined) return <ErrorNote>{problemText(audit.error)}</ErrorNote>
+  const items = audit.data?.items ?? []
+  if (items.length === 0) return <Empty title={t('moderation.noAudit')} />
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: the wide table scrolls sideways on phones
+    <section class="table-scroll" tabIndex={0} aria-label={t('moderation.tabAudit')}>
+      <table class="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('moderation.when')}</th>
+            <th scope="col">{t('moderation.actor')}</th>
+            <th scope="col">{t('moderation.action')}</th>
+            <th scope="col">{t('moderation.object')}</th>
+            <th scope="col">{t('moderation.auditReason')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((e) => (
+            <tr key={e.id}>
+              <td class="nowrap">{formatDateTime(e.createdAt)}</td>
+              <td>{e.actorName ?? t('moderation.operator')}</td>
+              <td>{tEnum('audit', e.action)}</td>
+              <td>
+                {e.objectType === 'listing' ? (
+                  <Link href={`/listings/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                ) : e.objectType === 'organization' ? (
+                  <Link href={`/profiles/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                ) : (
+                  tEnum('auditObject', e.objectType)
+                )}
+              </td>
+              <td>{e.reason ?? '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  )
+}
+
+function Queue() {
+  const t = useT()
+  const queue = useLoad(
+    async () => must(await api.GET('/v1/moderation/listings', { params: { query: { limit: 50 } } })),
+    [],
+  )
+  if (queue.loading && !queue.data) return <Loading />
+  if (queue.error !== undefined) return <ErrorNote>{problemText(queue.error)}</ErrorNote>
+  if (!queue.data || queue.data.items.length === 0) return <Empty title={t('moderation.empty')} />
+  return (
+    <ul class="card-list">
+      {queue.data.items.map((l) => (
+        <ReviewItem key={l.id} listing={l} onDone={queue.reload} />
+      ))}
+    </ul>
+  )
+}
+
+const TABS = ['queue', 'reports', 'audit'] as const
+
+function Moderation() {
+  const t = useT()
+  const me = useStore(auth)
+  const requested = useQuery().get('tab')
+  const tab = TABS.find((x) => x === requested) ?? 'queue'
+  if (!me.moderator) return <ErrorNote>{t('moderation.only')}</ErrorNote>
+  const label = {
+    queue: t('moderation.tabQueue'),
+    reports: t('moderation.tabReports'),
+    audit: t('moderation.tabAudit'),
+  }
+  return (
+    <>
+      <PageTitle title={t('moderation.title')}>{t('moderation.title')}</PageTitle>
+      <nav class="tabs" aria-label={t('moderation.sections')}>
+        {TABS.map((x) => (
+          <Link
+            key={x}
+            href={x === 'queue' ? '/moderation' : `/moderation?tab=${x}`}
+            class="tab"
+            aria-current={x === tab ? 'page' : undefined}
+          >
+            {label[x]}
+          </Link>
+        ))}
+      </nav>
+      {tab === 'queue' ? <Queue /> : tab === 'reports' ? <Reports /> : <Audit />}
+    </>
+  )
+}
+
 export default function ModerationPage() {
   return (
     <RequireAuth>
-      <Queue />
+      <Moderation />
     </RequireAuth>
   )
 }

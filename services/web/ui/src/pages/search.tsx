@@ -37,6 +37,28 @@ export default function SearchPage() {
   const free = params.get('free')
   const verified = params.get('verified') === 'true'
   const capacityMin = Number(params.get('capacityMin') ?? '') || undefined
+  const from = params.get('from') ?? ''
+  const to = params.get('to') ?? ''
+  const near = params.get('near') ?? ''
+  const [radiusChoice, setRadiusChoice] = useState(5)
+  const radiusKm = Number(params.get('radiusKm') ?? '') || radiusChoice
+  const windowOk = Boolean(from && to && Date.parse(from) < Date.parse(to))
+  const [geo, setGeo] = useState<'idle' | 'locating' | 'denied' | 'unsupported'>('idle')
+  const locate = () => {
+    if (!('geolocation' in navigator)) return setGeo('unsupported')
+    setGeo('locating')
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        setGeo('idle')
+        update(params, {
+          near: `${pos.coords.latitude.toFixed(5)},${pos.coords.longitude.toFixed(5)}`,
+          radiusKm: String(radiusKm),
+        })
+      },
+      () => setGeo('denied'),
+      { timeout: 10_000, maximumAge: 300_000 },
+    )
+  }
 
   // Phones see the results first and open the filters on demand; wide screens keep them open beside.
   const [wide] = useState(() => window.matchMedia('(min-width: 64rem)').matches)
@@ -46,7 +68,9 @@ export default function SearchPage() {
     params.getAll('amenities').length +
     (free ? 1 : 0) +
     (verified ? 1 : 0) +
-    (capacityMin ? 1 : 0)
+    (capacityMin ? 1 : 0) +
+    (windowOk ? 1 : 0) +
+    (near ? 1 : 0)
 
   const result = useLoad(
     async () =>
@@ -64,6 +88,8 @@ export default function SearchPage() {
               ...(capacityMin ? { capacityMin } : {}),
               ...(free === 'true' || free === 'false' ? { free } : {}),
               ...(verified ? { verified: 'true' as const } : {}),
+              ...(windowOk ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {}),
+              ...(near ? { near, radiusKm } : {}),
             },
           },
         }),
@@ -170,6 +196,85 @@ export default function SearchPage() {
                 onChange={(e) => update(params, { capacityMin: (e.target as HTMLInputElement).value || undefined })}
               />
             </div>
+          </fieldset>
+          <fieldset class="facet">
+            <legend>{t('search.facet.window')}</legend>
+            <div class="field">
+              <label for="f-from">{t('search.from')}</label>
+              <input
+                id="f-from"
+                type="datetime-local"
+                value={from}
+                onChange={(e) => update(params, { from: (e.target as HTMLInputElement).value || undefined })}
+              />
+            </div>
+            <div class={`field${from && to && !windowOk ? ' has-error' : ''}`}>
+              <label for="f-to">{t('search.to')}</label>
+              <input
+                id="f-to"
+                type="datetime-local"
+                value={to}
+                min={from || undefined}
+                aria-invalid={from && to && !windowOk ? true : undefined}
+                aria-describedby={from && to && !windowOk ? 'f-to-error' : 'f-window-hint'}
+                onChange={(e) => update(params, { to: (e.target as HTMLInputElement).value || undefined })}
+              />
+              {from && to && !windowOk ? (
+                <p class="field-error" id="f-to-error">
+                  {t('search.windowInvalid')}
+                </p>
+              ) : (
+                <p class="hint" id="f-window-hint">
+                  {t('search.windowHint')}
+                </p>
+              )}
+            </div>
+          </fieldset>
+          <fieldset class="facet">
+            <legend>{t('search.facet.near')}</legend>
+            <div class="field">
+              <label for="f-radius">{t('search.radius')}</label>
+              <select
+                id="f-radius"
+                value={radiusKm}
+                onChange={(e) => {
+                  const km = (e.target as HTMLSelectElement).value
+                  setRadiusChoice(Number(km))
+                  if (near) update(params, { radiusKm: km })
+                }}
+              >
+                {[1, 3, 5, 10, 20, 50].map((km) => (
+                  <option key={km} value={km}>
+                    {t('search.km', { km })}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {near ? (
+              <button
+                type="button"
+                class="btn btn-quiet"
+                onClick={() => update(params, { near: undefined, radiusKm: undefined })}
+              >
+                {t('search.nearClear')}
+              </button>
+            ) : (
+              <button
+                type="button"
+                class="btn"
+                disabled={geo === 'locating'}
+                aria-busy={geo === 'locating'}
+                onClick={locate}
+              >
+                {geo === 'locating' ? t('search.locating') : t('search.nearMe')}
+              </button>
+            )}
+            {(geo === 'denied' || geo === 'unsupported') && (
+              <p class="field-error" role="alert">
+                {geo === 'denied' ? t('search.geoDenied') : t('search.geoUnsupported')}
+              </p>
+            )}
+            {near && <p class="hint">{t('search.nearActive', { km: radiusKm })}</p>}
           </fieldset>
         </details>
         <section class="results" aria-labelledby="results-title">

@@ -1,5 +1,13 @@
 import type { Schema } from '@commons/client'
-import { CreateRatingBody, RATING_DIMENSIONS, RecordPaymentBody } from '@commons/contracts'
+import {
+  type CancellationPolicy,
+  CreateRatingBody,
+  RATING_DIMENSIONS,
+  REFUND_STEPS,
+  RecordPaymentBody,
+  refundAmount,
+  refundShare,
+} from '@commons/contracts'
 import { useState } from 'preact/hooks'
 import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../lib/i18n.ts'
@@ -16,31 +24,13 @@ type Role = 'requester' | 'provider' | 'moderator'
 type Action = 'accept' | 'decline' | 'cancel' | 'complete' | 'no-show'
 
 /**
- * The requester's refund on cancellation, mirroring the README's table (REFUND_STEPS in the bookings
- * service): [hours before the start at least, share of the price]. The API has no refund preview, so the
- * UI computes it and shows the amount the cancel response returns afterwards.
+ * The requester's refund on cancellation, by the same table the bookings service refunds by. The API has no
+ * refund preview, so the UI computes it and shows the amount the cancel response returns afterwards.
  */
-const REFUND_STEPS: Record<string, Array<[number, number]>> = {
-  flexible: [
-    [24, 1],
-    [0, 0.5],
-  ],
-  moderate: [
-    [72, 1],
-    [24, 0.5],
-    [0, 0],
-  ],
-  strict: [
-    [168, 0.5],
-    [0, 0],
-  ],
-}
-
 export function refundPreview(booking: Booking, policy: string, now = Date.now()): number {
   const hours = (Date.parse(booking.start) - now) / 3_600_000
-  const steps = REFUND_STEPS[policy] ?? REFUND_STEPS.flexible!
-  const share = steps.find(([atLeast]) => hours >= atLeast)?.[1] ?? 0
-  return Math.floor(booking.price.amount * share)
+  const known = policy in REFUND_STEPS ? (policy as CancellationPolicy) : 'flexible'
+  return refundAmount(booking.price.amount, refundShare(known, hours, false))
 }
 
 const OPEN: Booking['status'][] = ['pending_payment', 'requested', 'confirmed']

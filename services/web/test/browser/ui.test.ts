@@ -4,385 +4,340 @@
  * axe-core on each page; screenshots at phone and desktop widths under test-results/screenshots/.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
+import {
+  type AxeViolation,
+  CHROMIUM,
+  eventually,
+  launchBrowser,
+  NO_CHROMIUM,
+  REPO_ROOT,
+  SCREENSHOTS,
+  seriousViolations,
+} from './support.ts'
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
-const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 const PASSWORD = 'gongxiang2026ziyuan'
 
-/** Polls `check` until it holds; the event feeds make other services catch up within seconds. */
-async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return
-    await new Promise((resolve) => setTimeout(resolve, 500))
+t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
+  await ensureUiBuilt()
+  // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
+  const stack = await startTestStack(t)
+  const { base, databaseUrl } = stack
+
+  const { browser, axeSource } = await launchBrowser(t)
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text())
+  })
+
+  const checked: Record<string, AxeViolation[]> = {}
+  /** axe on the current page, then screenshots at desktop and phone widths. */
+  const capture = async (name: string) => {
+    checked[name] = await seriousViolations(page, axeSource)
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280.png`), fullPage: true })
+    await page.setViewportSize({ width: 375, height: 812 })
+    checked[`${name} (375 px)`] = await seriousViolations(page, axeSource)
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-375.png`), fullPage: true })
+    await page.setViewportSize({ width: 1280, height: 900 })
   }
-  throw new Error(`timed out waiting until ${what}`)
-}
 
-interface AxeViolation {
-  id: string
-  impact: string | null
-  help: string
-  nodes: Array<{ target: string[] }>
-}
+  const email = `kim+${Date.now()}@example.org`
+  let orgUrl = ''
+  let listingId = ''
+  let spentRefreshToken = ''
 
-/** axe-core's serious and critical findings on the page as it is now (WCAG 2.1 A and AA rules). */
-async function seriousViolations(page: Page, axeSource: string): Promise<AxeViolation[]> {
-  // Evaluated through the DevTools protocol, so the page's CSP (scripts from self only) does not block it.
-  await page.evaluate(axeSource)
-  const result = (await page.evaluate(
-    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })",
-  )) as { violations: AxeViolation[] }
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-}
+  await t.test('the home page speaks Chinese and offers search', async (t) => {
+    await page.goto(`${base}/`)
+    await page.getByRole('heading', { level: 1, name: '找场地、找专家、找志愿者' }).waitFor()
+    t.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
+    t.ok(await page.getByRole('combobox', { name: '搜索资源' }).isVisible())
+    await capture('home')
+  })
 
-t.test(
-  'the web UI in a real browser',
-  { skip: CHROMIUM ? false : 'chromium not found (apt-get install -y chromium)' },
-  async (t) => {
-    await ensureUiBuilt()
-    // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
-    const stack = await startTestStack(t)
-    const { base, databaseUrl } = stack
+  await t.test('a newcomer signs up; the form checks the password before sending', async (t) => {
+    await page.getByRole('link', { name: '注册' }).click()
+    await page.getByLabel('姓名或昵称').fill('金晓燕')
+    await page.getByLabel('电子邮箱').fill(email)
+    await page.getByLabel('密码').fill('short')
+    await page.getByRole('button', { name: '注册' }).click()
+    await page.getByText('至少 10 个字').waitFor()
+    t.equal(await page.getByLabel('密码').getAttribute('aria-invalid'), 'true')
+    await capture('signup')
+    await page.getByLabel('密码').fill(PASSWORD)
+    await page.getByRole('button', { name: '注册' }).click()
+    await page.waitForURL(`${base}/orgs`)
+    await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
+    t.ok(await page.getByText('金晓燕', { exact: true }).isVisible(), 'the header names the member')
+  })
 
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      // playwright gives each launch a new, empty profile directory of its own (a fresh user data dir).
+  await t.test('the member creates an organization', async (t) => {
+    await page.getByLabel('组织名称').fill('杨浦区五角场街道总工会')
+    await page.getByLabel('组织类型').selectOption('trade_union')
+    await page.getByLabel('区', { exact: true }).fill('杨浦区')
+    await page.getByLabel('简介').fill('服务辖区职工，提供职工之家活动室。')
+    await page.getByRole('button', { name: '创建', exact: true }).click()
+    await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/)
+    orgUrl = page.url()
+    await page.getByRole('heading', { level: 1, name: /杨浦区五角场街道总工会/ }).waitFor()
+    await page.getByRole('cell', { name: email }).waitFor()
+    t.ok(await page.getByRole('cell', { name: '负责人' }).isVisible(), 'the creator owns it')
+  })
+
+  await t.test('a venue listing is checked with the API schema, saved as a draft and submitted', async (t) => {
+    await page.getByRole('link', { name: '发布新资源' }).click()
+    await page.getByRole('heading', { level: 1, name: '发布资源' }).waitFor()
+    await page.getByRole('button', { name: '保存为草稿' }).click()
+    const summary = page.getByRole('alert').filter({ hasText: '请修改以下内容后再提交' })
+    await summary.waitFor()
+    t.ok(await page.locator('#l-title[aria-invalid="true"]').count(), 'the title is marked invalid')
+    await page.getByLabel('标题').fill('职工之家多功能活动室')
+    await page.getByLabel('介绍').fill('可容纳 60 人的活动室，配投影仪和音响，适合会议、培训和文艺排练。')
+    await page.getByLabel('标签').fill('会议室，培训，排练')
+    await page.getByLabel('容纳人数').fill('60')
+    await page.getByLabel('投影仪').check()
+    await page.getByLabel('音响').check()
+    await page.getByLabel('区', { exact: true }).fill('杨浦区')
+    await page.getByLabel('详细地址').fill('国和路 36 号 3 楼')
+    await page.getByLabel('纬度').fill('31.3011')
+    await page.getByLabel('经度').fill('121.5128')
+    await capture('listing-form')
+    await page.getByRole('button', { name: '保存为草稿' }).click()
+    await page.waitForURL(orgUrl)
+    const row = page.locator('.listing-row', { hasText: '职工之家多功能活动室' })
+    await row.waitFor()
+    t.equal(await row.locator('[data-status]').getAttribute('data-status'), 'draft')
+    listingId =
+      ((await row.getByRole('link', { name: '职工之家多功能活动室' }).getAttribute('href')) ?? '').split('/')[2] ?? ''
+    await row.getByRole('link', { name: '编辑' }).click()
+    await page.getByRole('heading', { level: 1, name: '编辑资源' }).waitFor()
+    t.equal(await page.getByLabel('标题').inputValue(), '职工之家多功能活动室', 'the form holds the saved listing')
+    await page
+      .getByLabel('介绍')
+      .fill('可容纳 60 人的活动室，配投影仪和音响，适合会议、培训和文艺排练。周末需提前三天预约。')
+    await page.getByRole('button', { name: '保存修改' }).click()
+    await page.waitForURL(orgUrl)
+    await row.waitFor()
+    await row.getByRole('button', { name: '提交审核' }).click()
+    await row.locator('[data-status="pending_review"]').waitFor()
+    t.pass('submitted for review')
+    await capture('organization')
+  })
+
+  await t.test('a moderator approves it from the review queue', async (t) => {
+    const granted = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=development', 'services/listings/src/cli.ts', 'moderator', 'grant', email],
+      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+    )
+    t.equal(granted.status, 0, granted.stderr)
+    await page.reload()
+    await page.getByRole('link', { name: '审核' }).click()
+    await page.getByRole('heading', { level: 1, name: '审核队列' }).waitFor()
+    const item = page.getByRole('listitem').filter({ hasText: '职工之家多功能活动室' })
+    await capture('moderation')
+    await item.getByRole('button', { name: '通过' }).click()
+    await page.getByText('没有待审核的资源').waitFor()
+    t.pass('approved')
+  })
+
+  await t.test('a member finds it by a Chinese query, with the match highlighted', async (t) => {
+    await eventually(async () => {
+      const res = await fetch(`${base}/v1/search?q=${encodeURIComponent('活动室')}`)
+      return ((await res.json()) as { total?: number }).total === 1
+    }, 'the listing reaches the search index')
+    await page.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
+    const card = page.locator('.listing-card', { hasText: '职工之家多功能活动室' })
+    await card.waitFor()
+    t.equal(await card.locator('mark').first().textContent(), '活动室', 'the match is marked')
+    t.ok(await card.getByText('免费').isVisible())
+    t.ok(await page.locator('#f-kind-venue').isVisible(), 'the kind facet lists venues')
+    await capture('search-results')
+  })
+
+  await t.test('another organization books a slot; a double click books once', async (t) => {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' })
+    t.teardown(() => phone.close())
+    const member = await phone.newPage()
+    member.on('pageerror', (error) => pageErrors.push(error.message))
+    const memberEmail = `li+${Date.now()}@example.org`
+    await member.goto(`${base}/signup`)
+    await member.getByLabel('姓名或昵称').fill('李建国')
+    await member.getByLabel('电子邮箱').fill(memberEmail)
+    await member.getByLabel('密码').fill(PASSWORD)
+    await member.getByRole('button', { name: '注册' }).click()
+    await member.waitForURL(`${base}/orgs`)
+    await member.getByLabel('组织名称').fill('控江路街道第二居委会')
+    await member.getByLabel('区', { exact: true }).fill('杨浦区')
+    await member.getByRole('button', { name: '创建', exact: true }).click()
+    await member.waitForURL(/\/orgs\/[0-9a-f-]{36}$/)
+
+    await eventually(async () => {
+      const from = new Date().toISOString()
+      const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
+      const res = await fetch(`${base}/v1/availability/${listingId}?from=${from}&to=${to}`)
+      return res.ok && ((await res.json()) as { slots: unknown[] }).slots.length > 0
+    }, 'bookings knows the listing and its free slots')
+    await member.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
+    await member.locator('.listing-card').first().waitFor()
+    t.equal(await member.locator('details.filters').getAttribute('open'), null, 'phones see results before filters')
+    checked['search (phone)'] = await seriousViolations(member, axeSource)
+    await member.screenshot({ path: path.join(SCREENSHOTS, 'search-phone-375.png'), fullPage: true })
+    await member.getByRole('link', { name: /职工之家多功能活动室/ }).click()
+    await member.waitForURL(`${base}/listings/${listingId}`)
+    await member.getByRole('group', { name: '选择开始时间' }).waitFor()
+    await member.locator('.slot').first().click()
+    await member.getByLabel('人数').fill('25')
+    await member.getByLabel('用途').fill('居民议事会，讨论加装电梯方案')
+    t.ok(await member.getByText('取消政策：灵活').isVisible(), 'the policy is shown before booking')
+    checked['listing-booking (375 px)'] = await seriousViolations(member, axeSource)
+    await member.screenshot({ path: path.join(SCREENSHOTS, 'listing-booking-375.png'), fullPage: true })
+    await member.getByRole('button', { name: '提交预约申请' }).dblclick()
+    await member.getByText('预约已提交，当前状态：待确认。').waitFor()
+
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
     })
-    t.teardown(() => browser.close())
-    const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-    await mkdir(SCREENSHOTS, { recursive: true })
-
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-    const page = await context.newPage()
-    const pageErrors: string[] = []
-    page.on('pageerror', (error) => pageErrors.push(error.message))
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text())
+    const { accessToken } = (await login.json()) as { accessToken: string }
+    const providerOrg = orgUrl.split('/').pop()
+    const res = await fetch(`${base}/v1/bookings?as=provider&organizationId=${providerOrg}`, {
+      headers: { authorization: `Bearer ${accessToken}` },
     })
+    const bookingsPage = (await res.json()) as { items: Array<{ status: string; attendees: number }> }
+    t.equal(bookingsPage.items.length, 1, 'one booking for two clicks')
+    t.equal(bookingsPage.items[0]?.status, 'requested')
+    t.equal(bookingsPage.items[0]?.attendees, 25)
+  })
 
-    const checked: Record<string, AxeViolation[]> = {}
-    /** axe on the current page, then screenshots at desktop and phone widths. */
-    const capture = async (name: string) => {
-      checked[name] = await seriousViolations(page, axeSource)
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280.png`), fullPage: true })
-      await page.setViewportSize({ width: 375, height: 812 })
-      checked[`${name} (375 px)`] = await seriousViolations(page, axeSource)
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-375.png`), fullPage: true })
-      await page.setViewportSize({ width: 1280, height: 900 })
-    }
+  await t.test('the listing page shows its facts', async (t) => {
+    await page.goto(`${base}/listings/${listingId}`)
+    await page.getByRole('heading', { level: 1, name: '职工之家多功能活动室' }).waitFor()
+    t.ok(await page.getByText('60 人', { exact: true }).isVisible())
+    t.ok(await page.getByText('投影仪、音响').isVisible())
+    t.ok(await page.getByText('周末需提前三天预约。').isVisible(), 'the edit (PATCH with If-Match) was saved')
+    await page.getByRole('group', { name: '选择开始时间' }).waitFor()
+    await capture('listing')
+  })
 
-    const email = `kim+${Date.now()}@example.org`
-    let orgUrl = ''
-    let listingId = ''
-    let spentRefreshToken = ''
+  await t.test('the search page renders facets, sort and a designed empty state', async (t) => {
+    await page.goto(`${base}/search?q=${encodeURIComponent('会议室')}`)
+    await page.getByRole('heading', { level: 1, name: '“会议室”的搜索结果' }).waitFor()
+    await page.getByRole('heading', { level: 2, name: /共 \d+ 个结果/ }).waitFor()
+    t.ok(await page.getByLabel('排序').isVisible())
+    t.ok(await page.getByLabel('只看认证组织').isVisible())
+    await page.getByLabel('只看认证组织').check()
+    await page.waitForURL(/verified=true/)
+    await page.getByText('没有找到符合条件的资源').waitFor()
+    t.pass('the filter is in the URL and the empty state shows')
+    await capture('search')
+  })
 
-    await t.test('the home page speaks Chinese and offers search', async (t) => {
-      await page.goto(`${base}/`)
-      await page.getByRole('heading', { level: 1, name: '找场地、找专家、找志愿者' }).waitFor()
-      t.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
-      t.ok(await page.getByRole('combobox', { name: '搜索资源' }).isVisible())
-      await capture('home')
+  await t.test('the needs board renders', async (t) => {
+    await page.goto(`${base}/needs`)
+    await page.getByRole('heading', { level: 1, name: '需求广场' }).waitFor()
+    await page
+      .getByText(/还没有人发布需求|查看匹配资源/)
+      .first()
+      .waitFor()
+    t.pass()
+    await capture('needs')
+  })
+
+  await t.test('the session survives a reload through the rotating refresh token', async (t) => {
+    const before = await page.evaluate("localStorage.getItem('commons.refreshToken')")
+    await page.goto(`${base}/orgs`)
+    await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
+    await page.getByRole('link', { name: '杨浦区五角场街道总工会' }).waitFor()
+    const after = await page.evaluate("localStorage.getItem('commons.refreshToken')")
+    t.ok(before && after && before !== after, 'a new refresh token replaced the spent one')
+    spentRefreshToken = String(before)
+  })
+
+  await t.test('an expired access token is refreshed silently and the request retried', async (t) => {
+    const refreshes: string[] = []
+    page.on('request', (request) => {
+      if (request.url().endsWith('/v1/auth/refresh')) refreshes.push(request.url())
     })
-
-    await t.test('a newcomer signs up; the form checks the password before sending', async (t) => {
-      await page.getByRole('link', { name: '注册' }).click()
-      await page.getByLabel('姓名或昵称').fill('金晓燕')
-      await page.getByLabel('电子邮箱').fill(email)
-      await page.getByLabel('密码').fill('short')
-      await page.getByRole('button', { name: '注册' }).click()
-      await page.getByText('至少 10 个字').waitFor()
-      t.equal(await page.getByLabel('密码').getAttribute('aria-invalid'), 'true')
-      await capture('signup')
-      await page.getByLabel('密码').fill(PASSWORD)
-      await page.getByRole('button', { name: '注册' }).click()
-      await page.waitForURL(`${base}/orgs`)
-      await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
-      t.ok(await page.getByText('金晓燕', { exact: true }).isVisible(), 'the header names the member')
-    })
-
-    await t.test('the member creates an organization', async (t) => {
-      await page.getByLabel('组织名称').fill('杨浦区五角场街道总工会')
-      await page.getByLabel('组织类型').selectOption('trade_union')
-      await page.getByLabel('区', { exact: true }).fill('杨浦区')
-      await page.getByLabel('简介').fill('服务辖区职工，提供职工之家活动室。')
-      await page.getByRole('button', { name: '创建', exact: true }).click()
-      await page.waitForURL(/\/orgs\/[0-9a-f-]{36}$/)
-      orgUrl = page.url()
-      await page.getByRole('heading', { level: 1, name: /杨浦区五角场街道总工会/ }).waitFor()
-      await page.getByRole('cell', { name: email }).waitFor()
-      t.ok(await page.getByRole('cell', { name: '负责人' }).isVisible(), 'the creator owns it')
-    })
-
-    await t.test('a venue listing is checked with the API schema, saved as a draft and submitted', async (t) => {
-      await page.getByRole('link', { name: '发布新资源' }).click()
-      await page.getByRole('heading', { level: 1, name: '发布资源' }).waitFor()
-      await page.getByRole('button', { name: '保存为草稿' }).click()
-      const summary = page.getByRole('alert').filter({ hasText: '请修改以下内容后再提交' })
-      await summary.waitFor()
-      t.ok(await page.locator('#l-title[aria-invalid="true"]').count(), 'the title is marked invalid')
-      await page.getByLabel('标题').fill('职工之家多功能活动室')
-      await page.getByLabel('介绍').fill('可容纳 60 人的活动室，配投影仪和音响，适合会议、培训和文艺排练。')
-      await page.getByLabel('标签').fill('会议室，培训，排练')
-      await page.getByLabel('容纳人数').fill('60')
-      await page.getByLabel('投影仪').check()
-      await page.getByLabel('音响').check()
-      await page.getByLabel('区', { exact: true }).fill('杨浦区')
-      await page.getByLabel('详细地址').fill('国和路 36 号 3 楼')
-      await page.getByLabel('纬度').fill('31.3011')
-      await page.getByLabel('经度').fill('121.5128')
-      await capture('listing-form')
-      await page.getByRole('button', { name: '保存为草稿' }).click()
-      await page.waitForURL(orgUrl)
-      const row = page.locator('.listing-row', { hasText: '职工之家多功能活动室' })
-      await row.waitFor()
-      t.equal(await row.locator('[data-status]').getAttribute('data-status'), 'draft')
-      listingId =
-        ((await row.getByRole('link', { name: '职工之家多功能活动室' }).getAttribute('href')) ?? '').split('/')[2] ?? ''
-      await row.getByRole('link', { name: '编辑' }).click()
-      await page.getByRole('heading', { level: 1, name: '编辑资源' }).waitFor()
-      t.equal(await page.getByLabel('标题').inputValue(), '职工之家多功能活动室', 'the form holds the saved listing')
-      await page
-        .getByLabel('介绍')
-        .fill('可容纳 60 人的活动室，配投影仪和音响，适合会议、培训和文艺排练。周末需提前三天预约。')
-      await page.getByRole('button', { name: '保存修改' }).click()
-      await page.waitForURL(orgUrl)
-      await row.waitFor()
-      await row.getByRole('button', { name: '提交审核' }).click()
-      await row.locator('[data-status="pending_review"]').waitFor()
-      t.pass('submitted for review')
-      await capture('organization')
-    })
-
-    await t.test('a moderator approves it from the review queue', async (t) => {
-      const granted = spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--conditions=development', 'services/listings/src/cli.ts', 'moderator', 'grant', email],
-        { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
-      )
-      t.equal(granted.status, 0, granted.stderr)
-      await page.reload()
-      await page.getByRole('link', { name: '审核' }).click()
-      await page.getByRole('heading', { level: 1, name: '审核队列' }).waitFor()
-      const item = page.getByRole('listitem').filter({ hasText: '职工之家多功能活动室' })
-      await capture('moderation')
-      await item.getByRole('button', { name: '通过' }).click()
-      await page.getByText('没有待审核的资源').waitFor()
-      t.pass('approved')
-    })
-
-    await t.test('a member finds it by a Chinese query, with the match highlighted', async (t) => {
-      await eventually(async () => {
-        const res = await fetch(`${base}/v1/search?q=${encodeURIComponent('活动室')}`)
-        return ((await res.json()) as { total?: number }).total === 1
-      }, 'the listing reaches the search index')
-      await page.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
-      const card = page.locator('.listing-card', { hasText: '职工之家多功能活动室' })
-      await card.waitFor()
-      t.equal(await card.locator('mark').first().textContent(), '活动室', 'the match is marked')
-      t.ok(await card.getByText('免费').isVisible())
-      t.ok(await page.locator('#f-kind-venue').isVisible(), 'the kind facet lists venues')
-      await capture('search-results')
-    })
-
-    await t.test('another organization books a slot; a double click books once', async (t) => {
-      const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' })
-      t.teardown(() => phone.close())
-      const member = await phone.newPage()
-      member.on('pageerror', (error) => pageErrors.push(error.message))
-      const memberEmail = `li+${Date.now()}@example.org`
-      await member.goto(`${base}/signup`)
-      await member.getByLabel('姓名或昵称').fill('李建国')
-      await member.getByLabel('电子邮箱').fill(memberEmail)
-      await member.getByLabel('密码').fill(PASSWORD)
-      await member.getByRole('button', { name: '注册' }).click()
-      await member.waitForURL(`${base}/orgs`)
-      await member.getByLabel('组织名称').fill('控江路街道第二居委会')
-      await member.getByLabel('区', { exact: true }).fill('杨浦区')
-      await member.getByRole('button', { name: '创建', exact: true }).click()
-      await member.waitForURL(/\/orgs\/[0-9a-f-]{36}$/)
-
-      await eventually(async () => {
-        const from = new Date().toISOString()
-        const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
-        const res = await fetch(`${base}/v1/availability/${listingId}?from=${from}&to=${to}`)
-        return res.ok && ((await res.json()) as { slots: unknown[] }).slots.length > 0
-      }, 'bookings knows the listing and its free slots')
-      await member.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
-      await member.locator('.listing-card').first().waitFor()
-      t.equal(await member.locator('details.filters').getAttribute('open'), null, 'phones see results before filters')
-      checked['search (phone)'] = await seriousViolations(member, axeSource)
-      await member.screenshot({ path: path.join(SCREENSHOTS, 'search-phone-375.png'), fullPage: true })
-      await member.getByRole('link', { name: /职工之家多功能活动室/ }).click()
-      await member.waitForURL(`${base}/listings/${listingId}`)
-      await member.getByRole('group', { name: '选择开始时间' }).waitFor()
-      await member.locator('.slot').first().click()
-      await member.getByLabel('人数').fill('25')
-      await member.getByLabel('用途').fill('居民议事会，讨论加装电梯方案')
-      t.ok(await member.getByText('取消政策：灵活').isVisible(), 'the policy is shown before booking')
-      checked['listing-booking (375 px)'] = await seriousViolations(member, axeSource)
-      await member.screenshot({ path: path.join(SCREENSHOTS, 'listing-booking-375.png'), fullPage: true })
-      await member.getByRole('button', { name: '提交预约申请' }).dblclick()
-      await member.getByText('预约已提交，当前状态：待确认。').waitFor()
-
-      const login = await fetch(`${base}/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email, password: PASSWORD }),
-      })
-      const { accessToken } = (await login.json()) as { accessToken: string }
-      const providerOrg = orgUrl.split('/').pop()
-      const res = await fetch(`${base}/v1/bookings?as=provider&organizationId=${providerOrg}`, {
-        headers: { authorization: `Bearer ${accessToken}` },
-      })
-      const bookingsPage = (await res.json()) as { items: Array<{ status: string; attendees: number }> }
-      t.equal(bookingsPage.items.length, 1, 'one booking for two clicks')
-      t.equal(bookingsPage.items[0]?.status, 'requested')
-      t.equal(bookingsPage.items[0]?.attendees, 25)
-    })
-
-    await t.test('the listing page shows its facts', async (t) => {
-      await page.goto(`${base}/listings/${listingId}`)
-      await page.getByRole('heading', { level: 1, name: '职工之家多功能活动室' }).waitFor()
-      t.ok(await page.getByText('60 人', { exact: true }).isVisible())
-      t.ok(await page.getByText('投影仪、音响').isVisible())
-      t.ok(await page.getByText('周末需提前三天预约。').isVisible(), 'the edit (PATCH with If-Match) was saved')
-      await page.getByRole('group', { name: '选择开始时间' }).waitFor()
-      await capture('listing')
-    })
-
-    await t.test('the search page renders facets, sort and a designed empty state', async (t) => {
-      await page.goto(`${base}/search?q=${encodeURIComponent('会议室')}`)
-      await page.getByRole('heading', { level: 1, name: '“会议室”的搜索结果' }).waitFor()
-      await page.getByRole('heading', { level: 2, name: /共 \d+ 个结果/ }).waitFor()
-      t.ok(await page.getByLabel('排序').isVisible())
-      t.ok(await page.getByLabel('只看认证组织').isVisible())
-      await page.getByLabel('只看认证组织').check()
-      await page.waitForURL(/verified=true/)
-      await page.getByText('没有找到符合条件的资源').waitFor()
-      t.pass('the filter is in the URL and the empty state shows')
-      await capture('search')
-    })
-
-    await t.test('the needs board renders', async (t) => {
-      await page.goto(`${base}/needs`)
-      await page.getByRole('heading', { level: 1, name: '需求广场' }).waitFor()
-      await page
-        .getByText(/还没有人发布需求|查看匹配资源/)
-        .first()
-        .waitFor()
-      t.pass()
-      await capture('needs')
-    })
-
-    await t.test('the session survives a reload through the rotating refresh token', async (t) => {
-      const before = await page.evaluate("localStorage.getItem('commons.refreshToken')")
-      await page.goto(`${base}/orgs`)
-      await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
-      await page.getByRole('link', { name: '杨浦区五角场街道总工会' }).waitFor()
-      const after = await page.evaluate("localStorage.getItem('commons.refreshToken')")
-      t.ok(before && after && before !== after, 'a new refresh token replaced the spent one')
-      spentRefreshToken = String(before)
-    })
-
-    await t.test('an expired access token is refreshed silently and the request retried', async (t) => {
-      const refreshes: string[] = []
-      page.on('request', (request) => {
-        if (request.url().endsWith('/v1/auth/refresh')) refreshes.push(request.url())
-      })
-      let answered = false
-      // The first member list request meets an expired token, as it would 15 minutes after sign-in.
-      await page.route('**/v1/organizations/*/members', async (route) => {
-        if (answered) return route.continue()
-        answered = true
-        await route.fulfill({
+    let answered = false
+    // The first member list request meets an expired token, as it would 15 minutes after sign-in.
+    await page.route('**/v1/organizations/*/members', async (route) => {
+      if (answered) return route.continue()
+      answered = true
+      await route.fulfill({
+        status: 401,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'urn:commons:problem:token_expired',
+          title: 'Unauthorized',
           status: 401,
-          contentType: 'application/problem+json',
-          body: JSON.stringify({
-            type: 'urn:commons:problem:token_expired',
-            title: 'Unauthorized',
-            status: 401,
-            code: 'token_expired',
-          }),
-        })
+          code: 'token_expired',
+        }),
       })
-      await page.getByRole('link', { name: '杨浦区五角场街道总工会' }).click()
-      await page.getByRole('cell', { name: email }).waitFor()
-      t.ok(answered, 'the expired answer was given')
-      t.equal(refreshes.length, 1, 'one refresh, then the request went through')
-      await page.unroute('**/v1/organizations/*/members')
     })
+    await page.getByRole('link', { name: '杨浦区五角场街道总工会' }).click()
+    await page.getByRole('cell', { name: email }).waitFor()
+    t.ok(answered, 'the expired answer was given')
+    t.equal(refreshes.length, 1, 'one refresh, then the request went through')
+    await page.unroute('**/v1/organizations/*/members')
+  })
 
-    await t.test('English is one switch away and is remembered', async (t) => {
-      await page.getByRole('link', { name: '我的组织' }).click()
-      await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
-      await page.getByLabel('语言').selectOption('en')
-      await page.getByRole('heading', { level: 1, name: 'My organizations' }).waitFor()
-      await page.reload()
-      await page.getByRole('heading', { level: 1, name: 'My organizations' }).waitFor()
-      t.equal(await page.getAttribute('html', 'lang'), 'en')
-      await page.getByLabel('Language').selectOption('zh-CN')
-      await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
-    })
+  await t.test('English is one switch away and is remembered', async (t) => {
+    await page.getByRole('link', { name: '我的组织' }).click()
+    await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
+    await page.getByLabel('语言').selectOption('en')
+    await page.getByRole('heading', { level: 1, name: 'My organizations' }).waitFor()
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'My organizations' }).waitFor()
+    t.equal(await page.getAttribute('html', 'lang'), 'en')
+    await page.getByLabel('Language').selectOption('zh-CN')
+    await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
+  })
 
-    await t.test('signing out forgets the session', async (t) => {
-      await page.getByRole('button', { name: '退出' }).click()
-      await page.getByRole('link', { name: '登录' }).waitFor()
-      t.equal(await page.evaluate("localStorage.getItem('commons.refreshToken')"), null)
-    })
+  await t.test('signing out forgets the session', async (t) => {
+    await page.getByRole('button', { name: '退出' }).click()
+    await page.getByRole('link', { name: '登录' }).waitFor()
+    t.equal(await page.evaluate("localStorage.getItem('commons.refreshToken')"), null)
+  })
 
-    await t.test('a refresh token that was already used signs the browser out', async (t) => {
-      await page.evaluate(`localStorage.setItem('commons.refreshToken', ${JSON.stringify(spentRefreshToken)})`)
-      await page.goto(`${base}/orgs`)
-      await page.getByRole('heading', { level: 1, name: '请先登录' }).waitFor()
-      t.equal(await page.evaluate("localStorage.getItem('commons.refreshToken')"), null, 'the spent token is dropped')
-    })
+  await t.test('a refresh token that was already used signs the browser out', async (t) => {
+    await page.evaluate(`localStorage.setItem('commons.refreshToken', ${JSON.stringify(spentRefreshToken)})`)
+    await page.goto(`${base}/orgs`)
+    await page.getByRole('heading', { level: 1, name: '请先登录' }).waitFor()
+    t.equal(await page.evaluate("localStorage.getItem('commons.refreshToken')"), null, 'the spent token is dropped')
+  })
 
-    await t.test('the member signs in again', async (t) => {
-      await page.getByRole('link', { name: '登录' }).first().click()
-      await page.getByLabel('电子邮箱').fill(email)
-      await page.getByLabel('密码').fill('wrong-password-1')
-      await page.getByRole('button', { name: '登录' }).last().click()
-      await page.getByText('邮箱或密码不正确。').waitFor()
-      await page.getByLabel('密码').fill(PASSWORD)
-      await page.getByRole('button', { name: '登录' }).last().click()
-      await page.waitForURL(`${base}/`)
-      await page.getByRole('button', { name: '退出' }).waitFor()
-      t.ok(await page.evaluate("localStorage.getItem('commons.refreshToken')"), 'a new session is stored')
-    })
+  await t.test('the member signs in again', async (t) => {
+    await page.getByRole('link', { name: '登录' }).first().click()
+    await page.getByLabel('电子邮箱').fill(email)
+    await page.getByLabel('密码').fill('wrong-password-1')
+    await page.getByRole('button', { name: '登录' }).last().click()
+    await page.getByText('邮箱或密码不正确。').waitFor()
+    await page.getByLabel('密码').fill(PASSWORD)
+    await page.getByRole('button', { name: '登录' }).last().click()
+    await page.waitForURL(`${base}/`)
+    await page.getByRole('button', { name: '退出' }).waitFor()
+    t.ok(await page.evaluate("localStorage.getItem('commons.refreshToken')"), 'a new session is stored')
+  })
 
-    await t.test('axe-core finds no serious or critical violation on the pages covered', async (t) => {
-      for (const [name, violations] of Object.entries(checked)) {
-        t.same(
-          violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-          [],
-          name,
-        )
-      }
-    })
+  await t.test('axe-core finds no serious or critical violation on the pages covered', async (t) => {
+    for (const [name, violations] of Object.entries(checked)) {
+      t.same(
+        violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+        [],
+        name,
+      )
+    }
+  })
 
-    await t.test('no script errors in the page', async (t) => {
-      t.same(pageErrors, [])
-    })
-  },
-)
+  await t.test('no script errors in the page', async (t) => {
+    t.same(pageErrors, [])
+  })
+})

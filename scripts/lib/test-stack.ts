@@ -9,12 +9,29 @@ import { freePorts, type TestContext, testDatabase, testMeili } from '@commons/t
 import { REPO_ROOT } from './paths.ts'
 import { waitForOk } from './processes.ts'
 
+/** Options of one API call in a test: a bearer token, a JSON body, extra headers. */
+export interface CallOptions {
+  token?: string
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+/** An API answer in a test; bodies are checked field by field, so they stay loosely typed. */
+export interface CallResult {
+  status: number
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+  body: any
+  headers: Headers
+}
+
 /** The whole marketplace started as `pnpm start` starts it, on free ports, for one test. */
 export interface TestStack {
   /** The web entry point, e.g. http://127.0.0.1:41234 */
   base: string
   ports: { web: number; listings: number; discovery: number; bookings: number }
   databaseUrl: string
+  /** Calls the public API through the web entry point with JSON in and out. */
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
   /** Everything the processes printed so far (for failure messages). */
@@ -78,8 +95,22 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
   await waitForOk(`http://127.0.0.1:${web}/ready`, 120_000, () => child.exitCode !== null).catch((error) => {
     throw new Error(`${(error as Error).message}\n${output}`)
   })
+  const base = `http://127.0.0.1:${web}`
   return {
-    base: `http://127.0.0.1:${web}`,
+    base,
+    call: async (method, path, opts = {}) => {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+          ...opts.headers,
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      })
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers }
+    },
     ports: { web, listings, discovery, bookings },
     databaseUrl,
     stop: async () => {

@@ -13,23 +13,7 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
   const stack = await startTestStack(t)
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
   type Json = Record<string, any>
-  const call = async (
-    method: string,
-    path: string,
-    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const res = await fetch(`${stack.base}${path}`, {
-      method,
-      headers: {
-        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers }
-  }
+  const call = stack.call
   const expectStatus = (res: { status: number; body: Json }, status: number, what: string) => {
     if (res.status !== status)
       throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -32,6 +32,8 @@ export interface TestStack {
   databaseUrl: string
   /** Calls the public API through the web entry point with JSON in and out. */
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
+  /** Makes a registered user a moderator with the operators' command (`moderator grant`); throws if it fails. */
+  grantModerator(email: string): void
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
   /** Everything the processes printed so far (for failure messages). */
@@ -110,6 +112,14 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       })
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers }
+    },
+    grantModerator: (email) => {
+      const res = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=development', 'services/listings/src/cli.ts', 'moderator', 'grant', email],
+        { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
+      )
+      if (res.status !== 0) throw new Error(`moderator grant ${email} failed: ${res.stderr}`)
     },
     ports: { web, listings, discovery, bookings },
     databaseUrl,

@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { REPO_ROOT } from '../lib/paths.ts'
 import { startTestStack } from '../lib/test-stack.ts'
 
 /**
@@ -30,20 +28,7 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
   const provider = await register('provider@example.org', '张主任')
   const requester = await register('requester@example.org', '李书记')
   await register('moderator@example.org', '王审核')
-  const grant = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=development',
-      'services/listings/src/cli.ts',
-      'moderator',
-      'grant',
-      'moderator@example.org',
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: stack.databaseUrl }, encoding: 'utf8' },
-  )
-  t.equal(grant.status, 0, grant.stderr)
+  stack.grantModerator('moderator@example.org')
   const moderator = expectStatus(
     await call('POST', '/v1/auth/login', {
       body: { email: 'moderator@example.org', password: 'correct horse battery' },

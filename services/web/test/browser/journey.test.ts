@@ -7,7 +7,6 @@
  * axe-core on each new page; screenshots at 375 and 1280 px under test-results/screenshots/.
  * The listing and organizations are set up through the API (the listing form is covered by ui.test.ts).
  */
-import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
@@ -20,7 +19,6 @@ import {
   eventually,
   launchBrowser,
   NO_CHROMIUM,
-  REPO_ROOT,
   SCREENSHOTS,
   seriousViolations,
 } from './support.ts'
@@ -33,7 +31,7 @@ type Json = any
 t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()
   const stack = await startTestStack(t)
-  const { base, databaseUrl } = stack
+  const { base } = stack
 
   /** The API as the test's setup uses it: any answer but 2xx fails the test. */
   const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
@@ -56,20 +54,7 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
   await call('POST', '/v1/auth/register', {
     body: { email: emails.moderator, password: PASSWORD, displayName: '王审核' },
   })
-  const grant = spawnSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--conditions=development',
-      'services/listings/src/cli.ts',
-      'moderator',
-      'grant',
-      emails.moderator,
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
-  )
-  t.equal(grant.status, 0, grant.stderr)
+  stack.grantModerator(emails.moderator)
   const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
   const providerOrg = await call('POST', '/v1/organizations', {
     token: provider.accessToken,

@@ -3,7 +3,6 @@
  * `scripts/start.ts` on free ports: sign up, create an organization, create and submit a venue listing, search;
  * axe-core on each page; screenshots at phone and desktop widths under test-results/screenshots/.
  */
-import { spawnSync } from 'node:child_process'
 import path from 'node:path'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
@@ -14,7 +13,6 @@ import {
   eventually,
   launchBrowser,
   NO_CHROMIUM,
-  REPO_ROOT,
   SCREENSHOTS,
   seriousViolations,
 } from './support.ts'
@@ -25,7 +23,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
   await ensureUiBuilt()
   // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
   const stack = await startTestStack(t)
-  const { base, databaseUrl } = stack
+  const { base } = stack
 
   const { browser, axeSource } = await launchBrowser(t)
 
@@ -131,12 +129,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
   })
 
   await t.test('a moderator approves it from the review queue', async (t) => {
-    const granted = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--conditions=development', 'services/listings/src/cli.ts', 'moderator', 'grant', email],
-      { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
-    )
-    t.equal(granted.status, 0, granted.stderr)
+    stack.grantModerator(email)
     await page.reload()
     await page.getByRole('link', { name: '审核' }).click()
     await page.getByRole('heading', { level: 1, name: '审核队列' }).waitFor()

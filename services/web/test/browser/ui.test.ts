@@ -50,6 +50,11 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
   let orgUrl = ''
   let listingId = ''
   let spentRefreshToken = ''
+  /** Dates in the listing's time zone: one closed by a special date, one open only 10:00–12:00. */
+  const shanghaiDate = (days: number) =>
+    new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+  const closedDate = shanghaiDate(3)
+  const specialDate = shanghaiDate(4)
 
   await t.test('the home page speaks Chinese and offers search', async (t) => {
     await page.goto(`${base}/`)
@@ -119,8 +124,47 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page
       .getByLabel('介绍')
       .fill('可容纳 60 人的活动室，配投影仪和音响，适合会议、培训和文艺排练。周末需提前三天预约。')
+    // Weekly hours with a lunch break on Mondays, and two special dates.
+    await page.getByRole('button', { name: '为周一添加时段' }).click()
+    await page.getByLabel('周一 第 1 段 结束时间').fill('12:00')
+    await page.getByLabel('周一 第 2 段 开始时间').fill('13:30')
+    await page.getByLabel('周一 第 2 段 结束时间').fill('18:00')
+    await page.getByRole('button', { name: '+ 添加特殊日期' }).click()
+    await page.getByRole('button', { name: '保存修改' }).click()
+    await page.getByRole('alert').filter({ hasText: '特殊日期' }).waitFor()
+    t.equal(
+      await page.locator('#l-availability-exceptions-0-date').getAttribute('aria-invalid'),
+      'true',
+      'a special date is checked with the API schema: it needs its date',
+    )
+    const closed = page.locator('li.exception').nth(0)
+    await closed.getByLabel('日期', { exact: true }).fill(closedDate)
+    await closed.getByLabel('备注（选填）').fill('社区活动，暂停开放')
+    await page.getByRole('button', { name: '+ 添加特殊日期' }).click()
+    const special = page.locator('li.exception').nth(1)
+    await special.getByLabel('日期', { exact: true }).fill(specialDate)
+    await special.getByLabel('当天', { exact: true }).selectOption('open')
+    await special.getByLabel(`${specialDate} 开始时间`).fill('10:00')
+    await special.getByLabel(`${specialDate} 结束时间`).fill('12:00')
+    await capture('listing-hours')
     await page.getByRole('button', { name: '保存修改' }).click()
     await page.waitForURL(orgUrl)
+    await row.waitFor()
+    const session = await stack.call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
+    const { body: saved } = await stack.call('GET', `/v1/listings/${listingId}`, { token: session.body.accessToken })
+    t.same(saved.availability.weekly.mon, [
+      { start: '09:00', end: '12:00' },
+      { start: '13:30', end: '18:00' },
+    ])
+    t.same(saved.availability.exceptions, [
+      { date: closedDate, closed: true, hours: [], note: '社区活动，暂停开放' },
+      { date: specialDate, closed: false, hours: [{ start: '10:00', end: '12:00' }] },
+    ])
+    await row.getByRole('link', { name: '编辑' }).click()
+    await page.getByRole('heading', { level: 1, name: '编辑资源' }).waitFor()
+    t.equal(await page.locator('li.exception').count(), 2, 'the editor shows the saved special dates')
+    t.equal(await page.getByLabel('周一 第 2 段 开始时间').inputValue(), '13:30', 'and every span of a day')
+    await page.goBack()
     await row.waitFor()
     await row.getByRole('button', { name: '提交审核' }).click()
     await row.locator('[data-status="pending_review"]').waitFor()
@@ -177,6 +221,21 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
       const res = await fetch(`${base}/v1/availability/${listingId}?from=${from}&to=${to}`)
       return res.ok && ((await res.json()) as { slots: unknown[] }).slots.length > 0
     }, 'bookings knows the listing and its free slots')
+    const slotsOn = async (date: string) => {
+      const from = new Date(`${date}T00:00:00+08:00`)
+      const to = new Date(from.getTime() + 86_400_000)
+      const res = await fetch(`${base}/v1/availability/${listingId}?from=${from.toISOString()}&to=${to.toISOString()}`)
+      return ((await res.json()) as { slots: Array<{ start: string; end: string }> }).slots
+    }
+    t.same(await slotsOn(closedDate), [], 'no slot on the closed date')
+    const shanghaiTime = (iso: string) =>
+      new Date(iso).toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' })
+    const special = await slotsOn(specialDate)
+    t.ok(special.length > 0, 'the special date has slots')
+    t.ok(
+      special.every((s) => shanghaiTime(s.start) >= '10:00' && shanghaiTime(s.end) <= '12:00'),
+      'only within its special hours',
+    )
     await member.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
     await member.locator('.listing-card').first().waitFor()
     t.equal(await member.locator('details.filters').getAttribute('open'), null, 'phones see results before filters')

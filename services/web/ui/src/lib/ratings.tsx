@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { api, auth, problemOf, problemText } from './api.ts'
 import { formatDateTime, tEnum, useT } from './i18n.ts'
 import { useStore } from './store.ts'
+import { Field } from './ui.tsx'
 
 type Rating = Schema<'Rating'>
 
@@ -37,22 +38,16 @@ function ReplyForm({ rating, onDone }: { rating: Rating; onDone: (r: Rating) => 
   }
   return (
     <form class="inline-form" onSubmit={submit} noValidate>
-      <div class={`field${error ? ' has-error' : ''}`}>
-        <label for={id}>{t('ratings.replyLabel')}</label>
-        <textarea
-          id={id}
-          maxLength={2000}
-          value={body}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
-        />
-        {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
+      <Field id={id} label={t('ratings.replyLabel')} error={error}>
+        {(a) => (
+          <textarea
+            {...a}
+            maxLength={2000}
+            value={body}
+            onInput={(e) => setBody((e.target as HTMLTextAreaElement).value)}
+          />
         )}
-      </div>
+      </Field>
       <button type="submit" class="btn" disabled={busy}>
         {t('ratings.replySend')}
       </button>
@@ -91,22 +86,16 @@ function ReportForm({ rating }: { rating: Rating }) {
   }
   return (
     <form class="inline-form" onSubmit={submit} noValidate>
-      <div class={`field${error ? ' has-error' : ''}`}>
-        <label for={id}>{t('ratings.reportReason')}</label>
-        <textarea
-          id={id}
-          maxLength={500}
-          value={reason}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-        />
-        {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
+      <Field id={id} label={t('ratings.reportReason')} error={error}>
+        {(a) => (
+          <textarea
+            {...a}
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+          />
         )}
-      </div>
+      </Field>
       <button type="submit" class="btn btn-danger">
         {t('ratings.reportSend')}
       </button>

@@ -15,7 +15,7 @@ import { RatingItem } from '../lib/ratings.tsx'
 import { RequireAuth } from '../lib/require-auth.tsx'
 import { Link, navigate, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 type Booking = Schema<'Booking'>
@@ -140,16 +140,16 @@ function RateForm({ booking, side, onDone }: { booking: Booking; side: 'requeste
           errors[`dimensions.${d}`],
         ),
       )}
-      <div class={`field${errors.comment ? ' has-error' : ''}`}>
-        <label for={commentId}>{t('rate.comment')}</label>
-        <textarea
-          id={commentId}
-          maxLength={2000}
-          value={comment}
-          onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
-        />
-        {errors.comment && <p class="field-error">{errors.comment}</p>}
-      </div>
+      <Field id={commentId} label={t('rate.comment')} error={errors.comment}>
+        {(a) => (
+          <textarea
+            {...a}
+            maxLength={2000}
+            value={comment}
+            onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+          />
+        )}
+      </Field>
       {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
       <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
         {busy ? t('common.sending') : t('rate.submit')}
@@ -216,36 +216,31 @@ function PaymentForm({ booking, onDone }: { booking: Booking; onDone: (b: Bookin
   }
   return (
     <form class="inline-form" onSubmit={submit} noValidate>
-      <div class="field">
-        <label for={`${id}-method`}>{t('pay.method')}</label>
-        <select
-          id={`${id}-method`}
-          value={method}
-          onChange={(e) => setMethod((e.target as HTMLSelectElement).value as typeof method)}
-        >
-          {PAYMENT_METHODS.map((m) => (
-            <option key={m} value={m}>
-              {tEnum('payMethod', m)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class={`field${error ? ' has-error' : ''}`}>
-        <label for={`${id}-ref`}>{t('pay.reference')}</label>
-        <input
-          id={`${id}-ref`}
-          value={reference}
-          maxLength={200}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          onInput={(e) => setReference((e.target as HTMLInputElement).value)}
-        />
-        {error && (
-          <p class="field-error" id={`${id}-error`}>
-            {error}
-          </p>
+      <Field id={`${id}-method`} label={t('pay.method')}>
+        {(a) => (
+          <select
+            {...a}
+            value={method}
+            onChange={(e) => setMethod((e.target as HTMLSelectElement).value as typeof method)}
+          >
+            {PAYMENT_METHODS.map((m) => (
+              <option key={m} value={m}>
+                {tEnum('payMethod', m)}
+              </option>
+            ))}
+          </select>
         )}
-      </div>
+      </Field>
+      <Field id={`${id}-ref`} label={t('pay.reference')} error={error}>
+        {(a) => (
+          <input
+            {...a}
+            value={reference}
+            maxLength={200}
+            onInput={(e) => setReference((e.target as HTMLInputElement).value)}
+          />
+        )}
+      </Field>
       <button type="submit" class="btn" disabled={busy}>
         {t('pay.record')}
       </button>

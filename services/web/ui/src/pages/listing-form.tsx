@@ -7,7 +7,6 @@ import {
   ExpertiseFormat,
   ListingFields,
   UpdateListingBody,
-  Weekday,
 } from '@commons/contracts'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
@@ -16,10 +15,18 @@ import { RequireAuth } from '../lib/require-auth.tsx'
 import { navigate } from '../lib/router.tsx'
 import { ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
+import {
+  type ExceptionRow,
+  ExceptionsEditor,
+  exceptionRow,
+  type Range,
+  WEEKDAYS,
+  WeeklyEditor,
+  type WeeklyHours,
+} from './hours-editor.tsx'
 
 type Listing = Schema<'Listing'>
 type Kind = Listing['kind']
-type Day = { open: boolean; start: string; end: string }
 
 /** The form's state: what the inputs hold, as text; `toBody` turns it into the API's shape. */
 interface FormState {
@@ -45,7 +52,8 @@ interface FormState {
   maxAdvanceDays: string
   bufferMinutes: string
   cancellationPolicy: string
-  weekly: Record<string, Day>
+  weekly: WeeklyHours
+  exceptions: ExceptionRow[]
   capacity: string
   areaSqm: string
   amenities: string[]
@@ -56,7 +64,6 @@ interface FormState {
   monthlyHourCap: string
 }
 
-const WEEKDAYS = Weekday.options
 const list = (text: string) =>
   text
     .split(/[,，、\n]/)
@@ -66,8 +73,8 @@ const num = (text: string) => (text.trim() === '' ? undefined : Number(text))
 const fen = (yuan: string) => (yuan.trim() === '' ? undefined : Math.round(Number(yuan) * 100))
 
 function emptyForm(): FormState {
-  const weekly: Record<string, Day> = {}
-  for (const d of WEEKDAYS) weekly[d] = { open: !['sat', 'sun'].includes(d), start: '09:00', end: '18:00' }
+  const weekly = {} as WeeklyHours
+  for (const d of WEEKDAYS) weekly[d] = ['sat', 'sun'].includes(d) ? [] : [{ start: '09:00', end: '18:00' }]
   return {
     kind: 'venue',
     title: '',
@@ -92,6 +99,7 @@ function emptyForm(): FormState {
     bufferMinutes: '0',
     cancellationPolicy: 'flexible',
     weekly,
+    exceptions: [],
     capacity: '',
     areaSqm: '',
     amenities: [],
@@ -105,13 +113,11 @@ function emptyForm(): FormState {
 
 function fromListing(l: Listing): FormState {
   const form = emptyForm()
-  const weekly: Record<string, Day> = {}
-  for (const d of WEEKDAYS) {
-    const hours = l.availability.weekly[d]?.[0]
-    weekly[d] = hours
-      ? { open: true, start: hours.start, end: hours.end }
-      : { open: false, start: '09:00', end: '18:00' }
-  }
+  const weekly = {} as WeeklyHours
+  for (const d of WEEKDAYS) weekly[d] = (l.availability.weekly[d] ?? []).map((h) => ({ start: h.start, end: h.end }))
+  const exceptions = l.availability.exceptions.map((e) =>
+    exceptionRow({ date: e.date, closed: e.closed, hours: e.hours.map((h) => ({ ...h })), note: e.note ?? '' }),
+  )
   const p = l.pricing
   return {
     ...form,
@@ -138,6 +144,7 @@ function fromListing(l: Listing): FormState {
     bufferMinutes: String(l.rules.bufferMinutes),
     cancellationPolicy: l.rules.cancellationPolicy,
     weekly,
+    exceptions,
     capacity: 'capacity' in l && l.capacity ? String(l.capacity) : '',
     areaSqm: l.kind === 'venue' && l.areaSqm ? String(l.areaSqm) : '',
     amenities: l.kind === 'venue' ? l.amenities : [],
@@ -152,11 +159,15 @@ function fromListing(l: Listing): FormState {
 /** The API body. Optional fields left empty are omitted when creating and set to null when editing. */
 function toBody(f: FormState, editing: boolean): Record<string, unknown> {
   const optional = (value: unknown) => (value === undefined && editing ? null : value)
-  const weekly: Record<string, Array<{ start: string; end: string }>> = {}
-  for (const d of WEEKDAYS) {
-    const day = f.weekly[d]!
-    if (day.open) weekly[d] = [{ start: day.start, end: day.end }]
-  }
+  const weekly: Partial<WeeklyHours> = {}
+  for (const d of WEEKDAYS) if (f.weekly[d].length > 0) weekly[d] = f.weekly[d]
+  // Kept in the order the rows were written, so an error's index (exceptions.2.date) points at the right row.
+  const exceptions = f.exceptions.map((e) => ({
+    date: e.date,
+    closed: e.closed,
+    hours: e.closed ? ([] as Range[]) : e.hours,
+    ...(e.note.trim() ? { note: e.note.trim() } : {}),
+  }))
   const deposit = fen(f.depositYuan)
   const money = (amount: number | undefined) => (amount === undefined ? undefined : { amount, currency: 'CNY' })
   const pricing =
@@ -190,7 +201,7 @@ function toBody(f: FormState, editing: boolean): Record<string, unknown> {
       bufferMinutes: num(f.bufferMinutes),
       cancellationPolicy: f.cancellationPolicy,
     },
-    availability: { timezone: 'Asia/Shanghai', weekly, exceptions: [] },
+    availability: { timezone: 'Asia/Shanghai', weekly, exceptions },
   }
   if (f.kind === 'venue') {
     body.capacity = num(f.capacity)
@@ -209,6 +220,17 @@ function toBody(f: FormState, editing: boolean): Record<string, unknown> {
   return body
 }
 
+/** Today's date where listings keep their hours (Asia/Shanghai), as YYYY-MM-DD. */
+const shanghaiToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+
+/** Where an error's link in the summary leads: the input itself, or the editor holding it. */
+function anchorOf(path: string): string {
+  if (path.startsWith('availability.weekly')) return '#l-availability-weekly'
+  const exception = /^availability\.exceptions\.(\d+)\.(hours|closed)/.exec(path)
+  if (exception) return `#l-availability-exceptions-${exception[1]}-closed`
+  return `#l-${path.replaceAll('.', '-')}`
+}
+
 /** Labels of the fields not drawn by `text()` (selects, checkbox groups, text areas). */
 function fieldLabel(path: string): string {
   const known: Record<string, MessageKey> = {
@@ -220,9 +242,11 @@ function fieldLabel(path: string): string {
     pricing: 'listing.price',
     rules: 'form.rules',
     availability: 'form.weekly',
+    'availability.weekly': 'form.weekly',
+    'availability.exceptions': 'hours.exceptions',
     location: 'listing.location',
   }
-  const key = known[path] ?? known[path.split('.')[0] ?? '']
+  const key = known[path] ?? known[path.split('.').slice(0, 2).join('.')] ?? known[path.split('.')[0] ?? '']
   return key ? t(key) : path
 }
 
@@ -240,8 +264,6 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
       setF((v) => ({ ...v, [name]: (e.target as HTMLInputElement).value }))
   const toggle = (name: 'amenities' | 'formats', value: string) =>
     setF((v) => ({ ...v, [name]: v[name].includes(value) ? v[name].filter((x) => x !== value) : [...v[name], value] }))
-  const setDay = (day: string, change: Partial<Day>) =>
-    setF((v) => ({ ...v, weekly: { ...v.weekly, [day]: { ...v.weekly[day]!, ...change } } }))
   const err = (path: string) => errors[path]
   const labels = useRef<Record<string, string>>({})
   const text = (path: string, label: string, value: string, onInput: (e: Event) => void, props: object = {}) => {
@@ -307,7 +329,7 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
           <ul>
             {Object.entries(errors).map(([path, message]) => (
               <li key={path}>
-                <a href={`#l-${path.replaceAll('.', '-')}`}>{labels.current[path] ?? fieldLabel(path)}</a>：{message}
+                <a href={anchorOf(path)}>{labels.current[path] ?? fieldLabel(path)}</a>：{message}
               </li>
             ))}
           </ul>
@@ -519,42 +541,13 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
         </div>
       </fieldset>
 
-      <fieldset class="card">
-        <legend>{t('form.weekly')}</legend>
-        <p class="hint">{t('form.weeklyHint')}</p>
-        {WEEKDAYS.map((d) => {
-          const day = f.weekly[d]!
-          const error = Object.entries(errors).find(([path]) => path.startsWith(`availability.weekly.${d}`))?.[1]
-          return (
-            <div class="day-row" key={d}>
-              <label class="choice day-name">
-                <input type="checkbox" checked={day.open} onChange={() => setDay(d, { open: !day.open })} />
-                {t(`weekday.${d}`)}
-              </label>
-              <label>
-                <span class="visually-hidden">{t('form.opens', { day: t(`weekday.${d}`) })}</span>
-                <input
-                  type="time"
-                  value={day.start}
-                  disabled={!day.open}
-                  onInput={(e) => setDay(d, { start: (e.target as HTMLInputElement).value })}
-                />
-              </label>
-              <span aria-hidden="true">–</span>
-              <label>
-                <span class="visually-hidden">{t('form.closes', { day: t(`weekday.${d}`) })}</span>
-                <input
-                  type="time"
-                  value={day.end}
-                  disabled={!day.open}
-                  onInput={(e) => setDay(d, { end: (e.target as HTMLInputElement).value })}
-                />
-              </label>
-              {error && <span class="field-error">{error}</span>}
-            </div>
-          )
-        })}
-      </fieldset>
+      <WeeklyEditor weekly={f.weekly} onChange={(weekly) => setF((v) => ({ ...v, weekly }))} errors={errors} />
+      <ExceptionsEditor
+        exceptions={f.exceptions}
+        onChange={(exceptions) => setF((v) => ({ ...v, exceptions }))}
+        errors={errors}
+        today={shanghaiToday()}
+      />
 
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>

@@ -5,7 +5,7 @@ import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
 import { RequireAuth } from '../lib/require-auth.tsx'
 import { Link, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
 import { VerifyButton } from '../lib/verify.tsx'
 
 type Listing = Schema<'Listing'>
@@ -48,16 +48,17 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
             if (reason.trim().length >= 2) void decide(false)
           }}
         >
-          <div class="field">
-            <label for={reasonId}>{t('moderation.reason')}</label>
-            <textarea
-              id={reasonId}
-              required
-              minLength={2}
-              value={reason}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-            />
-          </div>
+          <Field id={reasonId} label={t('moderation.reason')}>
+            {(a) => (
+              <textarea
+                {...a}
+                required
+                minLength={2}
+                value={reason}
+                onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+              />
+            )}
+          </Field>
           <button type="submit" class="btn btn-danger" disabled={busy || reason.trim().length < 2}>
             {t('moderation.rejectConfirm')}
           </button>
@@ -108,16 +109,17 @@ function ReportItem({ report, onDone }: { report: Schema<'RatingReport'>; onDone
         {t('moderation.reportMeta', { id: report.ratingId.slice(0, 8), when: formatDateTime(report.createdAt) })}
       </p>
       <form class="inline-form" onSubmit={hide}>
-        <div class="field">
-          <label for={id}>{t('moderation.hideReason')}</label>
-          <textarea
-            id={id}
-            required
-            maxLength={500}
-            value={reason}
-            onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-          />
-        </div>
+        <Field id={id} label={t('moderation.hideReason')}>
+          {(a) => (
+            <textarea
+              {...a}
+              required
+              maxLength={500}
+              value={reason}
+              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+            />
+          )}
+        </Field>
         {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
         <button type="submit" class="btn btn-danger" disabled={busy || !reason.trim()}>
           {t('moderation.hide')}

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { BookingStatus } from './bookings-events.ts'
 import { Id, Instant } from './common.ts'
-import { ListingKind } from './listings.ts'
+import { CancellationPolicy, ListingKind } from './listings.ts'
 
 /** A bookable slot: a half-open range [start, end) of one slot size. */
 export const Slot = z.object({ start: Instant, end: Instant }).meta({ id: 'Slot' })
@@ -60,6 +60,7 @@ export const Booking = z
     id: Id,
     listingId: Id,
     listingKind: ListingKind,
+    listingTitle: z.string().describe('The listing title when the booking was made; a later rename does not change it'),
     providerOrganizationId: Id,
     requesterOrganizationId: Id,
     requesterUserId: Id,
@@ -121,3 +122,63 @@ export const ListBookingsQuery = z.object({
 export const BookingPage = z
   .object({ items: z.array(Booking), nextCursor: z.string().nullable() })
   .meta({ id: 'BookingPage' })
+
+/** Who moved a booking, as a role: participants and moderators by what they acted as, `system` for timers and payments. */
+export const BookingActorRole = z
+  .enum(['requester', 'provider', 'moderator', 'system'])
+  .meta({ id: 'BookingActorRole' })
+export type BookingActorRole = z.infer<typeof BookingActorRole>
+
+/**
+ * What a history entry records: the creation, a participant's action, a payment or timer event of the system,
+ * or a money step that leaves the status alone (offline payment recorded, damage reported, deposit released).
+ */
+export const BookingHistoryAction = z
+  .enum([
+    'create',
+    ...BookingAction.options,
+    'paid',
+    'payment_expire',
+    'request_expire',
+    'auto_complete',
+    'record_payment',
+    'report_damage',
+    'release_deposit',
+  ])
+  .meta({ id: 'BookingHistoryAction' })
+export type BookingHistoryAction = z.infer<typeof BookingHistoryAction>
+
+/** One step of a booking's history; the actor is named by role only, never by user id. */
+export const BookingHistoryEntry = z
+  .object({
+    action: BookingHistoryAction,
+    fromStatus: BookingStatus.nullable().describe('Null for the creation'),
+    toStatus: BookingStatus,
+    at: Instant,
+    reason: z.string().nullable(),
+    by: BookingActorRole,
+  })
+  .meta({ id: 'BookingHistoryEntry' })
+export type BookingHistoryEntry = z.infer<typeof BookingHistoryEntry>
+
+/** `GET /v1/bookings/:id/history`: every step of a booking, oldest first, starting with its creation. */
+export const BookingHistory = z.object({ items: z.array(BookingHistoryEntry) }).meta({ id: 'BookingHistory' })
+export type BookingHistory = z.infer<typeof BookingHistory>
+
+/** `GET /v1/bookings/:id/refund-preview`: what cancelling now would give back, by the rule the cancellation applies. */
+export const RefundPreview = z
+  .object({
+    policy: CancellationPolicy,
+    share: z.number().min(0).max(1).describe('Share of the charge refunded; 0 when the booking cannot be cancelled'),
+    amount: z
+      .number()
+      .int()
+      .describe(
+        'Minor units of the charge refunded if cancelled now; 0 while nothing was paid or when not cancellable',
+      ),
+    currency: z.string(),
+    depositReleased: z.number().int().describe('Minor units of the deposit released by cancelling now'),
+    cancellable: z.boolean().describe('False when the booking is past cancelling (declined, completed...)'),
+  })
+  .meta({ id: 'RefundPreview' })
+export type RefundPreview = z.infer<typeof RefundPreview>

@@ -47,7 +47,7 @@ export const RatingReplyBody = z
   .strictObject({ body: z.string().trim().min(1).max(2000) })
   .meta({ id: 'RatingReplyBody' })
 
-/** Body of an abuse report (anyone signed in) or a moderator's hide (the reason is recorded and audited). */
+/** Body of an abuse report (anyone signed in) or a moderator's hide or unhide (the reason is recorded and audited). */
 export const RatingReasonBody = z
   .strictObject({ reason: z.string().trim().min(1).max(500) })
   .meta({ id: 'RatingReasonBody' })
@@ -109,6 +109,21 @@ export const ListRatingsQuery = z
 export const RatingPage = z
   .object({ items: z.array(Rating), nextCursor: z.string().nullable() })
   .meta({ id: 'RatingPage' })
+
+/** A rating a moderator hid, as moderators see it: the rating, why, by whom and when. */
+export const HiddenRating = z
+  .object({
+    rating: Rating,
+    reason: z.string(),
+    hiddenBy: Id.nullable().describe('The moderator who hid it; null only for a hide made outside the API'),
+    hiddenAt: Instant,
+  })
+  .meta({ id: 'HiddenRating' })
+export type HiddenRating = z.infer<typeof HiddenRating>
+
+export const HiddenRatingPage = z
+  .object({ items: z.array(HiddenRating), nextCursor: z.string().nullable() })
+  .meta({ id: 'HiddenRatingPage' })
 
 /** A report against a rating, as moderators see it. */
 export const RatingReport = z

@@ -74,6 +74,7 @@ t.test('creating a booking', async (t) => {
     const booking = res.json()
     t.equal(booking.status, 'requested')
     t.equal(booking.providerOrganizationId, listing.organizationId)
+    t.equal(booking.listingTitle, '社区活动室')
     t.same(booking.price, {
       model: 'free',
       unit: null,
@@ -105,12 +106,13 @@ t.test('creating a booking', async (t) => {
     const db = h.app.bookings.deps.db
     const row = await db.selectFrom('bookings').selectAll().executeTakeFirstOrThrow()
     const insert = sql`
-      insert into bookings (id, listing_id, listing_kind, provider_organization_id, requester_organization_id,
-        requester_user_id, status, start_at, end_at, buffer_minutes, busy_until, attendees, purpose, price,
-        payment_provider, payment_status, created_at, updated_at)
-      select gen_random_uuid(), listing_id, listing_kind, provider_organization_id, requester_organization_id,
-        requester_user_id, 'requested', end_at + interval '5 minutes', end_at + interval '65 minutes', 0,
-        end_at + interval '65 minutes', attendees, purpose, price, payment_provider, payment_status, now(), now()
+      insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
+        requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
+        attendees, purpose, price, payment_provider, payment_status, created_at, updated_at)
+      select gen_random_uuid(), listing_id, listing_kind, listing_title, provider_organization_id,
+        requester_organization_id, requester_user_id, 'requested', end_at + interval '5 minutes',
+        end_at + interval '65 minutes', 0, end_at + interval '65 minutes', attendees, purpose, price,
+        payment_provider, payment_status, now(), now()
       from bookings where id = ${row.id}`
     await t.rejects(insert.execute(db), { code: '23P01' })
   })
@@ -292,6 +294,35 @@ t.test('reading bookings', async (t) => {
   })
 })
 
+t.test('a booking keeps the listing title it was made under', async (t) => {
+  const h = await testApp(t, { now: NOW })
+  const listing = makeListing()
+  await h.publish(listing)
+  const p = await parties(listing)
+  const base = { listingId: listing.id, organizationId: p.requesterOrg }
+  const before = await book(h.app, p.requester.token, { ...base, start: `${DAY}T09:00`, end: `${DAY}T10:00` }, 'k1')
+  t.equal(before.json().listingTitle, '社区活动室')
+  await h.publish({ ...listing, title: '社区多功能厅', version: listing.version + 1 })
+  const after = await book(h.app, p.requester.token, { ...base, start: `${DAY}T11:00`, end: `${DAY}T12:00` })
+  t.equal(after.json().listingTitle, '社区多功能厅', 'a new booking takes the new title')
+
+  const get = (url: string) => h.app.inject({ method: 'GET', url, headers: bearer(p.provider.token) })
+  t.equal(
+    (await get(`/v1/bookings/${before.json().id}`)).json().listingTitle,
+    '社区活动室',
+    'the rename does not reach it',
+  )
+  const listed = (await get(`/v1/bookings?as=provider&organizationId=${listing.organizationId}`)).json()
+  t.same(
+    listed.items.map((b: { listingTitle: string }) => b.listingTitle),
+    ['社区多功能厅', '社区活动室'],
+  )
+  const accepted = await act(h.app, p.provider.token, before.json().id, 'accept')
+  t.equal(accepted.json().listingTitle, '社区活动室', 'transitions answer it too')
+  const replay = await book(h.app, p.requester.token, { ...base, start: `${DAY}T09:00`, end: `${DAY}T10:00` }, 'k1')
+  t.equal(replay.json().listingTitle, '社区活动室', 'an idempotent replay answers it too')
+})
+
 t.test('both the exclusion violation and a deadlock between conflicting inserts mean slot_unavailable', async (t) => {
   const { sql } = await import('kysely')
   const { slotProblem } = await import('../src/bookings/bookings.service.ts')
@@ -300,10 +331,10 @@ t.test('both the exclusion violation and a deadlock between conflicting inserts 
   const listingId = makeListing().id
   const insert = (trx: typeof db, startHour: number) =>
     sql`
-      insert into bookings (id, listing_id, listing_kind, provider_organization_id, requester_organization_id,
-        requester_user_id, status, start_at, end_at, buffer_minutes, busy_until, attendees, purpose, price,
-        payment_provider, payment_status, created_at, updated_at)
-      values (gen_random_uuid(), ${listingId}, 'venue', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
+      insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
+        requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
+        attendees, purpose, price, payment_provider, payment_status, created_at, updated_at)
+      values (gen_random_uuid(), ${listingId}, 'venue', 'x', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
         'requested', ${`2026-12-10T${startHour}:00:00Z`}::timestamptz, ${`2026-12-10T${startHour + 1}:00:00Z`}::timestamptz,
         0, ${`2026-12-10T${startHour + 1}:00:00Z`}::timestamptz, 1, 'x', '{}', 'offline', 'none', now(), now())`.execute(
       trx,

@@ -1,5 +1,6 @@
 import t from 'tap'
-import { mayAct, nextStatus, timingProblem } from '../src/bookings/booking-machine.ts'
+import { actingRole, mayAct, nextStatus, timingProblem } from '../src/bookings/booking-machine.ts'
+import { cancellationRefund, cancelsAsProvider } from '../src/bookings/cancellation.ts'
 import { type REFUND_STEPS, refundAmount, refundShare } from '../src/payments/refund-policy.ts'
 
 t.test('refund shares follow the README policy table', async (t) => {
@@ -36,4 +37,43 @@ t.test('the booking state machine', async (t) => {
   t.type(timingProblem('complete', window, new Date('2026-12-01T01:59:00Z')), 'string')
   t.equal(timingProblem('complete', window, new Date('2026-12-01T02:00:00Z')), null)
   t.type(timingProblem('no-show', window, new Date('2026-12-03T03:01:00Z')), 'string')
+})
+
+t.test('a cancellation refunds by the canceller’s side, and only money that was taken', async (t) => {
+  const price = {
+    model: 'fee' as const,
+    unit: null,
+    unitAmount: 0,
+    quantity: 1,
+    amount: 10_001,
+    deposit: 0,
+    currency: 'CNY',
+  }
+  const startAt = new Date('2026-12-01T02:00:00Z')
+  const twoDaysBefore = new Date('2026-11-29T02:00:00Z')
+  t.same(cancellationRefund({ startAt, price, paymentStatus: 'paid' }, 'moderate', false, twoDaysBefore), {
+    share: 0.5,
+    amount: 5_000,
+  })
+  t.same(cancellationRefund({ startAt, price, paymentStatus: 'due' }, 'moderate', false, twoDaysBefore), {
+    share: 0.5,
+    amount: 0,
+  })
+  t.ok(cancelsAsProvider(['provider'], false))
+  t.notOk(cancelsAsProvider(['provider', 'requester'], false), 'someone on both sides cancels as the requester')
+  t.ok(cancelsAsProvider(['requester'], true), 'a moderator override refunds as the provider')
+})
+
+t.test('audited steps name the role they were taken in', async (t) => {
+  const user = '00000000-0000-4000-8000-000000000001'
+  t.equal(
+    actingRole('cancel', { actorUserId: user, parties: ['provider', 'requester'], moderatorOverride: false }),
+    'requester',
+  )
+  t.equal(
+    actingRole('accept', { actorUserId: user, parties: ['provider', 'requester'], moderatorOverride: false }),
+    'provider',
+  )
+  t.equal(actingRole('accept', { actorUserId: user, parties: [], moderatorOverride: true }), 'moderator')
+  t.equal(actingRole('request_expire', { actorUserId: null, parties: ['system'], moderatorOverride: false }), 'system')
 })

@@ -1,4 +1,4 @@
-import type { BookingAction, BookingStatus } from '@commons/contracts'
+import type { BookingAction, BookingActorRole, BookingStatus } from '@commons/contracts'
 import { SLOT_HOLDING_STATUSES } from '@commons/contracts'
 import { invalidTransition } from '@commons/service-kit'
 
@@ -31,16 +31,32 @@ const RULES: Record<BookingEvent, Rule> = {
 /** How long after the end a provider may still report a no-show (DESIGN.md: within 48 h). */
 export const NO_SHOW_WINDOW_MS = 48 * 3600_000
 
+/** Whether `event` can move a booking that is in `status`. */
+export const allows = (status: BookingStatus, event: BookingEvent): boolean => RULES[event].from.includes(status)
+
 /** The state `event` leads to from `status`, or a 409 `invalid_transition` problem. */
 export function nextStatus(status: BookingStatus, event: BookingEvent): BookingStatus {
-  const rule = RULES[event]
-  if (!rule.from.includes(status)) throw invalidTransition(status, event)
-  return rule.to
+  if (!allows(status, event)) throw invalidTransition(status, event)
+  return RULES[event].to
 }
 
 /** Whether `party` may ask for `event` (moderators may ask for any; the service audits that). */
 export function mayAct(parties: readonly Party[], event: BookingEvent): boolean {
   return RULES[event].parties.some((p) => parties.includes(p))
+}
+
+/**
+ * The role a step was taken in, for the audit trail: a moderator overriding the rules, the system when no
+ * one acted (timers, payment webhooks), otherwise the side the rules let the actor act for. Someone in both
+ * organizations counts as the requester where the requester may act, as the refund of a cancellation does.
+ */
+export function actingRole(
+  event: BookingEvent,
+  by: { actorUserId: string | null; parties: readonly Party[]; moderatorOverride: boolean },
+): BookingActorRole {
+  if (by.moderatorOverride) return 'moderator'
+  if (by.actorUserId === null) return 'system'
+  return by.parties.includes('requester') && mayAct(['requester'], event) ? 'requester' : 'provider'
 }
 
 /** Whether a booking in `status` keeps its slot (no other booking may overlap it). */

@@ -1,7 +1,7 @@
-import type { BookingStatus } from '@commons/contracts'
+import type { BookingActorRole, BookingHistoryAction, BookingStatus } from '@commons/contracts'
 import { SLOT_HOLDING_STATUSES } from '@commons/contracts'
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely'
-import type { BookingRow, BookingsTable, DB, ListingReplicaRow, TimerKind } from '../db/schema.ts'
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
+import type { BookingAuditTable, BookingRow, BookingsTable, DB, ListingReplicaRow, TimerKind } from '../db/schema.ts'
 
 /** The replica of a listing, or undefined when the listings feed has not brought it (yet). */
 export function findListing(db: Kysely<DB>, listingId: string): Promise<ListingReplicaRow | undefined> {
@@ -67,15 +67,21 @@ export async function audit(
   entry: {
     bookingId: string
     actorUserId: string | null
-    action: string
-    fromStatus: string | null
-    toStatus: string
+    actorRole: BookingActorRole
+    action: BookingHistoryAction
+    fromStatus: BookingStatus | null
+    toStatus: BookingStatus
     reason: string | null
     moderatorOverride: boolean
     at: Date
   },
 ): Promise<void> {
   await trx.insertInto('bookingAudit').values(entry).execute()
+}
+
+/** The audit trail of a booking in the order it was written (the booking row lock serialises its steps). */
+export function auditTrail(db: Kysely<DB>, bookingId: string): Promise<Selectable<BookingAuditTable>[]> {
+  return db.selectFrom('bookingAudit').selectAll().where('bookingId', '=', bookingId).orderBy('id').execute()
 }
 
 /** Schedules (or reschedules) the timer of `kind` for a booking. */

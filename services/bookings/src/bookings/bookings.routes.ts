@@ -4,11 +4,13 @@ import {
   AvailabilityResponse,
   Booking,
   BookingAction,
+  BookingHistory,
   BookingPage,
   CreateBookingBody,
   IdParams,
   ListBookingsQuery,
   RecordPaymentBody,
+  RefundPreview,
   ReportDamageBody,
   TransitionBody,
 } from '@commons/contracts'
@@ -19,7 +21,9 @@ import {
   createBooking,
   getAvailability,
   getBooking,
+  getBookingHistory,
   listBookingsOf,
+  previewRefund,
   recordOfflinePayment,
   reportDamage,
   transitionBooking,
@@ -95,6 +99,35 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
     '/v1/bookings/:id',
     { schema: { operationId: 'getBooking', tags, security, params: IdParams, response: { 200: Booking } } },
     async (request) => getBooking(deps, requireActor(request), request.params.id),
+  )
+  app.get(
+    '/v1/bookings/:id/history',
+    {
+      schema: {
+        operationId: 'getBookingHistory',
+        tags,
+        security,
+        params: IdParams,
+        description: 'Every step of the booking, oldest first; actors appear by role, not by user id.',
+        response: { 200: BookingHistory },
+      },
+    },
+    async (request) => getBookingHistory(deps, requireActor(request), request.params.id),
+  )
+  app.get(
+    '/v1/bookings/:id/refund-preview',
+    {
+      schema: {
+        operationId: 'previewBookingRefund',
+        tags,
+        security,
+        params: IdParams,
+        description:
+          'What cancelling now would refund the caller, by the rule the cancellation applies; for those who may cancel.',
+        response: { 200: RefundPreview },
+      },
+    },
+    async (request) => previewRefund(deps, requireActor(request), request.params.id),
   )
   for (const action of BookingAction.options) {
     app.post(

@@ -7,12 +7,14 @@ import {
   type Booking,
   type BookingAction,
   type BookingChangedPayload,
+  type BookingHistory,
   BookingRules,
   type BookingStatus,
   type CreateBookingBody,
   decodeCursor,
   encodeCursor,
   Pricing,
+  type RefundPreview,
 } from '@commons/contracts'
 import { appendEvent, newId } from '@commons/db'
 import { bookableSlots, checkWindow } from '@commons/scheduling'
@@ -22,11 +24,20 @@ import { z } from 'zod'
 import type { BookingRow, DB, ListingReplicaRow, PaymentStatus, PriceSnapshot } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import type { PaymentPart, PaymentSubject } from '../payments/payment-provider.ts'
-import { refundAmount, refundShare } from '../payments/refund-policy.ts'
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
-import { type BookingEvent, holdsSlot, mayAct, nextStatus, type Party, timingProblem } from './booking-machine.ts'
+import {
+  actingRole,
+  allows,
+  type BookingEvent,
+  holdsSlot,
+  mayAct,
+  nextStatus,
+  type Party,
+  timingProblem,
+} from './booking-machine.ts'
 import {
   audit,
+  auditTrail,
   busyBookings,
   findBooking,
   findListing,
@@ -36,6 +47,7 @@ import {
   saveBooking,
   scheduleTimer,
 } from './bookings.repository.ts'
+import { cancellationPolicyOf, cancellationRefund, cancelsAsProvider } from './cancellation.ts'
 
 const MINUTE = 60_000
 // Two-key advisory locks, apart from the migration and feed-consumer namespaces.
@@ -56,6 +68,7 @@ export function toBookingDto(row: BookingRow): Booking {
     id: row.id,
     listingId: row.listingId,
     listingKind: row.listingKind,
+    listingTitle: row.listingTitle,
     providerOrganizationId: row.providerOrganizationId,
     requesterOrganizationId: row.requesterOrganizationId,
     requesterUserId: row.requesterUserId,
@@ -281,6 +294,7 @@ export async function createBooking(
         id,
         listingId: listing.listingId,
         listingKind: listing.kind,
+        listingTitle: listing.title,
         providerOrganizationId: listing.organizationId,
         requesterOrganizationId: body.organizationId,
         requesterUserId: actor.userId,
@@ -305,6 +319,7 @@ export async function createBooking(
       await audit(trx, {
         bookingId: row.id,
         actorUserId: actor.userId,
+        actorRole: 'requester',
         action: 'create',
         fromStatus: null,
         toStatus: row.status,
@@ -451,11 +466,10 @@ export async function applyTransition(
   if (status === 'declined' || status === 'expired' || status === 'payment_expired')
     paymentStatus = await deps.payments.release(subject, paymentStatus)
   if (status === 'cancelled') {
-    const policy = rules?.cancellationPolicy ?? 'flexible'
-    const byProvider = by.moderatorOverride || (by.parties.includes('provider') && !by.parties.includes('requester'))
-    const share = refundShare(policy, (row.startAt.getTime() - now.getTime()) / HOUR, byProvider)
+    const byProvider = cancelsAsProvider(by.parties, by.moderatorOverride)
+    const refund = cancellationRefund({ ...row, paymentStatus }, cancellationPolicyOf(rules), byProvider, now)
     if (paymentStatus === 'paid') {
-      refunded = refundAmount(row.price.amount, share)
+      refunded = refund.amount
       paymentStatus = await deps.payments.refund(subject, paymentStatus, refunded)
     } else {
       paymentStatus = await deps.payments.release(subject, paymentStatus)
@@ -492,6 +506,7 @@ export async function applyTransition(
   await audit(trx, {
     bookingId: row.id,
     actorUserId: by.actorUserId,
+    actorRole: actingRole(event, by),
     action: event,
     fromStatus: row.status,
     toStatus: saved.status,
@@ -567,6 +582,7 @@ export async function recordOfflinePayment(
     await audit(trx, {
       bookingId: id,
       actorUserId: actor.userId,
+      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
       action: 'record_payment',
       fromStatus: row.status,
       toStatus: saved.status,
@@ -615,6 +631,7 @@ export async function reportDamage(
     await audit(trx, {
       bookingId: id,
       actorUserId: actor.userId,
+      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
       action: 'report_damage',
       fromStatus: row.status,
       toStatus: row.status,
@@ -635,6 +652,7 @@ export async function releaseDeposit(trx: Transaction<DB>, deps: BookingsDeps, r
   await audit(trx, {
     bookingId: row.id,
     actorUserId: null,
+    actorRole: 'system',
     action: 'release_deposit',
     fromStatus: row.status,
     toStatus: row.status,
@@ -644,11 +662,60 @@ export async function releaseDeposit(trx: Transaction<DB>, deps: BookingsDeps, r
   })
 }
 
+/** A booking the actor may see (participants and moderators); a 404 problem for anyone else. */
+async function visibleBooking(db: Kysely<DB>, actor: Actor, id: string): Promise<BookingRow> {
+  const row = await findBooking(db, id)
+  if (!row || !canSee(actor, row)) throw notFound('booking', id)
+  return row
+}
+
 /** `GET /v1/bookings/:id`: participants and moderators only; others get 404. */
 export async function getBooking(deps: BookingsDeps, actor: Actor, id: string): Promise<Booking> {
-  const row = await findBooking(deps.db, id)
-  if (!row || !canSee(actor, row)) throw notFound('booking', id)
-  return toBookingDto(row)
+  return toBookingDto(await visibleBooking(deps.db, actor, id))
+}
+
+/**
+ * `GET /v1/bookings/:id/history`: the audit trail, oldest first, for those who may see the booking. Actors
+ * appear by the role they acted in, never by user id: the requester side need not learn who at the
+ * provider declined, nor the provider which moderator stepped in.
+ */
+export async function getBookingHistory(deps: BookingsDeps, actor: Actor, id: string): Promise<BookingHistory> {
+  await visibleBooking(deps.db, actor, id)
+  const rows = await auditTrail(deps.db, id)
+  return {
+    items: rows.map((r) => ({
+      action: r.action,
+      fromStatus: r.fromStatus,
+      toStatus: r.toStatus,
+      at: r.at.toISOString(),
+      reason: r.reason,
+      by: r.actorRole,
+    })),
+  }
+}
+
+/**
+ * `GET /v1/bookings/:id/refund-preview`: what a cancellation by this actor would refund now, computed as the
+ * cancel transition computes it. Permissions are the cancel's (404 unseen, 403 for those who may not
+ * cancel); a booking past cancelling is an answer (`cancellable: false`), not an error, so a UI can ask
+ * for any booking it shows.
+ */
+export async function previewRefund(deps: BookingsDeps, actor: Actor, id: string): Promise<RefundPreview> {
+  const row = await visibleBooking(deps.db, actor, id)
+  const parties = partiesOf(actor, row)
+  const permitted = mayAct(parties, 'cancel')
+  if (!permitted && !actor.moderator) throw forbidden('You may not cancel this booking.')
+  const listing = await findListing(deps.db, row.listingId)
+  const policy = cancellationPolicyOf(listing ? BookingRules.parse(listing.rules) : undefined)
+  const now = deps.clock.now()
+  const base = { policy, currency: row.price.currency }
+  if (
+    !allows(row.status, 'cancel') ||
+    (permitted && timingProblem('cancel', { start: row.startAt, end: row.endAt }, now))
+  )
+    return { ...base, share: 0, amount: 0, depositReleased: 0, cancellable: false }
+  const { share, amount } = cancellationRefund(row, policy, cancelsAsProvider(parties, !permitted), now)
+  return { ...base, share, amount, depositReleased: row.price.deposit - row.depositRetained, cancellable: true }
 }
 
 const ListCursor = z.object({ id: z.uuid() })

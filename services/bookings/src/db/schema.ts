@@ -1,4 +1,13 @@
-import type { Availability, BookingRules, BookingStatus, ListingKind, ListingStatus, Pricing } from '@commons/contracts'
+import type {
+  Availability,
+  BookingActorRole,
+  BookingHistoryAction,
+  BookingRules,
+  BookingStatus,
+  ListingKind,
+  ListingStatus,
+  Pricing,
+} from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Selectable } from 'kysely'
 
@@ -49,6 +58,8 @@ export interface BookingsTable {
   id: string
   listingId: string
   listingKind: ListingKind
+  /** The listing's title when the booking was made. */
+  listingTitle: string
   providerOrganizationId: string
   requesterOrganizationId: string
   requesterUserId: string
@@ -71,13 +82,16 @@ export interface BookingsTable {
 }
 export type BookingRow = Selectable<BookingsTable>
 
+/** One audited step of a booking (see `GET /v1/bookings/:id/history`). */
 export interface BookingAuditTable {
   id: Generated<number>
   bookingId: string
   actorUserId: string | null
-  action: string
-  fromStatus: string | null
-  toStatus: string
+  /** The role the step was taken in (a user may belong to both sides). */
+  actorRole: BookingActorRole
+  action: BookingHistoryAction
+  fromStatus: BookingStatus | null
+  toStatus: BookingStatus
   reason: string | null
   moderatorOverride: boolean
   at: Date

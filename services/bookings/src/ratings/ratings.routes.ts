@@ -2,6 +2,7 @@ import {
   BookingRatings,
   CreateRatingBody,
   CursorQuery,
+  HiddenRatingPage,
   IdParams,
   ListRatingsQuery,
   Rating,
@@ -17,11 +18,13 @@ import type { BookingsDeps } from '../deps.ts'
 import {
   getBookingRatings,
   hideRating,
+  listHiddenRatings,
   listRatings,
   listReports,
   rateBooking,
   replyToRating,
   reportRating,
+  unhideRating,
   updateRating,
 } from './ratings.service.ts'
 
@@ -93,6 +96,24 @@ export function registerRatingRoutes(app: App, deps: BookingsDeps) {
       return listReports(deps, request.query)
     },
   )
+  // Static, so find-my-way prefers it to any parametric `/v1/ratings/:id` route whatever the registration order.
+  app.get(
+    '/v1/ratings/hidden',
+    {
+      schema: {
+        operationId: 'listHiddenRatings',
+        tags,
+        security,
+        querystring: CursorQuery,
+        description: 'Moderators: hidden ratings with the reason, the moderator and the time, newest hide first.',
+        response: { 200: HiddenRatingPage },
+      },
+    },
+    async (request) => {
+      requireModerator(request)
+      return listHiddenRatings(deps, request.query)
+    },
+  )
   app.patch(
     '/v1/ratings/:id',
     {
@@ -152,5 +173,21 @@ export function registerRatingRoutes(app: App, deps: BookingsDeps) {
       },
     },
     async (request) => hideRating(deps, requireModerator(request), request.params.id, request.body.reason),
+  )
+  app.post(
+    '/v1/ratings/:id/unhide',
+    {
+      schema: {
+        operationId: 'unhideRating',
+        tags,
+        security,
+        params: IdParams,
+        body: RatingReasonBody,
+        description:
+          'Moderators: restores a hidden rating with a recorded reason; 409 `not_hidden` if it is not hidden.',
+        response: { 200: Rating },
+      },
+    },
+    async (request) => unhideRating(deps, requireModerator(request), request.params.id, request.body.reason),
   )
 }

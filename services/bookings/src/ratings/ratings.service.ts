@@ -4,6 +4,7 @@ import {
   type CreateRatingBody,
   decodeCursor,
   encodeCursor,
+  type HiddenRating,
   RATING_DIMENSIONS,
   type Rating,
   type RatingSide,
@@ -446,6 +447,71 @@ export async function hideRating(deps: BookingsDeps, actor: Actor, id: string, r
     const replies = await repliesOf(trx, [id])
     return toRatingDto(saved, replies.get(id))
   })
+}
+
+/**
+ * `POST /v1/ratings/:id/unhide` (moderators): undoes a hide, with a recorded reason (audited). The rating
+ * is back in lists and, if published, in reputation: its subjects get a new `reputation.updated`, as on hide.
+ */
+export async function unhideRating(deps: BookingsDeps, actor: Actor, id: string, reason: string): Promise<Rating> {
+  return deps.db.transaction().execute(async (trx) => {
+    const rating = await trx.selectFrom('ratings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+    if (!rating) throw notFound('rating', id)
+    if (!rating.hiddenAt) throw conflict('not_hidden', 'This rating is not hidden.')
+    const now = deps.clock.now()
+    const saved = await trx
+      .updateTable('ratings')
+      .set({ hiddenAt: null, hiddenReason: null, hiddenBy: null })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('ratingAudit')
+      .values({ ratingId: id, actorUserId: actor.userId, action: 'unhide', reason, at: now })
+      .execute()
+    if (saved.publishedAt) await publishReputation(trx, subjectsOf(saved))
+    const replies = await repliesOf(trx, [id])
+    return toRatingDto(saved, replies.get(id))
+  })
+}
+
+const HiddenCursor = z.object({ h: z.iso.datetime(), id: z.uuid() })
+
+/** `GET /v1/ratings/hidden` (moderators): hidden ratings with the hide's reason, moderator and time, newest hide first. */
+export async function listHiddenRatings(
+  deps: BookingsDeps,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ items: HiddenRating[]; nextCursor: string | null }> {
+  let query = deps.db.selectFrom('ratings').selectAll().where('hiddenAt', 'is not', null)
+  if (q.cursor) {
+    const c = decodeCursor(HiddenCursor, q.cursor)
+    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+    const at = new Date(c.h)
+    query = query.where((eb) =>
+      eb.or([eb('hiddenAt', '<', at), eb.and([eb('hiddenAt', '=', at), eb('id', '<', c.id)])]),
+    )
+  }
+  const rows = await query
+    .orderBy('hiddenAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute()
+  const page = rows.slice(0, q.limit)
+  const replies = await repliesOf(
+    deps.db,
+    page.map((r) => r.id),
+  )
+  const last = page.at(-1)
+  return {
+    items: page.map((r) => ({
+      rating: toRatingDto(r, replies.get(r.id)),
+      // Set together with hiddenAt (a check constraint holds them to it).
+      reason: r.hiddenReason!,
+      hiddenBy: r.hiddenBy,
+      hiddenAt: r.hiddenAt!.toISOString(),
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ h: last.hiddenAt!.toISOString(), id: last.id }) : null,
+  }
 }
 
 /**

@@ -2,10 +2,16 @@ import type { Migration } from 'kysely'
 import * as bookings from './2026-11-21T1000-bookings.ts'
 import * as calendars from './2026-11-21T1100-calendars.ts'
 import * as ratings from './2026-11-21T1300-ratings.ts'
+import * as listingTitle from './2026-11-22T1000-booking-listing-title.ts'
+import * as auditRole from './2026-11-22T1100-booking-audit-role.ts'
+import * as hiddenRatings from './2026-11-22T1200-hidden-ratings.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-bookings': bookings,
   '2026-11-21T1100-calendars': calendars,
   '2026-11-21T1300-ratings': ratings,
+  '2026-11-22T1000-booking-listing-title': listingTitle,
+  '2026-11-22T1100-booking-audit-role': auditRole,
+  '2026-11-22T1200-hidden-ratings': hiddenRatings,
 }

@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every step of the booking, oldest first; actors appear by role, not by user id. */
+        get: operations["getBookingHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings/{id}/no-show": {
         parameters: {
             query?: never;
@@ -258,6 +275,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/bookings/{id}/payment-session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What the browser needs to authorise a pending_payment booking with Stripe.js: the publishable key and each PaymentIntent's client secret. Members of the requesting organization only. */
+        get: operations["getPaymentSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bookings/{id}/ratings": {
         parameters: {
             query?: never;
@@ -269,6 +303,23 @@ export interface paths {
         put?: never;
         /** @description Once per side of a completed booking, within 14 days of completion. Hidden until the other side has rated or the window closes. */
         post: operations["rateBooking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bookings/{id}/refund-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What cancelling now would refund the caller, by the rule the cancellation applies; for those who may cancel. */
+        get: operations["previewBookingRefund"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -805,6 +856,40 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reportRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ratings/{id}/unhide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Moderators: restores a hidden rating with a recorded reason; 409 `not_hidden` if it is not hidden. */
+        post: operations["unhideRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ratings/hidden": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Moderators: hidden ratings with the reason, the moderator and the time, newest hide first. */
+        get: operations["listHiddenRatings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1544,6 +1629,8 @@ export interface components {
             id: components["schemas"]["IdInput"];
             listingId: components["schemas"]["IdInput"];
             listingKind: components["schemas"]["ListingKindInput"];
+            /** @description The listing title when the booking was made; a later rename does not change it */
+            listingTitle: string;
             providerOrganizationId: components["schemas"]["IdInput"];
             requesterOrganizationId: components["schemas"]["IdInput"];
             requesterUserId: components["schemas"]["IdInput"];
@@ -1584,6 +1671,34 @@ export interface components {
         BookingPageInput: {
             items: components["schemas"]["BookingInput"][];
             nextCursor: string | null;
+        };
+        /** @enum {string} */
+        BookingActorRoleInput: "requester" | "provider" | "moderator" | "system";
+        /** @enum {string} */
+        BookingHistoryActionInput: "create" | "accept" | "decline" | "cancel" | "complete" | "no-show" | "paid" | "payment_expire" | "request_expire" | "auto_complete" | "record_payment" | "report_damage" | "release_deposit";
+        BookingHistoryEntryInput: {
+            action: components["schemas"]["BookingHistoryActionInput"];
+            /** @description Null for the creation */
+            fromStatus: components["schemas"]["BookingStatusInput"] | null;
+            toStatus: components["schemas"]["BookingStatusInput"];
+            at: components["schemas"]["InstantInput"];
+            reason: string | null;
+            by: components["schemas"]["BookingActorRoleInput"];
+        };
+        BookingHistoryInput: {
+            items: components["schemas"]["BookingHistoryEntryInput"][];
+        };
+        RefundPreviewInput: {
+            policy: components["schemas"]["CancellationPolicyInput"];
+            /** @description Share of the charge refunded; 0 when the booking cannot be cancelled */
+            share: number;
+            /** @description Minor units of the charge refunded if cancelled now; 0 while nothing was paid or when not cancellable */
+            amount: number;
+            currency: string;
+            /** @description Minor units of the deposit released by cancelling now */
+            depositReleased: number;
+            /** @description False when the booking is past cancelling (declined, completed...) */
+            cancellable: boolean;
         };
         /** @enum {string} */
         NeedStatusInput: "open" | "closed";
@@ -1851,6 +1966,25 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
+        PaymentPurposeInput: "charge" | "deposit";
+        PaymentSessionPartInput: {
+            purpose: components["schemas"]["PaymentPurposeInput"];
+            /** @description Minor units (fen for CNY) */
+            amount: number;
+            /** @description ISO 4217, as in the booking price */
+            currency: string;
+            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
+            status: components["schemas"]["PaymentStatusInput"];
+            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
+            clientSecret: string;
+        };
+        PaymentSessionInput: {
+            /** @constant */
+            provider: "stripe";
+            publishableKey: string;
+            parts: components["schemas"]["PaymentSessionPartInput"][];
+        };
+        /** @enum {string} */
         RatingSideInput: "requester" | "provider";
         CreateRatingBodyInput: {
             score: number;
@@ -1914,6 +2048,17 @@ export interface components {
         };
         RatingPageInput: {
             items: components["schemas"]["RatingInput"][];
+            nextCursor: string | null;
+        };
+        HiddenRatingInput: {
+            rating: components["schemas"]["RatingInput"];
+            reason: string;
+            /** @description The moderator who hid it; null only for a hide made outside the API */
+            hiddenBy: components["schemas"]["IdInput"] | null;
+            hiddenAt: components["schemas"]["InstantInput"];
+        };
+        HiddenRatingPageInput: {
+            items: components["schemas"]["HiddenRatingInput"][];
             nextCursor: string | null;
         };
         RatingReportInput: {
@@ -2561,6 +2706,8 @@ export interface components {
             id: components["schemas"]["Id"];
             listingId: components["schemas"]["Id"];
             listingKind: components["schemas"]["ListingKind"];
+            /** @description The listing title when the booking was made; a later rename does not change it */
+            listingTitle: string;
             providerOrganizationId: components["schemas"]["Id"];
             requesterOrganizationId: components["schemas"]["Id"];
             requesterUserId: components["schemas"]["Id"];
@@ -2601,6 +2748,34 @@ export interface components {
         BookingPage: {
             items: components["schemas"]["Booking"][];
             nextCursor: string | null;
+        };
+        /** @enum {string} */
+        BookingActorRole: "requester" | "provider" | "moderator" | "system";
+        /** @enum {string} */
+        BookingHistoryAction: "create" | "accept" | "decline" | "cancel" | "complete" | "no-show" | "paid" | "payment_expire" | "request_expire" | "auto_complete" | "record_payment" | "report_damage" | "release_deposit";
+        BookingHistoryEntry: {
+            action: components["schemas"]["BookingHistoryAction"];
+            /** @description Null for the creation */
+            fromStatus: components["schemas"]["BookingStatus"] | null;
+            toStatus: components["schemas"]["BookingStatus"];
+            at: components["schemas"]["Instant"];
+            reason: string | null;
+            by: components["schemas"]["BookingActorRole"];
+        };
+        BookingHistory: {
+            items: components["schemas"]["BookingHistoryEntry"][];
+        };
+        RefundPreview: {
+            policy: components["schemas"]["CancellationPolicy"];
+            /** @description Share of the charge refunded; 0 when the booking cannot be cancelled */
+            share: number;
+            /** @description Minor units of the charge refunded if cancelled now; 0 while nothing was paid or when not cancellable */
+            amount: number;
+            currency: string;
+            /** @description Minor units of the deposit released by cancelling now */
+            depositReleased: number;
+            /** @description False when the booking is past cancelling (declined, completed...) */
+            cancellable: boolean;
         };
         /** @enum {string} */
         NeedStatus: "open" | "closed";
@@ -2868,6 +3043,25 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
+        PaymentPurpose: "charge" | "deposit";
+        PaymentSessionPart: {
+            purpose: components["schemas"]["PaymentPurpose"];
+            /** @description Minor units (fen for CNY) */
+            amount: number;
+            /** @description ISO 4217, as in the booking price */
+            currency: string;
+            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
+            status: components["schemas"]["PaymentStatus"];
+            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
+            clientSecret: string;
+        };
+        PaymentSession: {
+            /** @constant */
+            provider: "stripe";
+            publishableKey: string;
+            parts: components["schemas"]["PaymentSessionPart"][];
+        };
+        /** @enum {string} */
         RatingSide: "requester" | "provider";
         CreateRatingBody: {
             score: number;
@@ -2931,6 +3125,17 @@ export interface components {
         };
         RatingPage: {
             items: components["schemas"]["Rating"][];
+            nextCursor: string | null;
+        };
+        HiddenRating: {
+            rating: components["schemas"]["Rating"];
+            reason: string;
+            /** @description The moderator who hid it; null only for a hide made outside the API */
+            hiddenBy: components["schemas"]["Id"] | null;
+            hiddenAt: components["schemas"]["Instant"];
+        };
+        HiddenRatingPage: {
+            items: components["schemas"]["HiddenRating"][];
             nextCursor: string | null;
         };
         RatingReport: {
@@ -3423,6 +3628,28 @@ export interface operations {
             };
         };
     };
+    getBookingHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingHistory"];
+                };
+            };
+        };
+    };
     reportNoShow: {
         parameters: {
             query?: never;
@@ -3475,6 +3702,28 @@ export interface operations {
             };
         };
     };
+    getPaymentSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentSession"];
+                };
+            };
+        };
+    };
     getBookingRatings: {
         parameters: {
             query?: never;
@@ -3519,6 +3768,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rating"];
+                };
+            };
+        };
+    };
+    previewBookingRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundPreview"];
                 };
             };
         };
@@ -4462,6 +4733,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatingReport"];
+                };
+            };
+        };
+    };
+    unhideRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingReasonBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rating"];
+                };
+            };
+        };
+    };
+    listHiddenRatings: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenRatingPage"];
                 };
             };
         };

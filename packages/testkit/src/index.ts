@@ -10,10 +10,15 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
+export { stripeJsSource, TEST_CARDS } from './stripe-js.ts'
 export {
   type PaymentIntent,
   type Refund,
+  type StripeErrorObject,
   type StripeEvent,
   type StripeTestServer,
   startStripeServer,
+  stripeSignature,
+  type WebhookDelivery,
+  type WebhookTarget,
 } from './stripe-server.ts'

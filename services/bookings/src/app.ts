@@ -8,6 +8,7 @@ import type { DB } from './db/schema.ts'
 import { type BookingsDeps, type Clock, systemClock } from './deps.ts'
 import { applyListingEvent } from './listings/replica.ts'
 import { offlinePayments, type PaymentProvider } from './payments/payment-provider.ts'
+import { registerPaymentRoutes } from './payments/payments.routes.ts'
 import { stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
 import { registerRatings } from './ratings/register.ts'
@@ -71,6 +72,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
           maxNetworkRetries: config.STRIPE_MAX_RETRIES,
         }),
         webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '',
+        publishableKey: config.STRIPE_PUBLISHABLE_KEY ?? '',
       }
     : undefined
   const deps: BookingsDeps = {
@@ -80,6 +82,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   }
   registerBookingRoutes(app, deps)
   registerWebhookRoutes(app, deps, stripe)
+  registerPaymentRoutes(app, deps, stripe)
   registerCalendarRoutes(app, deps, config.SERVICE_TOKEN)
   // Ratings, reputation, ledger and time credits; reacts to completions through this service's own feed.
   registerRatings(app, deps, config)

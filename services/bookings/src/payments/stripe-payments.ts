@@ -40,6 +40,11 @@ async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The PaymentIntents as Stripe has them now, client secrets included (read with the secret key). */
+export async function retrievePaymentIntents(stripe: Stripe, ids: readonly string[]): Promise<Stripe.PaymentIntent[]> {
+  return call('read the payment', () => Promise.all(ids.map((id) => stripe.paymentIntents.retrieve(id))))
+}
+
 /**
  * PaymentIntents with manual capture: the charge and the deposit are authorised separately when a paid
  * booking is created, the charge is captured on confirm, both are cancelled on decline or expiry, a

@@ -25,6 +25,7 @@ const DOCS_CACHE_MS = 10_000
  */
 export async function buildApp(config: WebConfig): Promise<App> {
   const upstreams = upstreamsOf(config)
+  const stripe = stripeOrigins(config.STRIPE_JS_URL)
   const app = await buildService({
     name: 'web',
     config,
@@ -33,10 +34,11 @@ export async function buildApp(config: WebConfig): Promise<App> {
     serveOpenApi: false,
     cspDirectives: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
+      scriptSrc: ["'self'", ...stripe.script],
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:', 'https:'],
-      connectSrc: ["'self'"],
+      connectSrc: ["'self'", ...stripe.connect],
+      frameSrc: stripe.frame,
       objectSrc: ["'none'"],
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
@@ -123,6 +125,11 @@ export async function buildApp(config: WebConfig): Promise<App> {
     staticCSP: true,
   })
 
+  // What the browser app needs to know of this deployment, fetched when first needed (the pay page).
+  app.get('/ui-config.json', { schema: { hide: true } }, async (_request, reply) =>
+    reply.header('cache-control', 'no-cache').send({ stripeJsUrl: config.STRIPE_JS_URL }),
+  )
+
   await registerUi(app, config.UI_DIR)
 
   for (const service of SERVICES) {
@@ -134,8 +141,23 @@ export async function buildApp(config: WebConfig): Promise<App> {
   return app
 }
 
+/**
+ * Content-Security-Policy sources for Stripe.js: its own origin, plus, for Stripe's hosted copy, the API it
+ * calls and the frames it opens for card authentication (Stripe's published CSP list).
+ */
+export function stripeOrigins(jsUrl: string): { script: string[]; connect: string[]; frame: string[] } {
+  const origin = new URL(jsUrl).origin
+  if (origin === 'https://js.stripe.com')
+    return {
+      script: [origin],
+      connect: ['https://api.stripe.com'],
+      frame: [origin, 'https://hooks.stripe.com'],
+    }
+  return { script: [origin], connect: [origin], frame: [origin] }
+}
+
 /** Paths the single-page app never answers: the API, the reference, operational routes. */
-const NOT_UI = /^\/(v1|docs|openapi\.json|health|ready|metrics)(\/|$|\?)/
+const NOT_UI = /^\/(v1|docs|openapi\.json|ui-config\.json|health|ready|metrics)(\/|$|\?)/
 
 /**
  * The web UI: hashed assets cached for a year, index.html never cached, and every other page path answered

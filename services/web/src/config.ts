@@ -11,6 +11,11 @@ export const WebConfig = BaseConfig.extend({
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
   /** Seconds an upstream may take to answer before the client gets 504. */
   UPSTREAM_TIMEOUT_SECONDS: Port.default(30),
+  /**
+   * Where the pay page loads Stripe.js from; only Stripe's own copy may take card numbers in production
+   * (tests point it at the Stripe-compatible test server's double). Its origin is allowed by the CSP.
+   */
+  STRIPE_JS_URL: HttpUrl.default('https://js.stripe.com/v3/'),
   /** The built web UI (index.html and assets); defaults to this package's ui/dist. */
   UI_DIR: z.string().min(1).default(DEFAULT_UI_DIR),
 })

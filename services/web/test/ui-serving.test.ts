@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '@commons/service-kit'
 import t, { type Test } from 'tap'
+import { stripeOrigins } from '../src/app.ts'
 import { buildApp, WebConfig } from '../src/index.ts'
 
 const DEAD = 'http://127.0.0.1:9'
 
-async function webServing(t: Test, uiDir: string) {
+async function webServing(t: Test, uiDir: string, env: Record<string, string> = {}) {
   const web = await buildApp(
     parseConfig(WebConfig, {
+      ...env,
       LOG_LEVEL: 'silent',
       LISTINGS_URL: DEAD,
       DISCOVERY_URL: DEAD,
@@ -64,10 +66,10 @@ t.test('the web UI is served from the built folder with a fallback to index.html
     t.notMatch(health.body, /<title>UI/)
   })
 
-  t.test('the page policy allows scripts from this origin only', async (t) => {
+  t.test('the page policy allows scripts from this origin and Stripe.js only, never inline', async (t) => {
     const res = await web.inject({ method: 'GET', url: '/' })
     const csp = String(res.headers['content-security-policy'])
-    t.match(csp, /script-src 'self'(;|$)/)
+    t.match(csp, /script-src 'self' https:\/\/js\.stripe\.com(;|$)/)
     t.notMatch(csp, /script-src[^;]*unsafe-inline/)
   })
 })
@@ -80,4 +82,31 @@ t.test('without a UI build the root says how to build it, and the API still work
   t.equal(res.statusCode, 503)
   t.match(res.body, /pnpm build/)
   t.equal((await web.inject({ method: 'GET', url: '/health' })).statusCode, 200)
+})
+
+t.test('the pay page learns where Stripe.js is, and the CSP lets exactly that origin in', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'commons-ui-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>UI</title>')
+
+  const hosted = await webServing(t, dir)
+  const config = await hosted.inject({ method: 'GET', url: '/ui-config.json' })
+  t.same(config.json(), { stripeJsUrl: 'https://js.stripe.com/v3/' }, 'Stripe’s own copy by default')
+  const csp = String((await hosted.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
+  t.match(csp, /script-src 'self' https:\/\/js\.stripe\.com/)
+  t.match(csp, /connect-src 'self' https:\/\/api\.stripe\.com/)
+  t.match(csp, /frame-src https:\/\/js\.stripe\.com https:\/\/hooks\.stripe\.com/)
+
+  const local = await webServing(t, dir, { STRIPE_JS_URL: 'http://127.0.0.1:12345/v3/' })
+  t.same((await local.inject({ method: 'GET', url: '/ui-config.json' })).json(), {
+    stripeJsUrl: 'http://127.0.0.1:12345/v3/',
+  })
+  const localCsp = String((await local.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
+  t.match(localCsp, /script-src 'self' http:\/\/127\.0\.0\.1:12345;/)
+  t.notMatch(localCsp, /stripe\.com/, 'nothing else is let in')
+  t.same(stripeOrigins('http://127.0.0.1:12345/v3/'), {
+    script: ['http://127.0.0.1:12345'],
+    connect: ['http://127.0.0.1:12345'],
+    frame: ['http://127.0.0.1:12345'],
+  })
 })

@@ -232,7 +232,14 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     const card = mod.locator('li.booking')
     await card.getByRole('button', { name: '标记为已完成' }).click()
     await mod.locator('li.booking[data-status="completed"]').waitFor()
-    t.pass('completed')
+    // The detail page lists every recorded step: who took it, in order.
+    const steps = mod.getByRole('region', { name: '处理记录' }).getByRole('listitem')
+    await eventually(async () => (await steps.count()) === 4, 'the completion is in the history')
+    const texts = await steps.allTextContents()
+    t.match(texts[0], /提交预约 · 申请方/)
+    t.match(texts[1], /接受预约 · 提供方/)
+    t.match(texts[2], /登记线下收款 · 提供方/)
+    t.match(texts[3], /标记完成 · 平台审核员/)
   })
 
   await t.test('both sides rate in the UI', async (t) => {
@@ -356,6 +363,17 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await mod.getByText('已隐藏 1 条评价。').waitFor()
     const after = await call('GET', `/v1/ratings?organizationId=${requesterOrg.organization.id}&role=requester`)
     t.equal(after.items.length, 0, 'the hidden rating left the public list')
+
+    await mod.getByRole('link', { name: '已隐藏的评价' }).click()
+    const hidden = mod.locator('.card', { hasText: '准时到场' })
+    await hidden.waitFor()
+    t.ok(await hidden.getByText(/原因：经核实，评价与事实不符/).isVisible(), 'moderators see why it was hidden')
+    await capture(mod, 'moderation-hidden')
+    await hidden.getByLabel('恢复原因（会记录在操作记录中）').fill('复核后认为评价属实')
+    await hidden.getByRole('button', { name: '恢复显示' }).click()
+    await mod.getByText('已恢复 1 条评价。').waitFor()
+    const restored = await call('GET', `/v1/ratings?organizationId=${requesterOrg.organization.id}&role=requester`)
+    t.equal(restored.items.length, 1, 'the restored rating is public again')
   })
 
   await t.test('search suggests as you type, filters by availability window and by distance from you', async (t) => {

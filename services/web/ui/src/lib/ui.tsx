@@ -119,6 +119,73 @@ export function useLoad<T>(
   return { ...state, reload: () => setTick((n) => n + 1) }
 }
 
+/**
+ * A cursor-paged list: the first page loads when `deps` change, `more()` appends the next one. A page that
+ * fails to load keeps what was shown and reports the error, so "load more" can be tried again.
+ */
+export function usePages<T>(
+  load: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+  deps: unknown[],
+): {
+  items: T[]
+  loading: boolean
+  loaded: boolean
+  error?: unknown
+  hasMore: boolean
+  more: () => void
+  reload: () => void
+} {
+  const [state, setState] = useState<{
+    items: T[]
+    cursor: string | null
+    loading: boolean
+    loaded: boolean
+    error?: unknown
+  }>({ items: [], cursor: null, loading: true, loaded: false })
+  const [tick, setTick] = useState(0)
+  const generation = useRef(0)
+  const fetchPage = (cursor: string | undefined, append: boolean) => {
+    const mine = ++generation.current
+    setState((s) => ({ ...s, loading: true, error: undefined }))
+    load(cursor).then(
+      (page) =>
+        mine === generation.current &&
+        setState((s) => ({
+          items: append ? [...s.items, ...page.items] : page.items,
+          cursor: page.nextCursor,
+          loading: false,
+          loaded: true,
+        })),
+      (error: unknown) => mine === generation.current && setState((s) => ({ ...s, loading: false, error })),
+    )
+  }
+  useEffect(() => fetchPage(undefined, false), [...deps, tick])
+  return {
+    items: state.items,
+    loading: state.loading,
+    loaded: state.loaded,
+    error: state.error,
+    hasMore: state.cursor !== null,
+    more: () => {
+      if (state.cursor && !state.loading) fetchPage(state.cursor, true)
+    },
+    reload: () => setTick((n) => n + 1),
+  }
+}
+
+/** The button under a paged list; says when everything is shown. */
+export function MoreButton({ pages }: { pages: { hasMore: boolean; loading: boolean; more: () => void } }) {
+  const t = useT()
+  if (!pages.hasMore) return null
+  return (
+    <p class="more">
+      <button type="button" class="btn" disabled={pages.loading} aria-busy={pages.loading} onClick={pages.more}>
+        {pages.loading ? t('common.loading') : t('common.more')}
+      </button>
+    </p>
+  )
+}
+
 /** Unwraps an openapi-fetch answer: the data, or throws the problem. */
 export function must<T>(result: { data?: T; error?: unknown }): T {
   if (result.data !== undefined) return result.data

@@ -1,13 +1,5 @@
 import type { Schema } from '@commons/client'
-import {
-  type CancellationPolicy,
-  CreateRatingBody,
-  RATING_DIMENSIONS,
-  REFUND_STEPS,
-  RecordPaymentBody,
-  refundAmount,
-  refundShare,
-} from '@commons/contracts'
+import { CreateRatingBody, RATING_DIMENSIONS, RecordPaymentBody } from '@commons/contracts'
 import { useState } from 'preact/hooks'
 import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../lib/i18n.ts'
@@ -15,26 +7,16 @@ import { RatingItem } from '../lib/ratings.tsx'
 import { RequireAuth } from '../lib/require-auth.tsx'
 import { Link, navigate, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { StripePay } from '../lib/stripe-pay.tsx'
+import { Empty, ErrorNote, Field, Loading, MoreButton, must, PageTitle, useLoad, usePages } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 type Booking = Schema<'Booking'>
-type Listing = Schema<'Listing'>
+type RefundPreview = Schema<'RefundPreview'>
 type Role = 'requester' | 'provider' | 'moderator'
 type Action = 'accept' | 'decline' | 'cancel' | 'complete' | 'no-show'
 
-/**
- * The requester's refund on cancellation, by the same table the bookings service refunds by. The API has no
- * refund preview, so the UI computes it and shows the amount the cancel response returns afterwards.
- */
-export function refundPreview(booking: Booking, policy: string, now = Date.now()): number {
-  const hours = (Date.parse(booking.start) - now) / 3_600_000
-  const known = policy in REFUND_STEPS ? (policy as CancellationPolicy) : 'flexible'
-  return refundAmount(booking.price.amount, refundShare(known, hours, false))
-}
-
 const OPEN: Booking['status'][] = ['pending_payment', 'requested', 'confirmed']
-const PAID: Booking['paymentStatus'][] = ['paid', 'authorized', 'authorizing']
 
 /** The steps a booking goes through, with the one it is at; ended-early bookings end at their final state. */
 function Timeline({ booking }: { booking: Booking }) {
@@ -61,10 +43,78 @@ function Timeline({ booking }: { booking: Booking }) {
           <span class="tl-dot" aria-hidden="true" />
           <span>{tEnum('bookingStatus', step)}</span>
           {i === 0 && <span class="tl-when">{formatDateTime(booking.createdAt)}</span>}
-          {i === at && i > 0 && <span class="tl-when">{formatDateTime(booking.updatedAt)}</span>}
         </li>
       ))}
     </ol>
+  )
+}
+
+/** Every step the booking went through, who took it and why, as the bookings service recorded it. */
+function History({ booking }: { booking: Booking }) {
+  const t = useT()
+  const history = useLoad(
+    async () => must(await api.GET('/v1/bookings/{id}/history', { params: { path: { id: booking.id } } })).items,
+    [booking.id, booking.version],
+  )
+  if (history.loading && !history.data) return <Loading />
+  if (!history.data) return <ErrorNote>{problemText(history.error)}</ErrorNote>
+  return (
+    <section class="history" aria-labelledby={`h-${booking.id}`}>
+      <h3 id={`h-${booking.id}`}>{t('history.title')}</h3>
+      <ol>
+        {history.data.map((e, i) => (
+          <li key={i}>
+            <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+            <span>
+              {tEnum('history', e.action)}
+              <span class="note"> · {tEnum('historyBy', e.by)}</span>
+              {e.fromStatus !== e.toStatus && <span class="note"> · {tEnum('bookingStatus', e.toStatus)}</span>}
+            </span>
+            {e.reason && <q class="history-reason">{e.reason}</q>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  )
+}
+
+/** What cancelling would give back now, computed by the bookings service with the rule the cancel applies. */
+function RefundNote({ booking }: { booking: Booking }) {
+  const t = useT()
+  const preview = useLoad(
+    async () =>
+      must(
+        await api.GET('/v1/bookings/{id}/refund-preview', { params: { path: { id: booking.id } } }),
+      ) as RefundPreview,
+    [booking.id, booking.version],
+  )
+  if (preview.loading) return <Loading label={t('cancel.computing')} />
+  const p = preview.data
+  if (!p) return <ErrorNote>{problemText(preview.error)}</ErrorNote>
+  const money = (n: number) => formatMoney(n, p.currency)
+  const total = booking.price.amount
+  // Authorised but not captured: cancelling lets go of the hold, so nothing was taken to give back.
+  const held = ['authorizing', 'authorized'].includes(booking.paymentStatus)
+  return (
+    <div class="refund">
+      <p>
+        <strong>
+          {total === 0
+            ? t('cancel.free')
+            : held
+              ? t('cancel.released')
+              : booking.paymentStatus !== 'paid'
+                ? t('cancel.unpaid')
+                : p.amount > 0
+                  ? t('cancel.preview', { amount: money(p.amount), total: money(total) })
+                  : t('cancel.none', { total: money(total) })}
+        </strong>
+      </p>
+      {p.depositReleased > 0 && <p>{t('cancel.deposit', { amount: money(p.depositReleased) })}</p>}
+      <p>
+        {t('cancel.policy', { policy: tEnum('policy', p.policy) })} {t(`cancel.table.${p.policy}` as MessageKey)}
+      </p>
+    </div>
   )
 }
 
@@ -265,10 +315,6 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
   const [problem, setProblem] = useState<{ action: Action | 'pay'; text: string } | undefined>()
   const [busy, setBusy] = useState(false)
   const [refunded, setRefunded] = useState<number | undefined>()
-  const listing = useLoad(
-    async () => must(await api.GET('/v1/listings/{id}', { params: { path: { id: booking.listingId } } })) as Listing,
-    [booking.listingId],
-  )
   const isRequester = role.includes('requester')
   const isProvider = role.includes('provider')
   const isModerator = role.includes('moderator')
@@ -299,9 +345,7 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
       setReason('')
     } else setProblem({ action, text: problemText(problemOf(res)) })
   }
-  const l = listing.data
   const money = (n: number) => formatMoney(n, booking.price.currency)
-  const policy = l?.rules.cancellationPolicy ?? 'flexible'
   const side = isRequester ? 'requester' : isProvider ? 'provider' : undefined
   const needsReason = asking === 'decline'
   const titleId = `b-${booking.id}-title`
@@ -309,7 +353,7 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
     <li class="card booking" aria-labelledby={titleId} data-status={booking.status}>
       <p class="card-kind">{tEnum('kind', booking.listingKind)}</p>
       <h2 class="card-title" id={titleId}>
-        <Link href={`/listings/${booking.listingId}`}>{l?.title ?? t('bookings.listing')}</Link>
+        <Link href={`/listings/${booking.listingId}`}>{booking.listingTitle || t('bookings.listing')}</Link>
       </h2>
       <p>
         <span class={`status status-${booking.status}`}>{tEnum('bookingStatus', booking.status)}</span>
@@ -356,6 +400,16 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
         )}
       </dl>
       <Timeline booking={booking} />
+      {detail && <History booking={booking} />}
+      {isRequester &&
+        booking.paymentProvider === 'offline' &&
+        booking.paymentStatus === 'due' &&
+        OPEN.includes(booking.status) && (
+          <p class="note">{t('pay.offlineHint', { amount: money(booking.price.amount + booking.price.deposit) })}</p>
+        )}
+      {isRequester && booking.paymentProvider === 'stripe' && booking.status === 'pending_payment' && (
+        <StripePay booking={booking} onPaid={setBooking} />
+      )}
       {refunded !== undefined && (
         <p class="note" role="status">
           {refunded > 0 ? t('cancel.refunded', { amount: money(refunded) }) : t('cancel.done')}
@@ -369,40 +423,21 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
             if (!needsReason || reason.trim()) void act(asking)
           }}
         >
-          {asking === 'cancel' && (
-            <div class="refund">
-              {booking.price.amount > 0 && !PAID.includes(booking.paymentStatus) ? (
-                <p>{t('cancel.unpaid')}</p>
-              ) : isRequester && booking.price.amount > 0 ? (
-                <p>
-                  <strong>
-                    {t('cancel.preview', {
-                      amount: money(refundPreview(booking, policy)),
-                      total: money(booking.price.amount),
-                    })}
-                  </strong>
-                </p>
-              ) : (
-                <p>{booking.price.amount > 0 ? t('cancel.full') : t('cancel.free')}</p>
-              )}
-              {booking.price.deposit > 0 && <p>{t('cancel.deposit')}</p>}
-              <p>
-                {t('cancel.policy', { policy: tEnum('policy', policy) })} {t(`cancel.table.${policy}` as MessageKey)}
-              </p>
-            </div>
-          )}
-          <div class="field">
-            <label for={`r-${booking.id}`}>
-              {needsReason ? t('bookings.reasonRequired') : t('bookings.reasonOptional')}
-            </label>
-            <textarea
-              id={`r-${booking.id}`}
-              maxLength={500}
-              required={needsReason}
-              value={reason}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-            />
-          </div>
+          {asking === 'cancel' && <RefundNote booking={booking} />}
+          <Field
+            id={`r-${booking.id}`}
+            label={needsReason ? t('bookings.reasonRequired') : t('bookings.reasonOptional')}
+          >
+            {(a) => (
+              <textarea
+                {...a}
+                maxLength={500}
+                required={needsReason}
+                value={reason}
+                onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+              />
+            )}
+          </Field>
           {problem?.action === asking && <ErrorNote>{problem.text}</ErrorNote>}
           <div class="actions">
             <button
@@ -452,8 +487,8 @@ function BookingsList() {
   const as = query.get('as') === 'provider' ? 'provider' : 'requester'
   const orgId = query.get('org') ?? me.memberships[0]?.organizationId ?? ''
   const status = query.get('status') ?? ''
-  const list = useLoad(
-    async () =>
+  const list = usePages(
+    async (cursor) =>
       orgId
         ? must(
             await api.GET('/v1/bookings', {
@@ -461,13 +496,14 @@ function BookingsList() {
                 query: {
                   as,
                   organizationId: orgId,
-                  limit: 50,
+                  limit: 30,
+                  ...(cursor ? { cursor } : {}),
                   ...(status ? { status: status as Booking['status'] } : {}),
                 },
               },
             }),
           )
-        : undefined,
+        : { items: [], nextCursor: null },
     [as, orgId, status],
   )
   const go = (next: Record<string, string>) => {
@@ -476,7 +512,7 @@ function BookingsList() {
     navigate(`/bookings?${q}`, { replace: true })
   }
   const title = as === 'provider' ? t('bookings.titleProvider') : t('bookings.titleRequester')
-  const items = list.data?.items ?? []
+  const items = list.items
   const now = Date.now()
   const inbox = items.filter((b) => b.status === 'requested')
   const upcoming = items.filter((b) => b.status === 'confirmed' && Date.parse(b.end) >= now)
@@ -554,7 +590,7 @@ function BookingsList() {
           </select>
         </div>
       </div>
-      {list.loading && !list.data && <Loading />}
+      {list.loading && !list.loaded && <Loading />}
       {list.error !== undefined && (
         <ErrorNote>
           {t('bookings.loadError')} {problemText(list.error)}{' '}
@@ -563,7 +599,7 @@ function BookingsList() {
           </button>
         </ErrorNote>
       )}
-      {list.data && items.length === 0 && (
+      {list.loaded && items.length === 0 && (
         <Empty title={as === 'provider' ? t('bookings.emptyProvider') : t('bookings.emptyRequester')}>
           {as === 'requester' && (
             <Link href="/search" class="btn btn-primary">
@@ -581,6 +617,7 @@ function BookingsList() {
       ) : (
         section(t('bookings.all'), items, 'bk-all')
       )}
+      <MoreButton pages={list} />
     </>
   )
 }

@@ -2,10 +2,11 @@ import type { Schema } from '@commons/client'
 import { useState } from 'preact/hooks'
 import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
+import { Stars } from '../lib/ratings.tsx'
 import { RequireAuth } from '../lib/require-auth.tsx'
 import { Link, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { Empty, ErrorNote, Field, Loading, MoreButton, must, PageTitle, useLoad, usePages } from '../lib/ui.tsx'
 import { VerifyButton } from '../lib/verify.tsx'
 
 type Listing = Schema<'Listing'>
@@ -163,6 +164,86 @@ function Reports() {
   )
 }
 
+function HiddenItem({ hidden, onDone }: { hidden: Schema<'HiddenRating'>; onDone: () => void }) {
+  const t = useT()
+  const [reason, setReason] = useState('')
+  const [problem, setProblem] = useState<Problem | undefined>()
+  const [busy, setBusy] = useState(false)
+  const r = hidden.rating
+  const id = `unhide-${r.id}`
+  const unhide = async (e: Event) => {
+    e.preventDefault()
+    if (!reason.trim()) return
+    setBusy(true)
+    const res = await api.POST('/v1/ratings/{id}/unhide', {
+      params: { path: { id: r.id } },
+      body: { reason: reason.trim() },
+    })
+    setBusy(false)
+    if (problemOf(res)) setProblem(problemOf(res))
+    else onDone()
+  }
+  return (
+    <li class="card">
+      <p>
+        <Stars score={r.score} /> <span class="rating-side">{tEnum('ratingSide', r.side)}</span>
+      </p>
+      {r.comment && <p class="rating-comment">{r.comment}</p>}
+      <p class="note">{t('moderation.hiddenMeta', { when: formatDateTime(hidden.hiddenAt), reason: hidden.reason })}</p>
+      <form class="inline-form" onSubmit={unhide}>
+        <Field id={id} label={t('moderation.unhideReason')}>
+          {(a) => (
+            <textarea
+              {...a}
+              required
+              maxLength={500}
+              value={reason}
+              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+            />
+          )}
+        </Field>
+        {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
+        <button type="submit" class="btn" disabled={busy || !reason.trim()}>
+          {t('moderation.unhide')}
+        </button>
+      </form>
+    </li>
+  )
+}
+
+/** Ratings moderators hid, newest first, each with why and a way to restore it. */
+function Hidden() {
+  const t = useT()
+  const pages = usePages(
+    async (cursor) =>
+      must(await api.GET('/v1/ratings/hidden', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  )
+  const [restored, setRestored] = useState<string[]>([])
+  if (pages.loading && !pages.loaded) return <Loading />
+  if (pages.error !== undefined && !pages.loaded) return <ErrorNote>{problemText(pages.error)}</ErrorNote>
+  const items = pages.items.filter((h) => !restored.includes(h.rating.id))
+  return (
+    <>
+      {restored.length > 0 && (
+        <p class="note" role="status">
+          {t('moderation.restoredN', { n: restored.length })}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <Empty title={t('moderation.noHidden')} />
+      ) : (
+        <ul class="card-list">
+          {items.map((h) => (
+            <HiddenItem key={h.rating.id} hidden={h} onDone={() => setRestored((x) => [...x, h.rating.id])} />
+          ))}
+        </ul>
+      )}
+      <MoreButton pages={pages} />
+    </>
+  )
+}
+
 function Audit() {
   const t = useT()
   const audit = useLoad(
@@ -228,7 +309,7 @@ function Queue() {
   )
 }
 
-const TABS = ['queue', 'reports', 'audit'] as const
+const TABS = ['queue', 'reports', 'hidden', 'audit'] as const
 
 function Moderation() {
   const t = useT()
@@ -239,6 +320,7 @@ function Moderation() {
   const label = {
     queue: t('moderation.tabQueue'),
     reports: t('moderation.tabReports'),
+    hidden: t('moderation.tabHidden'),
     audit: t('moderation.tabAudit'),
   }
   return (
@@ -256,7 +338,7 @@ function Moderation() {
           </Link>
         ))}
       </nav>
-      {tab === 'queue' ? <Queue /> : tab === 'reports' ? <Reports /> : <Audit />}
+      {tab === 'queue' ? <Queue /> : tab === 'reports' ? <Reports /> : tab === 'hidden' ? <Hidden /> : <Audit />}
     </>
   )
 }

@@ -4,9 +4,9 @@ import { useState } from 'preact/hooks'
 import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { ListingCard } from '../lib/cards.tsx'
 import { formatDateTime, formatMoney, tEnum, useT } from '../lib/i18n.ts'
-import { Link } from '../lib/router.tsx'
+import { Link, navigate, useQuery } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { Empty, ErrorNote, Field, Loading, MoreButton, must, PageTitle, useLoad, usePages } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 type Need = Schema<'Need'>
@@ -31,11 +31,22 @@ function Matches({ need }: { need: Need }) {
   )
 }
 
-function NeedItem({ need }: { need: Need }) {
+function NeedItem({ need, fits }: { need: Need; fits?: Array<{ id: string; title: string }> }) {
   const t = useT()
   const [open, setOpen] = useState(false)
   return (
     <li class="card">
+      {fits && (
+        <p class="badge-line">
+          {t('needs.fitsWith')}{' '}
+          {fits.map((l, i) => (
+            <span key={l.id}>
+              {i > 0 && '、'}
+              <Link href={`/listings/${l.id}`}>{l.title}</Link>
+            </span>
+          ))}
+        </p>
+      )}
       <p class="card-kind">{tEnum('kind', need.kind)}</p>
       <h2 class="card-title">{need.title}</h2>
       {need.description && <p>{need.description}</p>}
@@ -165,31 +176,116 @@ function PostNeed({ onPosted }: { onPosted: () => void }) {
   )
 }
 
+/** Listings a provider can offer: the published ones of every organization the member belongs to. */
+const MAX_OWN_LISTINGS = 40
+
+/**
+ * Open needs that the member's organizations' published listings fit, each with the listings that fit it,
+ * by discovery's matching (kind, district, capacity, budget, free in the need's window).
+ */
+function FitsMyListings() {
+  const t = useT()
+  const me = useStore(auth)
+  const fits = useLoad(async () => {
+    const own: Array<{ id: string; title: string }> = []
+    for (const m of me.memberships) {
+      const page = must(
+        await api.GET('/v1/organizations/{id}/listings', {
+          params: { path: { id: m.organizationId }, query: { status: 'published', limit: MAX_OWN_LISTINGS } },
+        }),
+      )
+      own.push(...page.items.map((l) => ({ id: l.id, title: l.title })))
+    }
+    const byNeed = new Map<string, { need: Need; listings: Array<{ id: string; title: string }> }>()
+    const answers = await Promise.all(
+      own.slice(0, MAX_OWN_LISTINGS).map(async (l) => ({
+        listing: l,
+        needs: must(await api.GET('/v1/matches/listings/{id}', { params: { path: { id: l.id } } })).items,
+      })),
+    )
+    for (const { listing, needs } of answers)
+      for (const need of needs) {
+        const entry = byNeed.get(need.id) ?? { need, listings: [] }
+        entry.listings.push(listing)
+        byNeed.set(need.id, entry)
+      }
+    return { own: own.length, matches: [...byNeed.values()] }
+  }, [me.memberships.map((m) => m.organizationId).join()])
+  if (fits.loading && !fits.data) return <Loading />
+  if (fits.error !== undefined) return <ErrorNote>{problemText(fits.error)}</ErrorNote>
+  if (!fits.data || fits.data.own === 0)
+    return (
+      <Empty title={t('needs.noOwnListings')}>
+        <Link href="/orgs" class="btn">
+          {t('nav.orgs')}
+        </Link>
+      </Empty>
+    )
+  if (fits.data.matches.length === 0) return <Empty title={t('needs.noFits')} />
+  return (
+    <ul class="card-list">
+      {fits.data.matches.map(({ need, listings }) => (
+        <NeedItem key={need.id} need={need} fits={listings} />
+      ))}
+    </ul>
+  )
+}
+
+function AllNeeds({ posted }: { posted: number }) {
+  const t = useT()
+  const needs = usePages(
+    async (cursor) =>
+      must(await api.GET('/v1/needs', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [posted],
+  )
+  if (needs.loading && !needs.loaded) return <Loading />
+  if (needs.error !== undefined && !needs.loaded) return <ErrorNote>{t('needs.error')}</ErrorNote>
+  if (needs.items.length === 0) return <Empty title={t('needs.empty')} />
+  return (
+    <>
+      <ul class="card-list">
+        {needs.items.map((n) => (
+          <NeedItem key={n.id} need={n} />
+        ))}
+      </ul>
+      <MoreButton pages={needs} />
+    </>
+  )
+}
+
 export default function NeedsPage() {
   const t = useT()
   const me = useStore(auth)
-  const needs = useLoad(async () => must(await api.GET('/v1/needs', { params: { query: { limit: 50 } } })), [])
+  const view = useQuery().get('view') === 'fits' && me.status === 'signed-in' ? 'fits' : 'all'
+  // Bumped when the member posts a need, so the list reloads with it on top.
+  const [posted, setPosted] = useState(0)
   return (
     <>
       <PageTitle title={t('needs.title')}>{t('needs.title')}</PageTitle>
       <p class="lead">{t('needs.lead')}</p>
       {me.status === 'signed-in' ? (
-        <PostNeed onPosted={needs.reload} />
+        <PostNeed
+          onPosted={() => {
+            setPosted((n) => n + 1)
+            if (view !== 'all') navigate('/needs')
+          }}
+        />
       ) : (
         <p>
           <Link href="/signin">{t('needs.signInToPost')}</Link>
         </p>
       )}
-      {needs.loading && !needs.data && <Loading />}
-      {needs.error !== undefined && <ErrorNote>{t('needs.error')}</ErrorNote>}
-      {needs.data && needs.data.items.length === 0 && <Empty title={t('needs.empty')} />}
-      {needs.data && needs.data.items.length > 0 && (
-        <ul class="card-list">
-          {needs.data.items.map((n) => (
-            <NeedItem key={n.id} need={n} />
-          ))}
-        </ul>
+      {me.status === 'signed-in' && (
+        <nav class="tabs" aria-label={t('needs.views')}>
+          <Link href="/needs" class="tab" aria-current={view === 'all' ? 'page' : undefined}>
+            {t('needs.tabAll')}
+          </Link>
+          <Link href="/needs?view=fits" class="tab" aria-current={view === 'fits' ? 'page' : undefined}>
+            {t('needs.tabFits')}
+          </Link>
+        </nav>
       )}
+      {view === 'fits' ? <FitsMyListings /> : <AllNeeds posted={posted} />}
     </>
   )
 }

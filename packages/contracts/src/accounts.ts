@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OrgRole } from './auth.ts'
-import { Id, Instant } from './common.ts'
+import { CityName, Id, Instant } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
@@ -63,7 +63,7 @@ export const CreateOrganizationBody = z
     name: z.string().trim().min(2).max(80),
     kind: OrganizationKind,
     district: z.string().trim().min(1).max(40),
-    city: z.string().trim().min(1).max(40),
+    city: CityName,
     description: z.string().trim().max(2000).default(''),
   })
   .meta({ id: 'CreateOrganizationBody' })

@@ -81,3 +81,11 @@ export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string): z.
     return undefined
   }
 }
+
+/**
+ * A city as groups write it, in one spelling: "上海市" and "上海" name the same city, so the formal suffix
+ * 市 is dropped (names of two characters or fewer keep it). Search filters and matching compare cities
+ * exactly, so every city field goes through this.
+ */
+export const normalizeCity = (city: string) => (city.length > 2 && city.endsWith('市') ? city.slice(0, -1) : city)
+export const CityName = z.string().trim().min(1).max(40).overwrite(normalizeCity)

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Instant, PageQuery } from './common.ts'
+import { CityName, Id, Instant, PageQuery } from './common.ts'
 import { Amenity, ListingKind, Pricing } from './listings.ts'
 import { Need } from './needs.ts'
 
@@ -46,7 +46,7 @@ export const SearchQuery = PageQuery.extend({
   q: z.string().trim().max(100).default(''),
   kind: listParam(ListingKind, 3).optional().describe('any of these kinds'),
   district: listParam(FreeText).optional().describe('any of these districts'),
-  city: listParam(FreeText).optional().describe('any of these cities'),
+  city: listParam(CityName).optional().describe('any of these cities'),
   tags: listParam(z.string().trim().min(1).max(20), 12)
     .optional()
     .describe('listings carrying every one of these tags'),

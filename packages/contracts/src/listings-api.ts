@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CursorQuery, cursorPage, Id, Instant } from './common.ts'
+import { CityName, CursorQuery, cursorPage, Id, Instant } from './common.ts'
 import {
   ExpertiseFields,
   Listing,
@@ -76,7 +76,7 @@ export type UpdateNeedBody = z.infer<typeof UpdateNeedBody>
 /** Query of `GET /v1/needs`: open needs, newest first. */
 export const NeedsQuery = CursorQuery.extend({
   kind: ListingKind.optional(),
-  city: z.string().trim().min(1).max(40).optional(),
+  city: CityName.optional(),
   district: z.string().trim().min(1).max(40).optional(),
   organizationId: Id.optional(),
 })

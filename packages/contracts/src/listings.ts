@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Instant, Money } from './common.ts'
+import { CityName, Id, Instant, Money } from './common.ts'
 import { OrganizationSummary } from './organizations.ts'
 
 /*
@@ -47,7 +47,7 @@ export const BookingMode = z.enum(['instant', 'request']).meta({ id: 'BookingMod
 /** Where a listing is. Venues need the address and coordinates; online expertise may omit them. */
 export const Location = z
   .strictObject({
-    city: z.string().trim().min(1).max(40),
+    city: CityName,
     district: z.string().trim().min(1).max(40),
     address: z.string().trim().min(1).max(200).optional(),
     lat: z.number().min(-90).max(90).optional(),

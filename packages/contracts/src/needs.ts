@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Instant, Money } from './common.ts'
+import { CityName, Id, Instant, Money } from './common.ts'
 import { ListingKind } from './listings.ts'
 
 export const NeedStatus = z.enum(['open', 'closed']).meta({ id: 'NeedStatus' })
@@ -11,7 +11,7 @@ export const NeedFields = z
     title: z.string().trim().min(2).max(80),
     description: z.string().trim().max(2000).default(''),
     tags: z.array(z.string().trim().min(1).max(20)).max(12).default([]),
-    city: z.string().trim().min(1).max(40),
+    city: CityName,
     district: z.string().trim().min(1).max(40),
     window: z
       .strictObject({ start: Instant, end: Instant })

@@ -1,5 +1,13 @@
 import t from 'tap'
-import { Availability, BookingRules, ListingFields, Pricing } from '../src/index.ts'
+import {
+  Availability,
+  BookingRules,
+  CreateNeedBody,
+  ListingFields,
+  normalizeCity,
+  Pricing,
+  SearchQuery,
+} from '../src/index.ts'
 
 const venue = {
   kind: 'venue',
@@ -94,4 +102,12 @@ t.test('a closed exception has no hours and dates are unique', async (t) => {
       ],
     }).success,
   )
+})
+
+t.test('a city has one spelling, so "上海市" and "上海" match each other in search and matching', async (t) => {
+  const formal = ListingFields.parse({ ...venue, location: { ...venue.location, city: ' 上海市 ' } })
+  t.equal(formal.location.city, '上海')
+  t.equal(CreateNeedBody.shape.city.parse('深圳市'), '深圳')
+  t.equal(SearchQuery.parse({ city: '重庆市,上海' }).city?.join(), '重庆,上海')
+  t.equal(normalizeCity('沙市'), '沙市', 'a two-character name keeps its 市')
 })

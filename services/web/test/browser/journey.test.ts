@@ -376,6 +376,35 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     t.equal(restored.items.length, 1, 'the restored rating is public again')
   })
 
+  await t.test('a need posted by the requester shows providers that their listing fits it', async (t) => {
+    const day = new Date(Date.now() + 3 * 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+    await member.goto(`${base}/needs`)
+    await member.getByText('发布需求', { exact: true }).click()
+    await member.getByLabel('标题').fill('社区议事会需要一间会议室')
+    await member.getByLabel('区', { exact: true }).fill('浦东新区')
+    await member.getByLabel('开始时间').fill(`${day}T14:00`)
+    await member.getByLabel('结束时间').fill(`${day}T16:00`)
+    await member.getByLabel('人数').fill('20')
+    await member.getByLabel('预算（元，选填）').fill('300')
+    await member.getByRole('button', { name: '发布', exact: true }).click()
+    const posted = member.locator('li.card', { hasText: '社区议事会需要一间会议室' })
+    await posted.waitFor()
+    t.ok(await posted.getByText('预算 ¥300.00').isVisible(), 'the budget is part of the need')
+
+    const fits = host.locator('li.card', { hasText: '社区议事会需要一间会议室' })
+    await eventually(async () => {
+      await host.goto(`${base}/needs?view=fits`)
+      await host.getByRole('link', { name: '适合我的资源', exact: true }).waitFor()
+      await host.locator('li.card, .empty').first().waitFor()
+      return (await fits.count()) > 0
+    }, 'the need reaches discovery and matches the listing')
+    t.ok(
+      await fits.getByRole('link', { name: '党群服务中心多功能会议室' }).isVisible(),
+      'the provider sees which of its listings fits',
+    )
+    await capture(host, 'needs-fits')
+  })
+
   await t.test('search suggests as you type, filters by availability window and by distance from you', async (t) => {
     await eventually(async () => {
       const res = await call('GET', `/v1/suggest?q=${encodeURIComponent('会议')}`)

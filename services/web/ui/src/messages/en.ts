@@ -309,6 +309,8 @@ const en: Record<MessageKey, string> = {
   'needs.views': 'Needs views',
   'needs.tabAll': 'All needs',
   'needs.tabFits': 'Fits my listings',
+  'needs.budgetYuan': 'Budget (yuan, optional)',
+  'needs.budgetHint': 'Leave empty to see free resources only',
   'needs.title': 'Needs board',
   'needs.lead': 'Say what you need — what, when, where, for how many — and get matching resources.',
   'needs.post': 'Post a need',

@@ -306,6 +306,8 @@ const zhCN = {
   'needs.views': '需求视图',
   'needs.tabAll': '全部需求',
   'needs.tabFits': '适合我的资源',
+  'needs.budgetYuan': '预算（元，选填）',
+  'needs.budgetHint': '不填表示只找免费资源',
   'needs.title': '需求广场',
   'needs.lead': '把需求说出来：需要什么资源、什么时候、在哪里、多少人，平台帮你匹配。',
   'needs.post': '发布需求',

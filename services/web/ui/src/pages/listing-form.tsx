@@ -81,7 +81,7 @@ function emptyForm(): FormState {
     description: '',
     tags: '',
     photos: '',
-    city: '上海市',
+    city: '上海',
     district: '',
     address: '',
     lat: '',

@@ -80,11 +80,12 @@ function PostNeed({ onPosted }: { onPosted: () => void }) {
     kind: 'venue',
     title: '',
     description: '',
-    city: '上海市',
+    city: '上海',
     district: '',
     start: '',
     end: '',
     attendees: '',
+    budgetYuan: '',
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [problem, setProblem] = useState<Problem | undefined>()
@@ -101,6 +102,7 @@ function PostNeed({ onPosted }: { onPosted: () => void }) {
       district: v.district,
       window: { start: toInstant(v.start), end: toInstant(v.end) },
       ...(v.attendees ? { attendees: Number(v.attendees) } : {}),
+      ...(v.budgetYuan.trim() ? { budget: { amount: Math.round(Number(v.budgetYuan) * 100), currency: 'CNY' } } : {}),
     }
     const checked = validate(CreateNeedBody, body)
     if (checked.errors) return setErrors(checked.errors)
@@ -164,9 +166,19 @@ function PostNeed({ onPosted }: { onPosted: () => void }) {
             {(a) => <input {...a} type="datetime-local" value={v.end} onInput={set('end')} />}
           </Field>
         </div>
-        <Field id="n-attendees" label={t('book.attendees')} error={errors.attendees}>
-          {(a) => <input {...a} type="number" min={1} value={v.attendees} onInput={set('attendees')} />}
-        </Field>
+        <div class="row">
+          <Field id="n-attendees" label={t('book.attendees')} error={errors.attendees}>
+            {(a) => <input {...a} type="number" min={1} value={v.attendees} onInput={set('attendees')} />}
+          </Field>
+          <Field
+            id="n-budget"
+            label={t('needs.budgetYuan')}
+            hint={t('needs.budgetHint')}
+            error={errors['budget.amount'] ?? errors.budget}
+          >
+            {(a) => <input {...a} type="number" min={0} step="0.01" value={v.budgetYuan} onInput={set('budgetYuan')} />}
+          </Field>
+        </div>
         {problem && !problem.errors && <ErrorNote>{problemText(problem)}</ErrorNote>}
         <button type="submit" class="btn btn-primary">
           {t('needs.postSubmit')}

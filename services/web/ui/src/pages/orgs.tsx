@@ -13,7 +13,7 @@ function CreateOrganization() {
   const [values, setValues] = useState({
     name: '',
     kind: 'residents_committee',
-    city: '上海市',
+    city: '上海',
     district: '',
     description: '',
   })

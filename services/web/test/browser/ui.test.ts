@@ -292,15 +292,42 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await capture('search')
   })
 
-  await t.test('the needs board renders', async (t) => {
+  await t.test('the needs board shows twenty needs and loads the rest on demand', async (t) => {
     await page.goto(`${base}/needs`)
     await page.getByRole('heading', { level: 1, name: '需求广场' }).waitFor()
-    await page
-      .getByText(/还没有人发布需求|查看匹配资源/)
-      .first()
-      .waitFor()
-    t.pass()
+    await page.getByText('还没有人发布需求').waitFor()
+    const session = await stack.call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
+    const organizationId = orgUrl.split('/').at(-1)
+    const start = Date.now() + 5 * 86_400_000
+    for (let i = 1; i <= 21; i++) {
+      const res = await stack.call('POST', '/v1/needs', {
+        token: session.body.accessToken,
+        body: {
+          organizationId,
+          kind: 'venue',
+          title: `职工培训需要教室（第 ${i} 期）`,
+          city: '上海',
+          district: '杨浦区',
+          window: {
+            start: new Date(start + i * 86_400_000).toISOString(),
+            end: new Date(start + i * 86_400_000 + 7_200_000).toISOString(),
+          },
+          attendees: 30,
+        },
+      })
+      t.equal(res.status, 201, `need ${i} posted`)
+    }
+    await page.reload()
+    const cards = page.locator('ul.card-list > li.card')
+    await cards.nth(19).waitFor()
+    t.equal(await cards.count(), 20, 'one page of twenty')
     await capture('needs')
+    await page.getByRole('button', { name: '加载更多' }).click()
+    await cards.nth(20).waitFor()
+    t.equal(await cards.count(), 21, 'the next page is appended')
+    t.equal(await page.getByRole('button', { name: '加载更多' }).count(), 0, 'nothing more to load')
+    const titles = await cards.locator('.card-title').allTextContents()
+    t.equal(new Set(titles).size, 21, 'no need is shown twice')
   })
 
   await t.test('the session survives a reload through the rotating refresh token', async (t) => {

@@ -246,48 +246,52 @@ function Hidden() {
 
 function Audit() {
   const t = useT()
-  const audit = useLoad(
-    async () => must(await api.GET('/v1/moderation/audit', { params: { query: { limit: 100 } } })),
+  const audit = usePages(
+    async (cursor) =>
+      must(await api.GET('/v1/moderation/audit', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } } })),
     [],
   )
-  if (audit.loading && !audit.data) return <Loading />
-  if (audit.error !== undefined) return <ErrorNote>{problemText(audit.error)}</ErrorNote>
-  const items = audit.data?.items ?? []
+  if (audit.loading && !audit.loaded) return <Loading />
+  if (audit.error !== undefined && !audit.loaded) return <ErrorNote>{problemText(audit.error)}</ErrorNote>
+  const items = audit.items
   if (items.length === 0) return <Empty title={t('moderation.noAudit')} />
   return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: the wide table scrolls sideways on phones
-    <section class="table-scroll" tabIndex={0} aria-label={t('moderation.tabAudit')}>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('moderation.when')}</th>
-            <th scope="col">{t('moderation.actor')}</th>
-            <th scope="col">{t('moderation.action')}</th>
-            <th scope="col">{t('moderation.object')}</th>
-            <th scope="col">{t('moderation.auditReason')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((e) => (
-            <tr key={e.id}>
-              <td class="nowrap">{formatDateTime(e.createdAt)}</td>
-              <td>{e.actorName ?? t('moderation.operator')}</td>
-              <td>{tEnum('audit', e.action)}</td>
-              <td>
-                {e.objectType === 'listing' ? (
-                  <Link href={`/listings/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
-                ) : e.objectType === 'organization' ? (
-                  <Link href={`/profiles/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
-                ) : (
-                  tEnum('auditObject', e.objectType)
-                )}
-              </td>
-              <td>{e.reason ?? '—'}</td>
+    <>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the wide table scrolls sideways on phones */}
+      <section class="table-scroll" tabIndex={0} aria-label={t('moderation.tabAudit')}>
+        <table class="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('moderation.when')}</th>
+              <th scope="col">{t('moderation.actor')}</th>
+              <th scope="col">{t('moderation.action')}</th>
+              <th scope="col">{t('moderation.object')}</th>
+              <th scope="col">{t('moderation.auditReason')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
+          </thead>
+          <tbody>
+            {items.map((e) => (
+              <tr key={e.id}>
+                <td class="nowrap">{formatDateTime(e.createdAt)}</td>
+                <td>{e.actorName ?? t('moderation.operator')}</td>
+                <td>{tEnum('audit', e.action)}</td>
+                <td>
+                  {e.objectType === 'listing' ? (
+                    <Link href={`/listings/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                  ) : e.objectType === 'organization' ? (
+                    <Link href={`/profiles/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                  ) : (
+                    tEnum('auditObject', e.objectType)
+                  )}
+                </td>
+                <td>{e.reason ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <MoreButton pages={audit} />
+    </>
   )
 }
 

@@ -879,6 +879,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ratings/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Moderators: the audit trail of rating moderation (hides and unhides), newest first. */
+        get: operations["listRatingAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ratings/hidden": {
         parameters: {
             query?: never;
@@ -2061,6 +2078,23 @@ export interface components {
             items: components["schemas"]["HiddenRatingInput"][];
             nextCursor: string | null;
         };
+        /** @enum {string} */
+        RatingAuditActionInput: "hide" | "unhide";
+        RatingAuditEntryInput: {
+            /** @description The audit entry; opaque, unique across the trail */
+            id: string;
+            ratingId: components["schemas"]["IdInput"];
+            action: components["schemas"]["RatingAuditActionInput"];
+            /** @description The moderator; null only for a step made outside the API */
+            actorUserId: components["schemas"]["IdInput"] | null;
+            /** @description The reason the moderator gave; the API always records one */
+            reason: string | null;
+            at: components["schemas"]["InstantInput"];
+        };
+        RatingAuditPageInput: {
+            items: components["schemas"]["RatingAuditEntryInput"][];
+            nextCursor: string | null;
+        };
         RatingReportInput: {
             ratingId: components["schemas"]["IdInput"];
             reporterUserId: components["schemas"]["IdInput"];
@@ -3136,6 +3170,23 @@ export interface components {
         };
         HiddenRatingPage: {
             items: components["schemas"]["HiddenRating"][];
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        RatingAuditAction: "hide" | "unhide";
+        RatingAuditEntry: {
+            /** @description The audit entry; opaque, unique across the trail */
+            id: string;
+            ratingId: components["schemas"]["Id"];
+            action: components["schemas"]["RatingAuditAction"];
+            /** @description The moderator; null only for a step made outside the API */
+            actorUserId: components["schemas"]["Id"] | null;
+            /** @description The reason the moderator gave; the API always records one */
+            reason: string | null;
+            at: components["schemas"]["Instant"];
+        };
+        RatingAuditPage: {
+            items: components["schemas"]["RatingAuditEntry"][];
             nextCursor: string | null;
         };
         RatingReport: {
@@ -4759,6 +4810,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Rating"];
+                };
+            };
+        };
+    };
+    listRatingAudit: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingAuditPage"];
                 };
             };
         };

@@ -125,6 +125,31 @@ export const HiddenRatingPage = z
   .object({ items: z.array(HiddenRating), nextCursor: z.string().nullable() })
   .meta({ id: 'HiddenRatingPage' })
 
+/**
+ * What a moderator did to a rating, as `rating_audit.action` stores it: the hide and unhide endpoints are its
+ * only writers, and a check constraint keeps the column to these values so this enum stays the whole truth.
+ */
+export const RatingAuditAction = z.enum(['hide', 'unhide']).meta({ id: 'RatingAuditAction' })
+export type RatingAuditAction = z.infer<typeof RatingAuditAction>
+
+/** One step of the moderation audit trail of ratings, as moderators read it. */
+export const RatingAuditEntry = z
+  .object({
+    // The row's bigint identity, as a string so clients never depend on it fitting a JSON number.
+    id: z.string().describe('The audit entry; opaque, unique across the trail'),
+    ratingId: Id,
+    action: RatingAuditAction,
+    actorUserId: Id.nullable().describe('The moderator; null only for a step made outside the API'),
+    reason: z.string().nullable().describe('The reason the moderator gave; the API always records one'),
+    at: Instant,
+  })
+  .meta({ id: 'RatingAuditEntry' })
+export type RatingAuditEntry = z.infer<typeof RatingAuditEntry>
+
+export const RatingAuditPage = z
+  .object({ items: z.array(RatingAuditEntry), nextCursor: z.string().nullable() })
+  .meta({ id: 'RatingAuditPage' })
+
 /** A report against a rating, as moderators see it. */
 export const RatingReport = z
   .object({ ratingId: Id, reporterUserId: Id, reason: z.string(), createdAt: Instant })

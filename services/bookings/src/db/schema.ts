@@ -7,6 +7,7 @@ import type {
   ListingKind,
   ListingStatus,
   Pricing,
+  RatingAuditAction,
 } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Selectable } from 'kysely'
@@ -205,11 +206,12 @@ export interface RatingReportsTable {
   createdAt: Date
 }
 
+/** Moderation of ratings; `action` is held to the contract's values by a check (migration 2026-11-22T1300). */
 export interface RatingAuditTable {
   id: Generated<number>
   ratingId: string
   actorUserId: string | null
-  action: string
+  action: RatingAuditAction
   reason: string | null
   at: Date
 }

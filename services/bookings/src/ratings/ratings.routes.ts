@@ -6,6 +6,7 @@ import {
   IdParams,
   ListRatingsQuery,
   Rating,
+  RatingAuditPage,
   RatingPage,
   RatingReasonBody,
   RatingReplyBody,
@@ -19,6 +20,7 @@ import {
   getBookingRatings,
   hideRating,
   listHiddenRatings,
+  listRatingAudit,
   listRatings,
   listReports,
   rateBooking,
@@ -112,6 +114,24 @@ export function registerRatingRoutes(app: App, deps: BookingsDeps) {
     async (request) => {
       requireModerator(request)
       return listHiddenRatings(deps, request.query)
+    },
+  )
+  // Static like `/v1/ratings/hidden`, so no `/v1/ratings/:id` route can take `audit` for an id.
+  app.get(
+    '/v1/ratings/audit',
+    {
+      schema: {
+        operationId: 'listRatingAudit',
+        tags,
+        security,
+        querystring: CursorQuery,
+        description: 'Moderators: the audit trail of rating moderation (hides and unhides), newest first.',
+        response: { 200: RatingAuditPage },
+      },
+    },
+    async (request) => {
+      requireModerator(request)
+      return listRatingAudit(deps, request.query)
     },
   )
   app.patch(

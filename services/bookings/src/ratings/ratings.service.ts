@@ -7,6 +7,7 @@ import {
   type HiddenRating,
   RATING_DIMENSIONS,
   type Rating,
+  type RatingAuditEntry,
   type RatingSide,
   type UpdateRatingBody,
 } from '@commons/contracts'
@@ -511,6 +512,43 @@ export async function listHiddenRatings(
       hiddenAt: r.hiddenAt!.toISOString(),
     })),
     nextCursor: rows.length > q.limit && last ? encodeCursor({ h: last.hiddenAt!.toISOString(), id: last.id }) : null,
+  }
+}
+
+const AuditCursor = z.object({ a: z.iso.datetime(), id: z.number().int().positive() })
+
+/**
+ * `GET /v1/ratings/audit` (moderators): every hide and unhide, newest first by when it happened; the identity
+ * id breaks ties between steps of the same millisecond, so the keyset is total and pages never repeat a row.
+ */
+export async function listRatingAudit(
+  deps: BookingsDeps,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ items: RatingAuditEntry[]; nextCursor: string | null }> {
+  let query = deps.db.selectFrom('ratingAudit').selectAll()
+  if (q.cursor) {
+    const c = decodeCursor(AuditCursor, q.cursor)
+    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+    const at = new Date(c.a)
+    query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', c.id)])]))
+  }
+  const rows = await query
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1)
+    .execute()
+  const page = rows.slice(0, q.limit)
+  const last = page.at(-1)
+  return {
+    items: page.map((r) => ({
+      id: String(r.id),
+      ratingId: r.ratingId,
+      action: r.action,
+      actorUserId: r.actorUserId,
+      reason: r.reason,
+      at: r.at.toISOString(),
+    })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ a: last.at.toISOString(), id: last.id }) : null,
   }
 }
 

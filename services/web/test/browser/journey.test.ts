@@ -374,6 +374,12 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await mod.getByText('已恢复 1 条评价。').waitFor()
     const restored = await call('GET', `/v1/ratings?organizationId=${requesterOrg.organization.id}&role=requester`)
     t.equal(restored.items.length, 1, 'the restored rating is public again')
+    await mod.getByRole('link', { name: '操作记录' }).click()
+    const ratingAudit = mod.getByRole('region', { name: '评价处理记录' }).getByRole('listitem')
+    await ratingAudit.first().waitFor()
+    const lines = await ratingAudit.allTextContents()
+    t.match(lines[0], /恢复评价.*复核后认为评价属实/, 'the restore is logged, newest first')
+    t.match(lines[1], /隐藏评价.*经核实，评价与事实不符/, 'and the hide before it')
   })
 
   await t.test('a need posted by the requester shows providers that their listing fits it', async (t) => {

@@ -11,25 +11,87 @@ import { VerifyButton } from '../lib/verify.tsx'
 
 type Listing = Schema<'Listing'>
 
-function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void }) {
+/**
+ * A moderator's decision that needs a reason (kept in the audit log): the text, a send button that waits for
+ * one, the API's answer if it refuses, and an optional way back.
+ */
+function ReasonForm({
+  id,
+  label,
+  submitLabel,
+  danger = false,
+  minLength = 1,
+  send,
+  onCancel,
+}: {
+  id: string
+  label: string
+  submitLabel: string
+  danger?: boolean
+  minLength?: number
+  send: (reason: string) => Promise<{ error?: unknown }>
+  onCancel?: () => void
+}) {
   const t = useT()
   const [reason, setReason] = useState('')
+  const [problem, setProblem] = useState<Problem | undefined>()
+  const [busy, setBusy] = useState(false)
+  const ready = reason.trim().length >= minLength
+  const submit = async (e: Event) => {
+    e.preventDefault()
+    if (!ready) return
+    setBusy(true)
+    const res = await send(reason.trim())
+    setBusy(false)
+    setProblem(problemOf(res))
+  }
+  return (
+    <form class="inline-form" onSubmit={submit}>
+      <Field id={id} label={label}>
+        {(a) => (
+          <textarea
+            {...a}
+            required
+            minLength={minLength}
+            maxLength={500}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+          />
+        )}
+      </Field>
+      {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
+      <button type="submit" class={`btn${danger ? ' btn-danger' : ''}`} disabled={busy || !ready}>
+        {submitLabel}
+      </button>
+      {onCancel && (
+        <button type="button" class="btn btn-quiet" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      )}
+    </form>
+  )
+}
+
+function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void }) {
+  const t = useT()
   const [rejecting, setRejecting] = useState(false)
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState(false)
-  const decide = async (approve: boolean) => {
+  const approve = async () => {
     setBusy(true)
-    const res = approve
-      ? await api.POST('/v1/moderation/listings/{id}/approve', { params: { path: { id: listing.id } } })
-      : await api.POST('/v1/moderation/listings/{id}/reject', {
-          params: { path: { id: listing.id } },
-          body: { reason: reason.trim() },
-        })
+    const res = await api.POST('/v1/moderation/listings/{id}/approve', { params: { path: { id: listing.id } } })
     setBusy(false)
     if (problemOf(res)) setProblem(problemOf(res))
     else onDone()
   }
-  const reasonId = `reason-${listing.id}`
+  const reject = async (reason: string) => {
+    const res = await api.POST('/v1/moderation/listings/{id}/reject', {
+      params: { path: { id: listing.id } },
+      body: { reason },
+    })
+    if (!res.error) onDone()
+    return res
+  }
   return (
     <li class="card">
       <p class="card-kind">{tEnum('kind', listing.kind)}</p>
@@ -42,34 +104,18 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
       {listing.description && <p class="card-snippet">{listing.description}</p>}
       {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
       {rejecting ? (
-        <form
-          class="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault()
-            if (reason.trim().length >= 2) void decide(false)
-          }}
-        >
-          <Field id={reasonId} label={t('moderation.reason')}>
-            {(a) => (
-              <textarea
-                {...a}
-                required
-                minLength={2}
-                value={reason}
-                onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-              />
-            )}
-          </Field>
-          <button type="submit" class="btn btn-danger" disabled={busy || reason.trim().length < 2}>
-            {t('moderation.rejectConfirm')}
-          </button>
-          <button type="button" class="btn btn-quiet" onClick={() => setRejecting(false)}>
-            {t('common.cancel')}
-          </button>
-        </form>
+        <ReasonForm
+          id={`reason-${listing.id}`}
+          label={t('moderation.reason')}
+          submitLabel={t('moderation.rejectConfirm')}
+          danger
+          minLength={2}
+          send={reject}
+          onCancel={() => setRejecting(false)}
+        />
       ) : (
         <div class="actions">
-          <button type="button" class="btn btn-primary" disabled={busy} onClick={() => void decide(true)}>
+          <button type="button" class="btn btn-primary" disabled={busy} onClick={() => void approve()}>
             {t('moderation.approve')}
           </button>
           <button type="button" class="btn btn-danger" disabled={busy} onClick={() => setRejecting(true)}>
@@ -87,21 +133,10 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
 
 function ReportItem({ report, onDone }: { report: Schema<'RatingReport'>; onDone: () => void }) {
   const t = useT()
-  const [reason, setReason] = useState('')
-  const [problem, setProblem] = useState<Problem | undefined>()
-  const [busy, setBusy] = useState(false)
-  const id = `hide-${report.ratingId}-${report.createdAt}`
-  const hide = async (e: Event) => {
-    e.preventDefault()
-    if (!reason.trim()) return
-    setBusy(true)
-    const res = await api.POST('/v1/ratings/{id}/hide', {
-      params: { path: { id: report.ratingId } },
-      body: { reason: reason.trim() },
-    })
-    setBusy(false)
-    if (problemOf(res)) setProblem(problemOf(res))
-    else onDone()
+  const hide = async (reason: string) => {
+    const res = await api.POST('/v1/ratings/{id}/hide', { params: { path: { id: report.ratingId } }, body: { reason } })
+    if (!res.error) onDone()
+    return res
   }
   return (
     <li class="card">
@@ -109,23 +144,13 @@ function ReportItem({ report, onDone }: { report: Schema<'RatingReport'>; onDone
       <p class="note">
         {t('moderation.reportMeta', { id: report.ratingId.slice(0, 8), when: formatDateTime(report.createdAt) })}
       </p>
-      <form class="inline-form" onSubmit={hide}>
-        <Field id={id} label={t('moderation.hideReason')}>
-          {(a) => (
-            <textarea
-              {...a}
-              required
-              maxLength={500}
-              value={reason}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-            />
-          )}
-        </Field>
-        {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
-        <button type="submit" class="btn btn-danger" disabled={busy || !reason.trim()}>
-          {t('moderation.hide')}
-        </button>
-      </form>
+      <ReasonForm
+        id={`hide-${report.ratingId}-${report.createdAt}`}
+        label={t('moderation.hideReason')}
+        submitLabel={t('moderation.hide')}
+        danger
+        send={hide}
+      />
     </li>
   )
 }
@@ -166,22 +191,11 @@ function Reports() {
 
 function HiddenItem({ hidden, onDone }: { hidden: Schema<'HiddenRating'>; onDone: () => void }) {
   const t = useT()
-  const [reason, setReason] = useState('')
-  const [problem, setProblem] = useState<Problem | undefined>()
-  const [busy, setBusy] = useState(false)
   const r = hidden.rating
-  const id = `unhide-${r.id}`
-  const unhide = async (e: Event) => {
-    e.preventDefault()
-    if (!reason.trim()) return
-    setBusy(true)
-    const res = await api.POST('/v1/ratings/{id}/unhide', {
-      params: { path: { id: r.id } },
-      body: { reason: reason.trim() },
-    })
-    setBusy(false)
-    if (problemOf(res)) setProblem(problemOf(res))
-    else onDone()
+  const unhide = async (reason: string) => {
+    const res = await api.POST('/v1/ratings/{id}/unhide', { params: { path: { id: r.id } }, body: { reason } })
+    if (!res.error) onDone()
+    return res
   }
   return (
     <li class="card">
@@ -190,23 +204,12 @@ function HiddenItem({ hidden, onDone }: { hidden: Schema<'HiddenRating'>; onDone
       </p>
       {r.comment && <p class="rating-comment">{r.comment}</p>}
       <p class="note">{t('moderation.hiddenMeta', { when: formatDateTime(hidden.hiddenAt), reason: hidden.reason })}</p>
-      <form class="inline-form" onSubmit={unhide}>
-        <Field id={id} label={t('moderation.unhideReason')}>
-          {(a) => (
-            <textarea
-              {...a}
-              required
-              maxLength={500}
-              value={reason}
-              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
-            />
-          )}
-        </Field>
-        {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
-        <button type="submit" class="btn" disabled={busy || !reason.trim()}>
-          {t('moderation.unhide')}
-        </button>
-      </form>
+      <ReasonForm
+        id={`unhide-${r.id}`}
+        label={t('moderation.unhideReason')}
+        submitLabel={t('moderation.unhide')}
+        send={unhide}
+      />
     </li>
   )
 }
@@ -241,6 +244,37 @@ function Hidden() {
       )}
       <MoreButton pages={pages} />
     </>
+  )
+}
+
+/** Hides and restores of ratings (kept by the bookings service, where ratings live), newest first. */
+function RatingAudit() {
+  const t = useT()
+  const audit = usePages(
+    async (cursor) =>
+      must(await api.GET('/v1/ratings/audit', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  )
+  if (audit.loading && !audit.loaded) return <Loading />
+  if (audit.error !== undefined && !audit.loaded) return <ErrorNote>{problemText(audit.error)}</ErrorNote>
+  return (
+    <section aria-labelledby="rating-audit">
+      <h2 id="rating-audit">{t('moderation.ratingAudit')}</h2>
+      {audit.items.length === 0 ? (
+        <Empty title={t('moderation.noRatingAudit')} />
+      ) : (
+        <ul class="history-list">
+          {audit.items.map((e) => (
+            <li key={e.id}>
+              <time dateTime={e.at}>{formatDateTime(e.at)}</time> <strong>{tEnum('ratingAudit', e.action)}</strong>{' '}
+              <span class="note">{t('moderation.ratingRef', { id: e.ratingId.slice(0, 8) })}</span>
+              {e.reason && <q class="history-reason">{e.reason}</q>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <MoreButton pages={audit} />
+    </section>
   )
 }
 
@@ -342,7 +376,18 @@ function Moderation() {
           </Link>
         ))}
       </nav>
-      {tab === 'queue' ? <Queue /> : tab === 'reports' ? <Reports /> : tab === 'hidden' ? <Hidden /> : <Audit />}
+      {tab === 'queue' ? (
+        <Queue />
+      ) : tab === 'reports' ? (
+        <Reports />
+      ) : tab === 'hidden' ? (
+        <Hidden />
+      ) : (
+        <>
+          <Audit />
+          <RatingAudit />
+        </>
+      )}
     </>
   )
 }

@@ -429,46 +429,44 @@ export async function listReports(deps: BookingsDeps, q: { cursor?: string | und
  * leaves lists and reputation; its subjects get a new `reputation.updated`.
  */
 export async function hideRating(deps: BookingsDeps, actor: Actor, id: string, reason: string): Promise<Rating> {
-  return deps.db.transaction().execute(async (trx) => {
-    const rating = await trx.selectFrom('ratings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
-    if (!rating) throw notFound('rating', id)
-    if (rating.hiddenAt) throw conflict('already_hidden', 'This rating is hidden already.')
-    const now = deps.clock.now()
-    const saved = await trx
-      .updateTable('ratings')
-      .set({ hiddenAt: now, hiddenReason: reason, hiddenBy: actor.userId })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await trx
-      .insertInto('ratingAudit')
-      .values({ ratingId: id, actorUserId: actor.userId, action: 'hide', reason, at: now })
-      .execute()
-    if (saved.publishedAt) await publishReputation(trx, subjectsOf(saved))
-    const replies = await repliesOf(trx, [id])
-    return toRatingDto(saved, replies.get(id))
-  })
+  return setHidden(deps, actor, id, 'hide', reason)
+}
+
+export async function unhideRating(deps: BookingsDeps, actor: Actor, id: string, reason: string): Promise<Rating> {
+  return setHidden(deps, actor, id, 'unhide', reason)
 }
 
 /**
- * `POST /v1/ratings/:id/unhide` (moderators): undoes a hide, with a recorded reason (audited). The rating
- * is back in lists and, if published, in reputation: its subjects get a new `reputation.updated`, as on hide.
+ * A moderator hides a rating or shows it again: the rating, its audit row and (for a published rating, which
+ * counts in reputation) the recomputed reputation commit together.
  */
-export async function unhideRating(deps: BookingsDeps, actor: Actor, id: string, reason: string): Promise<Rating> {
+async function setHidden(
+  deps: BookingsDeps,
+  actor: Actor,
+  id: string,
+  action: 'hide' | 'unhide',
+  reason: string,
+): Promise<Rating> {
   return deps.db.transaction().execute(async (trx) => {
     const rating = await trx.selectFrom('ratings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
     if (!rating) throw notFound('rating', id)
-    if (!rating.hiddenAt) throw conflict('not_hidden', 'This rating is not hidden.')
+    const hide = action === 'hide'
+    if (hide && rating.hiddenAt) throw conflict('already_hidden', 'This rating is hidden already.')
+    if (!hide && !rating.hiddenAt) throw conflict('not_hidden', 'This rating is not hidden.')
     const now = deps.clock.now()
     const saved = await trx
       .updateTable('ratings')
-      .set({ hiddenAt: null, hiddenReason: null, hiddenBy: null })
+      .set(
+        hide
+          ? { hiddenAt: now, hiddenReason: reason, hiddenBy: actor.userId }
+          : { hiddenAt: null, hiddenReason: null, hiddenBy: null },
+      )
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
     await trx
       .insertInto('ratingAudit')
-      .values({ ratingId: id, actorUserId: actor.userId, action: 'unhide', reason, at: now })
+      .values({ ratingId: id, actorUserId: actor.userId, action, reason, at: now })
       .execute()
     if (saved.publishedAt) await publishReputation(trx, subjectsOf(saved))
     const replies = await repliesOf(trx, [id])

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
+import { act, bearer, book, feedEventsOf, makeListing, parties, testApp } from './helpers.ts'
 
 // "Now" is Saturday 2026-11-21 08:00 Shanghai; bookings are on Tuesday 2026-12-01 (min notice 24 h).
 const NOW = '2026-11-21T00:00:00Z'
@@ -84,15 +84,10 @@ t.test('creating a booking', async (t) => {
       deposit: 0,
       currency: 'CNY',
     })
-    const events = await h.app.inject({
-      method: 'GET',
-      url: '/v1/events',
-      headers: bearer('s'.repeat(40)),
-    })
-    const ours = events.json().events.filter((e: { entityId: string }) => e.entityId === booking.id)
+    const ours = await feedEventsOf(h.app, booking.id, 1)
     t.equal(ours.length, 1)
-    t.equal(ours[0].type, 'booking.changed')
-    t.match(ours[0].payload.booking, { status: 'requested', holdsSlot: true, bufferMinutes: 15, version: 1 })
+    t.equal(ours[0]?.type, 'booking.changed')
+    t.match(ours[0]?.payload.booking, { status: 'requested', holdsSlot: true, bufferMinutes: 15, version: 1 })
   })
 
   t.test('an overlapping booking, buffer included, is 409 slot_unavailable', async (t) => {

@@ -170,6 +170,25 @@ export function makeListing(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
+/** A feed event of the service, as `GET /v1/events` returns it. */
+// biome-ignore lint/suspicious/noExplicitAny: payloads are checked field by field
+export type FeedEvent = { type: string; entityId: string; version: number; payload: any }
+
+/**
+ * The service's own feed events about one entity, once at least `count` are there. The feed shows an event
+ * only when no older transaction is still open (it is commit-ordered), and the app's workers open
+ * transactions too, so the newest event can take a moment to appear.
+ */
+export async function feedEventsOf(app: App, entityId: string, count: number): Promise<FeedEvent[]> {
+  let ours: FeedEvent[] = []
+  for (let tries = 0; tries < 50 && ours.length < count; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+    const res = await app.inject({ method: 'GET', url: '/v1/events?limit=1000', headers: bearer('s'.repeat(40)) })
+    ours = (res.json().events as FeedEvent[]).filter((e) => e.entityId === entityId)
+  }
+  return ours
+}
+
 /** A provider (owner of the listing's organization) and a requesting group's member, with tokens. */
 export async function parties(listing: Listing) {
   const requesterOrg = randomUUID()

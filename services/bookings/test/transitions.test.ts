@@ -1,5 +1,5 @@
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
+import { act, bearer, book, feedEventsOf, makeListing, parties, testApp } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
 const HOUR = 3600_000
@@ -132,14 +132,9 @@ t.test('transitions', async (t) => {
     const b = await newBooking()
     await act(h.app, p.provider.token, b.id, 'accept')
     await act(h.app, p.requester.token, b.id, 'cancel')
-    const events = await h.app.inject({ method: 'GET', url: '/v1/events?limit=1000', headers: bearer('s'.repeat(40)) })
-    const ours = events.json().events.filter((e: { entityId: string }) => e.entityId === b.id)
+    const ours = await feedEventsOf(h.app, b.id, 3)
     t.same(
-      ours.map((e: { version: number; payload: { booking: { status: string; holdsSlot: boolean } } }) => [
-        e.version,
-        e.payload.booking.status,
-        e.payload.booking.holdsSlot,
-      ]),
+      ours.map((e) => [e.version, e.payload.booking.status, e.payload.booking.holdsSlot]),
       [
         [1, 'requested', true],
         [2, 'confirmed', true],

@@ -64,4 +64,15 @@ t.test('the demo marketplace, fed by the real listings service, answers Chinese 
       .every((h: { title: string; tags: string[] }) => /法律/.test(h.title + h.tags.join())),
     'the first hits are all legal advice',
   )
+
+  // The demo provider's hall fits a demo need, so 适合我的资源 is not empty for a newcomer.
+  const hall = await sql<{ id: string }>`select id from listings where title = '陆家嘴党群中心多功能厅'`.execute(
+    listingsDb,
+  )
+  const fits = await app.inject({ method: 'GET', url: `/v1/matches/listings/${hall.rows[0]!.id}` })
+  t.equal(fits.statusCode, 200)
+  t.ok(
+    fits.json().items.some((n: { title: string }) => n.title === '楼宇党建联建活动需要 80 人的大厅'),
+    'the hall of 陆家嘴街道党群服务中心 fits a demo need',
+  )
 })

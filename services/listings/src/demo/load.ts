@@ -50,6 +50,14 @@ function shanghaiAt(days: number, hour: number) {
   return `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`
 }
 
+/** Like `shanghaiAt`, on the first Tuesday to Thursday at least `days` ahead (demo venues open on weekdays). */
+function midweekAt(days: number, hour: number) {
+  for (let d = days; ; d++) {
+    const weekday = new Date(Date.now() + 8 * 3_600_000 + d * 86_400_000).getUTCDay()
+    if (weekday >= 2 && weekday <= 4) return shanghaiAt(d, hour)
+  }
+}
+
 /**
  * Loads the Chinese demo marketplace through the service's own use cases (so every row, event and audit
  * entry is what the API would have written). Idempotent: when the demo moderator exists, it does nothing.
@@ -126,6 +134,21 @@ export async function loadDemoData(db: Kysely<DB>, log: (line: string) => void =
   await addMember(db, organizer, orgId('rihui'), { email: member.email, role: 'member' })
 
   const needs: Array<[Actor, Record<string, unknown>]> = [
+    // Fits 陆家嘴党群中心多功能厅, so the demo provider sees it under 需求广场 → 适合我的资源.
+    [
+      actorOf(member.id),
+      {
+        organizationId: orgId('rihui'),
+        kind: 'venue',
+        title: '楼宇党建联建活动需要 80 人的大厅',
+        description: '联合辖区楼宇党组织开展主题党日，需要投影和音响，下午两小时。',
+        tags: ['党建', '主题党日'],
+        city: '上海',
+        district: '浦东新区',
+        window: { start: midweekAt(5, 14), end: midweekAt(5, 16) },
+        attendees: 80,
+      },
+    ],
     [
       actorOf(member.id),
       {

@@ -11,14 +11,21 @@ import {
   BookingRules,
   type BookingStatus,
   type CreateBookingBody,
-  decodeCursor,
-  encodeCursor,
   Pricing,
   type RefundPreview,
 } from '@commons/contracts'
 import { appendEvent, newId } from '@commons/db'
 import { bookableSlots, checkWindow } from '@commons/scheduling'
-import { AppError, conflict, forbidden, invalidTransition, notFound, unprocessable } from '@commons/service-kit'
+import {
+  AppError,
+  conflict,
+  forbidden,
+  invalidTransition,
+  notFound,
+  pageOf,
+  readCursor,
+  unprocessable,
+} from '@commons/service-kit'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { BookingRow, DB, ListingReplicaRow, PaymentStatus, PriceSnapshot } from '../db/schema.ts'
@@ -734,17 +741,7 @@ export async function listBookingsOf(
 ) {
   if (!actor.roles[q.organizationId] && !actor.moderator)
     throw forbidden('Only members of the organization see its bookings.')
-  let afterId: string | undefined
-  if (q.cursor) {
-    const decoded = decodeCursor(ListCursor, q.cursor)
-    if (!decoded) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
-    afterId = decoded.id
-  }
+  const afterId = readCursor(ListCursor, q.cursor)?.id
   const rows = await listBookings(deps.db, { ...q, afterId })
-  const page = rows.slice(0, q.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map(toBookingDto),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ id: last.id }) : null,
-  }
+  return pageOf(rows, q.limit, toBookingDto, (last) => ({ id: last.id }))
 }

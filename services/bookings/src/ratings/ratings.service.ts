@@ -2,8 +2,6 @@ import {
   type Actor,
   type BookingRatings,
   type CreateRatingBody,
-  decodeCursor,
-  encodeCursor,
   type HiddenRating,
   RATING_DIMENSIONS,
   type Rating,
@@ -12,7 +10,7 @@ import {
   type UpdateRatingBody,
 } from '@commons/contracts'
 import { newId } from '@commons/db'
-import { AppError, conflict, forbidden, notFound, unprocessable } from '@commons/service-kit'
+import { conflict, forbidden, notFound, pageOf, readCursor, unprocessable } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { BookingRow, DB, RatingRow, RatingWindowRow } from '../db/schema.ts'
@@ -327,9 +325,8 @@ export async function listRatings(
     query = query.where('rateeOrganizationId', '=', q.organizationId)
     if (q.role) query = query.where('side', '=', q.role === 'provider' ? 'requester' : 'provider')
   }
-  if (q.cursor) {
-    const c = decodeCursor(ListCursor, q.cursor)
-    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+  const c = readCursor(ListCursor, q.cursor)
+  if (c) {
     const at = new Date(c.p)
     query = query.where((eb) =>
       eb.or([eb('publishedAt', '<', at), eb.and([eb('publishedAt', '=', at), eb('id', '<', c.id)])]),
@@ -340,17 +337,16 @@ export async function listRatings(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute()
-  const page = rows.slice(0, q.limit)
   const replies = await repliesOf(
     deps.db,
-    page.map((r) => r.id),
+    rows.slice(0, q.limit).map((r) => r.id),
   )
-  const last = page.at(-1)
-  return {
-    items: page.map((r) => toRatingDto(r, replies.get(r.id))),
-    nextCursor:
-      rows.length > q.limit && last ? encodeCursor({ p: last.publishedAt!.toISOString(), id: last.id }) : null,
-  }
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => toRatingDto(r, replies.get(r.id)),
+    (last) => ({ p: last.publishedAt!.toISOString(), id: last.id }),
+  )
 }
 
 async function publishedRating(db: Kysely<DB>, id: string): Promise<RatingRow> {
@@ -393,9 +389,8 @@ export async function reportRating(deps: BookingsDeps, actor: Actor, id: string,
 export async function listReports(deps: BookingsDeps, q: { cursor?: string | undefined; limit: number }) {
   const Cursor = z.object({ p: z.string(), r: z.uuid(), u: z.uuid() })
   let query = deps.db.selectFrom('ratingReports').selectAll()
-  if (q.cursor) {
-    const c = decodeCursor(Cursor, q.cursor)
-    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+  const c = readCursor(Cursor, q.cursor)
+  if (c) {
     const at = new Date(c.p)
     query = query.where((eb) =>
       eb.or([
@@ -413,15 +408,12 @@ export async function listReports(deps: BookingsDeps, q: { cursor?: string | und
     .orderBy('reporterUserId', 'desc')
     .limit(q.limit + 1)
     .execute()
-  const page = rows.slice(0, q.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-    nextCursor:
-      rows.length > q.limit && last
-        ? encodeCursor({ p: last.createdAt.toISOString(), r: last.ratingId, u: last.reporterUserId })
-        : null,
-  }
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => ({ ...r, createdAt: r.createdAt.toISOString() }),
+    (last) => ({ p: last.createdAt.toISOString(), r: last.ratingId, u: last.reporterUserId }),
+  )
 }
 
 /**
@@ -482,9 +474,8 @@ export async function listHiddenRatings(
   q: { cursor?: string | undefined; limit: number },
 ): Promise<{ items: HiddenRating[]; nextCursor: string | null }> {
   let query = deps.db.selectFrom('ratings').selectAll().where('hiddenAt', 'is not', null)
-  if (q.cursor) {
-    const c = decodeCursor(HiddenCursor, q.cursor)
-    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+  const c = readCursor(HiddenCursor, q.cursor)
+  if (c) {
     const at = new Date(c.h)
     query = query.where((eb) =>
       eb.or([eb('hiddenAt', '<', at), eb.and([eb('hiddenAt', '=', at), eb('id', '<', c.id)])]),
@@ -495,22 +486,22 @@ export async function listHiddenRatings(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute()
-  const page = rows.slice(0, q.limit)
   const replies = await repliesOf(
     deps.db,
-    page.map((r) => r.id),
+    rows.slice(0, q.limit).map((r) => r.id),
   )
-  const last = page.at(-1)
-  return {
-    items: page.map((r) => ({
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => ({
       rating: toRatingDto(r, replies.get(r.id)),
       // Set together with hiddenAt (a check constraint holds them to it).
       reason: r.hiddenReason!,
       hiddenBy: r.hiddenBy,
       hiddenAt: r.hiddenAt!.toISOString(),
-    })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ h: last.hiddenAt!.toISOString(), id: last.id }) : null,
-  }
+    }),
+    (last) => ({ h: last.hiddenAt!.toISOString(), id: last.id }),
+  )
 }
 
 const AuditCursor = z.object({ a: z.iso.datetime(), id: z.number().int().positive() })
@@ -524,9 +515,8 @@ export async function listRatingAudit(
   q: { cursor?: string | undefined; limit: number },
 ): Promise<{ items: RatingAuditEntry[]; nextCursor: string | null }> {
   let query = deps.db.selectFrom('ratingAudit').selectAll()
-  if (q.cursor) {
-    const c = decodeCursor(AuditCursor, q.cursor)
-    if (!c) throw new AppError('invalid_cursor', 400, 'The cursor is not one this list gave out.')
+  const c = readCursor(AuditCursor, q.cursor)
+  if (c) {
     const at = new Date(c.a)
     query = query.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', c.id)])]))
   }
@@ -535,19 +525,19 @@ export async function listRatingAudit(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute()
-  const page = rows.slice(0, q.limit)
-  const last = page.at(-1)
-  return {
-    items: page.map((r) => ({
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => ({
       id: String(r.id),
       ratingId: r.ratingId,
       action: r.action,
       actorUserId: r.actorUserId,
       reason: r.reason,
       at: r.at.toISOString(),
-    })),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ a: last.at.toISOString(), id: last.id }) : null,
-  }
+    }),
+    (last) => ({ a: last.at.toISOString(), id: last.id }),
+  )
 }
 
 /**

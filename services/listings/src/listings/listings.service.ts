@@ -8,7 +8,7 @@ import type { DB, ListingRow } from '../db/schema.ts'
 import { isModerator } from '../moderation/moderators.ts'
 import { findOrganization, roleIn } from '../organizations/organizations.repository.ts'
 import { assertRole, atLeast } from '../organizations/permissions.ts'
-import { cursorId, pageOf } from '../pagination.ts'
+import { cursorId, pageById } from '../pagination.ts'
 import { feedEffect, type ListingAction, nextStatus } from './listing-machine.ts'
 import {
   findListing,
@@ -202,7 +202,7 @@ export async function listOrganizationListings(
     limit: query.limit,
     order: 'desc',
   })
-  return pageOf(rows, query.limit, toListingDto)
+  return pageById(rows, query.limit, toListingDto)
 }
 
 function throwNotFound(id: string): never {

@@ -6,7 +6,7 @@ import { listListings, lockListing, toListingDto } from '../listings/listings.re
 import { applyTransition } from '../listings/listings.service.ts'
 import { lockOrganization, toOrganizationDto } from '../organizations/organizations.repository.ts'
 import { organizationEvent } from '../organizations/organizations.service.ts'
-import { cursorId, pageOf } from '../pagination.ts'
+import { cursorId, pageById } from '../pagination.ts'
 import { listAudit, recordAudit } from './moderation.repository.ts'
 import { assertModerator } from './moderators.ts'
 
@@ -19,7 +19,7 @@ export async function listModerationQueue(db: Kysely<DB>, actor: Actor, query: M
     limit: query.limit,
     order: 'asc',
   })
-  return pageOf(rows, query.limit, toListingDto)
+  return pageById(rows, query.limit, toListingDto)
 }
 
 /** Approves or rejects a pending listing, audited in the same transaction. */
@@ -77,7 +77,7 @@ export async function verifyOrganization(db: Kysely<DB>, actor: Actor, id: strin
 export async function getAuditLog(db: Kysely<DB>, actor: Actor, query: CursorQuery) {
   await assertModerator(db, actor)
   const rows = await listAudit(db, { afterId: cursorId(query.cursor), limit: query.limit })
-  return pageOf(
+  return pageById(
     rows,
     query.limit,
     (r): AuditEntry => ({

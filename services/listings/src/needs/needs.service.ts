@@ -5,7 +5,7 @@ import { invalidTransition, notFound, preconditionFailed, validationFailed } fro
 import type { Kysely } from 'kysely'
 import type { DB, NeedRow } from '../db/schema.ts'
 import { assertRole } from '../organizations/permissions.ts'
-import { cursorId, pageOf } from '../pagination.ts'
+import { cursorId, pageById } from '../pagination.ts'
 import { findNeed, insertNeed, listOpenNeeds, lockNeed, saveNeed, toNeedDto } from './needs.repository.ts'
 
 /** Appends `need.opened` with the full snapshot (on creation and on every change while open). */
@@ -93,7 +93,7 @@ export async function closeNeed(db: Kysely<DB>, actor: Actor, id: string, ifMatc
 /** Open needs, newest first, filtered by kind, place or organization. */
 export async function listNeeds(db: Kysely<DB>, query: NeedsQuery) {
   const rows = await listOpenNeeds(db, { ...query, afterId: cursorId(query.cursor) })
-  return pageOf(rows, query.limit, toNeedDto)
+  return pageById(rows, query.limit, toNeedDto)
 }
 
 function throwNotFound(id: string): never {

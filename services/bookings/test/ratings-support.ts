@@ -1,5 +1,4 @@
 import { Listing } from '@commons/contracts'
-import { readFeed } from '@commons/db'
 import type { Test } from 'tap'
 import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
 
@@ -67,9 +66,18 @@ export async function ratingsSetup(
     h.app.inject({ method: 'POST', url: `/v1/bookings/${bookingId}/ratings`, headers: bearer(token), payload: body })
   const get = (url: string, token?: string) => h.app.inject({ method: 'GET', url, headers: token ? bearer(token) : {} })
 
-  /** Events of the bookings feed of a type. */
+  /**
+   * Committed outbox events of a type, in the order they were written. Read from the table, not the feed:
+   * the feed holds back events while any older transaction (the app's workers run some) is still open, so a
+   * count taken through it can miss what was just written.
+   */
   const events = async (type: string) =>
-    (await readFeed(bookingsDb, { limit: 1000 })).events.filter((e) => e.type === type)
+    bookingsDb
+      .selectFrom('events')
+      .select(['type', 'entityId', 'version', 'payload'])
+      .where('type', '=', type)
+      .orderBy('id')
+      .execute()
 
   return { h, listing, p, bookingIn, rate, get, events, db: bookingsDb }
 }

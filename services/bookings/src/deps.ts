@@ -1,13 +1,9 @@
+import type { Clock } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from './db/schema.ts'
 import type { PaymentProvider } from './payments/payment-provider.ts'
 
-/** Where "now" comes from; tests pass a clock they move. */
-export interface Clock {
-  now(): Date
-}
-
-export const systemClock: Clock = { now: () => new Date() }
+export { type Clock, systemClock } from '@commons/service-kit'
 
 /** What the use cases need, built once in buildApp and passed down (no module-level singletons). */
 export interface BookingsDeps {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { BookingStatus } from './bookings-events.ts'
+import { BookingStatus } from './booking-status.ts'
 import { Id, Instant } from './common.ts'
 import { CancellationPolicy, ListingKind } from './listings.ts'
 

@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { CityName, Id, Instant, Money } from './common.ts'
-import { OrganizationSummary } from './organizations.ts'
 
 /*
  * A listing is one of three kinds sharing common fields. The kind-specific fields sit flat next to the
@@ -239,32 +238,3 @@ export const Listing = z
   .intersection(ListingMeta, z.discriminatedUnion('kind', [VenueFields, ExpertiseFields, VolunteerTimeFields]))
   .meta({ id: 'Listing' })
 export type Listing = z.infer<typeof Listing>
-
-/**
- * Payload of `listing.published`: sent on every change of a published listing (including the publication
- * itself), with the organization's public facts, so consumers never need to call listings.
- */
-export const ListingPublishedPayload = z
-  .object({ listing: Listing, organization: OrganizationSummary })
-  .meta({ id: 'ListingPublishedPayload' })
-export type ListingPublishedPayload = z.infer<typeof ListingPublishedPayload>
-
-/** Payload of `listing.withdrawn`: the listing left `published` (paused or archived). */
-export const ListingWithdrawnPayload = z
-  .object({ listingId: Id, organizationId: Id, status: ListingStatus, version: z.number().int() })
-  .meta({ id: 'ListingWithdrawnPayload' })
-export type ListingWithdrawnPayload = z.infer<typeof ListingWithdrawnPayload>
-
-/** Event types of the listings feed and what they carry. */
-export const LISTINGS_EVENTS = {
-  /** Full snapshot; entityId = listing id, version = listing version. */
-  listingPublished: 'listing.published',
-  /** entityId = listing id, version = listing version. */
-  listingWithdrawn: 'listing.withdrawn',
-  /** payload { organization: Organization }; entityId = organization id. */
-  organizationUpdated: 'organization.updated',
-  /** payload { need: Need }; entityId = need id. */
-  needOpened: 'need.opened',
-  /** payload { needId, status, version }. */
-  needClosed: 'need.closed',
-} as const

@@ -192,24 +192,6 @@ export const OrganizationReputation = z
     instantBookAllowed: z.boolean().describe('False with two or more no-shows in 90 days: bookings go to request mode'),
   })
   .meta({ id: 'OrganizationReputation' })
-
-/**
- * Payload of `reputation.updated` (bookings feed; entityId = the subject's id, version grows per subject).
- * For organizations `average`/`count` are as provider (what search ranks by); `asRequester` adds the other role.
- */
-export const ReputationUpdatedPayload = z
-  .object({
-    subject: z.enum(['listing', 'organization', 'member']),
-    id: Id,
-    average: z.number(),
-    count: z.number().int(),
-    mean: z.number().nullable(),
-    distribution: Reputation.shape.distribution,
-    asRequester: z.object({ average: z.number(), count: z.number().int() }).optional(),
-  })
-  .meta({ id: 'ReputationUpdatedPayload' })
-export type ReputationUpdatedPayload = z.infer<typeof ReputationUpdatedPayload>
-
 /** `?from=YYYY-MM&to=YYYY-MM&format=json|csv` of the usage ledger (months in Asia/Shanghai). */
 export const LedgerQuery = z.object({
   from: z

@@ -1,3 +1,4 @@
+import type { OutboxEvent } from '@commons/contracts'
 import type { Transaction } from 'kysely'
 import type { KitTables } from './tables.ts'
 
@@ -8,20 +9,37 @@ import type { KitTables } from './tables.ts'
  */
 export type AnyTransaction = Pick<Transaction<unknown>, 'isTransaction' | 'getExecutor'>
 
-/** An event to append to the outbox; `version` is the entity's version after the change. */
-export interface NewEvent {
-  type: string
-  entityId: string
-  version: number
-  payload: Record<string, unknown>
-}
+/**
+ * An event to append to the outbox: a type of the event catalogue in @commons/contracts with that type's
+ * payload; `version` is the entity's version after the change.
+ */
+export type NewEvent = OutboxEvent
 
 /**
  * Appends an event to the service's outbox. It takes a transaction, never a plain `Kysely`, so the event
  * commits or rolls back together with the change it describes: no event without its change, no change
- * without its event.
+ * without its event. The event is typed by the catalogue, so a producer cannot write a payload its
+ * consumers' schema would refuse.
  */
 export async function appendEvent(trx: AnyTransaction, event: NewEvent): Promise<void> {
+  await insertEvent(trx, event)
+}
+
+/**
+ * `appendEvent` for an event map other than the Commons catalogue (event type to payload type). The feed
+ * machinery is generic; its own tests append events of a map of theirs with it.
+ */
+export function eventAppender<M extends Record<string, unknown>>(): (
+  trx: AnyTransaction,
+  event: OutboxEvent<M>,
+) => Promise<void> {
+  return insertEvent
+}
+
+async function insertEvent(
+  trx: AnyTransaction,
+  event: { type: string; entityId: string; version: number; payload: unknown },
+): Promise<void> {
   await (trx as unknown as Transaction<KitTables>)
     .insertInto('events')
     .values({

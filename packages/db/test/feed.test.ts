@@ -2,9 +2,9 @@ import type { FeedPage } from '@commons/contracts'
 import { BaseConfig, buildService, parseConfig } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import t from 'tap'
-import { appendEvent, type KitTables, readFeed, registerFeedRoute } from '../src/index.ts'
+import { type KitTables, readFeed, registerFeedRoute } from '../src/index.ts'
 import { feedDatabases } from './fixtures/databases.ts'
-import { produce, testEvent } from './fixtures/feed-fixture.ts'
+import { appendTestEvent, produce, testEvent } from './fixtures/feed-fixture.ts'
 
 const SERVICE_TOKEN = 'service-token-for-feed-tests'
 
@@ -14,7 +14,7 @@ const entityVersions = (page: { events: Array<{ entityId: string; version: numbe
 // Compile-time check, never called: a plain Kysely is refused, so an event always commits with its change.
 export function appendOutsideTransaction(db: Kysely<KitTables>) {
   // @ts-expect-error appendEvent takes a Transaction
-  return appendEvent(db, testEvent('x', 1))
+  return appendTestEvent(db, testEvent('x', 1))
 }
 
 t.test('appended events are read back in order with their cursor, type, version and payload', async (t) => {
@@ -48,12 +48,12 @@ t.test('a reader pages through the feed with limit and next, and next stays put 
 
 t.test('an event whose transaction commits late is delivered, not skipped behind the cursor', async (t) => {
   const { producer } = await feedDatabases(t)
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('before', 1)))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('before', 1)))
 
   const slow = await producer.startTransaction().execute()
-  await appendEvent(slow, testEvent('a', 1))
+  await appendTestEvent(slow, testEvent('a', 1))
   // B gets the higher id and commits first.
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('b', 1)))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('b', 1)))
 
   const whileOpen = await readFeed(producer, { limit: 10 })
   t.same(entityVersions(whileOpen), ['before@1'], 'nothing at or after the open transaction is delivered')
@@ -67,8 +67,8 @@ t.test('an event whose transaction commits late is delivered, not skipped behind
 t.test("a rolled-back transaction's event never appears and does not hold the feed", async (t) => {
   const { producer } = await feedDatabases(t)
   const aborted = await producer.startTransaction().execute()
-  await appendEvent(aborted, testEvent('ghost', 1))
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('real', 1)))
+  await appendTestEvent(aborted, testEvent('ghost', 1))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('real', 1)))
   t.same(entityVersions(await readFeed(producer, { limit: 10 })), [], 'held while the transaction is open')
 
   await aborted.rollback().execute()

@@ -7,7 +7,7 @@ import {
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
 } from '@commons/contracts'
-import { appendEvent, createDb, migrateToLatest, readFeed } from '@commons/db'
+import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
@@ -103,8 +103,8 @@ export async function testApp(
     await app.close()
     await listingsDb.destroy()
   })
-  const emit = async (type: string, entityId: string, version: number, payload: Record<string, unknown>) => {
-    await listingsDb.transaction().execute((trx) => appendEvent(trx, { type, entityId, version, payload }))
+  const emit = async (event: NewEvent) => {
+    await listingsDb.transaction().execute((trx) => appendEvent(trx, event))
     await app.bookings.syncListings()
   }
   return {
@@ -113,16 +113,26 @@ export async function testApp(
     databaseUrl,
     listingsDb,
     publish: (listing) =>
-      emit(LISTINGS_EVENTS.listingPublished, listing.id, listing.version, {
-        listing,
-        organization: { id: listing.organizationId, name: '某社区党群服务中心', kind: 'party_branch', verified: true },
+      emit({
+        type: LISTINGS_EVENTS.listingPublished,
+        entityId: listing.id,
+        version: listing.version,
+        payload: {
+          listing,
+          organization: {
+            id: listing.organizationId,
+            name: '某社区党群服务中心',
+            kind: 'party_branch',
+            verified: true,
+          },
+        },
       }),
     withdraw: (listing, status) =>
-      emit(LISTINGS_EVENTS.listingWithdrawn, listing.id, listing.version, {
-        listingId: listing.id,
-        organizationId: listing.organizationId,
-        status,
+      emit({
+        type: LISTINGS_EVENTS.listingWithdrawn,
+        entityId: listing.id,
         version: listing.version,
+        payload: { listingId: listing.id, organizationId: listing.organizationId, status, version: listing.version },
       }),
   }
 }

@@ -3,6 +3,7 @@ import {
   type BookingChangedPayload,
   LISTINGS_EVENTS,
   Listing,
+  type ListingStatus,
   Need,
   type Organization,
   type OrganizationSummary,
@@ -163,7 +164,7 @@ export async function publish(db: Kysely<KitTables>, l: Listing, org: Partial<Or
   )
 }
 
-export async function withdraw(db: Kysely<KitTables>, l: Listing, version: number, status = 'paused') {
+export async function withdraw(db: Kysely<KitTables>, l: Listing, version: number, status: ListingStatus = 'paused') {
   await db.transaction().execute((trx) =>
     appendEvent(trx, {
       type: LISTINGS_EVENTS.listingWithdrawn,
@@ -246,7 +247,15 @@ export async function reputationUpdated(
       type: BOOKINGS_EVENTS.reputationUpdated,
       entityId: listingId,
       version,
-      payload: { subject: 'listing', id: listingId, average, count },
+      // The scores' spread does not matter to search, which ranks by the Bayesian average alone.
+      payload: {
+        subject: 'listing',
+        id: listingId,
+        average,
+        count,
+        mean: count > 0 ? average : null,
+        distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: count },
+      },
     }),
   )
 }

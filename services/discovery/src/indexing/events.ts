@@ -5,23 +5,15 @@ import {
   LISTINGS_EVENTS,
   ListingPublishedPayload,
   ListingWithdrawnPayload,
-  Need,
-  Organization,
+  NeedClosedPayload,
+  NeedOpenedPayload,
+  OrganizationUpdatedPayload,
+  ReputationUpdatedPayload,
 } from '@commons/contracts'
 import type { Transaction } from 'kysely'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { DB } from '../db/schema.ts'
 import type { Touched } from './indexer.ts'
-
-const NeedOpenedPayload = z.object({ need: Need })
-const NeedClosedPayload = z.object({ needId: z.string(), status: z.string(), version: z.number().int() })
-const OrganizationUpdatedPayload = z.object({ organization: Organization })
-const ReputationUpdatedPayload = z.object({
-  subject: z.enum(['listing', 'organization', 'member']),
-  id: z.string(),
-  average: z.number(),
-  count: z.number().int(),
-})
 
 /** The subset of a logger event handlers use. */
 export interface EventLog {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Instant } from './common.ts'
+import { Instant } from '../common.ts'
 
 /**
  * One event of a service's feed. `version` is the entity's version after the change, so consumers can

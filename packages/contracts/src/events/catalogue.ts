@@ -1,0 +1,53 @@
+import type { z } from 'zod'
+import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
+import {
+  LISTINGS_EVENTS,
+  ListingPublishedPayload,
+  ListingWithdrawnPayload,
+  NeedClosedPayload,
+  NeedOpenedPayload,
+  OrganizationUpdatedPayload,
+} from './listings.ts'
+
+/** Event types mapped to their payload schemas: the shape of an event catalogue. */
+export type EventSchemas = Record<string, z.ZodType>
+
+/**
+ * Every event type of every feed with its payload schema, in one place: producers are type-checked against
+ * it (`appendEvent` in @commons/db) and consumers parse with the same schemas, so a field exists once.
+ */
+export const EVENT_CATALOGUE = {
+  [LISTINGS_EVENTS.listingPublished]: ListingPublishedPayload,
+  [LISTINGS_EVENTS.listingWithdrawn]: ListingWithdrawnPayload,
+  [LISTINGS_EVENTS.organizationUpdated]: OrganizationUpdatedPayload,
+  [LISTINGS_EVENTS.needOpened]: NeedOpenedPayload,
+  [LISTINGS_EVENTS.needClosed]: NeedClosedPayload,
+  [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
+  [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
+} as const satisfies EventSchemas
+export type EventCatalogue = typeof EVENT_CATALOGUE
+
+/** A type of the Commons event catalogue. */
+export type EventType = keyof EventCatalogue
+
+/**
+ * What a producer may write as the payload of each catalogue type: the schema's input type, which is what a
+ * consumer's `parse` accepts once the payload has travelled as JSON.
+ */
+export type EventPayloads = { [T in EventType]: z.input<EventCatalogue[T]> }
+
+/**
+ * An event as a producer appends it: for each type of the map `M` (event type to payload), that type with
+ * its own payload. Defaults to the Commons catalogue; the feed machinery's own tests bring a map of theirs.
+ */
+export type OutboxEvent<M extends Record<string, unknown> = EventPayloads> = {
+  [T in keyof M & string]: { type: T; entityId: string; version: number; payload: M[T] }
+}[keyof M & string]
+
+/** The payload a consumer holds after parsing an event of type `T`. */
+export type EventPayload<T extends EventType> = z.output<EventCatalogue[T]>
+
+/** Whether `type` is in the catalogue (feeds may carry types a consumer does not know yet). */
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_CATALOGUE, type)
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { Id } from '../common.ts'
+import { Listing, ListingStatus } from '../listings.ts'
+import { Need, NeedStatus } from '../needs.ts'
+import { Organization, OrganizationSummary } from '../organizations.ts'
+
+/** Event types of the listings feed. Each one's payload schema is in `EVENT_CATALOGUE` (events/catalogue.ts). */
+export const LISTINGS_EVENTS = {
+  /** Full snapshot; entityId = listing id, version = listing version. */
+  listingPublished: 'listing.published',
+  /** entityId = listing id, version = listing version. */
+  listingWithdrawn: 'listing.withdrawn',
+  /** entityId = organization id. */
+  organizationUpdated: 'organization.updated',
+  /** Full snapshot, on creation and every change while open; entityId = need id. */
+  needOpened: 'need.opened',
+  /** entityId = need id. */
+  needClosed: 'need.closed',
+} as const
+
+/**
+ * Payload of `listing.published`: sent on every change of a published listing (including the publication
+ * itself), with the organization's public facts, so consumers never need to call listings.
+ */
+export const ListingPublishedPayload = z
+  .object({ listing: Listing, organization: OrganizationSummary })
+  .meta({ id: 'ListingPublishedPayload' })
+export type ListingPublishedPayload = z.infer<typeof ListingPublishedPayload>
+
+/** Payload of `listing.withdrawn`: the listing left `published` (paused or archived). */
+export const ListingWithdrawnPayload = z
+  .object({ listingId: Id, organizationId: Id, status: ListingStatus, version: z.number().int() })
+  .meta({ id: 'ListingWithdrawnPayload' })
+export type ListingWithdrawnPayload = z.infer<typeof ListingWithdrawnPayload>
+
+/** Payload of `organization.updated`: the organization's public profile after the change. */
+export const OrganizationUpdatedPayload = z
+  .object({ organization: Organization })
+  .meta({ id: 'OrganizationUpdatedPayload' })
+export type OrganizationUpdatedPayload = z.infer<typeof OrganizationUpdatedPayload>
+
+/** Payload of `need.opened`: the need as the board shows it. */
+export const NeedOpenedPayload = z.object({ need: Need }).meta({ id: 'NeedOpenedPayload' })
+export type NeedOpenedPayload = z.infer<typeof NeedOpenedPayload>
+
+/** Payload of `need.closed`: the need left the board. */
+export const NeedClosedPayload = z
+  .object({ needId: Id, status: NeedStatus, version: z.number().int() })
+  .meta({ id: 'NeedClosedPayload' })
+export type NeedClosedPayload = z.infer<typeof NeedClosedPayload>

@@ -14,7 +14,7 @@ import {
   ReportDamageBody,
   TransitionBody,
 } from '@commons/contracts'
-import { type App, badRequest, requireActor } from '@commons/service-kit'
+import { type App, conflict, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
 import {
@@ -173,7 +173,7 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
       },
     },
     async (request) => {
-      if (deps.payments.name !== 'offline') throw badRequest('Payments are taken online here.', 'payment_not_offline')
+      if (deps.payments.name !== 'offline') throw conflict('payment_not_offline', 'Payments are taken online here.')
       return recordOfflinePayment(deps, requireActor(request), request.params.id, request.body)
     },
   )

@@ -29,7 +29,7 @@ export function registerWebhookRoutes(
         },
       },
       async (request) => {
-        if (!stripe) throw new AppError('stripe_not_configured', 404, 'Stripe payments are not enabled here.')
+        if (!stripe) throw new AppError('stripe_not_configured', 503, 'Stripe payments are not enabled here.')
         const signature = request.headers['stripe-signature']
         const raw = request.body
         if (typeof signature !== 'string' || !Buffer.isBuffer(raw))

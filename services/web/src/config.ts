@@ -9,8 +9,8 @@ export const WebConfig = BaseConfig.extend({
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
   DISCOVERY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.discovery}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
-  /** Seconds an upstream may take to answer before the client gets 504. */
-  UPSTREAM_TIMEOUT_SECONDS: Port.default(30),
+  /** Seconds an upstream may take to answer before the client gets 504 (fractions allowed; 0 would mean never). */
+  UPSTREAM_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
   /**
    * Where the pay page loads Stripe.js from; only Stripe's own copy may take card numbers in production
    * (tests point it at the Stripe-compatible test server's double). Its origin is allowed by the CSP.

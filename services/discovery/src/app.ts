@@ -73,7 +73,8 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
       log: app.log,
     })
     app.indexWorkers = workers
-    // Registered after the db's hook: hooks run in order, so consumers stop before the pool closes.
+    // preClose hooks all run before any onClose hook (and onClose hooks run in reverse order of
+    // registration), so the consumers stop before the db's onClose hook closes the pool.
     app.addHook('preClose', () => workers.stop())
   }
 

@@ -1,5 +1,12 @@
 export { buildApp, migrate, SCHEMA } from './app.ts'
+// The use cases tools drive directly (the demo data in @commons/demo goes in through these, as the API would).
+export { findUserByEmail } from './auth/auth.repository.ts'
+export { type AuthDeps, register } from './auth/auth.service.ts'
+export { TokenKeys } from './auth/keys.ts'
 export { ListingsConfig } from './config.ts'
 export { migrations } from './db/migrations/index.ts'
 export type { DB as ListingsDB } from './db/schema.ts'
-export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './demo/index.ts'
+export { createListing, transitionListing } from './listings/listings.service.ts'
+export { setModerator, verifyOrganization } from './moderation/moderation.service.ts'
+export { createNeed } from './needs/needs.service.ts'
+export { addMember, createOrganization } from './organizations/organizations.service.ts'

@@ -1,12 +1,53 @@
 import { ListingPublishedPayload, Need } from '@commons/contracts'
-import t from 'tap'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '../src/demo/index.ts'
-import { counts, testDb } from './fixtures.ts'
-import { bearer, testApp } from './helpers.ts'
+import { createDb } from '@commons/db'
+import { buildApp, ListingsConfig, type ListingsDB, migrate } from '@commons/listings'
+import { parseConfig } from '@commons/service-kit'
+import { testDatabase } from '@commons/testkit'
+import type { Kysely } from 'kysely'
+import t, { type Test } from 'tap'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '../src/index.ts'
+
+/** The real listings service on a fresh database, and a pool on its schema. */
+async function testApp(t: Test) {
+  const databaseUrl = await testDatabase(t, { template: 'listings', prepare: (url) => migrate({ DATABASE_URL: url }) })
+  const config = parseConfig(ListingsConfig, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    SERVICE_TOKEN: 's'.repeat(40),
+    RUN_WORKERS: 'false',
+    AUTH_RATE_LIMIT_MAX: '1000',
+  })
+  const app = await buildApp(config)
+  const db = createDb<ListingsDB>({ url: databaseUrl, schema: 'listings', poolMax: 2 })
+  t.teardown(async () => {
+    await app.close()
+    await db.destroy()
+  })
+  return { app, db }
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+async function counts(db: Kysely<ListingsDB>) {
+  const one = async (table: 'events' | 'listings' | 'needs' | 'auditLog') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  return {
+    events: await one('events'),
+    listings: await one('listings'),
+    needs: await one('needs'),
+    audit: await one('auditLog'),
+  }
+}
 
 t.test('the demo data loads once, through the service, and the demo accounts work', async (t) => {
-  const { app, databaseUrl } = await testApp(t)
-  const db = testDb(t, databaseUrl)
+  const { app, db } = await testApp(t)
   const lines: string[] = []
   const summary = await loadDemoData(db, (line) => lines.push(line))
   t.equal(summary.loaded, true)

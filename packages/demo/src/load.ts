@@ -1,14 +1,20 @@
 import type { Actor } from '@commons/contracts'
 import { CreateNeedBody, ListingFields } from '@commons/contracts'
+import {
+  type AuthDeps,
+  addMember,
+  createListing,
+  createNeed,
+  createOrganization,
+  findUserByEmail,
+  type ListingsDB,
+  register,
+  setModerator,
+  TokenKeys,
+  transitionListing,
+  verifyOrganization,
+} from '@commons/listings'
 import type { Kysely } from 'kysely'
-import { findUserByEmail } from '../auth/auth.repository.ts'
-import { type AuthDeps, register } from '../auth/auth.service.ts'
-import { TokenKeys } from '../auth/keys.ts'
-import type { DB } from '../db/schema.ts'
-import { createListing, transitionListing } from '../listings/listings.service.ts'
-import { setModerator, verifyOrganization } from '../moderation/moderation.service.ts'
-import { createNeed } from '../needs/needs.service.ts'
-import { addMember, createOrganization } from '../organizations/organizations.service.ts'
 import { DEMO_ORGANIZATIONS } from './catalogue.ts'
 import { TEMPLATES } from './templates.ts'
 
@@ -63,7 +69,10 @@ function midweekAt(days: number, hour: number) {
  * entry is what the API would have written). Idempotent: when the demo moderator exists, it does nothing.
  * Not atomic: each use case commits on its own, so a load cut short is finished by deleting the data.
  */
-export async function loadDemoData(db: Kysely<DB>, log: (line: string) => void = () => {}): Promise<DemoSummary> {
+export async function loadDemoData(
+  db: Kysely<ListingsDB>,
+  log: (line: string) => void = () => {},
+): Promise<DemoSummary> {
   const summary: DemoSummary = {
     loaded: false,
     organizations: 0,

@@ -1,1 +1,2 @@
+export { DEMO_ORGANIZATIONS, type DemoOrganization } from './catalogue.ts'
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './load.ts'

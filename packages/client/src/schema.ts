@@ -1246,6 +1246,8 @@ export interface components {
             role: components["schemas"]["OrgRoleInput"];
         };
         /** @enum {string} */
+        BookingStatusInput: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
+        /** @enum {string} */
         ListingKindInput: "venue" | "expertise" | "volunteer_time";
         /** @enum {string} */
         ListingStatusInput: "draft" | "pending_review" | "published" | "paused" | "archived";
@@ -1580,35 +1582,6 @@ export interface components {
             skills: string[];
             monthlyHourCap?: number;
         });
-        ListingPublishedPayloadInput: {
-            listing: components["schemas"]["ListingInput"];
-            organization: components["schemas"]["OrganizationSummaryInput"];
-        };
-        ListingWithdrawnPayloadInput: {
-            listingId: components["schemas"]["IdInput"];
-            organizationId: components["schemas"]["IdInput"];
-            status: components["schemas"]["ListingStatusInput"];
-            version: number;
-        };
-        /** @enum {string} */
-        BookingStatusInput: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
-        BookingChangedPayloadInput: {
-            booking: {
-                id: components["schemas"]["IdInput"];
-                listingId: components["schemas"]["IdInput"];
-                listingKind: components["schemas"]["ListingKindInput"];
-                providerOrganizationId: components["schemas"]["IdInput"];
-                requesterOrganizationId: components["schemas"]["IdInput"];
-                requesterUserId: components["schemas"]["IdInput"];
-                status: components["schemas"]["BookingStatusInput"];
-                holdsSlot: boolean;
-                start: components["schemas"]["InstantInput"];
-                end: components["schemas"]["InstantInput"];
-                bufferMinutes: number;
-                attendees: number;
-                version: number;
-            };
-        };
         SlotInput: {
             start: components["schemas"]["InstantInput"];
             end: components["schemas"]["InstantInput"];
@@ -1888,119 +1861,6 @@ export interface components {
             }[];
             reindex: components["schemas"]["ReindexStatusInput"];
         };
-        FeedEventInput: {
-            /** @description Opaque position of this event in the feed; pass as `after` to read on */
-            cursor: string;
-            type: string;
-            entityId: string;
-            version: number;
-            occurredAt: components["schemas"]["InstantInput"];
-            payload: {
-                [key: string]: unknown;
-            };
-        };
-        FeedPageInput: {
-            events: components["schemas"]["FeedEventInput"][];
-            next: string | null;
-        };
-        UpdateListingBodyInput: {
-            kind?: components["schemas"]["ListingKindInput"];
-            title?: string | null;
-            description?: string | null;
-            tags?: string[] | null;
-            photos?: string[] | null;
-            location?: components["schemas"]["LocationInput"] | null;
-            pricing?: components["schemas"]["PricingInput"] | null;
-            rules?: components["schemas"]["BookingRulesInput"] | null;
-            availability?: components["schemas"]["AvailabilityInput"] | null;
-            capacity?: number | null;
-            areaSqm?: number | null;
-            amenities?: components["schemas"]["AmenityInput"][] | null;
-            topics?: string[] | null;
-            formats?: components["schemas"]["ExpertiseFormatInput"][] | null;
-            delivery?: components["schemas"]["DeliveryInput"] | null;
-            skills?: string[] | null;
-            monthlyHourCap?: number | null;
-        };
-        ListingPageInput: {
-            items: components["schemas"]["ListingInput"][];
-            nextCursor: string | null;
-        };
-        CreateNeedBodyInput: {
-            kind: components["schemas"]["ListingKindInput"];
-            title: string;
-            /** @default  */
-            description: string;
-            /** @default [] */
-            tags: string[];
-            city: string;
-            district: string;
-            window: {
-                start: components["schemas"]["InstantInput"];
-                end: components["schemas"]["InstantInput"];
-            };
-            attendees?: number;
-            /** @description The most the group can pay; absent means it needs a free resource */
-            budget?: components["schemas"]["MoneyInput"];
-            organizationId: components["schemas"]["IdInput"];
-        };
-        UpdateNeedBodyInput: {
-            title?: string | null;
-            description?: string | null;
-            tags?: string[] | null;
-            city?: string | null;
-            district?: string | null;
-            window?: {
-                start: components["schemas"]["InstantInput"];
-                end: components["schemas"]["InstantInput"];
-            } | null;
-            attendees?: number | null;
-            budget?: components["schemas"]["MoneyInput"] | null;
-        };
-        NeedPageInput: {
-            items: components["schemas"]["NeedInput"][];
-            nextCursor: string | null;
-        };
-        RejectListingBodyInput: {
-            reason: string;
-        };
-        /** @enum {string} */
-        AuditActionInput: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
-        AuditEntryInput: {
-            id: components["schemas"]["IdInput"];
-            /** @description The moderator; null when an operator used the command line */
-            actorId: components["schemas"]["IdInput"] | null;
-            actorName: string | null;
-            action: components["schemas"]["AuditActionInput"];
-            /** @enum {string} */
-            objectType: "listing" | "organization" | "user";
-            objectId: components["schemas"]["IdInput"];
-            reason: string | null;
-            createdAt: components["schemas"]["InstantInput"];
-        };
-        AuditPageInput: {
-            items: components["schemas"]["AuditEntryInput"][];
-            nextCursor: string | null;
-        };
-        /** @enum {string} */
-        PaymentPurposeInput: "charge" | "deposit";
-        PaymentSessionPartInput: {
-            purpose: components["schemas"]["PaymentPurposeInput"];
-            /** @description Minor units (fen for CNY) */
-            amount: number;
-            /** @description ISO 4217, as in the booking price */
-            currency: string;
-            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
-            status: components["schemas"]["PaymentStatusInput"];
-            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
-            clientSecret: string;
-        };
-        PaymentSessionInput: {
-            /** @constant */
-            provider: "stripe";
-            publishableKey: string;
-            parts: components["schemas"]["PaymentSessionPartInput"][];
-        };
         /** @enum {string} */
         RatingSideInput: "requester" | "provider";
         CreateRatingBodyInput: {
@@ -2139,25 +1999,6 @@ export interface components {
             /** @description False with two or more no-shows in 90 days: bookings go to request mode */
             instantBookAllowed: boolean;
         };
-        ReputationUpdatedPayloadInput: {
-            /** @enum {string} */
-            subject: "listing" | "organization" | "member";
-            id: components["schemas"]["IdInput"];
-            average: number;
-            count: number;
-            mean: number | null;
-            distribution: {
-                1: number;
-                2: number;
-                3: number;
-                4: number;
-                5: number;
-            };
-            asRequester?: {
-                average: number;
-                count: number;
-            };
-        };
         LedgerMonthInput: {
             /** @description YYYY-MM in Asia/Shanghai */
             month: string;
@@ -2203,6 +2044,176 @@ export interface components {
             receivedHours: number;
             /** @description Volunteer bookings that moved credits */
             bookings: number;
+        };
+        BookingChangedPayloadInput: {
+            booking: {
+                id: components["schemas"]["IdInput"];
+                listingId: components["schemas"]["IdInput"];
+                listingKind: components["schemas"]["ListingKindInput"];
+                providerOrganizationId: components["schemas"]["IdInput"];
+                requesterOrganizationId: components["schemas"]["IdInput"];
+                requesterUserId: components["schemas"]["IdInput"];
+                status: components["schemas"]["BookingStatusInput"];
+                holdsSlot: boolean;
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+                bufferMinutes: number;
+                attendees: number;
+                version: number;
+            };
+        };
+        ReputationUpdatedPayloadInput: {
+            /** @enum {string} */
+            subject: "listing" | "organization" | "member";
+            id: components["schemas"]["IdInput"];
+            average: number;
+            count: number;
+            mean: number | null;
+            distribution: {
+                1: number;
+                2: number;
+                3: number;
+                4: number;
+                5: number;
+            };
+            asRequester?: {
+                average: number;
+                count: number;
+            };
+        };
+        ListingPublishedPayloadInput: {
+            listing: components["schemas"]["ListingInput"];
+            organization: components["schemas"]["OrganizationSummaryInput"];
+        };
+        ListingWithdrawnPayloadInput: {
+            listingId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            status: components["schemas"]["ListingStatusInput"];
+            version: number;
+        };
+        OrganizationUpdatedPayloadInput: {
+            organization: components["schemas"]["OrganizationInput"];
+        };
+        NeedOpenedPayloadInput: {
+            need: components["schemas"]["NeedInput"];
+        };
+        NeedClosedPayloadInput: {
+            needId: components["schemas"]["IdInput"];
+            status: components["schemas"]["NeedStatusInput"];
+            version: number;
+        };
+        FeedEventInput: {
+            /** @description Opaque position of this event in the feed; pass as `after` to read on */
+            cursor: string;
+            type: string;
+            entityId: string;
+            version: number;
+            occurredAt: components["schemas"]["InstantInput"];
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        FeedPageInput: {
+            events: components["schemas"]["FeedEventInput"][];
+            next: string | null;
+        };
+        UpdateListingBodyInput: {
+            kind?: components["schemas"]["ListingKindInput"];
+            title?: string | null;
+            description?: string | null;
+            tags?: string[] | null;
+            photos?: string[] | null;
+            location?: components["schemas"]["LocationInput"] | null;
+            pricing?: components["schemas"]["PricingInput"] | null;
+            rules?: components["schemas"]["BookingRulesInput"] | null;
+            availability?: components["schemas"]["AvailabilityInput"] | null;
+            capacity?: number | null;
+            areaSqm?: number | null;
+            amenities?: components["schemas"]["AmenityInput"][] | null;
+            topics?: string[] | null;
+            formats?: components["schemas"]["ExpertiseFormatInput"][] | null;
+            delivery?: components["schemas"]["DeliveryInput"] | null;
+            skills?: string[] | null;
+            monthlyHourCap?: number | null;
+        };
+        ListingPageInput: {
+            items: components["schemas"]["ListingInput"][];
+            nextCursor: string | null;
+        };
+        CreateNeedBodyInput: {
+            kind: components["schemas"]["ListingKindInput"];
+            title: string;
+            /** @default  */
+            description: string;
+            /** @default [] */
+            tags: string[];
+            city: string;
+            district: string;
+            window: {
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+            };
+            attendees?: number;
+            /** @description The most the group can pay; absent means it needs a free resource */
+            budget?: components["schemas"]["MoneyInput"];
+            organizationId: components["schemas"]["IdInput"];
+        };
+        UpdateNeedBodyInput: {
+            title?: string | null;
+            description?: string | null;
+            tags?: string[] | null;
+            city?: string | null;
+            district?: string | null;
+            window?: {
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+            } | null;
+            attendees?: number | null;
+            budget?: components["schemas"]["MoneyInput"] | null;
+        };
+        NeedPageInput: {
+            items: components["schemas"]["NeedInput"][];
+            nextCursor: string | null;
+        };
+        RejectListingBodyInput: {
+            reason: string;
+        };
+        /** @enum {string} */
+        AuditActionInput: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
+        AuditEntryInput: {
+            id: components["schemas"]["IdInput"];
+            /** @description The moderator; null when an operator used the command line */
+            actorId: components["schemas"]["IdInput"] | null;
+            actorName: string | null;
+            action: components["schemas"]["AuditActionInput"];
+            /** @enum {string} */
+            objectType: "listing" | "organization" | "user";
+            objectId: components["schemas"]["IdInput"];
+            reason: string | null;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        AuditPageInput: {
+            items: components["schemas"]["AuditEntryInput"][];
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        PaymentPurposeInput: "charge" | "deposit";
+        PaymentSessionPartInput: {
+            purpose: components["schemas"]["PaymentPurposeInput"];
+            /** @description Minor units (fen for CNY) */
+            amount: number;
+            /** @description ISO 4217, as in the booking price */
+            currency: string;
+            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
+            status: components["schemas"]["PaymentStatusInput"];
+            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
+            clientSecret: string;
+        };
+        PaymentSessionInput: {
+            /** @constant */
+            provider: "stripe";
+            publishableKey: string;
+            parts: components["schemas"]["PaymentSessionPartInput"][];
         };
         CalendarLinkInput: {
             token: string;
@@ -2339,6 +2350,8 @@ export interface components {
         ChangeRoleBody: {
             role: components["schemas"]["OrgRole"];
         };
+        /** @enum {string} */
+        BookingStatus: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
         /** @enum {string} */
         ListingKind: "venue" | "expertise" | "volunteer_time";
         /** @enum {string} */
@@ -2674,35 +2687,6 @@ export interface components {
             skills: string[];
             monthlyHourCap?: number;
         });
-        ListingPublishedPayload: {
-            listing: components["schemas"]["Listing"];
-            organization: components["schemas"]["OrganizationSummary"];
-        };
-        ListingWithdrawnPayload: {
-            listingId: components["schemas"]["Id"];
-            organizationId: components["schemas"]["Id"];
-            status: components["schemas"]["ListingStatus"];
-            version: number;
-        };
-        /** @enum {string} */
-        BookingStatus: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
-        BookingChangedPayload: {
-            booking: {
-                id: components["schemas"]["Id"];
-                listingId: components["schemas"]["Id"];
-                listingKind: components["schemas"]["ListingKind"];
-                providerOrganizationId: components["schemas"]["Id"];
-                requesterOrganizationId: components["schemas"]["Id"];
-                requesterUserId: components["schemas"]["Id"];
-                status: components["schemas"]["BookingStatus"];
-                holdsSlot: boolean;
-                start: components["schemas"]["Instant"];
-                end: components["schemas"]["Instant"];
-                bufferMinutes: number;
-                attendees: number;
-                version: number;
-            };
-        };
         Slot: {
             start: components["schemas"]["Instant"];
             end: components["schemas"]["Instant"];
@@ -2982,119 +2966,6 @@ export interface components {
             }[];
             reindex: components["schemas"]["ReindexStatus"];
         };
-        FeedEvent: {
-            /** @description Opaque position of this event in the feed; pass as `after` to read on */
-            cursor: string;
-            type: string;
-            entityId: string;
-            version: number;
-            occurredAt: components["schemas"]["Instant"];
-            payload: {
-                [key: string]: unknown;
-            };
-        };
-        FeedPage: {
-            events: components["schemas"]["FeedEvent"][];
-            next: string | null;
-        };
-        UpdateListingBody: {
-            kind?: components["schemas"]["ListingKind"];
-            title?: string | null;
-            description?: string | null;
-            tags?: string[] | null;
-            photos?: string[] | null;
-            location?: components["schemas"]["Location"] | null;
-            pricing?: components["schemas"]["Pricing"] | null;
-            rules?: components["schemas"]["BookingRules"] | null;
-            availability?: components["schemas"]["Availability"] | null;
-            capacity?: number | null;
-            areaSqm?: number | null;
-            amenities?: components["schemas"]["Amenity"][] | null;
-            topics?: string[] | null;
-            formats?: components["schemas"]["ExpertiseFormat"][] | null;
-            delivery?: components["schemas"]["Delivery"] | null;
-            skills?: string[] | null;
-            monthlyHourCap?: number | null;
-        };
-        ListingPage: {
-            items: components["schemas"]["Listing"][];
-            nextCursor: string | null;
-        };
-        CreateNeedBody: {
-            kind: components["schemas"]["ListingKind"];
-            title: string;
-            /** @default  */
-            description: string;
-            /** @default [] */
-            tags: string[];
-            city: string;
-            district: string;
-            window: {
-                start: components["schemas"]["Instant"];
-                end: components["schemas"]["Instant"];
-            };
-            attendees?: number;
-            /** @description The most the group can pay; absent means it needs a free resource */
-            budget?: components["schemas"]["Money"];
-            organizationId: components["schemas"]["Id"];
-        };
-        UpdateNeedBody: {
-            title?: string | null;
-            description?: string | null;
-            tags?: string[] | null;
-            city?: string | null;
-            district?: string | null;
-            window?: {
-                start: components["schemas"]["Instant"];
-                end: components["schemas"]["Instant"];
-            } | null;
-            attendees?: number | null;
-            budget?: components["schemas"]["Money"] | null;
-        };
-        NeedPage: {
-            items: components["schemas"]["Need"][];
-            nextCursor: string | null;
-        };
-        RejectListingBody: {
-            reason: string;
-        };
-        /** @enum {string} */
-        AuditAction: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
-        AuditEntry: {
-            id: components["schemas"]["Id"];
-            /** @description The moderator; null when an operator used the command line */
-            actorId: components["schemas"]["Id"] | null;
-            actorName: string | null;
-            action: components["schemas"]["AuditAction"];
-            /** @enum {string} */
-            objectType: "listing" | "organization" | "user";
-            objectId: components["schemas"]["Id"];
-            reason: string | null;
-            createdAt: components["schemas"]["Instant"];
-        };
-        AuditPage: {
-            items: components["schemas"]["AuditEntry"][];
-            nextCursor: string | null;
-        };
-        /** @enum {string} */
-        PaymentPurpose: "charge" | "deposit";
-        PaymentSessionPart: {
-            purpose: components["schemas"]["PaymentPurpose"];
-            /** @description Minor units (fen for CNY) */
-            amount: number;
-            /** @description ISO 4217, as in the booking price */
-            currency: string;
-            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
-            status: components["schemas"]["PaymentStatus"];
-            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
-            clientSecret: string;
-        };
-        PaymentSession: {
-            /** @constant */
-            provider: "stripe";
-            publishableKey: string;
-            parts: components["schemas"]["PaymentSessionPart"][];
-        };
         /** @enum {string} */
         RatingSide: "requester" | "provider";
         CreateRatingBody: {
@@ -3233,25 +3104,6 @@ export interface components {
             /** @description False with two or more no-shows in 90 days: bookings go to request mode */
             instantBookAllowed: boolean;
         };
-        ReputationUpdatedPayload: {
-            /** @enum {string} */
-            subject: "listing" | "organization" | "member";
-            id: components["schemas"]["Id"];
-            average: number;
-            count: number;
-            mean: number | null;
-            distribution: {
-                1: number;
-                2: number;
-                3: number;
-                4: number;
-                5: number;
-            };
-            asRequester?: {
-                average: number;
-                count: number;
-            };
-        };
         LedgerMonth: {
             /** @description YYYY-MM in Asia/Shanghai */
             month: string;
@@ -3297,6 +3149,176 @@ export interface components {
             receivedHours: number;
             /** @description Volunteer bookings that moved credits */
             bookings: number;
+        };
+        BookingChangedPayload: {
+            booking: {
+                id: components["schemas"]["Id"];
+                listingId: components["schemas"]["Id"];
+                listingKind: components["schemas"]["ListingKind"];
+                providerOrganizationId: components["schemas"]["Id"];
+                requesterOrganizationId: components["schemas"]["Id"];
+                requesterUserId: components["schemas"]["Id"];
+                status: components["schemas"]["BookingStatus"];
+                holdsSlot: boolean;
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+                bufferMinutes: number;
+                attendees: number;
+                version: number;
+            };
+        };
+        ReputationUpdatedPayload: {
+            /** @enum {string} */
+            subject: "listing" | "organization" | "member";
+            id: components["schemas"]["Id"];
+            average: number;
+            count: number;
+            mean: number | null;
+            distribution: {
+                1: number;
+                2: number;
+                3: number;
+                4: number;
+                5: number;
+            };
+            asRequester?: {
+                average: number;
+                count: number;
+            };
+        };
+        ListingPublishedPayload: {
+            listing: components["schemas"]["Listing"];
+            organization: components["schemas"]["OrganizationSummary"];
+        };
+        ListingWithdrawnPayload: {
+            listingId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            status: components["schemas"]["ListingStatus"];
+            version: number;
+        };
+        OrganizationUpdatedPayload: {
+            organization: components["schemas"]["Organization"];
+        };
+        NeedOpenedPayload: {
+            need: components["schemas"]["Need"];
+        };
+        NeedClosedPayload: {
+            needId: components["schemas"]["Id"];
+            status: components["schemas"]["NeedStatus"];
+            version: number;
+        };
+        FeedEvent: {
+            /** @description Opaque position of this event in the feed; pass as `after` to read on */
+            cursor: string;
+            type: string;
+            entityId: string;
+            version: number;
+            occurredAt: components["schemas"]["Instant"];
+            payload: {
+                [key: string]: unknown;
+            };
+        };
+        FeedPage: {
+            events: components["schemas"]["FeedEvent"][];
+            next: string | null;
+        };
+        UpdateListingBody: {
+            kind?: components["schemas"]["ListingKind"];
+            title?: string | null;
+            description?: string | null;
+            tags?: string[] | null;
+            photos?: string[] | null;
+            location?: components["schemas"]["Location"] | null;
+            pricing?: components["schemas"]["Pricing"] | null;
+            rules?: components["schemas"]["BookingRules"] | null;
+            availability?: components["schemas"]["Availability"] | null;
+            capacity?: number | null;
+            areaSqm?: number | null;
+            amenities?: components["schemas"]["Amenity"][] | null;
+            topics?: string[] | null;
+            formats?: components["schemas"]["ExpertiseFormat"][] | null;
+            delivery?: components["schemas"]["Delivery"] | null;
+            skills?: string[] | null;
+            monthlyHourCap?: number | null;
+        };
+        ListingPage: {
+            items: components["schemas"]["Listing"][];
+            nextCursor: string | null;
+        };
+        CreateNeedBody: {
+            kind: components["schemas"]["ListingKind"];
+            title: string;
+            /** @default  */
+            description: string;
+            /** @default [] */
+            tags: string[];
+            city: string;
+            district: string;
+            window: {
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+            };
+            attendees?: number;
+            /** @description The most the group can pay; absent means it needs a free resource */
+            budget?: components["schemas"]["Money"];
+            organizationId: components["schemas"]["Id"];
+        };
+        UpdateNeedBody: {
+            title?: string | null;
+            description?: string | null;
+            tags?: string[] | null;
+            city?: string | null;
+            district?: string | null;
+            window?: {
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+            } | null;
+            attendees?: number | null;
+            budget?: components["schemas"]["Money"] | null;
+        };
+        NeedPage: {
+            items: components["schemas"]["Need"][];
+            nextCursor: string | null;
+        };
+        RejectListingBody: {
+            reason: string;
+        };
+        /** @enum {string} */
+        AuditAction: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
+        AuditEntry: {
+            id: components["schemas"]["Id"];
+            /** @description The moderator; null when an operator used the command line */
+            actorId: components["schemas"]["Id"] | null;
+            actorName: string | null;
+            action: components["schemas"]["AuditAction"];
+            /** @enum {string} */
+            objectType: "listing" | "organization" | "user";
+            objectId: components["schemas"]["Id"];
+            reason: string | null;
+            createdAt: components["schemas"]["Instant"];
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        PaymentPurpose: "charge" | "deposit";
+        PaymentSessionPart: {
+            purpose: components["schemas"]["PaymentPurpose"];
+            /** @description Minor units (fen for CNY) */
+            amount: number;
+            /** @description ISO 4217, as in the booking price */
+            currency: string;
+            /** @description This part's own status, from the PaymentIntent as Stripe reports it now: `authorizing` still needs a card (`failed` too, after a declined one); `authorized` is done */
+            status: components["schemas"]["PaymentStatus"];
+            /** @description Stripe.js `confirmCardPayment(clientSecret, ...)`; a secret of the payer, never to be stored */
+            clientSecret: string;
+        };
+        PaymentSession: {
+            /** @constant */
+            provider: "stripe";
+            publishableKey: string;
+            parts: components["schemas"]["PaymentSessionPart"][];
         };
         CalendarLink: {
             token: string;

@@ -2,6 +2,7 @@ import type { Schema } from '@commons/client'
 import { AddMemberBody, OrgRole } from '@commons/contracts'
 import { useState } from 'preact/hooks'
 import { VerifiedBadge } from '../components/cards.tsx'
+import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
 import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
@@ -129,6 +130,7 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   )
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState<string | undefined>()
+  const [archiving, setArchiving] = useState<Listing | undefined>()
   const act = async (listing: Listing, action: Action) => {
     setBusy(listing.id)
     setProblem(undefined)
@@ -184,9 +186,7 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
                       key={action}
                       class={`btn${action === 'archive' ? ' btn-danger' : ''}`}
                       disabled={busy === l.id}
-                      onClick={() => {
-                        if (action !== 'archive' || window.confirm(t('org.confirmArchive'))) void act(l, action)
-                      }}
+                      onClick={() => (action === 'archive' ? setArchiving(l) : void act(l, action))}
                     >
                       {t(`action.${action}`)}
                     </button>
@@ -196,6 +196,18 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
             </li>
           ))}
         </ul>
+      )}
+      {archiving && (
+        <ConfirmDialog
+          title={t('org.archiveTitle', { title: archiving.title })}
+          confirmLabel={t('action.archive')}
+          danger
+          busy={busy === archiving.id}
+          onConfirm={() => void act(archiving, 'archive').then(() => setArchiving(undefined))}
+          onCancel={() => setArchiving(undefined)}
+        >
+          <p>{t('org.confirmArchive')}</p>
+        </ConfirmDialog>
       )}
     </section>
   )

@@ -13,7 +13,7 @@ export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
  * tap's per-file timeout for the browser tests: a whole stack and a browser on a shared 2-core machine can
  * outlast tap's 180 s. The steps wait for conditions; this only moves the backstop.
  */
-export const BROWSER_TEST_TIMEOUT = 15 * 60_000
+export const BROWSER_TEST_TIMEOUT = 30 * 60_000
 /** Debian's Chromium; the tests are skipped, saying so, where it is missing. */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 export const NO_CHROMIUM = 'chromium not found (apt-get install -y chromium)'

@@ -5,8 +5,9 @@ import { Field } from '../../components/field.tsx'
 import { api, problemOf, problemText } from '../../lib/api.ts'
 import { type MessageKey, useT } from '../../lib/i18n.ts'
 import { useReached } from '../../lib/time.ts'
+import { allowedActions } from './allowed-actions.ts'
 import { RefundNote } from './refund-note.tsx'
-import { type Action, type Booking, OPEN, type Role } from './types.ts'
+import type { Action, Booking, Role } from './types.ts'
 
 const ACTION_LABEL: Record<Action, MessageKey> = {
   accept: 'bookings.accept',
@@ -29,17 +30,6 @@ const ASK_TITLE: Record<Asked, MessageKey> = {
 const ASK_TEXT: Partial<Record<Asked, MessageKey>> = {
   complete: 'bookings.ask.completeText',
   'no-show': 'bookings.ask.noShowText',
-}
-
-/** The actions the roles allow on the booking now. */
-export function allowedActions(booking: Booking, role: Role[], started: boolean): Action[] {
-  const provides = role.includes('provider') || role.includes('moderator')
-  const actions: Action[] = []
-  if (provides && booking.status === 'requested') actions.push('accept', 'decline')
-  // Whether it took place is known only once it has begun; the bookings service refuses both before that.
-  if (provides && booking.status === 'confirmed' && started) actions.push('complete', 'no-show')
-  if (role.length > 0 && OPEN.includes(booking.status)) actions.push('cancel')
-  return actions
 }
 
 /** The buttons for what the viewer may do with a booking, and the dialog that confirms the final ones. */

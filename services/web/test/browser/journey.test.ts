@@ -1,159 +1,42 @@
 /**
  * The booking journey in a real browser, one browser context per person: the requester books and cancels
  * (seeing the refund first), the provider accepts and records the offline payment in a second context, a
- * moderator completes the booking in a third, both sides rate in the UI, the published rating shows on the
- * listing page and the provider replies; then the public profile, the ledger page (CSV), moderation (verify,
- * audit log, reported rating hidden) and search (suggestions, near me, availability window).
+ * moderator completes the booking in a third (offered only once it has begun, and confirmed in a dialog),
+ * both sides rate in the UI, the published rating shows on the listing page and the provider replies; then
+ * the public profile, the ledger page (CSV), moderation (verify, audit log, reported rating hidden) and
+ * search (suggestions, near me, availability window).
  * axe-core on each new page; screenshots at 375 and 1280 px under test-results/screenshots/.
  * The listing and organizations are set up through the API (the listing form is covered by ui.test.ts).
  */
-import { randomUUID } from 'node:crypto'
-import path from 'node:path'
-import type { BrowserContext, Page } from 'playwright-core'
 import t from 'tap'
-import { type CallOptions, startTestStack } from '../../../../scripts/lib/test-stack.ts'
+import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
+import { beginBooking, PASSWORD, setUpJourney } from './journey-setup.ts'
 import {
-  type AxeViolation,
+  BROWSER_TEST_TIMEOUT,
   CHROMIUM,
+  describeViolations,
   eventually,
   launchBrowser,
   NO_CHROMIUM,
-  SCREENSHOTS,
-  seriousViolations,
+  screenshotter,
+  signedInPage,
 } from './support.ts'
 
-const PASSWORD = 'gongxiang2026ziyuan'
-
-// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
-type Json = any
+t.setTimeout(BROWSER_TEST_TIMEOUT)
 
 t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()
   const stack = await startTestStack(t)
   const { base } = stack
-
-  /** The API as the test's setup uses it: any answer but 2xx fails the test. */
-  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
-    const res = await stack.call(method, url, opts)
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
-    return res.body
-  }
-  const stamp = Date.now()
-  const emails = {
-    provider: `zhang+${stamp}@example.org`,
-    requester: `li+${stamp}@example.org`,
-    moderator: `wang+${stamp}@example.org`,
-  }
-  const provider = await call('POST', '/v1/auth/register', {
-    body: { email: emails.provider, password: PASSWORD, displayName: '张主任' },
-  })
-  const requester = await call('POST', '/v1/auth/register', {
-    body: { email: emails.requester, password: PASSWORD, displayName: '李书记' },
-  })
-  await call('POST', '/v1/auth/register', {
-    body: { email: emails.moderator, password: PASSWORD, displayName: '王审核' },
-  })
-  stack.grantModerator(emails.moderator)
-  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
-  const providerOrg = await call('POST', '/v1/organizations', {
-    token: provider.accessToken,
-    body: { name: '花木街道党群服务中心', kind: 'party_branch', district: '浦东新区', city: '上海' },
-  })
-  const requesterOrg = await call('POST', '/v1/organizations', {
-    token: requester.accessToken,
-    body: { name: '联洋社区青年志愿者协会', kind: 'youth_league', district: '浦东新区', city: '上海' },
-  })
-  const allDay = [{ start: '08:00', end: '22:00' }]
-  const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
-    token: providerOrg.accessToken,
-    body: {
-      kind: 'venue',
-      title: '党群服务中心多功能会议室',
-      description: '可容纳 40 人的会议室，配投影和白板，适合社区议事会和培训。',
-      tags: ['会议', '培训'],
-      location: { city: '上海', district: '浦东新区', address: '花木路 1000 号', lat: 31.2152, lng: 121.5448 },
-      capacity: 40,
-      amenities: ['projector', 'whiteboard', 'wifi'],
-      pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
-      rules: {
-        mode: 'request',
-        slotMinutes: 60,
-        minDurationMinutes: 60,
-        maxDurationMinutes: 240,
-        minNoticeHours: 1,
-        cancellationPolicy: 'moderate',
-      },
-      availability: {
-        timezone: 'Asia/Shanghai',
-        weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-      },
-    },
-  })
-  await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
-  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
-  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
-  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
-  let slots: Array<{ start: string; end: string }> = []
-  await eventually(async () => {
-    slots = (await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)).slots
-    return slots.length > 1
-  }, 'bookings knows the listing')
-  // A second booking, later, that the requester will cancel.
-  const later = slots[slots.length - 1]!
-  const toCancel = await call('POST', '/v1/bookings', {
-    token: requesterOrg.accessToken,
-    headers: { 'idempotency-key': randomUUID() },
-    body: {
-      listingId: listing.id,
-      organizationId: requesterOrg.organization.id,
-      start: later.start,
-      end: later.end,
-      attendees: 10,
-      purpose: '青年志愿者培训',
-    },
-  })
-
-  // The provider has received the money for it offline, so cancelling it refunds by the policy.
-  await call('POST', `/v1/bookings/${toCancel.id}/payment`, {
-    token: providerOrg.accessToken,
-    body: { method: 'bank_transfer', reference: 'ZZ-2026-001' },
-  })
+  const { call, emails, providerOrg, requesterOrg, listing, toCancel } = await setUpJourney(stack)
 
   const { browser, axeSource } = await launchBrowser(t)
   const pageErrors: string[] = []
-  const checked: Record<string, AxeViolation[]> = {}
+  const { capture, checked } = screenshotter(axeSource)
 
-  const contexts: BrowserContext[] = []
-  const personPage = async (email: string, width: number): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'zh-CN' })
-    contexts.push(context)
-    const page = await context.newPage()
-    page.on('pageerror', (error) => pageErrors.push(error.message))
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text())
-    })
-    await page.goto(`${base}/signin`)
-    await page.getByLabel('电子邮箱').fill(email)
-    await page.getByLabel('密码').fill(PASSWORD)
-    await page.getByRole('button', { name: '登录' }).last().click()
-    await page.waitForURL(`${base}/`)
-    return page
-  }
-  t.teardown(async () => {
-    for (const c of contexts) await c.close()
-  })
-  const capture = async (page: Page, name: string) => {
-    const size = page.viewportSize()!
-    await page.setViewportSize({ width: 1280, height: 900 })
-    checked[name] = await seriousViolations(page, axeSource)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280.png`), fullPage: true })
-    await page.setViewportSize({ width: 375, height: 812 })
-    checked[`${name} (375 px)`] = await seriousViolations(page, axeSource)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-375.png`), fullPage: true })
-    await page.setViewportSize(size)
-  }
-
+  const personPage = (email: string, width: number) =>
+    signedInPage(t, browser, { base, email, password: PASSWORD, width, errors: pageErrors })
   const member = await personPage(emails.requester, 375)
   const host = await personPage(emails.provider, 1280)
   const mod = await personPage(emails.moderator, 1280)
@@ -217,6 +100,9 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await card.getByRole('button', { name: '接受' }).click()
     const confirmed = host.locator(`li.booking[data-status="confirmed"]`, { hasText: '居民议事会' })
     await confirmed.waitFor()
+    t.equal(await confirmed.getByRole('button', { name: '标记为已完成' }).count(), 0, 'not completed before it starts')
+    t.equal(await confirmed.getByRole('button', { name: '标记为未到场' }).count(), 0, 'no no-show before it starts')
+    t.ok(await confirmed.getByText('预约开始后，才能标记为已完成或未到场。').isVisible(), 'says when it can be')
     await confirmed.getByRole('button', { name: '登记线下收款' }).click()
     await confirmed.locator('.field-error').first().waitFor()
     await confirmed.getByLabel('收款方式').selectOption('wechat_pay')
@@ -226,11 +112,40 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     t.pass('accepted')
   })
 
-  await t.test('a moderator completes it', async (t) => {
+  await t.test('a moderator completes it once it has begun, after confirming', async (t) => {
     await mod.goto(`${base}/bookings/${bookingId}`)
     await mod.getByRole('heading', { level: 1, name: '预约详情' }).waitFor()
     const card = mod.locator('li.booking')
-    await card.getByRole('button', { name: '标记为已完成' }).click()
+    await card.getByRole('button', { name: '取消预约' }).waitFor()
+    t.equal(await card.getByRole('button', { name: '标记为已完成' }).count(), 0, 'not even a moderator, before')
+
+    await beginBooking(stack, bookingId)
+    await mod.reload()
+    const complete = card.getByRole('button', { name: '标记为已完成', exact: true })
+    await complete.click()
+    const ask = mod.getByRole('dialog', { name: '确认这次预约已经完成？' })
+    await ask.getByText(/计入公开台账/).waitFor()
+    await capture(mod, 'booking-complete-confirm')
+    await ask.getByRole('button', { name: '返回' }).click()
+    await ask.waitFor({ state: 'hidden' })
+    const unchanged = await call('GET', `/v1/bookings/${bookingId}`, { token: requesterOrg.accessToken })
+    t.equal(unchanged.status, 'confirmed', 'backing out sends nothing')
+
+    await card.getByRole('button', { name: '标记为未到场' }).click()
+    const noShow = mod.getByRole('dialog', { name: '确认对方没有到场？' })
+    await noShow.getByRole('button', { name: '确认未到场' }).waitFor()
+    await mod.keyboard.press('Escape')
+    await noShow.waitFor({ state: 'hidden' })
+
+    await mod.getByLabel('语言').selectOption('en')
+    await card.getByRole('button', { name: 'Mark as completed', exact: true }).click()
+    const askEn = mod.getByRole('dialog', { name: 'Mark this booking as completed?' })
+    await askEn.getByText(/public ledger/).waitFor()
+    await askEn.getByRole('button', { name: 'Back' }).click()
+    await mod.getByLabel('Language').selectOption('zh-CN')
+
+    await complete.click()
+    await ask.getByRole('button', { name: '确认已完成' }).click()
     await mod.locator('li.booking[data-status="completed"]').waitFor()
     // The detail page lists every recorded step: who took it, in order.
     const steps = mod.getByRole('region', { name: '处理记录' }).getByRole('listitem')
@@ -475,11 +390,7 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
 
   await t.test('axe-core finds no serious or critical violation on the new pages', async (t) => {
     for (const [name, violations] of Object.entries(checked)) {
-      t.same(
-        violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-        [],
-        name,
-      )
+      t.same(describeViolations(violations), [], name)
     }
   })
 

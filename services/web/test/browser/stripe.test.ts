@@ -10,7 +10,15 @@ import { startStripeServer, TEST_CARDS } from '@commons/testkit'
 import t from 'tap'
 import { type CallOptions, startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
-import { CHROMIUM, eventually, launchBrowser, NO_CHROMIUM, SCREENSHOTS, seriousViolations } from './support.ts'
+import {
+  BROWSER_TEST_TIMEOUT,
+  CHROMIUM,
+  eventually,
+  launchBrowser,
+  NO_CHROMIUM,
+  SCREENSHOTS,
+  seriousViolations,
+} from './support.ts'
 
 const PASSWORD = 'gongxiang2026ziyuan'
 const SECRET_KEY = 'sk_test_commons_browser'
@@ -19,6 +27,8 @@ const WEBHOOK_SECRET = 'whsec_commons_browser_test'
 
 // biome-ignore lint/suspicious/noExplicitAny: API answers in a test
 type Json = any
+
+t.setTimeout(BROWSER_TEST_TIMEOUT)
 
 t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()

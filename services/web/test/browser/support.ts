@@ -9,6 +9,11 @@ import { type Browser, chromium, type Page } from 'playwright-core'
 /** Helpers shared by the browser tests. */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..')
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
+/**
+ * tap's per-file timeout for the browser tests: a whole stack and a browser on a shared 2-core machine can
+ * outlast tap's 180 s. The steps wait for conditions; this only moves the backstop.
+ */
+export const BROWSER_TEST_TIMEOUT = 30 * 60_000
 /** Debian's Chromium; the tests are skipped, saying so, where it is missing. */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))
 export const NO_CHROMIUM = 'chromium not found (apt-get install -y chromium)'
@@ -63,4 +68,67 @@ export async function eventually(check: () => Promise<boolean>, what: string, ti
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
   throw new Error(`timed out waiting until ${what}`)
+}
+
+/** Collects the page's uncaught exceptions and console errors (failed loads aside: the tests provoke 4xx). */
+export function collectErrors(page: Page, errors: string[]): void {
+  page.on('pageerror', (error) => errors.push(error.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) errors.push(msg.text())
+  })
+}
+
+/** axe-core on the page as it is, recorded in `checked` under `name`, and a full-page screenshot `<file>.png`. */
+export async function checkPage(
+  page: Page,
+  axeSource: string,
+  checked: Record<string, AxeViolation[]>,
+  name: string,
+  file: string,
+): Promise<void> {
+  checked[name] = await seriousViolations(page, axeSource)
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${file}.png`), fullPage: true })
+}
+
+/**
+ * `capture(page, name)`: axe-core on the page as it is, recorded in `checked`, then full-page screenshots at
+ * desktop (1280 px) and phone (375 px) widths; the page's viewport is restored afterwards.
+ */
+export function screenshotter(axeSource: string) {
+  const checked: Record<string, AxeViolation[]> = {}
+  const capture = async (page: Page, name: string) => {
+    const size = page.viewportSize()!
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await checkPage(page, axeSource, checked, name, `${name}-1280`)
+    await page.setViewportSize({ width: 375, height: 812 })
+    await checkPage(page, axeSource, checked, `${name} (375 px)`, `${name}-375`)
+    await page.setViewportSize(size)
+  }
+  return { capture, checked }
+}
+
+/** One line per violation found by {@link seriousViolations}: the rule, its help text and where. */
+export function describeViolations(violations: AxeViolation[]): string[] {
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)
+}
+
+/**
+ * A browser context of its own for one person (cookies and storage apart from the others), signed in
+ * through the sign-in form, its script errors collected; closed at teardown.
+ */
+export async function signedInPage(
+  t: TestContext,
+  browser: Browser,
+  opts: { base: string; email: string; password: string; width: number; errors: string[] },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: opts.width, height: 900 }, locale: 'zh-CN' })
+  t.teardown(() => context.close())
+  const page = await context.newPage()
+  collectErrors(page, opts.errors)
+  await page.goto(`${opts.base}/signin`)
+  await page.getByLabel('电子邮箱').fill(opts.email)
+  await page.getByLabel('密码').fill(opts.password)
+  await page.getByRole('button', { name: '登录' }).last().click()
+  await page.waitForURL(`${opts.base}/`)
+  return page
 }

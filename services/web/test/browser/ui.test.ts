@@ -3,48 +3,37 @@
  * `scripts/start.ts` on free ports: sign up, create an organization, create and submit a venue listing, search;
  * axe-core on each page; screenshots at phone and desktop widths under test-results/screenshots/.
  */
-import path from 'node:path'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
 import {
-  type AxeViolation,
+  BROWSER_TEST_TIMEOUT,
   CHROMIUM,
+  checkPage,
+  collectErrors,
+  describeViolations,
   eventually,
   launchBrowser,
   NO_CHROMIUM,
-  SCREENSHOTS,
-  seriousViolations,
+  screenshotter,
 } from './support.ts'
 
 const PASSWORD = 'gongxiang2026ziyuan'
+
+t.setTimeout(BROWSER_TEST_TIMEOUT)
 
 t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()
   // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
   const stack = await startTestStack(t)
   const { base } = stack
-
   const { browser, axeSource } = await launchBrowser(t)
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
   const page = await context.newPage()
   const pageErrors: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text())
-  })
-
-  const checked: Record<string, AxeViolation[]> = {}
-  /** axe on the current page, then screenshots at desktop and phone widths. */
-  const capture = async (name: string) => {
-    checked[name] = await seriousViolations(page, axeSource)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-1280.png`), fullPage: true })
-    await page.setViewportSize({ width: 375, height: 812 })
-    checked[`${name} (375 px)`] = await seriousViolations(page, axeSource)
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-375.png`), fullPage: true })
-    await page.setViewportSize({ width: 1280, height: 900 })
-  }
+  collectErrors(page, pageErrors)
+  const { capture, checked } = screenshotter(axeSource)
 
   const email = `kim+${Date.now()}@example.org`
   let orgUrl = ''
@@ -61,7 +50,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByRole('heading', { level: 1, name: '找场地、找专家、找志愿者' }).waitFor()
     t.equal(await page.getAttribute('html', 'lang'), 'zh-CN')
     t.ok(await page.getByRole('combobox', { name: '搜索资源' }).isVisible())
-    await capture('home')
+    await capture(page, 'home')
   })
 
   await t.test('a newcomer signs up; the form checks the password before sending', async (t) => {
@@ -72,7 +61,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByRole('button', { name: '注册' }).click()
     await page.getByText('至少 10 个字').waitFor()
     t.equal(await page.getByLabel('密码').getAttribute('aria-invalid'), 'true')
-    await capture('signup')
+    await capture(page, 'signup')
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByRole('button', { name: '注册' }).click()
     await page.waitForURL(`${base}/orgs`)
@@ -110,7 +99,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByLabel('详细地址').fill('国和路 36 号 3 楼')
     await page.getByLabel('纬度').fill('31.3011')
     await page.getByLabel('经度').fill('121.5128')
-    await capture('listing-form')
+    await capture(page, 'listing-form')
     await page.getByRole('button', { name: '保存为草稿' }).click()
     await page.waitForURL(orgUrl)
     const row = page.locator('.listing-row', { hasText: '职工之家多功能活动室' })
@@ -146,7 +135,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await special.getByLabel('当天', { exact: true }).selectOption('open')
     await special.getByLabel(`${specialDate} 开始时间`).fill('10:00')
     await special.getByLabel(`${specialDate} 结束时间`).fill('12:00')
-    await capture('listing-hours')
+    await capture(page, 'listing-hours')
     await page.getByRole('button', { name: '保存修改' }).click()
     await page.waitForURL(orgUrl)
     await row.waitFor()
@@ -169,7 +158,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await row.getByRole('button', { name: '提交审核' }).click()
     await row.locator('[data-status="pending_review"]').waitFor()
     t.pass('submitted for review')
-    await capture('organization')
+    await capture(page, 'organization')
   })
 
   await t.test('a moderator approves it from the review queue', async (t) => {
@@ -178,7 +167,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByRole('link', { name: '审核' }).click()
     await page.getByRole('heading', { level: 1, name: '审核队列' }).waitFor()
     const item = page.getByRole('listitem').filter({ hasText: '职工之家多功能活动室' })
-    await capture('moderation')
+    await capture(page, 'moderation')
     await item.getByRole('button', { name: '通过' }).click()
     await page.getByText('没有待审核的资源').waitFor()
     t.pass('approved')
@@ -195,7 +184,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     t.equal(await card.locator('mark').first().textContent(), '活动室', 'the match is marked')
     t.ok(await card.getByText('免费').isVisible())
     t.ok(await page.locator('#f-kind-venue').isVisible(), 'the kind facet lists venues')
-    await capture('search-results')
+    await capture(page, 'search-results')
   })
 
   await t.test('another organization books a slot; a double click books once', async (t) => {
@@ -239,8 +228,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await member.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
     await member.locator('.listing-card').first().waitFor()
     t.equal(await member.locator('details.filters').getAttribute('open'), null, 'phones see results before filters')
-    checked['search (phone)'] = await seriousViolations(member, axeSource)
-    await member.screenshot({ path: path.join(SCREENSHOTS, 'search-phone-375.png'), fullPage: true })
+    await checkPage(member, axeSource, checked, 'search (phone)', 'search-phone-375')
     await member.getByRole('link', { name: /职工之家多功能活动室/ }).click()
     await member.waitForURL(`${base}/listings/${listingId}`)
     await member.getByRole('group', { name: '选择开始时间' }).waitFor()
@@ -248,22 +236,16 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await member.getByLabel('人数').fill('25')
     await member.getByLabel('用途').fill('居民议事会，讨论加装电梯方案')
     t.ok(await member.getByText('取消政策：灵活').isVisible(), 'the policy is shown before booking')
-    checked['listing-booking (375 px)'] = await seriousViolations(member, axeSource)
-    await member.screenshot({ path: path.join(SCREENSHOTS, 'listing-booking-375.png'), fullPage: true })
+    await checkPage(member, axeSource, checked, 'listing-booking (375 px)', 'listing-booking-375')
     await member.getByRole('button', { name: '提交预约申请' }).dblclick()
     await member.getByText('预约已提交，当前状态：待确认。').waitFor()
 
-    const login = await fetch(`${base}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    })
-    const { accessToken } = (await login.json()) as { accessToken: string }
+    const login = await stack.call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
     const providerOrg = orgUrl.split('/').pop()
-    const res = await fetch(`${base}/v1/bookings?as=provider&organizationId=${providerOrg}`, {
-      headers: { authorization: `Bearer ${accessToken}` },
+    const res = await stack.call('GET', `/v1/bookings?as=provider&organizationId=${providerOrg}`, {
+      token: login.body.accessToken,
     })
-    const bookingsPage = (await res.json()) as { items: Array<{ status: string; attendees: number }> }
+    const bookingsPage = res.body as { items: Array<{ status: string; attendees: number }> }
     t.equal(bookingsPage.items.length, 1, 'one booking for two clicks')
     t.equal(bookingsPage.items[0]?.status, 'requested')
     t.equal(bookingsPage.items[0]?.attendees, 25)
@@ -276,7 +258,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     t.ok(await page.getByText('投影仪、音响').isVisible())
     t.ok(await page.getByText('周末需提前三天预约。').isVisible(), 'the edit (PATCH with If-Match) was saved')
     await page.getByRole('group', { name: '选择开始时间' }).waitFor()
-    await capture('listing')
+    await capture(page, 'listing')
   })
 
   await t.test('the search page renders facets, sort and a designed empty state', async (t) => {
@@ -289,7 +271,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.waitForURL(/verified=true/)
     await page.getByText('没有找到符合条件的资源').waitFor()
     t.pass('the filter is in the URL and the empty state shows')
-    await capture('search')
+    await capture(page, 'search')
   })
 
   await t.test('the needs board shows twenty needs and loads the rest on demand', async (t) => {
@@ -321,7 +303,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     const cards = page.locator('ul.card-list > li.card')
     await cards.nth(19).waitFor()
     t.equal(await cards.count(), 20, 'one page of twenty')
-    await capture('needs')
+    await capture(page, 'needs')
     await page.getByRole('button', { name: '加载更多' }).click()
     await cards.nth(20).waitFor()
     t.equal(await cards.count(), 21, 'the next page is appended')
@@ -408,11 +390,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
 
   await t.test('axe-core finds no serious or critical violation on the pages covered', async (t) => {
     for (const [name, violations] of Object.entries(checked)) {
-      t.same(
-        violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-        [],
-        name,
-      )
+      t.same(describeViolations(violations), [], name)
     }
   })
 

@@ -1,9 +1,9 @@
 import type { ComponentType } from 'preact'
 import { auth, signOut } from './lib/api.ts'
 import { LANGS, lang, setLang, useT } from './lib/i18n.ts'
+import { lazyPage } from './lib/lazy-page.tsx'
 import { Link, matchPath, navigate, useLocation } from './lib/router.tsx'
 import { useStore } from './lib/store.ts'
-import { lazyPage } from './lib/ui.tsx'
 import { Home } from './pages/home.tsx'
 
 // biome-ignore lint/suspicious/noExplicitAny: route parameters differ per page
@@ -12,17 +12,17 @@ type Page = ComponentType<any>
 const ROUTES: Array<[string, Page]> = [
   ['/', Home],
   ['/search', lazyPage(() => import('./pages/search.tsx'))],
-  ['/listings/:id', lazyPage(() => import('./pages/listing.tsx'))],
-  ['/listings/:id/edit', lazyPage(() => import('./pages/listing-form.tsx'))],
+  ['/listings/:id', lazyPage(() => import('./pages/listing/index.tsx'))],
+  ['/listings/:id/edit', lazyPage(() => import('./pages/listing-form/index.tsx'))],
   ['/signin', lazyPage(() => import('./pages/auth.tsx'))],
   ['/signup', lazyPage(() => import('./pages/auth.tsx'))],
   ['/orgs', lazyPage(() => import('./pages/orgs.tsx'))],
   ['/orgs/:orgId', lazyPage(() => import('./pages/org.tsx'))],
-  ['/orgs/:orgId/listings/new', lazyPage(() => import('./pages/listing-form.tsx'))],
-  ['/needs', lazyPage(() => import('./pages/needs.tsx'))],
-  ['/moderation', lazyPage(() => import('./pages/moderation.tsx'))],
-  ['/bookings', lazyPage(() => import('./pages/bookings.tsx'))],
-  ['/bookings/:id', lazyPage(() => import('./pages/bookings.tsx'))],
+  ['/orgs/:orgId/listings/new', lazyPage(() => import('./pages/listing-form/index.tsx'))],
+  ['/needs', lazyPage(() => import('./pages/needs/index.tsx'))],
+  ['/moderation', lazyPage(() => import('./pages/moderation/index.tsx'))],
+  ['/bookings', lazyPage(() => import('./pages/bookings/index.tsx'))],
+  ['/bookings/:id', lazyPage(() => import('./pages/bookings/index.tsx'))],
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
 ]

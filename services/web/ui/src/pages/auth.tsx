@@ -1,10 +1,12 @@
 import { LoginBody, RegisterBody } from '@commons/contracts'
 import { useState } from 'preact/hooks'
 import type { z } from 'zod'
+import { ErrorNote } from '../components/feedback.tsx'
+import { Field } from '../components/field.tsx'
+import { PageTitle } from '../components/page-title.tsx'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText, signIn } from '../lib/api.ts'
 import { type MessageKey, useT } from '../lib/i18n.ts'
 import { Link, navigate } from '../lib/router.tsx'
-import { ErrorNote, Field, PageTitle } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 const CODE_MESSAGES: Record<string, MessageKey> = {

@@ -1,8 +1,10 @@
 import type { Schema } from '@commons/client'
+import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
+import { LedgerChart, LedgerTable } from '../components/ledger-chart.tsx'
+import { PageTitle } from '../components/page-title.tsx'
 import { api, problemText } from '../lib/api.ts'
 import { useT } from '../lib/i18n.ts'
-import { LedgerChart, LedgerTable } from '../lib/ledger-chart.tsx'
-import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { must, useLoad } from '../lib/load.ts'
 
 /** The platform's open usage ledger: aggregates per month, never personal data; downloadable as CSV. */
 export default function LedgerPage() {

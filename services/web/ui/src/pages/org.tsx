@@ -1,13 +1,17 @@
 import type { Schema } from '@commons/client'
 import { AddMemberBody, OrgRole } from '@commons/contracts'
 import { useState } from 'preact/hooks'
+import { VerifiedBadge } from '../components/cards.tsx'
+import { ConfirmDialog } from '../components/confirm-dialog.tsx'
+import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
+import { Field } from '../components/field.tsx'
+import { PageTitle } from '../components/page-title.tsx'
+import { RequireAuth } from '../components/require-auth.tsx'
 import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
-import { VerifiedBadge } from '../lib/cards.tsx'
 import { tEnum, useT } from '../lib/i18n.ts'
-import { RequireAuth } from '../lib/require-auth.tsx'
+import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 type Listing = Schema<'Listing'>
@@ -126,6 +130,7 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   )
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState<string | undefined>()
+  const [archiving, setArchiving] = useState<Listing | undefined>()
   const act = async (listing: Listing, action: Action) => {
     setBusy(listing.id)
     setProblem(undefined)
@@ -181,9 +186,7 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
                       key={action}
                       class={`btn${action === 'archive' ? ' btn-danger' : ''}`}
                       disabled={busy === l.id}
-                      onClick={() => {
-                        if (action !== 'archive' || window.confirm(t('org.confirmArchive'))) void act(l, action)
-                      }}
+                      onClick={() => (action === 'archive' ? setArchiving(l) : void act(l, action))}
                     >
                       {t(`action.${action}`)}
                     </button>
@@ -193,6 +196,18 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
             </li>
           ))}
         </ul>
+      )}
+      {archiving && (
+        <ConfirmDialog
+          title={t('org.archiveTitle', { title: archiving.title })}
+          confirmLabel={t('action.archive')}
+          danger
+          busy={busy === archiving.id}
+          onConfirm={() => void act(archiving, 'archive').then(() => setArchiving(undefined))}
+          onCancel={() => setArchiving(undefined)}
+        >
+          <p>{t('org.confirmArchive')}</p>
+        </ConfirmDialog>
       )}
     </section>
   )

@@ -1,11 +1,13 @@
 import { CreateOrganizationBody, OrganizationKind } from '@commons/contracts'
 import { useState } from 'preact/hooks'
+import { Empty, ErrorNote } from '../components/feedback.tsx'
+import { Field } from '../components/field.tsx'
+import { PageTitle } from '../components/page-title.tsx'
+import { RequireAuth } from '../components/require-auth.tsx'
 import { api, auth, fieldErrorsOf, loadMe, type Problem, problemOf, problemText, setAccessToken } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
-import { RequireAuth } from '../lib/require-auth.tsx'
 import { Link, navigate } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, PageTitle } from '../lib/ui.tsx'
 import { validate } from '../lib/validate.ts'
 
 function CreateOrganization() {

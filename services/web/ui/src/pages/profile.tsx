@@ -1,13 +1,15 @@
 import type { Schema } from '@commons/client'
+import { PriceTag, VerifiedBadge } from '../components/cards.tsx'
+import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
+import { LedgerChart, LedgerTable } from '../components/ledger-chart.tsx'
+import { PageTitle } from '../components/page-title.tsx'
+import { RatingItem } from '../components/ratings.tsx'
+import { VerifyButton } from '../components/verify-button.tsx'
 import { api, auth, problemText } from '../lib/api.ts'
-import { PriceTag, VerifiedBadge } from '../lib/cards.tsx'
 import { tEnum, useT } from '../lib/i18n.ts'
-import { LedgerChart, LedgerTable } from '../lib/ledger-chart.tsx'
-import { RatingItem } from '../lib/ratings.tsx'
+import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
-import { VerifyButton } from '../lib/verify.tsx'
 
 type Reputation = Schema<'Reputation'>
 

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks'
+import { ListingCard } from '../components/cards.tsx'
+import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
+import { PageTitle } from '../components/page-title.tsx'
+import { SearchBox } from '../components/search-box.tsx'
 import { api } from '../lib/api.ts'
-import { ListingCard } from '../lib/cards.tsx'
 import { tEnum, useT } from '../lib/i18n.ts'
+import { must, useLoad } from '../lib/load.ts'
 import { navigate, useQuery } from '../lib/router.tsx'
-import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
-import { SearchBox } from './home.tsx'
 
 const SORTS = ['relevance', 'rating', 'price_asc', 'price_desc', 'newest'] as const
 type Sort = (typeof SORTS)[number]

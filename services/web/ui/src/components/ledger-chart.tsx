@@ -1,5 +1,5 @@
 import type { Schema } from '@commons/client'
-import { useT } from './i18n.ts'
+import { useT } from '../lib/i18n.ts'
 
 type LedgerMonth = Schema<'LedgerMonth'>
 

@@ -1,8 +1,9 @@
 import type { Schema } from '@commons/client'
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, problemText } from './api.ts'
-import { formatMoney, lang, useT } from './i18n.ts'
-import { ErrorNote, Loading, must } from './ui.tsx'
+import { api, problemText } from '../lib/api.ts'
+import { formatMoney, lang, useT } from '../lib/i18n.ts'
+import { must } from '../lib/load.ts'
+import { ErrorNote, Loading } from './feedback.tsx'
 
 type Booking = Schema<'Booking'>
 type PaymentSession = Schema<'PaymentSession'>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
-import { api, type Problem, problemOf, problemText } from './api.ts'
-import { useT } from './i18n.ts'
-import { ErrorNote } from './ui.tsx'
+import { api, type Problem, problemOf, problemText } from '../lib/api.ts'
+import { useT } from '../lib/i18n.ts'
+import { ErrorNote } from './feedback.tsx'
 
 /** Marks an organization verified (its listings then publish without review); there is no undo in the API. */
 export function VerifyButton({ orgId, onDone }: { orgId: string; onDone?: () => void }) {

@@ -1,4 +1,3 @@
-import type { Schema } from '@commons/client'
 import {
   Amenity,
   CancellationPolicy,
@@ -8,256 +7,25 @@ import {
   ListingFields,
   UpdateListingBody,
 } from '@commons/contracts'
-import { useEffect, useRef, useState } from 'preact/hooks'
-import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
-import { type MessageKey, t, tEnum, useT } from '../lib/i18n.ts'
-import { RequireAuth } from '../lib/require-auth.tsx'
-import { navigate } from '../lib/router.tsx'
-import { ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
-import { validate } from '../lib/validate.ts'
-import {
-  type ExceptionRow,
-  ExceptionsEditor,
-  exceptionRow,
-  type Range,
-  WEEKDAYS,
-  WeeklyEditor,
-  type WeeklyHours,
-} from './hours-editor.tsx'
+import { useRef, useState } from 'preact/hooks'
+import { ErrorNote } from '../../components/feedback.tsx'
+import { Field } from '../../components/field.tsx'
+import { ExceptionsEditor, WeeklyEditor } from '../../components/hours-editor.tsx'
+import { PageTitle } from '../../components/page-title.tsx'
+import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
+import { tEnum, useT } from '../../lib/i18n.ts'
+import { navigate } from '../../lib/router.tsx'
+import { validate } from '../../lib/validate.ts'
+import { ErrorSummary } from './error-summary.tsx'
+import { emptyForm, type FormState, fromListing, type Listing, shanghaiToday, toBody } from './form-state.ts'
 
-type Listing = Schema<'Listing'>
-type Kind = Listing['kind']
-
-/** The form's state: what the inputs hold, as text; `toBody` turns it into the API's shape. */
-interface FormState {
-  kind: Kind
-  title: string
-  description: string
-  tags: string
-  photos: string
-  city: string
-  district: string
-  address: string
-  lat: string
-  lng: string
-  priceModel: 'free' | 'fee'
-  priceUnit: 'hour' | 'booking'
-  priceYuan: string
-  depositYuan: string
-  mode: 'instant' | 'request'
-  slotMinutes: string
-  minDurationMinutes: string
-  maxDurationMinutes: string
-  minNoticeHours: string
-  maxAdvanceDays: string
-  bufferMinutes: string
-  cancellationPolicy: string
-  weekly: WeeklyHours
-  exceptions: ExceptionRow[]
-  capacity: string
-  areaSqm: string
-  amenities: string[]
-  topics: string
-  formats: string[]
-  delivery: string
-  skills: string
-  monthlyHourCap: string
-}
-
-const list = (text: string) =>
-  text
-    .split(/[,，、\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean)
-const num = (text: string) => (text.trim() === '' ? undefined : Number(text))
-const fen = (yuan: string) => (yuan.trim() === '' ? undefined : Math.round(Number(yuan) * 100))
-
-function emptyForm(): FormState {
-  const weekly = {} as WeeklyHours
-  for (const d of WEEKDAYS) weekly[d] = ['sat', 'sun'].includes(d) ? [] : [{ start: '09:00', end: '18:00' }]
-  return {
-    kind: 'venue',
-    title: '',
-    description: '',
-    tags: '',
-    photos: '',
-    city: '上海',
-    district: '',
-    address: '',
-    lat: '',
-    lng: '',
-    priceModel: 'free',
-    priceUnit: 'hour',
-    priceYuan: '',
-    depositYuan: '',
-    mode: 'request',
-    slotMinutes: '60',
-    minDurationMinutes: '60',
-    maxDurationMinutes: '240',
-    minNoticeHours: '24',
-    maxAdvanceDays: '90',
-    bufferMinutes: '0',
-    cancellationPolicy: 'flexible',
-    weekly,
-    exceptions: [],
-    capacity: '',
-    areaSqm: '',
-    amenities: [],
-    topics: '',
-    formats: [],
-    delivery: 'onsite',
-    skills: '',
-    monthlyHourCap: '',
-  }
-}
-
-function fromListing(l: Listing): FormState {
-  const form = emptyForm()
-  const weekly = {} as WeeklyHours
-  for (const d of WEEKDAYS) weekly[d] = (l.availability.weekly[d] ?? []).map((h) => ({ start: h.start, end: h.end }))
-  const exceptions = l.availability.exceptions.map((e) =>
-    exceptionRow({ date: e.date, closed: e.closed, hours: e.hours.map((h) => ({ ...h })), note: e.note ?? '' }),
-  )
-  const p = l.pricing
-  return {
-    ...form,
-    kind: l.kind,
-    title: l.title,
-    description: l.description,
-    tags: l.tags.join('，'),
-    photos: l.photos.join('\n'),
-    city: l.location.city,
-    district: l.location.district,
-    address: l.location.address ?? '',
-    lat: l.location.lat?.toString() ?? '',
-    lng: l.location.lng?.toString() ?? '',
-    priceModel: p.model,
-    priceUnit: p.model === 'fee' ? p.unit : 'hour',
-    priceYuan: p.model === 'fee' ? String(p.price.amount / 100) : '',
-    depositYuan: p.deposit ? String(p.deposit.amount / 100) : '',
-    mode: l.rules.mode,
-    slotMinutes: String(l.rules.slotMinutes),
-    minDurationMinutes: String(l.rules.minDurationMinutes),
-    maxDurationMinutes: String(l.rules.maxDurationMinutes),
-    minNoticeHours: String(l.rules.minNoticeHours),
-    maxAdvanceDays: String(l.rules.maxAdvanceDays),
-    bufferMinutes: String(l.rules.bufferMinutes),
-    cancellationPolicy: l.rules.cancellationPolicy,
-    weekly,
-    exceptions,
-    capacity: 'capacity' in l && l.capacity ? String(l.capacity) : '',
-    areaSqm: l.kind === 'venue' && l.areaSqm ? String(l.areaSqm) : '',
-    amenities: l.kind === 'venue' ? l.amenities : [],
-    topics: l.kind === 'expertise' ? l.topics.join('，') : '',
-    formats: l.kind === 'expertise' ? l.formats : [],
-    delivery: l.kind === 'expertise' ? l.delivery : 'onsite',
-    skills: l.kind === 'volunteer_time' ? l.skills.join('，') : '',
-    monthlyHourCap: l.kind === 'volunteer_time' && l.monthlyHourCap ? String(l.monthlyHourCap) : '',
-  }
-}
-
-/** The API body. Optional fields left empty are omitted when creating and set to null when editing. */
-function toBody(f: FormState, editing: boolean): Record<string, unknown> {
-  const optional = (value: unknown) => (value === undefined && editing ? null : value)
-  const weekly: Partial<WeeklyHours> = {}
-  for (const d of WEEKDAYS) if (f.weekly[d].length > 0) weekly[d] = f.weekly[d]
-  // Kept in the order the rows were written, so an error's index (exceptions.2.date) points at the right row.
-  const exceptions = f.exceptions.map((e) => ({
-    date: e.date,
-    closed: e.closed,
-    hours: e.closed ? ([] as Range[]) : e.hours,
-    ...(e.note.trim() ? { note: e.note.trim() } : {}),
-  }))
-  const deposit = fen(f.depositYuan)
-  const money = (amount: number | undefined) => (amount === undefined ? undefined : { amount, currency: 'CNY' })
-  const pricing =
-    f.priceModel === 'free'
-      ? { model: 'free', ...(deposit ? { deposit: money(deposit) } : {}) }
-      : {
-          model: 'fee',
-          unit: f.priceUnit,
-          price: money(fen(f.priceYuan) ?? 0),
-          ...(deposit ? { deposit: money(deposit) } : {}),
-        }
-  const location: Record<string, unknown> = { city: f.city, district: f.district }
-  if (f.address.trim()) location.address = f.address
-  if (num(f.lat) !== undefined) location.lat = num(f.lat)
-  if (num(f.lng) !== undefined) location.lng = num(f.lng)
-  const body: Record<string, unknown> = {
-    kind: f.kind,
-    title: f.title,
-    description: f.description,
-    tags: list(f.tags),
-    photos: list(f.photos.replace(/\s+/g, '\n')),
-    location,
-    pricing,
-    rules: {
-      mode: f.mode,
-      slotMinutes: num(f.slotMinutes),
-      minDurationMinutes: num(f.minDurationMinutes),
-      maxDurationMinutes: num(f.maxDurationMinutes),
-      minNoticeHours: num(f.minNoticeHours),
-      maxAdvanceDays: num(f.maxAdvanceDays),
-      bufferMinutes: num(f.bufferMinutes),
-      cancellationPolicy: f.cancellationPolicy,
-    },
-    availability: { timezone: 'Asia/Shanghai', weekly, exceptions },
-  }
-  if (f.kind === 'venue') {
-    body.capacity = num(f.capacity)
-    body.areaSqm = optional(num(f.areaSqm))
-    body.amenities = f.amenities
-  } else if (f.kind === 'expertise') {
-    body.topics = list(f.topics)
-    body.formats = f.formats
-    body.delivery = f.delivery
-    body.capacity = optional(num(f.capacity))
-  } else {
-    body.skills = list(f.skills)
-    body.monthlyHourCap = optional(num(f.monthlyHourCap))
-  }
-  for (const [key, value] of Object.entries(body)) if (value === undefined) delete body[key]
-  return body
-}
-
-/** Today's date where listings keep their hours (Asia/Shanghai), as YYYY-MM-DD. */
-const shanghaiToday = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
-
-/** Where an error's link in the summary leads: the input itself, or the editor holding it. */
-function anchorOf(path: string): string {
-  if (path.startsWith('availability.weekly')) return '#l-availability-weekly'
-  const exception = /^availability\.exceptions\.(\d+)\.(hours|closed)/.exec(path)
-  if (exception) return `#l-availability-exceptions-${exception[1]}-closed`
-  return `#l-${path.replaceAll('.', '-')}`
-}
-
-/** Labels of the fields not drawn by `text()` (selects, checkbox groups, text areas). */
-function fieldLabel(path: string): string {
-  const known: Record<string, MessageKey> = {
-    description: 'form.description',
-    photos: 'form.photos',
-    amenities: 'listing.amenities',
-    formats: 'listing.formats',
-    delivery: 'listing.delivery',
-    pricing: 'listing.price',
-    rules: 'form.rules',
-    availability: 'form.weekly',
-    'availability.weekly': 'form.weekly',
-    'availability.exceptions': 'hours.exceptions',
-    location: 'listing.location',
-  }
-  const key = known[path] ?? known[path.split('.').slice(0, 2).join('.')] ?? known[path.split('.')[0] ?? '']
-  return key ? t(key) : path
-}
-
-function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
+export function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
   const t = useT()
   const editing = listing !== undefined
   const [f, setF] = useState<FormState>(() => (listing ? fromListing(listing) : emptyForm()))
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState(false)
-  const summary = useRef<HTMLDivElement>(null)
   const set =
     <K extends keyof FormState>(name: K) =>
     (e: Event) =>
@@ -285,10 +53,6 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
       </Field>
     )
   }
-
-  useEffect(() => {
-    if (Object.keys(errors).length > 0) summary.current?.focus()
-  }, [errors])
 
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -323,18 +87,7 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
   return (
     <form class="listing-form" onSubmit={submit} noValidate>
       <PageTitle title={title}>{title}</PageTitle>
-      {Object.keys(errors).length > 0 && (
-        <div class="error-summary" ref={summary} tabIndex={-1} role="alert">
-          <p>{t('form.fixErrors')}</p>
-          <ul>
-            {Object.entries(errors).map(([path, message]) => (
-              <li key={path}>
-                <a href={anchorOf(path)}>{labels.current[path] ?? fieldLabel(path)}</a>：{message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {Object.keys(errors).length > 0 && <ErrorSummary errors={errors} labels={labels.current} />}
       {problem && !problem.errors && <ErrorNote>{problemText(problem)}</ErrorNote>}
 
       <fieldset class="card">
@@ -559,16 +312,4 @@ function ListingForm({ orgId, listing }: { orgId: string; listing?: Listing }) {
       </div>
     </form>
   )
-}
-
-function EditListing({ id }: { id: string }) {
-  const t = useT()
-  const listing = useLoad(async () => must(await api.GET('/v1/listings/{id}', { params: { path: { id } } })), [id])
-  if (listing.loading) return <Loading />
-  if (!listing.data) return <ErrorNote>{t('listing.notFound')}</ErrorNote>
-  return <ListingForm orgId={listing.data.organizationId} listing={listing.data} />
-}
-
-export default function ListingFormPage({ id, orgId }: { id?: string; orgId?: string }) {
-  return <RequireAuth>{id ? <EditListing id={id} /> : <ListingForm orgId={orgId!} />}</RequireAuth>
 }

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact'
-import { highlightParts } from './highlight-parts.ts'
+import { highlightParts } from '../lib/highlight-parts.ts'
 
 /** Renders a highlight with text nodes and <mark> elements only; nothing reaches innerHTML. */
 export function Highlight({ html }: { html: string }): ComponentChildren {

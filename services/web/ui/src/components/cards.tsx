@@ -1,7 +1,7 @@
 import type { Schema } from '@commons/client'
+import { formatMoney, tEnum, useT } from '../lib/i18n.ts'
+import { Link } from '../lib/router.tsx'
 import { Highlight } from './highlight.tsx'
-import { formatMoney, tEnum, useT } from './i18n.ts'
-import { Link } from './router.tsx'
 
 export type SearchHit = Schema<'SearchHit'>
 type Pricing = SearchHit['pricing']

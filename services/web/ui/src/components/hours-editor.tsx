@@ -1,6 +1,6 @@
 import { Weekday } from '@commons/contracts'
 import { useT } from '../lib/i18n.ts'
-import { Field } from '../lib/ui.tsx'
+import { Field } from './field.tsx'
 
 export type Range = { start: string; end: string }
 export type WeeklyHours = Record<Weekday, Range[]>

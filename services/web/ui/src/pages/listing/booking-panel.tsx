@@ -1,59 +1,15 @@
 import type { Schema } from '@commons/client'
 import { useMemo, useState } from 'preact/hooks'
-import { api, auth, type Problem, problemOf, problemText } from '../lib/api.ts'
-import { VerifiedBadge } from '../lib/cards.tsx'
-import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../lib/i18n.ts'
-import { RatingItem } from '../lib/ratings.tsx'
-import { Link } from '../lib/router.tsx'
-import { useStore } from '../lib/store.ts'
-import { Empty, ErrorNote, Field, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
+import { Empty, ErrorNote, Loading } from '../../components/feedback.tsx'
+import { Field } from '../../components/field.tsx'
+import { api, auth, type Problem, problemOf, problemText } from '../../lib/api.ts'
+import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../../lib/i18n.ts'
+import { must, useLoad } from '../../lib/load.ts'
+import { Link } from '../../lib/router.tsx'
+import { useStore } from '../../lib/store.ts'
 
-type Listing = Schema<'Listing'>
-type Slot = Schema<'Slot'>
-const DAY = 86_400_000
-const WINDOW_DAYS = 14
+import { DAY, type Listing, type Slot, WINDOW_DAYS } from './types.ts'
 
-function Facts({ listing }: { listing: Listing }) {
-  const t = useT()
-  const rows: Array<[string, string]> = [[t('listing.kind'), tEnum('kind', listing.kind)]]
-  if (listing.kind === 'venue') {
-    rows.push([t('listing.capacity'), t('listing.capacityN', { n: listing.capacity })])
-    if (listing.areaSqm) rows.push([t('listing.area'), `${listing.areaSqm} m²`])
-    if (listing.amenities.length)
-      rows.push([t('listing.amenities'), listing.amenities.map((a) => tEnum('amenity', a)).join('、')])
-  } else if (listing.kind === 'expertise') {
-    rows.push([t('listing.topics'), listing.topics.join('、')])
-    rows.push([t('listing.formats'), listing.formats.map((f) => tEnum('format', f)).join('、')])
-    rows.push([t('listing.delivery'), tEnum('delivery', listing.delivery)])
-  } else {
-    rows.push([t('listing.skills'), listing.skills.join('、')])
-    if (listing.monthlyHourCap) rows.push([t('listing.hourCap'), String(listing.monthlyHourCap)])
-  }
-  const place = [listing.location.city, listing.location.district, listing.location.address].filter(Boolean).join(' ')
-  rows.push([t('listing.location'), place])
-  const p = listing.pricing
-  rows.push([
-    t('listing.price'),
-    p.model === 'free'
-      ? t('price.free')
-      : `${formatMoney(p.price.amount, p.price.currency)} ${p.unit === 'hour' ? t('price.perHour') : t('price.perBooking')}`,
-  ])
-  if (p.deposit) rows.push([t('listing.deposit'), formatMoney(p.deposit.amount, p.deposit.currency)])
-  rows.push([t('listing.mode'), tEnum('mode', listing.rules.mode)])
-  rows.push([t('listing.cancellation'), tEnum('policy', listing.rules.cancellationPolicy)])
-  return (
-    <dl class="facts">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  )
-}
-
-/** Consecutive free slots starting at `index`, as long as the listing's maximum duration allows. */
 function durationsFrom(slots: Slot[], index: number, listing: Listing): number[] {
   const { slotMinutes, minDurationMinutes, maxDurationMinutes } = listing.rules
   const out: number[] = []
@@ -67,7 +23,7 @@ function durationsFrom(slots: Slot[], index: number, listing: Listing): number[]
   return out
 }
 
-function BookingPanel({ listing }: { listing: Listing }) {
+export function BookingPanel({ listing }: { listing: Listing }) {
   const t = useT()
   const me = useStore(auth)
   const from = useMemo(() => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000), [])
@@ -276,105 +232,4 @@ const BOOKING_ERRORS: Record<string, MessageKey> = {
 
 function fieldError(problem: Problem | undefined, field: string): string | undefined {
   return problem?.errors?.find((e) => e.path.replace(/^body\./, '') === field)?.message
-}
-
-/** The listing's published ratings, with the provider's replies. */
-function ListingRatings({ listingId }: { listingId: string }) {
-  const t = useT()
-  const ratings = useLoad(
-    async () => must(await api.GET('/v1/ratings', { params: { query: { listingId, limit: 20 } } })),
-    [listingId],
-  )
-  return (
-    <section aria-labelledby="ratings-title">
-      <h2 id="ratings-title">{t('ratings.title')}</h2>
-      {ratings.loading && !ratings.data && <Loading label={t('ratings.loading')} />}
-      {ratings.error !== undefined && <ErrorNote>{problemText(ratings.error)}</ErrorNote>}
-      {ratings.data && ratings.data.items.length === 0 && <Empty title={t('ratings.empty')} />}
-      {ratings.data && ratings.data.items.length > 0 && (
-        <ul class="rating-list">
-          {ratings.data.items.map((r) => (
-            <RatingItem key={r.id} rating={r} />
-          ))}
-        </ul>
-      )}
-    </section>
-  )
-}
-
-export default function ListingPage({ id }: { id: string }) {
-  const t = useT()
-  const me = useStore(auth)
-  const listing = useLoad(async () => must(await api.GET('/v1/listings/{id}', { params: { path: { id } } })), [id])
-  const org = useLoad(
-    async () =>
-      listing.data
-        ? must(await api.GET('/v1/organizations/{id}', { params: { path: { id: listing.data.organizationId } } }))
-        : undefined,
-    [listing.data?.organizationId],
-  )
-  useLoad(async () => {
-    if (me.status === 'signed-in') await api.POST('/v1/views', { body: { listingId: id } })
-  }, [id, me.status])
-
-  if (listing.loading && !listing.data) return <Loading />
-  if (!listing.data) return <ErrorNote>{t('listing.notFound')}</ErrorNote>
-  const l = listing.data
-  const mine = me.memberships.some((m) => m.organizationId === l.organizationId)
-  return (
-    <article class="listing-page">
-      <p class="card-kind">{tEnum('kind', l.kind)}</p>
-      <PageTitle title={l.title}>{l.title}</PageTitle>
-      {l.status !== 'published' && <p class="badge">{tEnum('status', l.status)}</p>}
-      {mine && (
-        <p>
-          <Link href={`/listings/${l.id}/edit`} class="btn">
-            {t('listing.edit')}
-          </Link>
-        </p>
-      )}
-      {l.photos.length > 0 && (
-        <ul class="photos">
-          {l.photos.map((src, i) => (
-            <li key={src}>
-              <img src={src} alt={t('listing.photoN', { n: i + 1, title: l.title })} loading="lazy" />
-            </li>
-          ))}
-        </ul>
-      )}
-      <div class="listing-layout">
-        <div>
-          {l.description && <p class="description">{l.description}</p>}
-          {l.tags.length > 0 && (
-            <ul class="tags" aria-label={t('listing.tags')}>
-              {l.tags.map((tag) => (
-                <li key={tag}>{tag}</li>
-              ))}
-            </ul>
-          )}
-          <h2>{t('listing.facts')}</h2>
-          <Facts listing={l} />
-          <h2>{t('listing.org')}</h2>
-          {org.data ? (
-            <div class="card">
-              <p class="card-title">
-                <Link href={`/profiles/${org.data.id}`}>{org.data.name}</Link> {org.data.verified && <VerifiedBadge />}
-              </p>
-              <p>
-                {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
-              </p>
-              {org.data.description && <p>{org.data.description}</p>}
-            </div>
-          ) : (
-            <Loading />
-          )}
-          <ListingRatings listingId={l.id} />
-        </div>
-        <section class="card booking-card" aria-labelledby="book-title">
-          <h2 id="book-title">{t('book.title')}</h2>
-          {l.status === 'published' ? <BookingPanel listing={l} /> : <p>{t('book.notPublished')}</p>}
-        </section>
-      </div>
-    </article>
-  )
 }

@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact'
-import { auth } from './api.ts'
-import { useT } from './i18n.ts'
-import { Link } from './router.tsx'
-import { useStore } from './store.ts'
-import { Loading } from './ui.tsx'
+import { auth } from '../lib/api.ts'
+import { useT } from '../lib/i18n.ts'
+import { Link } from '../lib/router.tsx'
+import { useStore } from '../lib/store.ts'
+import { Loading } from './feedback.tsx'
 
 /** Shows its children to signed-in members; a sign-in link to everyone else. */
 export function RequireAuth({ children }: { children: ComponentChildren }) {

@@ -1,9 +1,9 @@
 import type { Schema } from '@commons/client'
 import { useState } from 'preact/hooks'
-import { api, auth, problemOf, problemText } from './api.ts'
-import { formatDateTime, tEnum, useT } from './i18n.ts'
-import { useStore } from './store.ts'
-import { Field } from './ui.tsx'
+import { api, auth, problemOf, problemText } from '../lib/api.ts'
+import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
+import { useStore } from '../lib/store.ts'
+import { Field } from './field.tsx'
 
 type Rating = Schema<'Rating'>
 

@@ -1,0 +1,126 @@
+/**
+ * The booking journey's starting point, set up through the public API: a provider, a requester and a
+ * moderator, their organizations, a published venue listing, and a second booking (paid offline) that the
+ * requester will cancel.
+ */
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import type { CallOptions, TestStack } from '../../../../scripts/lib/test-stack.ts'
+import { eventually } from './support.ts'
+
+export const PASSWORD = 'gongxiang2026ziyuan'
+
+// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
+export type Json = any
+
+export async function setUpJourney(stack: TestStack) {
+  /** The API as the test's setup uses it: any answer but 2xx fails the test. */
+  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
+    const res = await stack.call(method, url, opts)
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body
+  }
+  const stamp = Date.now()
+  const emails = {
+    provider: `zhang+${stamp}@example.org`,
+    requester: `li+${stamp}@example.org`,
+    moderator: `wang+${stamp}@example.org`,
+  }
+  const provider = await call('POST', '/v1/auth/register', {
+    body: { email: emails.provider, password: PASSWORD, displayName: '张主任' },
+  })
+  const requester = await call('POST', '/v1/auth/register', {
+    body: { email: emails.requester, password: PASSWORD, displayName: '李书记' },
+  })
+  await call('POST', '/v1/auth/register', {
+    body: { email: emails.moderator, password: PASSWORD, displayName: '王审核' },
+  })
+  stack.grantModerator(emails.moderator)
+  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
+  const providerOrg = await call('POST', '/v1/organizations', {
+    token: provider.accessToken,
+    body: { name: '花木街道党群服务中心', kind: 'party_branch', district: '浦东新区', city: '上海' },
+  })
+  const requesterOrg = await call('POST', '/v1/organizations', {
+    token: requester.accessToken,
+    body: { name: '联洋社区青年志愿者协会', kind: 'youth_league', district: '浦东新区', city: '上海' },
+  })
+  const allDay = [{ start: '08:00', end: '22:00' }]
+  const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
+    token: providerOrg.accessToken,
+    body: {
+      kind: 'venue',
+      title: '党群服务中心多功能会议室',
+      description: '可容纳 40 人的会议室，配投影和白板，适合社区议事会和培训。',
+      tags: ['会议', '培训'],
+      location: { city: '上海', district: '浦东新区', address: '花木路 1000 号', lat: 31.2152, lng: 121.5448 },
+      capacity: 40,
+      amenities: ['projector', 'whiteboard', 'wifi'],
+      pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
+      rules: {
+        mode: 'request',
+        slotMinutes: 60,
+        minDurationMinutes: 60,
+        maxDurationMinutes: 240,
+        minNoticeHours: 1,
+        cancellationPolicy: 'moderate',
+      },
+      availability: {
+        timezone: 'Asia/Shanghai',
+        weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+      },
+    },
+  })
+  await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
+  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
+  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
+  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
+  let slots: Array<{ start: string; end: string }> = []
+  await eventually(async () => {
+    slots = (await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)).slots
+    return slots.length > 1
+  }, 'bookings knows the listing')
+  // A second booking, later, that the requester will cancel.
+  const later = slots[slots.length - 1]!
+  const toCancel = await call('POST', '/v1/bookings', {
+    token: requesterOrg.accessToken,
+    headers: { 'idempotency-key': randomUUID() },
+    body: {
+      listingId: listing.id,
+      organizationId: requesterOrg.organization.id,
+      start: later.start,
+      end: later.end,
+      attendees: 10,
+      purpose: '青年志愿者培训',
+    },
+  })
+
+  // The provider has received the money for it offline, so cancelling it refunds by the policy.
+  await call('POST', `/v1/bookings/${toCancel.id}/payment`, {
+    token: providerOrg.accessToken,
+    body: { method: 'bank_transfer', reference: 'ZZ-2026-001' },
+  })
+  return { call, emails, provider, requester, moderator, providerOrg, requesterOrg, listing, toCancel }
+}
+
+/**
+ * Moves a confirmed booking so that it began minutes ago, as if the day had come: the API only books ahead
+ * of the notice period, and the services run on the wall clock, so the test moves the booking instead.
+ */
+export async function beginBooking(stack: TestStack, id: string): Promise<void> {
+  const client = new pg.Client({ connectionString: stack.databaseUrl })
+  await client.connect()
+  try {
+    const moved = await client.query(
+      `update bookings.bookings
+          set start_at = now() - interval '5 minutes',
+              end_at = now() - interval '5 minutes' + (end_at - start_at),
+              busy_until = now() - interval '5 minutes' + (busy_until - start_at)
+        where id = $1 and status = 'confirmed'`,
+      [id],
+    )
+    if (moved.rowCount !== 1) throw new Error(`booking ${id} is not a confirmed booking`)
+  } finally {
+    await client.end()
+  }
+}

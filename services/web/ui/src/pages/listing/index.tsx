@@ -1,0 +1,89 @@
+import { VerifiedBadge } from '../../components/cards.tsx'
+import { ErrorNote, Loading } from '../../components/feedback.tsx'
+import { PageTitle } from '../../components/page-title.tsx'
+import { api, auth } from '../../lib/api.ts'
+import { tEnum, useT } from '../../lib/i18n.ts'
+import { must, useLoad } from '../../lib/load.ts'
+import { Link } from '../../lib/router.tsx'
+import { useStore } from '../../lib/store.ts'
+
+import { BookingPanel } from './booking-panel.tsx'
+import { Facts } from './facts.tsx'
+import { ListingRatings } from './listing-ratings.tsx'
+
+export default function ListingPage({ id }: { id: string }) {
+  const t = useT()
+  const me = useStore(auth)
+  const listing = useLoad(async () => must(await api.GET('/v1/listings/{id}', { params: { path: { id } } })), [id])
+  const org = useLoad(
+    async () =>
+      listing.data
+        ? must(await api.GET('/v1/organizations/{id}', { params: { path: { id: listing.data.organizationId } } }))
+        : undefined,
+    [listing.data?.organizationId],
+  )
+  useLoad(async () => {
+    if (me.status === 'signed-in') await api.POST('/v1/views', { body: { listingId: id } })
+  }, [id, me.status])
+
+  if (listing.loading && !listing.data) return <Loading />
+  if (!listing.data) return <ErrorNote>{t('listing.notFound')}</ErrorNote>
+  const l = listing.data
+  const mine = me.memberships.some((m) => m.organizationId === l.organizationId)
+  return (
+    <article class="listing-page">
+      <p class="card-kind">{tEnum('kind', l.kind)}</p>
+      <PageTitle title={l.title}>{l.title}</PageTitle>
+      {l.status !== 'published' && <p class="badge">{tEnum('status', l.status)}</p>}
+      {mine && (
+        <p>
+          <Link href={`/listings/${l.id}/edit`} class="btn">
+            {t('listing.edit')}
+          </Link>
+        </p>
+      )}
+      {l.photos.length > 0 && (
+        <ul class="photos">
+          {l.photos.map((src, i) => (
+            <li key={src}>
+              <img src={src} alt={t('listing.photoN', { n: i + 1, title: l.title })} loading="lazy" />
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="listing-layout">
+        <div>
+          {l.description && <p class="description">{l.description}</p>}
+          {l.tags.length > 0 && (
+            <ul class="tags" aria-label={t('listing.tags')}>
+              {l.tags.map((tag) => (
+                <li key={tag}>{tag}</li>
+              ))}
+            </ul>
+          )}
+          <h2>{t('listing.facts')}</h2>
+          <Facts listing={l} />
+          <h2>{t('listing.org')}</h2>
+          {org.data ? (
+            <div class="card">
+              <p class="card-title">
+                <Link href={`/profiles/${org.data.id}`}>{org.data.name}</Link> {org.data.verified && <VerifiedBadge />}
+              </p>
+              <p>
+                {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
+              </p>
+              {org.data.description && <p>{org.data.description}</p>}
+            </div>
+          ) : (
+            <Loading />
+          )}
+          <ListingRatings listingId={l.id} />
+        </div>
+        <section class="card booking-card" aria-labelledby="book-title">
+          <h2 id="book-title">{t('book.title')}</h2>
+          {l.status === 'published' ? <BookingPanel listing={l} /> : <p>{t('book.notPublished')}</p>}
+        </section>
+      </div>
+    </article>
+  )
+}

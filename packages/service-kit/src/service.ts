@@ -84,6 +84,18 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A path the router cannot decode (`%C0%AF`, a lone `%`) never reaches hooks or the error handler;
+    // answer it as every other client error, with a stable code.
+    frameworkErrors: (error, request, reply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_ASYNC_CONSTRAINT'
+      return sendProblem(
+        reply,
+        request,
+        badUrl
+          ? new AppError('malformed_url', 400, 'The URL has a malformed percent-escape.')
+          : toAppError(error, request),
+      )
+    },
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -166,8 +178,11 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     request.actor = await verifyAccessToken(opts.keys, token)
   })
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+  // Operational routes never look at a caller's token: whoever may reach them is decided by the network
+  // (and, at the public entry point, by its own guard).
+  const ops = { schema: { hide: true }, config: { auth: 'none' as const } }
+  app.get('/health', ops, async () => ({ status: 'ok' }))
+  app.get('/ready', ops, async (_request, reply) => {
     const results = await Promise.all(
       [...app.readinessChecks].map(async ([name, check]) => {
         try {
@@ -183,7 +198,7 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     const ready = results.every(([, state]) => state === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', ops, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType)
     return app.metrics.registry.metrics()
   })

@@ -12,9 +12,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { bearerToken, type KeySource, verifyAccessToken } from './auth.ts'
+import { bearerToken, type KeySource, UNKNOWN_KEY, verifyAccessToken } from './auth.ts'
 import type { BaseConfig } from './config.ts'
 import { AppError, tooManyRequests } from './errors.ts'
+import { registerSafeJsonParser } from './json-body.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { sendProblem, toAppError } from './problem.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
@@ -98,6 +99,7 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     },
   }).withTypeProvider<ZodTypeProvider>()
 
+  registerSafeJsonParser(app)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.decorate('serviceName', opts.name)
@@ -175,7 +177,15 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     const token = bearerToken(request)
     if (!token) return
     if (!opts.keys) throw new AppError('invalid_token', 401, 'This service does not accept tokens.')
-    request.actor = await verifyAccessToken(opts.keys, token)
+    try {
+      request.actor = await verifyAccessToken(opts.keys, token)
+    } catch (error) {
+      // A token under a key nobody publishes (say, from before a key reset) must not take public pages
+      // down: there the caller is anonymous; routes that need a user (they declare `security`) say 401.
+      const isPublic = !(request.routeOptions.schema as { security?: unknown[] } | undefined)?.security?.length
+      if (error instanceof AppError && error.code === UNKNOWN_KEY && isPublic) return
+      throw error
+    }
   })
 
   // Operational routes never look at a caller's token: whoever may reach them is decided by the network

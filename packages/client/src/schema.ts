@@ -602,7 +602,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Publish a listing waiting for review */
+        /** Publish a listing waiting for review (If-Match: the version reviewed; 412 when it changed) */
         post: operations["approveListing"];
         delete?: never;
         options?: never;
@@ -619,7 +619,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a listing waiting for review back to draft, with the reason */
+        /** Send a listing waiting for review back to draft, with the reason (If-Match as for approve) */
         post: operations["rejectListing"];
         delete?: never;
         options?: never;
@@ -1233,7 +1233,8 @@ export interface components {
         MemberInput: {
             userId: components["schemas"]["IdInput"];
             displayName: string;
-            email: string;
+            /** @description Shown to the organization's admins and owners (and moderators); null to others */
+            email: string | null;
             role: components["schemas"]["OrgRoleInput"];
             joinedAt: components["schemas"]["InstantInput"];
         };
@@ -2179,7 +2180,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditActionInput: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
+        AuditActionInput: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke" | "account.login_throttled";
         AuditEntryInput: {
             id: components["schemas"]["IdInput"];
             /** @description The moderator; null when an operator used the command line */
@@ -2338,7 +2339,8 @@ export interface components {
         Member: {
             userId: components["schemas"]["Id"];
             displayName: string;
-            email: string;
+            /** @description Shown to the organization's admins and owners (and moderators); null to others */
+            email: string | null;
             role: components["schemas"]["OrgRole"];
             joinedAt: components["schemas"]["Instant"];
         };
@@ -3284,7 +3286,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        AuditAction: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke";
+        AuditAction: "listing.approve" | "listing.reject" | "organization.verify" | "moderator.grant" | "moderator.revoke" | "account.login_throttled";
         AuditEntry: {
             id: components["schemas"]["Id"];
             /** @description The moderator; null when an operator used the command line */

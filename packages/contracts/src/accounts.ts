@@ -78,7 +78,16 @@ export const OrganizationCreated = z
   .meta({ id: 'OrganizationCreated' })
 
 export const Member = z
-  .object({ userId: Id, displayName: z.string(), email: z.string(), role: OrgRole, joinedAt: Instant })
+  .object({
+    userId: Id,
+    displayName: z.string(),
+    email: z
+      .string()
+      .nullable()
+      .describe("Shown to the organization's admins and owners (and moderators); null to others"),
+    role: OrgRole,
+    joinedAt: Instant,
+  })
   .meta({ id: 'Member' })
 export type Member = z.infer<typeof Member>
 

@@ -32,10 +32,13 @@ export const Instant = z.iso.datetime({ offset: true }).meta({ id: 'Instant' })
 export const Currency = z.enum(['CNY', 'HKD', 'USD', 'EUR']).meta({ id: 'Currency' })
 export type Currency = z.infer<typeof Currency>
 
+/** The largest amount of minor units a money column holds (Postgres `integer`). */
+export const MAX_MONEY_AMOUNT = 2_147_483_647
+
 /** Money as integer minor units (fen for CNY) with a currency; never a float. */
 export const Money = z
   .object({
-    amount: z.number().int().min(0).describe('Integer minor units (fen for CNY)'),
+    amount: z.number().int().min(0).max(MAX_MONEY_AMOUNT).describe('Integer minor units (fen for CNY)'),
     currency: Currency,
   })
   .meta({ id: 'Money' })
@@ -89,3 +92,17 @@ export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string): z.
  */
 export const normalizeCity = (city: string) => (city.length > 2 && city.endsWith('市') ? city.slice(0, -1) : city)
 export const CityName = z.string().trim().min(1).max(40).overwrite(normalizeCity)
+
+/**
+ * Text people write: no control characters (they are invisible, break CSV and terminals, and U+0001/U+0002
+ * are the search highlighter's markers); `multiline` allows line breaks and tabs.
+ */
+export function text(opts: { min?: number; max: number; multiline?: boolean }) {
+  const forbidden = opts.multiline ? /[^\P{Cc}\n\r\t]/u : /\p{Cc}/u
+  return z
+    .string()
+    .trim()
+    .min(opts.min ?? 0)
+    .max(opts.max)
+    .refine((value) => !forbidden.test(value), { message: 'must not contain control characters' })
+}

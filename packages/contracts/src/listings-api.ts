@@ -94,9 +94,16 @@ export const RejectListingBody = z
   .strictObject({ reason: z.string().trim().min(2).max(1000) })
   .meta({ id: 'RejectListingBody' })
 
-/** What moderators did. */
+/** What moderators did, and what the system did to protect an account (`account.login_throttled`). */
 export const AuditAction = z
-  .enum(['listing.approve', 'listing.reject', 'organization.verify', 'moderator.grant', 'moderator.revoke'])
+  .enum([
+    'listing.approve',
+    'listing.reject',
+    'organization.verify',
+    'moderator.grant',
+    'moderator.revoke',
+    'account.login_throttled',
+  ])
   .meta({ id: 'AuditAction' })
 export type AuditAction = z.infer<typeof AuditAction>
 

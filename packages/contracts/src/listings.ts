@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CityName, Id, Instant, Money } from './common.ts'
+import { CityName, Id, Instant, MAX_MONEY_AMOUNT, Money, text } from './common.ts'
 
 /*
  * A listing is one of three kinds sharing common fields. The kind-specific fields sit flat next to the
@@ -160,12 +160,12 @@ export const Availability = z
   .meta({ id: 'Availability' })
 export type Availability = z.infer<typeof Availability>
 
-const Tag = z.string().trim().min(1).max(20)
+const Tag = text({ min: 1, max: 20 })
 
 /** Fields every kind has, as a client writes them. */
 export const ListingCommonFields = z.strictObject({
-  title: z.string().trim().min(2).max(80),
-  description: z.string().trim().max(5000).default(''),
+  title: text({ min: 2, max: 80 }),
+  description: text({ max: 5000, multiline: true }).default(''),
   tags: z.array(Tag).max(12).default([]),
   photos: z
     .array(z.url({ protocol: /^https$/ }))
@@ -212,6 +212,17 @@ export const ListingFields = z
         code: 'custom',
         path: ['location', 'address'],
         message: `required for ${l.kind} listings held on site`,
+      })
+    }
+    // A booking's total is the price times its hours (plus the deposit), kept in an integer column.
+    const hours =
+      l.pricing.model === 'fee' && l.pricing.unit === 'hour' ? Math.ceil(l.rules.maxDurationMinutes / 60) : 1
+    const price = l.pricing.model === 'fee' ? l.pricing.price.amount : 0
+    if (price * hours + (l.pricing.deposit?.amount ?? 0) > MAX_MONEY_AMOUNT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pricing'],
+        message: `the longest booking would cost more than ${MAX_MONEY_AMOUNT} minor units`,
       })
     }
     if (l.kind === 'venue' && l.location.lat === undefined) {

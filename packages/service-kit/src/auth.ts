@@ -12,6 +12,9 @@ export function remoteKeys(jwksUrl: string): KeySource {
   return createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 })
 }
 
+/** The problem code of a token whose `kid` names no published key (or that has no `kid`). */
+export const UNKNOWN_KEY = 'unknown_key'
+
 /** Verifies a bearer access token and returns the actor it speaks for. */
 export async function verifyAccessToken(keys: KeySource, token: string): Promise<Actor> {
   let payload: unknown
@@ -24,6 +27,11 @@ export async function verifyAccessToken(keys: KeySource, token: string): Promise
   } catch (error) {
     if (error instanceof joseErrors.JWTExpired)
       throw unauthorized('The access token has expired; refresh it.', 'token_expired')
+    // A key id that is not (or no longer) published, or none at all: the token cannot be ours, but it is
+    // no fault of the key set, so it is a 401 (public routes treat the caller as anonymous), never a 503.
+    if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
+      throw unauthorized('The access token was signed with a key this service does not know.', UNKNOWN_KEY)
+    }
     if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
       throw unauthorized('The access token is not valid.', 'invalid_token')
     }

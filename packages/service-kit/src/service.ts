@@ -12,9 +12,10 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { bearerToken, type KeySource, verifyAccessToken } from './auth.ts'
+import { bearerToken, type KeySource, UNKNOWN_KEY, verifyAccessToken } from './auth.ts'
 import type { BaseConfig } from './config.ts'
 import { AppError, tooManyRequests } from './errors.ts'
+import { registerSafeJsonParser } from './json-body.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { sendProblem, toAppError } from './problem.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
@@ -84,8 +85,21 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // A path the router cannot decode (`%C0%AF`, a lone `%`) never reaches hooks or the error handler;
+    // answer it as every other client error, with a stable code.
+    frameworkErrors: (error, request, reply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_ASYNC_CONSTRAINT'
+      return sendProblem(
+        reply,
+        request,
+        badUrl
+          ? new AppError('malformed_url', 400, 'The URL has a malformed percent-escape.')
+          : toAppError(error, request),
+      )
+    },
   }).withTypeProvider<ZodTypeProvider>()
 
+  registerSafeJsonParser(app)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.decorate('serviceName', opts.name)
@@ -163,11 +177,22 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     const token = bearerToken(request)
     if (!token) return
     if (!opts.keys) throw new AppError('invalid_token', 401, 'This service does not accept tokens.')
-    request.actor = await verifyAccessToken(opts.keys, token)
+    try {
+      request.actor = await verifyAccessToken(opts.keys, token)
+    } catch (error) {
+      // A token under a key nobody publishes (say, from before a key reset) must not take public pages
+      // down: there the caller is anonymous; routes that need a user (they declare `security`) say 401.
+      const isPublic = !(request.routeOptions.schema as { security?: unknown[] } | undefined)?.security?.length
+      if (error instanceof AppError && error.code === UNKNOWN_KEY && isPublic) return
+      throw error
+    }
   })
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+  // Operational routes never look at a caller's token: whoever may reach them is decided by the network
+  // (and, at the public entry point, by its own guard).
+  const ops = { schema: { hide: true }, config: { auth: 'none' as const } }
+  app.get('/health', ops, async () => ({ status: 'ok' }))
+  app.get('/ready', ops, async (_request, reply) => {
     const results = await Promise.all(
       [...app.readinessChecks].map(async ([name, check]) => {
         try {
@@ -183,7 +208,7 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     const ready = results.every(([, state]) => state === 'ok')
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', ops, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType)
     return app.metrics.registry.metrics()
   })

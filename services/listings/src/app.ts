@@ -43,6 +43,12 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     now: () => new Date(),
+    loginThrottle: {
+      freeAttempts: config.LOGIN_FREE_ATTEMPTS,
+      baseLockSeconds: config.LOGIN_LOCK_BASE_SECONDS,
+      maxLockSeconds: config.LOGIN_LOCK_MAX_SECONDS,
+      windowSeconds: 24 * 3600,
+    },
   }
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })

@@ -10,5 +10,11 @@ export const ListingsConfig = DataServiceConfig.extend({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** Register, login and refresh attempts per minute per client IP. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(20),
+  /** Failed logins of one email before it is locked; each further failure doubles the lock. */
+  LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+  /** The first lock after the free attempts are spent. */
+  LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
+  /** The longest lock (an attacker who knows an email can keep its owner out this long at most). */
+  LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

@@ -63,3 +63,17 @@ t.test('the feed hears a snapshot when published after a change, a withdrawal wh
   t.equal(feedEffect('draft', 'pending_review'), 'none')
   t.equal(feedEffect('pending_review', 'draft'), 'none')
 })
+
+t.test('a reviewed-content update of an unverified listing on the market sends it back to review', async (t) => {
+  const changed = { organizationVerified: false, reviewedContentChanged: true }
+  t.equal(nextStatus('published', 'update', changed), 'pending_review')
+  t.equal(nextStatus('paused', 'update', changed), 'pending_review')
+  t.equal(nextStatus('draft', 'update', changed), 'draft')
+  t.equal(nextStatus('pending_review', 'update', changed), 'pending_review')
+  t.equal(nextStatus('published', 'update', { organizationVerified: true, reviewedContentChanged: true }), 'published')
+  t.equal(
+    nextStatus('published', 'update', { organizationVerified: false, reviewedContentChanged: false }),
+    'published',
+  )
+  t.equal(feedEffect('published', 'pending_review'), 'withdrawn')
+})

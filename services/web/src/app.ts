@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyReply } from 'fastify'
 import type { WebConfig } from './config.ts'
+import { checkRequestTarget, opsAccess } from './entry-guard.ts'
 import { mergeOpenApi, type OpenApiDocument } from './openapi.ts'
 
 /** Upstream base URLs by service. */
@@ -43,6 +44,18 @@ export async function buildApp(config: WebConfig): Promise<App> {
       frameAncestors: ["'none'"],
       baseUri: ["'self'"],
     },
+  })
+
+  // Before any route sees the target: one decoding step, no way out of the path it names.
+  const mayReadOps = opsAccess(config.OPS_NETWORKS, config.OPS_TOKEN)
+  app.addHook('onRequest', async (request, reply) => {
+    const refused = checkRequestTarget(request.url)
+    if (refused) return sendProblem(reply, request, refused)
+    // The entry point's own /ready and /metrics are for the machine and its operators, not the public.
+    const path = request.url.split('?')[0]
+    if ((path === '/ready' || path === '/metrics') && !mayReadOps(request.socket.remoteAddress, request.headers)) {
+      return sendProblem(reply, request, new AppError('route_not_found', 404, `No route ${request.method} ${path}.`))
+    }
   })
 
   await app.register(async (proxy) => {

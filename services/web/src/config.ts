@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { DEFAULT_PORTS } from '@commons/contracts'
 import { BaseConfig, HttpUrl, Port } from '@commons/service-kit'
 import { z } from 'zod'
@@ -6,6 +7,30 @@ import { DEFAULT_UI_DIR } from './ui-build.ts'
 /** The web entry point's environment. Upstream URLs default to the local ports of `pnpm start`. */
 export const WebConfig = BaseConfig.extend({
   PORT: Port.default(DEFAULT_PORTS.web),
+  /**
+   * The entry point is the first hop: nobody in front of it is trusted to say who the client is unless a
+   * deployment names its proxies (addresses or CIDRs). `true` would believe a client-set X-Forwarded-For.
+   */
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .refine((v) => v !== 'true', 'name the proxies (addresses or CIDRs); `true` trusts any client')
+    .default('false'),
+  /** Peers that may read /ready and /metrics directly (not through a proxy): `loopback` and/or CIDRs. */
+  OPS_NETWORKS: z
+    .string()
+    .min(1)
+    .refine(
+      (v) =>
+        v
+          .split(',')
+          .map((e) => e.trim())
+          .every((e) => e === 'loopback' || isIP(e.split('/')[0] ?? '') !== 0),
+      'a comma-separated list of `loopback`, addresses and CIDRs',
+    )
+    .default('loopback'),
+  /** A bearer token that also opens /ready and /metrics (for scrapers outside OPS_NETWORKS). */
+  OPS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
   DISCOVERY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.discovery}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),

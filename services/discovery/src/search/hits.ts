@@ -2,8 +2,9 @@ import type { SearchHit } from '@commons/contracts'
 import type { SearchParams } from 'meilisearch'
 import type { ListingDocument } from '../indexing/documents.ts'
 
-// Control characters as highlight tags: they cannot occur in validated text, so after HTML-escaping the
-// whole string they are replaced by <mark> tags without ever touching user text.
+// Control characters as highlight tags: the contracts refuse them in listing text, so after HTML-escaping
+// the whole string they are replaced by <mark> tags without touching user text. Documents indexed before
+// that rule may still carry them; `toHit` does not trust the markers of such a title.
 export const PRE = '\u0001'
 export const POST = '\u0002'
 
@@ -55,6 +56,9 @@ export function markup(text: string): string {
     .replaceAll(POST, '</mark>')
 }
 
+const hasMarker = (text: string) => text.includes(PRE) || text.includes(POST)
+const stripMarkers = (text: string) => text.replaceAll(PRE, '').replaceAll(POST, '')
+
 export type IndexedHit = ListingDocument & { _formatted?: Partial<Record<keyof ListingDocument, unknown>> }
 
 /** Great-circle distance in kilometres, rounded to 10 m. */
@@ -69,7 +73,13 @@ export function distanceKm(a: { lat: number; lng: number }, b: { lat: number; ln
 /** A search hit as the API returns it. */
 export function toHit(doc: IndexedHit, near?: { lat: number; lng: number }): SearchHit {
   const formatted = doc._formatted ?? {}
-  const title = typeof formatted.title === 'string' ? formatted.title : doc.title
+  // A title that itself holds a marker character cannot be told apart from Meilisearch's markers: show it
+  // plain, without the characters, rather than let the author choose what is highlighted.
+  const title = hasMarker(doc.title)
+    ? stripMarkers(doc.title)
+    : typeof formatted.title === 'string'
+      ? formatted.title
+      : doc.title
   const snippet = typeof formatted.description === 'string' ? formatted.description : ''
   const hit: SearchHit = {
     id: doc.id,

@@ -6,6 +6,14 @@ import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
 import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
 import type { TokenKeys } from './keys.ts'
+import {
+  assertLoginAllowed,
+  clearLoginFailures,
+  DEFAULT_LOGIN_THROTTLE,
+  type LoginThrottlePolicy,
+  recordLoginFailure,
+} from './login-throttle.ts'
+import { assertStrongPassword } from './password-policy.ts'
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts'
 
 /** What the auth use cases need. */
@@ -15,6 +23,8 @@ export interface AuthDeps {
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
   now: () => Date
+  /** Defaults to DEFAULT_LOGIN_THROTTLE (tools that never log anyone in leave it out). */
+  loginThrottle?: LoginThrottlePolicy
 }
 
 /** A user as the API shows them. */
@@ -72,6 +82,7 @@ export async function register(
   deps: AuthDeps,
   input: { email: string; password: string; displayName: string },
 ): Promise<Session> {
+  assertStrongPassword(input.password)
   const passwordHash = await hashPassword(input.password)
   let user: UserRow
   try {
@@ -89,9 +100,14 @@ export async function register(
 
 /** Signs in with email and password. The answer never tells whether the email has an account. */
 export async function login(deps: AuthDeps, input: { email: string; password: string }): Promise<Session> {
+  await assertLoginAllowed(deps.db, input.email, deps.now())
   const user = await findUserByEmail(deps.db, input.email)
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
-  if (!user || !ok) throw unauthorized('Email or password is wrong.', 'invalid_credentials')
+  if (!user || !ok) {
+    await recordLoginFailure(deps.db, deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, input.email, user?.id, deps.now())
+    throw unauthorized('Email or password is wrong.', 'invalid_credentials')
+  }
+  await clearLoginFailures(deps.db, input.email)
   return startSession(deps, user)
 }
 

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
 import { type AccessTokenClaims, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@commons/contracts'
 import type { KeySource } from '@commons/service-kit'
-import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose'
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK, type JWK, errors as joseErrors, SignJWT } from 'jose'
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
 /** How long a retired key stays in the JWKS: longer than any access token it signed can live. */
 const RETIRED_KEY_GRACE_MS = 24 * 60 * 60 * 1000
 const CACHE_MS = 60_000
+/** The shortest time between two reloads caused by an unknown `kid`. */
+const RELOAD_COOLDOWN_MS = 10_000
 
 interface SigningKey {
   kid: string
@@ -21,6 +23,7 @@ interface SigningKey {
 export class TokenKeys {
   private active?: { key: SigningKey; at: number }
   private published?: { jwks: { keys: JWK[] }; byKid: Map<string, CryptoKey>; at: number }
+  private lastReloadAt = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -49,15 +52,22 @@ export class TokenKeys {
     return (await this.publishedKeys()).jwks
   }
 
-  /** Verification keys for this service's own requests, looked up by `kid` (reloaded when unknown). */
+  /**
+   * Verification keys for this service's own requests, looked up by `kid`. An unknown `kid` reloads the
+   * keys (another replica may have rotated), but at most once per RELOAD_COOLDOWN_MS: otherwise every
+   * request with a made-up `kid` would be a query, a cheap way to load the database.
+   */
   keySource(): KeySource {
     return async (header) => {
-      let key = (await this.publishedKeys()).byKid.get(header.kid ?? '')
-      if (!key) {
+      const kid = header.kid
+      if (!kid) throw new joseErrors.JWKSNoMatchingKey()
+      let key = (await this.publishedKeys()).byKid.get(kid)
+      if (!key && this.now() - this.lastReloadAt >= RELOAD_COOLDOWN_MS) {
+        this.lastReloadAt = this.now()
         this.published = undefined
-        key = (await this.publishedKeys()).byKid.get(header.kid ?? '')
+        key = (await this.publishedKeys()).byKid.get(kid)
       }
-      if (!key) throw Object.assign(new Error('unknown key id'), { code: 'ERR_JWKS_NO_MATCHING_KEY' })
+      if (!key) throw new joseErrors.JWKSNoMatchingKey()
       return key
     }
   }

@@ -12,6 +12,7 @@ export interface DB extends KitTables {
   listings: ListingsTable
   needs: NeedsTable
   auditLog: AuditLogTable
+  loginThrottle: LoginThrottleTable
 }
 
 export interface UsersTable {
@@ -108,4 +109,11 @@ export interface AuditLogTable {
   objectId: string
   reason: string | null
   createdAt: Generated<Date>
+}
+
+export interface LoginThrottleTable {
+  email: string
+  failures: number
+  lastFailureAt: Date
+  lockedUntil: Date | null
 }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { Actor, Listing, ListingStatus, OrganizationListingsQuery, UpdateListingBody } from '@commons/contracts'
 import { LISTINGS_EVENTS, ListingFields } from '@commons/contracts'
 import { appendEvent, newId } from '@commons/db'
@@ -9,7 +10,7 @@ import { isModerator } from '../moderation/moderators.ts'
 import { findOrganization, roleIn } from '../organizations/organizations.repository.ts'
 import { assertRole, atLeast } from '../organizations/permissions.ts'
 import { cursorId, pageById } from '../pagination.ts'
-import { feedEffect, type ListingAction, nextStatus } from './listing-machine.ts'
+import { feedEffect, type ListingAction, nextStatus, REVIEWED_FIELDS } from './listing-machine.ts'
 import {
   findListing,
   insertListing,
@@ -114,7 +115,10 @@ export function mergeListingFields(current: ListingFields, patch: UpdateListingB
   return parsed.data
 }
 
-/** Updates a listing's fields (admins; If-Match required). A published listing stays published. */
+/**
+ * Updates a listing's fields (admins; If-Match required). A published listing stays published, unless its
+ * organization is unverified and the change touches reviewed content: then it goes back to review.
+ */
 export async function updateListing(
   db: Kysely<DB>,
   actor: Actor,
@@ -126,8 +130,16 @@ export async function updateListing(
     const current = (await lockListing(trx, id)) ?? throwNotFound(id)
     await assertListingAdmin(trx, actor, current)
     if (ifMatch !== current.version) throw preconditionFailed()
-    const status = nextStatus(current.status, 'update', { organizationVerified: false })
     const fields = mergeListingFields(current.details, patch)
+    const organization = await findOrganization(trx, current.organizationId)
+    const reviewedContentChanged = REVIEWED_FIELDS.some(
+      (key) =>
+        !isDeepStrictEqual((current.details as Record<string, unknown>)[key], (fields as Record<string, unknown>)[key]),
+    )
+    const status = nextStatus(current.status, 'update', {
+      organizationVerified: organization?.verified ?? false,
+      reviewedContentChanged,
+    })
     const row = await saveListing(trx, current, { fields, status }, new Date())
     await recordListingChange(trx, current.status, row)
     return toListingDto(row)

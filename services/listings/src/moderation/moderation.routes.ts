@@ -8,7 +8,7 @@ import {
   Organization,
   RejectListingBody,
 } from '@commons/contracts'
-import { type App, requireActor, setVersionTag } from '@commons/service-kit'
+import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { getAuditLog, listModerationQueue, reviewListing, verifyOrganization } from './moderation.service.ts'
@@ -38,7 +38,7 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
     {
       schema: {
         operationId: 'approveListing',
-        summary: 'Publish a listing waiting for review',
+        summary: 'Publish a listing waiting for review (If-Match: the version reviewed; 412 when it changed)',
         tags,
         security,
         params: IdParams,
@@ -46,7 +46,13 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
       },
     },
     async (request, reply) => {
-      const listing = await reviewListing(db, requireActor(request), request.params.id, { action: 'approve' })
+      const listing = await reviewListing(
+        db,
+        requireActor(request),
+        request.params.id,
+        { action: 'approve' },
+        ifMatchVersion(request),
+      )
       setVersionTag(reply, listing.version)
       return listing
     },
@@ -56,7 +62,7 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
     {
       schema: {
         operationId: 'rejectListing',
-        summary: 'Send a listing waiting for review back to draft, with the reason',
+        summary: 'Send a listing waiting for review back to draft, with the reason (If-Match as for approve)',
         tags,
         security,
         params: IdParams,
@@ -65,10 +71,13 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
       },
     },
     async (request, reply) => {
-      const listing = await reviewListing(db, requireActor(request), request.params.id, {
-        action: 'reject',
-        reason: request.body.reason,
-      })
+      const listing = await reviewListing(
+        db,
+        requireActor(request),
+        request.params.id,
+        { action: 'reject', reason: request.body.reason },
+        ifMatchVersion(request),
+      )
       setVersionTag(reply, listing.version)
       return listing
     },

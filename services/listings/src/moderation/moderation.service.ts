@@ -1,14 +1,24 @@
 import type { Actor, AuditEntry, CursorQuery, Listing, ModerationListingsQuery, Organization } from '@commons/contracts'
-import { conflict, notFound } from '@commons/service-kit'
+import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { listListings, lockListing, toListingDto } from '../listings/listings.repository.ts'
 import { applyTransition } from '../listings/listings.service.ts'
-import { lockOrganization, toOrganizationDto } from '../organizations/organizations.repository.ts'
+import { lockOrganization, roleIn, toOrganizationDto } from '../organizations/organizations.repository.ts'
 import { organizationEvent } from '../organizations/organizations.service.ts'
 import { cursorId, pageById } from '../pagination.ts'
 import { listAudit, recordAudit } from './moderation.repository.ts'
 import { assertModerator } from './moderators.ts'
+
+/** 403 `own_organization`: a moderator does not judge an organization they belong to. */
+async function assertNotOwnOrganization(db: Kysely<DB>, actor: Actor, organizationId: string) {
+  if (await roleIn(db, organizationId, actor.userId)) {
+    throw forbidden(
+      'Moderators may not act on organizations they belong to; another moderator will.',
+      'own_organization',
+    )
+  }
+}
 
 /** The review queue: listings in a state (pending_review by default), oldest first. */
 export async function listModerationQueue(db: Kysely<DB>, actor: Actor, query: ModerationListingsQuery) {
@@ -28,11 +38,15 @@ export async function reviewListing(
   actor: Actor,
   id: string,
   decision: { action: 'approve' } | { action: 'reject'; reason: string },
+  ifMatch?: number,
 ): Promise<Listing> {
   await assertModerator(db, actor)
   return db.transaction().execute(async (trx) => {
     const current = await lockListing(trx, id)
     if (!current) throw notFound('listing', id)
+    // The decision is about the version the moderator read: an edit in between needs a fresh look.
+    if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
+    await assertNotOwnOrganization(trx, actor, current.organizationId)
     const reason = decision.action === 'reject' ? decision.reason : null
     const row = await applyTransition(trx, current, decision.action, { rejectionReason: reason ?? undefined })
     await recordAudit(trx, {
@@ -55,6 +69,7 @@ export async function verifyOrganization(db: Kysely<DB>, actor: Actor, id: strin
   return db.transaction().execute(async (trx) => {
     const current = await lockOrganization(trx, id)
     if (!current) throw notFound('organization', id)
+    await assertNotOwnOrganization(trx, actor, id)
     if (current.verified) throw conflict('already_verified', 'This organization is verified already.')
     const row = await trx
       .updateTable('organizations')

@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { findUserByEmail } from '../auth/auth.repository.ts'
 import { type AuthDeps, issueAccessToken } from '../auth/auth.service.ts'
 import type { DB, OrganizationRow } from '../db/schema.ts'
+import { isModerator } from '../moderation/moderators.ts'
 import {
   countOwners,
   findOrganization,
@@ -88,11 +89,16 @@ const toMember = (r: Awaited<ReturnType<typeof listMembers>>[number]): Member =>
   joinedAt: r.createdAt.toISOString(),
 })
 
-/** Members with their roles: visible to members of the organization and moderators. */
+/**
+ * Members with their roles: visible to members of the organization and moderators. Emails are contact
+ * data: only admins and owners (who manage membership) and moderators see them; plain members get null.
+ */
 export async function getMembers(db: Kysely<DB>, actor: Actor, id: string): Promise<Member[]> {
-  if (!actor.moderator) await assertRole(db, actor, id, 'member')
-  else if (!(await findOrganization(db, id))) throw notFound('organization', id)
-  return (await listMembers(db, id)).map(toMember)
+  const moderator = await isModerator(db, actor)
+  const role = moderator ? undefined : await assertRole(db, actor, id, 'member')
+  if (moderator && !(await findOrganization(db, id))) throw notFound('organization', id)
+  const seesEmails = moderator || atLeast(role, 'admin')
+  return (await listMembers(db, id)).map((row) => ({ ...toMember(row), email: seesEmails ? row.email : null }))
 }
 
 /** Only owners may make or unmake owners; admins manage admins and members. */

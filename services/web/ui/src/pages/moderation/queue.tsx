@@ -17,7 +17,10 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
   const [busy, setBusy] = useState(false)
   const approve = async () => {
     setBusy(true)
-    const res = await api.POST('/v1/moderation/listings/{id}/approve', { params: { path: { id: listing.id } } })
+    const res = await api.POST('/v1/moderation/listings/{id}/approve', {
+      params: { path: { id: listing.id } },
+      headers: { 'if-match': `"${listing.version}"` },
+    })
     setBusy(false)
     if (problemOf(res)) setProblem(problemOf(res))
     else onDone()
@@ -25,6 +28,7 @@ function ReviewItem({ listing, onDone }: { listing: Listing; onDone: () => void 
   const reject = async (reason: string) => {
     const res = await api.POST('/v1/moderation/listings/{id}/reject', {
       params: { path: { id: listing.id } },
+      headers: { 'if-match': `"${listing.version}"` },
       body: { reason },
     })
     if (!res.error) onDone()

@@ -12,6 +12,10 @@ export const PROBLEM_CODES = {
   invalid_cursor: 400,
   invalid_if_match: 400,
   invalid_signature: 400,
+  invalid_text: 400,
+  json_too_deep: 400,
+  malformed_url: 400,
+  path_not_allowed: 400,
 
   // 401: no credentials, or they are no good
   unauthenticated: 401,
@@ -21,6 +25,7 @@ export const PROBLEM_CODES = {
   invalid_credentials: 401,
   invalid_refresh_token: 401,
   refresh_token_reused: 401,
+  unknown_key: 401,
 
   // 403: the caller is known but may not do this
   forbidden: 403,
@@ -28,6 +33,7 @@ export const PROBLEM_CODES = {
   not_a_party: 403,
   not_rated_side: 403,
   self_rating: 403,
+  own_organization: 403,
 
   // 404: no such object, route or page
   not_found: 404,
@@ -70,6 +76,7 @@ export const PROBLEM_CODES = {
   unsupported_media_type: 415,
   if_match_required: 428,
   rate_limited: 429,
+  login_throttled: 429,
 
   // 422: well-formed, but cannot be done as asked
   capacity_exceeded: 422,

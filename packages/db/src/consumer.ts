@@ -2,10 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type FeedEvent, FeedPage } from '@commons/contracts'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { Counter, Gauge, type Registry } from 'prom-client'
+import { MAX_FEED_WAIT_SECONDS } from './feed.ts'
 import type { KitTables } from './tables.ts'
 
-/** Reads one page of a feed after a cursor (null: from the start). */
-export type FeedReader = (after: string | null, limit: number) => Promise<FeedPage>
+/**
+ * Reads one page of a feed after a cursor (null: from the start). With `waitMs`, a reader that can may hold
+ * an empty answer until an event arrives or the time is up (HTTP sources do: `wait` long polling); `signal`
+ * aborts the read.
+ */
+export type FeedReader = (
+  after: string | null,
+  limit: number,
+  poll?: { waitMs: number; signal: AbortSignal },
+) => Promise<FeedPage>
 
 /**
  * Where a consumer reads events: another service's `GET /v1/events` with the service token, or a function
@@ -28,8 +37,17 @@ interface ConsumerBaseOptions<DB> {
   source: FeedSource
   /** Events per batch (default 200). */
   batchSize?: number
-  /** Pause after a poll found nothing new, or while another replica holds the feed (default 500 ms). */
+  /**
+   * Pause after a poll found nothing new, or while another replica holds the feed (default 500 ms). A long
+   * poll that returns empty sooner than this is followed by the rest of the pause.
+   */
   pollIntervalMs?: number
+  /**
+   * How long a poll may wait at the source for the next event (default 20 000 ms for HTTP sources, which
+   * the feed route answers as soon as an event commits; 0 for function sources). Bounded by the route's
+   * 25 s limit.
+   */
+  longPollMs?: number
   /** Backoff after a failed batch: doubles from `minMs` (default 200) up to `maxMs` (default 30 000), jittered. */
   retry?: { minMs?: number; maxMs?: number }
   /** Where `feed_lag_seconds`, `feed_events_applied_total` and `feed_errors_total` go (label `consumer`). */
@@ -66,6 +84,7 @@ export interface ConsumerHandle {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_LONG_POLL_MS = 20_000
 // Two-key advisory locks: apart from kysely's one-key migration lock and from migrateToLatest's.
 const CONSUMER_LOCK_NAMESPACE = 0x66656564 // 'feed'
 
@@ -98,7 +117,10 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
   const minBackoffMs = opts.retry?.minMs ?? 200
   const maxBackoffMs = opts.retry?.maxMs ?? 30_000
   const stopping = new AbortController()
-  const read = typeof opts.source === 'function' ? opts.source : httpReader(opts.source, stopping.signal)
+  const read = typeof opts.source === 'function' ? opts.source : httpReader(opts.source)
+  const longPollMs = opts.longPollMs ?? (typeof opts.source === 'function' ? 0 : DEFAULT_LONG_POLL_MS)
+  // Aborts the poll in flight: drain() wants an answer now, stop() wants none.
+  let pollAbort = new AbortController()
   const metrics = opts.registry ? consumerMetrics(opts.registry, opts.name) : undefined
   const logFields = { consumer: opts.name }
 
@@ -169,7 +191,9 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
    */
   const runBatch = async (onFetched: (events: FeedEvent[]) => void): Promise<FeedEvent[] | 'locked' | 'moved'> => {
     const from = await readCursor(db)
-    const page = await read(from, batchSize)
+    pollAbort = new AbortController()
+    const waitMs = wakeRequested || drains.length > 0 ? 0 : longPollMs
+    const page = await read(from, batchSize, { waitMs, signal: AbortSignal.any([stopping.signal, pollAbort.signal]) })
     if (page.events.length === 0) return []
     onFetched(page.events)
     const outcome = await applyPage(from, page)
@@ -185,6 +209,7 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
       let fetched: FeedEvent[] = []
       let pauseMs = 0
       let idle = false
+      const pollStartedAt = Date.now()
       try {
         const outcome = await runBatch((events) => {
           fetched = events
@@ -203,7 +228,8 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
             drains.splice(drains.indexOf(waiter), 1)
             waiter.resolve()
           }
-          pauseMs = pollIntervalMs
+          // After a long poll, only what is left of the interval: the wait at the source was the pause.
+          pauseMs = Math.max(0, pollIntervalMs - (Date.now() - pollStartedAt))
           idle = true
         } else {
           behindSince = new Date(outcome.at(-1)!.occurredAt)
@@ -211,6 +237,8 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         }
       } catch (error) {
         if (stopping.signal.aborted) break
+        // drain() cut a long poll short: poll again at once, without a wait.
+        if (pollAbort.signal.aborted && (error as Error).name === 'AbortError') continue
         failures += 1
         metrics?.errors.inc(logFields)
         const oldestPending = fetched[0]
@@ -250,6 +278,7 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         drains.push({ afterPoll: pollsStarted, resolve, reject })
         wakeRequested = true
         idleWake?.abort()
+        pollAbort.abort()
       })
     },
     lag,
@@ -262,14 +291,17 @@ function backoff(failures: number, minMs: number, maxMs: number): number {
   return step / 2 + (Math.random() * step) / 2
 }
 
-function httpReader(source: { url: string; token: string; timeoutMs?: number }, stop: AbortSignal): FeedReader {
+function httpReader(source: { url: string; token: string; timeoutMs?: number }): FeedReader {
   const base = source.url.replace(/\/+$/, '')
-  return async (after, limit) => {
+  return async (after, limit, poll) => {
     const query = new URLSearchParams({ limit: String(limit) })
     if (after !== null) query.set('after', after)
+    const waitSeconds = Math.min(MAX_FEED_WAIT_SECONDS, Math.floor((poll?.waitMs ?? 0) / 1000))
+    if (waitSeconds > 0) query.set('wait', String(waitSeconds))
+    const timeout = AbortSignal.timeout((source.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000)
     const response = await fetch(`${base}/v1/events?${query}`, {
       headers: { authorization: `Bearer ${source.token}`, accept: 'application/json' },
-      signal: AbortSignal.any([stop, AbortSignal.timeout(source.timeoutMs ?? DEFAULT_TIMEOUT_MS)]),
+      signal: poll ? AbortSignal.any([poll.signal, timeout]) : timeout,
     })
     if (!response.ok) {
       const body = await response.text().catch(() => '')

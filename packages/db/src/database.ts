@@ -101,7 +101,24 @@ export function createDb<DB>(opts: DbOptions): Kysely<DB> {
   pool.on('connect', (client) => {
     client.on('error', report)
   })
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
+  origins.set(db, { url: opts.url, schema: opts.schema, applicationName: opts.applicationName })
+  return db
+}
+
+/** Where a database of {@link createDb} connects, for the one connection a pool cannot serve (LISTEN). */
+export interface DbOrigin {
+  url: string
+  schema: string
+  applicationName?: string
+}
+
+// Weak: it holds what a Kysely instance was built from, never the instance itself.
+const origins = new WeakMap<object, DbOrigin>()
+
+/** The URL and schema `db` was created with, or undefined when it did not come from {@link createDb}. */
+export function dbOrigin(db: object): DbOrigin | undefined {
+  return origins.get(db)
 }
 
 /** Readiness check: resolves when the database answers a trivial query. */

@@ -90,6 +90,8 @@ export const PROBLEM_CODES = {
   payment_provider_error: 502,
   service_unavailable: 503,
   database_unavailable: 503,
+  shutting_down: 503,
+  not_ready: 503,
   search_unavailable: 503,
   auth_unavailable: 503,
   stripe_not_configured: 503,

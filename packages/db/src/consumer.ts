@@ -2,10 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type FeedEvent, FeedPage } from '@commons/contracts'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { Counter, Gauge, type Registry } from 'prom-client'
+import { MAX_FEED_WAIT_SECONDS } from './feed.ts'
 import type { KitTables } from './tables.ts'
 
-/** Reads one page of a feed after a cursor (null: from the start). */
-export type FeedReader = (after: string | null, limit: number) => Promise<FeedPage>
+/**
+ * Reads one page of a feed after a cursor (null: from the start). With `waitMs`, a reader that can may hold
+ * an empty answer until an event arrives or the time is up (HTTP sources do: `wait` long polling); `signal`
+ * aborts the read.
+ */
+export type FeedReader = (
+  after: string | null,
+  limit: number,
+  poll?: { waitMs: number; signal: AbortSignal },
+) => Promise<FeedPage>
 
 /**
  * Where a consumer reads events: another service's `GET /v1/events` with the service token, or a function
@@ -28,8 +37,17 @@ interface ConsumerBaseOptions<DB> {
   source: FeedSource
   /** Events per batch (default 200). */
   batchSize?: number
-  /** Pause after a poll found nothing new, or while another replica holds the feed (default 500 ms). */
+  /**
+   * Pause after a poll found nothing new, or while another replica holds the feed (default 500 ms). A long
+   * poll that returns empty sooner than this is followed by the rest of the pause.
+   */
   pollIntervalMs?: number
+  /**
+   * How long a poll may wait at the source for the next event (default 20 000 ms for HTTP sources, which
+   * the feed route answers as soon as an event commits; 0 for function sources). Bounded by the route's
+   * 25 s limit.
+   */
+  longPollMs?: number
   /** Backoff after a failed batch: doubles from `minMs` (default 200) up to `maxMs` (default 30 000), jittered. */
   retry?: { minMs?: number; maxMs?: number }
   /** Where `feed_lag_seconds`, `feed_events_applied_total` and `feed_errors_total` go (label `consumer`). */
@@ -66,17 +84,18 @@ export interface ConsumerHandle {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000
+const DEFAULT_LONG_POLL_MS = 20_000
 // Two-key advisory locks: apart from kysely's one-key migration lock and from migrateToLatest's.
 const CONSUMER_LOCK_NAMESPACE = 0x66656564 // 'feed'
 
 /**
  * Starts the feed consumer every service uses, and returns at once; the loop runs until `stop()`.
  *
- * Each batch is one transaction in the consumer's database: it takes the advisory lock of the consumer's
- * name (so one replica consumes a feed at a time; the others wait `pollIntervalMs` and try again), reads
- * the stored cursor, fetches the next page, applies it, and stores the new cursor. With `handle` the
- * effects commit in that same transaction as the cursor; with `handleBatch` the cursor is stored after
- * the external effect succeeded.
+ * Each batch reads the stored cursor and fetches the next page with no transaction open, then applies the
+ * page under the advisory lock of the consumer's name (so one replica applies a feed at a time; the others
+ * wait `pollIntervalMs` and try again), provided the stored cursor is still the one the page was read
+ * from, and stores the new cursor. With `handle` the effects commit in one short transaction with the
+ * cursor; with `handleBatch` the cursor is stored after the external effect succeeded.
  *
  * Delivery is at least once: a crash after an effect but before the cursor commits (always possible with
  * `handleBatch`; with `handle` when the handler has effects outside the transaction) replays the batch.
@@ -98,7 +117,10 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
   const minBackoffMs = opts.retry?.minMs ?? 200
   const maxBackoffMs = opts.retry?.maxMs ?? 30_000
   const stopping = new AbortController()
-  const read = typeof opts.source === 'function' ? opts.source : httpReader(opts.source, stopping.signal)
+  const read = typeof opts.source === 'function' ? opts.source : httpReader(opts.source)
+  const longPollMs = opts.longPollMs ?? (typeof opts.source === 'function' ? 0 : DEFAULT_LONG_POLL_MS)
+  // Aborts the poll in flight: drain() wants an answer now, stop() wants none.
+  let pollAbort = new AbortController()
   const metrics = opts.registry ? consumerMetrics(opts.registry, opts.name) : undefined
   const logFields = { consumer: opts.name }
 
@@ -112,35 +134,71 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
   const lag = () => (behindSince ? Math.max(0, (Date.now() - behindSince.getTime()) / 1000) : 0)
   const reportLag = () => metrics?.lag.set(logFields, lag())
 
-  /** One batch; 'locked' when another replica holds the feed. */
-  const runBatch = (onFetched: (events: FeedEvent[]) => void) =>
-    db.transaction().execute(async (trx): Promise<FeedEvent[] | 'locked'> => {
-      const { rows } = await sql<{ locked: boolean }>`
-        select pg_try_advisory_xact_lock(${CONSUMER_LOCK_NAMESPACE}, hashtext(${opts.name})) as locked`.execute(trx)
+  const readCursor = async (q: Kysely<KitTables> | Transaction<KitTables>) =>
+    (await q.selectFrom('feedCursors').select('position').where('consumer', '=', opts.name).executeTakeFirst())
+      ?.position ?? null
+
+  const storeCursor = (q: Kysely<KitTables> | Transaction<KitTables>, position: string) =>
+    q
+      .insertInto('feedCursors')
+      .values({ consumer: opts.name, position })
+      .onConflict((oc) => oc.column('consumer').doUpdateSet({ position, updatedAt: sql<Date>`now()` }))
+      .execute()
+
+  /**
+   * Applies a fetched page under the consumer's advisory lock, if the cursor it was read from is still the
+   * stored one: 'locked' when another replica holds the feed, 'moved' when one applied this page meanwhile.
+   */
+  const applyPage = async (from: string | null, page: FeedPage): Promise<'applied' | 'locked' | 'moved'> => {
+    const last = page.events.at(-1)!
+    const position = page.next ?? last.cursor
+    const lockKey = sql`${CONSUMER_LOCK_NAMESPACE}, hashtext(${opts.name})`
+    if (opts.handle) {
+      const handle = opts.handle
+      // Short: only this database's statements run while it is open, never a network call.
+      return db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey}) as locked`.execute(
+          trx,
+        )
+        if (!rows[0]?.locked) return 'locked'
+        if ((await readCursor(trx)) !== from) return 'moved'
+        for (const event of page.events) await handle(trx as unknown as Transaction<DB>, event)
+        await storeCursor(trx, position)
+        return 'applied'
+      })
+    }
+    // The external effect (a search index task) runs with no transaction open; a session lock on one
+    // connection keeps other replicas out meanwhile, and goes with the session if that connection drops.
+    const handleBatch = opts.handleBatch!
+    return db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn)
       if (!rows[0]?.locked) return 'locked'
-      // Read under the lock: a replica that held it before us has committed its cursor by now.
-      const stored = await trx
-        .selectFrom('feedCursors')
-        .select('position')
-        .where('consumer', '=', opts.name)
-        .executeTakeFirst()
-      const page = await read(stored?.position ?? null, batchSize)
-      const last = page.events.at(-1)
-      if (!last) return []
-      onFetched(page.events)
-      if (opts.handle) {
-        for (const event of page.events) await opts.handle(trx as unknown as Transaction<DB>, event)
-      } else {
-        await opts.handleBatch(page.events)
+      try {
+        if ((await readCursor(conn)) !== from) return 'moved'
+        await handleBatch(page.events)
+        await storeCursor(conn, position)
+        return 'applied'
+      } finally {
+        await sql`select pg_advisory_unlock(${lockKey})`.execute(conn).catch(() => {})
       }
-      const position = page.next ?? last.cursor
-      await trx
-        .insertInto('feedCursors')
-        .values({ consumer: opts.name, position })
-        .onConflict((oc) => oc.column('consumer').doUpdateSet({ position, updatedAt: sql<Date>`now()` }))
-        .execute()
-      return page.events
     })
+  }
+
+  /**
+   * One batch: reads the stored cursor, fetches the next page with no transaction open (the fetch is a
+   * network call of unbounded length, and an open transaction would pin a connection and hold back every
+   * feed's commit horizon meanwhile), then applies it. [] when nothing is new.
+   */
+  const runBatch = async (onFetched: (events: FeedEvent[]) => void): Promise<FeedEvent[] | 'locked' | 'moved'> => {
+    const from = await readCursor(db)
+    pollAbort = new AbortController()
+    const waitMs = wakeRequested || drains.length > 0 ? 0 : longPollMs
+    const page = await read(from, batchSize, { waitMs, signal: AbortSignal.any([stopping.signal, pollAbort.signal]) })
+    if (page.events.length === 0) return []
+    onFetched(page.events)
+    const outcome = await applyPage(from, page)
+    return outcome === 'applied' ? page.events : outcome
+  }
 
   const loop = async () => {
     let failures = 0
@@ -151,13 +209,16 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
       let fetched: FeedEvent[] = []
       let pauseMs = 0
       let idle = false
+      const pollStartedAt = Date.now()
       try {
         const outcome = await runBatch((events) => {
           fetched = events
         })
         if (failures > 0) opts.log?.info({ ...logFields, failures }, 'feed consumer recovered')
         failures = 0
-        if (outcome === 'locked') {
+        if (outcome === 'moved') {
+          // Another replica applied this page between the fetch and the lock: read on from its cursor.
+        } else if (outcome === 'locked') {
           // Jittered so waiting replicas do not poll in step.
           pauseMs = pollIntervalMs * (0.5 + Math.random())
           idle = true
@@ -167,7 +228,8 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
             drains.splice(drains.indexOf(waiter), 1)
             waiter.resolve()
           }
-          pauseMs = pollIntervalMs
+          // After a long poll, only what is left of the interval: the wait at the source was the pause.
+          pauseMs = Math.max(0, pollIntervalMs - (Date.now() - pollStartedAt))
           idle = true
         } else {
           behindSince = new Date(outcome.at(-1)!.occurredAt)
@@ -175,6 +237,8 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         }
       } catch (error) {
         if (stopping.signal.aborted) break
+        // drain() cut a long poll short: poll again at once, without a wait.
+        if (pollAbort.signal.aborted && (error as Error).name === 'AbortError') continue
         failures += 1
         metrics?.errors.inc(logFields)
         const oldestPending = fetched[0]
@@ -214,6 +278,7 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         drains.push({ afterPoll: pollsStarted, resolve, reject })
         wakeRequested = true
         idleWake?.abort()
+        pollAbort.abort()
       })
     },
     lag,
@@ -226,14 +291,17 @@ function backoff(failures: number, minMs: number, maxMs: number): number {
   return step / 2 + (Math.random() * step) / 2
 }
 
-function httpReader(source: { url: string; token: string; timeoutMs?: number }, stop: AbortSignal): FeedReader {
+function httpReader(source: { url: string; token: string; timeoutMs?: number }): FeedReader {
   const base = source.url.replace(/\/+$/, '')
-  return async (after, limit) => {
+  return async (after, limit, poll) => {
     const query = new URLSearchParams({ limit: String(limit) })
     if (after !== null) query.set('after', after)
+    const waitSeconds = Math.min(MAX_FEED_WAIT_SECONDS, Math.floor((poll?.waitMs ?? 0) / 1000))
+    if (waitSeconds > 0) query.set('wait', String(waitSeconds))
+    const timeout = AbortSignal.timeout((source.timeoutMs ?? DEFAULT_TIMEOUT_MS) + waitSeconds * 1000)
     const response = await fetch(`${base}/v1/events?${query}`, {
       headers: { authorization: `Bearer ${source.token}`, accept: 'application/json' },
-      signal: AbortSignal.any([stop, AbortSignal.timeout(source.timeoutMs ?? DEFAULT_TIMEOUT_MS)]),
+      signal: poll ? AbortSignal.any([poll.signal, timeout]) : timeout,
     })
     if (!response.ok) {
       const body = await response.text().catch(() => '')

@@ -1,6 +1,9 @@
 import { FeedPage, FeedQuery } from '@commons/contracts'
 import { type App, badRequest, checkServiceToken } from '@commons/service-kit'
 import { type Kysely, sql } from 'kysely'
+import { z } from 'zod'
+import { dbOrigin } from './database.ts'
+import { FeedNotifier } from './feed-notify.ts'
 import type { KitTables } from './tables.ts'
 
 /** A position in a feed: the appending transaction's id and the event's id. */
@@ -76,14 +79,36 @@ export interface FeedRouteOptions<DB> {
   serviceToken: string
 }
 
+/** The longest `wait` a reader may ask for: below the usual 30 s idle timeouts of proxies. */
+export const MAX_FEED_WAIT_SECONDS = 25
+
+// Hidden from the OpenAPI documents, so `wait` lives here rather than in the public contract.
+const FeedRouteQuery = FeedQuery.extend({
+  /** Seconds to hold the request while nothing is new, answering as soon as an event commits. */
+  wait: z.coerce.number().int().min(0).max(MAX_FEED_WAIT_SECONDS).default(0),
+})
+
+// While a notified event is not yet readable (an older transaction elsewhere still runs), look again this often.
+const RECHECK_MS = 100
+
 /**
- * Serves the service's feed to other services at `GET /v1/events?after=&limit=`. Internal: hidden from
- * the public OpenAPI document and open only to callers with the service token (401
+ * Serves the service's feed to other services at `GET /v1/events?after=&limit=&wait=`. Internal: hidden
+ * from the public OpenAPI document and open only to callers with the service token (401
  * `invalid_service_token` otherwise).
+ *
+ * With `wait` (seconds) an empty answer is held until an event commits (Postgres LISTEN/NOTIFY: appendEvent
+ * notifies in its transaction, delivered at commit) or the wait ends, so consumers learn of an event at
+ * once without polling. Held requests are answered (empty) when the service closes.
  */
 export function registerFeedRoute<DB>(app: App, opts: FeedRouteOptions<DB>): void {
   // An empty token would compare equal to a missing Authorization header.
   if (!opts.serviceToken) throw new Error('registerFeedRoute needs a non-empty service token')
+  const origin = dbOrigin(opts.db)
+  const notifier = origin
+    ? new FeedNotifier(origin, (error) => app.log.warn({ err: error }, 'feed notifications interrupted'))
+    : undefined
+  // preClose: before Fastify waits for in-flight requests, so held reads answer instead of delaying it.
+  app.addHook('preClose', async () => notifier?.close())
   app.get(
     '/v1/events',
     {
@@ -95,10 +120,34 @@ export function registerFeedRoute<DB>(app: App, opts: FeedRouteOptions<DB>): voi
         operationId: 'readEvents',
         tags: ['events'],
         security: [{ serviceToken: [] }],
-        querystring: FeedQuery,
+        querystring: FeedRouteQuery,
         response: { 200: FeedPage },
       },
     },
-    async (request) => readFeed(opts.db, request.query),
+    async (request, reply) => {
+      const { wait, ...query } = request.query
+      if (!notifier || wait === 0) return readFeed(opts.db, query)
+      // Listening before the first read, and noting the wake-ups seen before each read, so that no commit
+      // falls between a read and the wait that follows it.
+      await notifier.listen()
+      let seen = notifier.generation
+      let page = await readFeed(opts.db, query)
+      const deadline = Date.now() + wait * 1000
+      // Ends the wait when the caller goes away.
+      const gone = new AbortController()
+      reply.raw.once('close', () => gone.abort())
+      let notified = false
+      while (page.events.length === 0 && !gone.signal.aborted) {
+        const left = deadline - Date.now()
+        if (left <= 0) break
+        const outcome = await notifier.wait(notified ? Math.min(left, RECHECK_MS) : left, gone.signal, seen)
+        if (outcome === 'closed') break
+        notified ||= outcome === 'notified'
+        seen = notifier.generation
+        page = await readFeed(opts.db, query)
+        if (outcome === 'timeout' && !notified) break
+      }
+      return page
+    },
   )
 }

@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '@commons/contracts'
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { KitTables } from './tables.ts'
 
 /**
@@ -49,4 +49,10 @@ async function insertEvent(
       payload: JSON.stringify(event.payload),
     })
     .execute()
+  // Delivered when (and only if) the transaction commits, once per transaction and schema: it wakes the
+  // feed's long-polling readers (see feed-notify.ts).
+  await sql`select pg_notify(${FEED_CHANNEL}, current_schema())`.execute(trx as unknown as Transaction<KitTables>)
 }
+
+/** The Postgres NOTIFY channel of every outbox; the payload is the schema whose feed has a new event. */
+export const FEED_CHANNEL = 'commons_feed'

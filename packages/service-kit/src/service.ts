@@ -14,11 +14,12 @@ import {
 import { z } from 'zod'
 import { bearerToken, type KeySource, UNKNOWN_KEY, verifyAccessToken } from './auth.ts'
 import type { BaseConfig } from './config.ts'
-import { AppError, tooManyRequests } from './errors.ts'
+import { AppError, shuttingDown, tooManyRequests } from './errors.ts'
 import { registerSafeJsonParser } from './json-body.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { sendProblem, toAppError } from './problem.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
+import { RequestLogController } from './request-logging.ts'
 
 /** A readiness check: resolves when the dependency answers, throws (or times out) when it does not. */
 export type ReadinessCheck = () => Promise<void>
@@ -59,6 +60,8 @@ export interface ServiceOptions {
   trustProxy?: string | boolean
   /** Serve this service's own document at /openapi.json (the web entry point serves the merged one). */
   serveOpenApi?: boolean
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void }
   /** Content-Security-Policy directives; services serving JSON only keep the default that allows nothing. */
   cspDirectives?: Record<string, string[]>
 }
@@ -78,13 +81,16 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       base: { service: opts.name },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     genReqId: requestIdOf,
+    logController: new RequestLogController(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: opts.trustProxy ?? trustProxyOf(config.TRUST_PROXY),
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is plain JSON; the onRequest hook below answers problem+json instead.
+    return503OnClosing: false,
     // A path the router cannot decode (`%C0%AF`, a lone `%`) never reaches hooks or the error handler;
     // answer it as every other client error, with a stable code.
     frameworkErrors: (error, request, reply) => {
@@ -107,13 +113,21 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   app.decorate('metrics', createMetrics(opts.name))
   app.decorateRequest('actor', null)
 
+  // Set at the start of close(): requests that still arrive on open keep-alive connections (or pipelined
+  // behind one in flight) are refused, while those already running drain.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id)
+    if (closing) throw shuttingDown()
   })
 
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request)
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (appError.status === 503) request.log.warn({ code: appError.code, err: error }, 'request refused: unavailable')
+    else if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: appError.code, status: appError.status }, 'request refused')
     return sendProblem(reply, request, appError)
   })
@@ -192,7 +206,9 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   // (and, at the public entry point, by its own guard).
   const ops = { schema: { hide: true }, config: { auth: 'none' as const } }
   app.get('/health', ops, async () => ({ status: 'ok' }))
-  app.get('/ready', ops, async (_request, reply) => {
+  // "Can serve": every dependency a request needs answers. A 503 is problem+json like every other one, with
+  // the checks beside the code, so a load balancer and a person read the same answer.
+  app.get('/ready', ops, async (request, reply) => {
     const results = await Promise.all(
       [...app.readinessChecks].map(async ([name, check]) => {
         try {
@@ -206,7 +222,16 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     )
     const checks = Object.fromEntries(results)
     const ready = results.every(([, state]) => state === 'ok')
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
+    if (ready) return reply.send({ status: 'ready', checks })
+    const failing = results.filter(([, state]) => state !== 'ok').map(([name]) => name)
+    return sendProblem(
+      reply,
+      request,
+      new AppError('not_ready', 503, `Not ready: ${failing.join(', ')} failing.`, {
+        body: { checks },
+        headers: { 'retry-after': '5' },
+      }),
+    )
   })
   app.get('/metrics', ops, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType)
@@ -231,5 +256,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** A schema for `{ status }` health answers; exported for tests and the web service. */
-export const ReadyBody = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) })
+/**
+ * The body of `/ready`: `{ status: 'ready', checks }` with 200; with 503, problem+json whose `code` is
+ * `not_ready` and whose `checks` name each check 'ok' or 'failing'. Exported for tests and the web service.
+ */
+export const ReadyBody = z.object({
+  status: z.union([z.literal('ready'), z.literal(503)]),
+  code: z.literal('not_ready').optional(),
+  checks: z.record(z.string(), z.string()),
+})

@@ -15,7 +15,8 @@ export interface JobsLog {
  */
 export function workerLogger(log: JobsLog | undefined, fields: Record<string, unknown>): Logger {
   return new Logger((scope) => (level, message, meta) => {
-    if (!log) return
+    // Failed attempts are logged once, with the job's fields, by the worker's own 'job:error' handler.
+    if (!log || meta?.failure === true) return
     const obj = { ...fields, ...scope, ...(meta?.error ? { err: meta.error } : {}) }
     if (level === 'error' || level === 'warning') log.warn(obj, message)
     else if (level === 'info') log.debug(obj, message)

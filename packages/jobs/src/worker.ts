@@ -200,6 +200,8 @@ export function createJobWorker<T extends TaskPayloads<T>, DB>(opts: JobWorkerOp
         try {
           runner = await startRunner()
           restarts = 0
+          // stop() may have come while the new runner was starting: it only knew the old one.
+          if (stopping.signal.aborted) await runner.stop().catch(() => {})
         } catch (error) {
           opts.log?.warn({ ...fields, err: error }, 'job runner failed to start; retrying')
           runner = { promise: Promise.reject(error) } as Runner

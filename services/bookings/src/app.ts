@@ -1,18 +1,24 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
 import { registerCalendarRoutes } from './calendars/calendars.routes.ts'
 import type { BookingsConfig } from './config.ts'
+import { registerCreditRoutes } from './credits/credits.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type BookingsDeps, type Clock, systemClock } from './deps.ts'
+import { registerLedgerRoutes } from './ledger/ledger.routes.ts'
 import { applyListingEvent } from './listings/replica.ts'
 import { offlinePayments, type PaymentProvider } from './payments/payment-provider.ts'
 import { registerPaymentRoutes } from './payments/payments.routes.ts'
-import { stripeClient, stripePayments } from './payments/stripe-payments.ts'
+import { type StripeSetup, stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
-import { registerRatings } from './ratings/register.ts'
-import { runDueTimers, startTimerWorker } from './timers/timers.ts'
+import { startCompletionConsumer } from './ratings/completion.ts'
+import { closeDueRatingWindows, startWindowWorker } from './ratings/rating-windows.ts'
+import { registerRatingRoutes } from './ratings/ratings.routes.ts'
+import { registerReputationRoutes } from './reputation/reputation.routes.ts'
+import { runDueTimers, startTimerWorker } from './timers/timers.service.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'bookings'
@@ -47,10 +53,34 @@ declare module 'fastify' {
       /** Runs the timers that are due by the clock now. */
       runDueTimers(): Promise<number>
     }
+    /** Ratings' background work, reachable for tests and scripts. */
+    ratings: {
+      /** Resolves once completions, no-shows and cancellations in the bookings feed were applied (RUN_WORKERS). */
+      syncCompletions(): Promise<void>
+      /** Publishes the ratings of windows closed by the clock now; returns how many. */
+      closeDueWindows(): Promise<number>
+    }
   }
 }
 
-/** Builds the bookings service: availability, bookings and their payments, timers and calendars. */
+function stripeSetup(config: BookingsConfig): StripeSetup | undefined {
+  if (!config.STRIPE_SECRET_KEY) return undefined
+  return {
+    client: stripeClient({
+      secretKey: config.STRIPE_SECRET_KEY,
+      apiUrl: config.STRIPE_API_URL,
+      timeoutMs: config.STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: config.STRIPE_MAX_RETRIES,
+    }),
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '',
+    publishableKey: config.STRIPE_PUBLISHABLE_KEY ?? '',
+  }
+}
+
+/**
+ * Builds the bookings service: availability, bookings and their payments, timers, calendars, ratings,
+ * reputation, the usage ledger and time credits. Every feature's routes and workers are wired here.
+ */
 export async function buildApp(config: BookingsConfig, overrides: BookingsOverrides = {}): Promise<App> {
   const app = await buildService({
     name: 'bookings',
@@ -63,47 +93,52 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   app.readinessChecks.set('database', () => ping(db))
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
 
-  const stripe = config.STRIPE_SECRET_KEY
-    ? {
-        client: stripeClient({
-          secretKey: config.STRIPE_SECRET_KEY,
-          apiUrl: config.STRIPE_API_URL,
-          timeoutMs: config.STRIPE_TIMEOUT_MS,
-          maxNetworkRetries: config.STRIPE_MAX_RETRIES,
-        }),
-        webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '',
-        publishableKey: config.STRIPE_PUBLISHABLE_KEY ?? '',
-      }
-    : undefined
+  const stripe = stripeSetup(config)
   const deps: BookingsDeps = {
     db,
     clock: overrides.clock ?? systemClock,
+    config,
     payments: overrides.payments ?? (stripe ? stripePayments(stripe.client) : offlinePayments()),
+    stripe,
   }
+  // Registration order is the order of the OpenAPI document's paths.
+  registerAvailabilityRoutes(app, deps)
   registerBookingRoutes(app, deps)
-  registerWebhookRoutes(app, deps, stripe)
-  registerPaymentRoutes(app, deps, stripe)
-  registerCalendarRoutes(app, deps, config.SERVICE_TOKEN)
-  // Ratings, reputation, ledger and time credits; reacts to completions through this service's own feed.
-  registerRatings(app, deps, config)
+  registerWebhookRoutes(app, deps)
+  registerPaymentRoutes(app, deps)
+  registerCalendarRoutes(app, deps)
+  registerRatingRoutes(app, deps)
+  registerReputationRoutes(app, deps)
+  registerLedgerRoutes(app, deps)
+  registerCreditRoutes(app, deps)
 
   let syncListings = async () => {}
+  let syncCompletions = async () => {}
   if (config.RUN_WORKERS) {
-    const consumer = startConsumer({
+    const listings = startConsumer({
       db,
       name: 'bookings.listings',
       source: overrides.listingsFeed ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-      handle: applyListingEvent,
+      handle: (trx, event) => applyListingEvent(trx, event, deps.clock.now()),
       registry: app.metrics.registry,
       log: app.log,
     })
-    const timers = startTimerWorker(deps, { intervalMs: config.TIMER_POLL_MS, log: app.log })
-    syncListings = () => consumer.drain()
+    // Completions reach ratings and time credits through this service's own feed.
+    const completions = startCompletionConsumer(deps, { registry: app.metrics.registry, log: app.log })
+    const workerOpts = { intervalMs: config.TIMER_POLL_MS, log: app.log }
+    const timers = startTimerWorker(deps, workerOpts)
+    const windows = startWindowWorker(deps, workerOpts)
+    syncListings = () => listings.drain()
+    syncCompletions = () => completions.drain()
     // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
     app.addHook('onClose', async () => {
-      await Promise.all([consumer.stop(), timers.stop()])
+      await Promise.all([listings.stop(), completions.stop(), timers.stop(), windows.stop()])
     })
   }
   app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueTimers: () => runDueTimers(deps) })
+  app.decorate('ratings', {
+    syncCompletions: () => syncCompletions(),
+    closeDueWindows: () => closeDueRatingWindows(deps),
+  })
   return app
 }

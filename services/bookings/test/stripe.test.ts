@@ -235,7 +235,8 @@ t.test('stripe webhooks', async (t) => {
     t.equal(row.status, 'captured')
   })
 
-  t.test('without Stripe configured the route is 404', async (t) => {
+  // 503 like the payment session's answer: one status per problem code (it was 404 here).
+  t.test('without Stripe configured the route is 503 stripe_not_configured', async (t) => {
     const plain = await testApp(t, { now: NOW })
     const res = await plain.app.inject({
       method: 'POST',
@@ -243,7 +244,8 @@ t.test('stripe webhooks', async (t) => {
       headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
       payload: '{}',
     })
-    t.equal(res.statusCode, 404)
+    t.equal(res.statusCode, 503)
+    t.equal(res.json().code, 'stripe_not_configured')
   })
 })
 
@@ -392,6 +394,19 @@ t.test('payment session', async (t) => {
     const res = await session(booking.id)
     t.equal(res.statusCode, 409)
     t.equal(res.json().code, 'payment_not_pending')
+  })
+
+  // 409 like the per-booking refusal of the same code (the route answered 400 before the service did).
+  t.test('recording an offline payment where payments are taken online is 409 payment_not_offline', async (t) => {
+    const booking = (await newBooking()).json()
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/v1/bookings/${booking.id}/payment`,
+      headers: bearer(p.provider.token),
+      payload: { method: 'bank_transfer', reference: 'X-1' },
+    })
+    t.equal(res.statusCode, 409, res.body)
+    t.equal(res.json().code, 'payment_not_offline')
   })
 
   t.test('a booking paid offline answers 409 payment_not_online', async (t) => {

@@ -2,7 +2,12 @@ import type Stripe from 'stripe'
 import { lockBooking, savePaymentFailed } from '../bookings/bookings.repository.ts'
 import { applyTransition, systemCause } from '../bookings/transitions.ts'
 import type { BookingsDeps } from '../deps.ts'
-import { lockPaymentByExternalId, paymentStatuses, setPaymentStatus } from './payments.repository.ts'
+import {
+  bookingIdOfPayment,
+  lockPaymentByExternalId,
+  paymentStatuses,
+  setPaymentStatus,
+} from './payments.repository.ts'
 import { INTENT_STATUS, rankOf } from './stripe-payments.ts'
 
 /** What became of a webhook event. */
@@ -26,12 +31,13 @@ export async function handleStripeEvent(deps: BookingsDeps, event: Stripe.Event)
     const meaning = INTENT_STATUS[event.type]
     if (!meaning) return 'ignored'
     const intent = event.data.object as Stripe.PaymentIntent
+    // One lock order everywhere: the booking, then its payments, as every transition takes them. The
+    // payment's booking is found unlocked first (a payment never changes booking).
+    const bookingId = await bookingIdOfPayment(trx, intent.id)
+    if (!bookingId) return 'ignored'
+    const booking = await lockBooking(trx, bookingId)
     const payment = await lockPaymentByExternalId(trx, intent.id)
-    if (!payment) return 'ignored'
-    // This takes the payment's lock before its booking's, the reverse of every transition (booking, then
-    // its payments): a transition of the same booking running meanwhile can deadlock with this one.
-    const booking = await lockBooking(trx, payment.bookingId)
-    if (!booking || meaning.rank <= rankOf(payment.status)) return 'ignored'
+    if (!booking || !payment || meaning.rank <= rankOf(payment.status)) return 'ignored'
     const now = deps.clock.now()
     await setPaymentStatus(trx, payment.id, meaning.status, now)
     if (booking.status !== 'pending_payment') return 'applied'

@@ -27,10 +27,8 @@ export async function transitionBooking(
     const permitted = mayAct(parties, action)
     if (!permitted && !actor.moderator) throw forbidden(`You may not ${action} this booking.`)
     nextStatus(row.status, action)
-    if (permitted) {
-      const late = timingProblem(action, { start: row.startAt, end: row.endAt }, deps.clock.now())
-      if (late) throw new AppError('invalid_transition', 409, late, { body: { from: row.status, action } })
-    }
+    const untimely = timingProblem(action, { start: row.startAt, end: row.endAt }, deps.clock.now(), !permitted)
+    if (untimely) throw new AppError('invalid_transition', 409, untimely, { body: { from: row.status, action } })
     const saved = await applyTransition(trx, deps, row, action, {
       actorUserId: actor.userId,
       parties,

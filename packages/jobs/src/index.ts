@@ -1,0 +1,6 @@
+export * from './admin.ts'
+export * from './cli.ts'
+export * from './install.ts'
+export type { JobsLog } from './log.ts'
+export * from './queue.ts'
+export * from './worker.ts'

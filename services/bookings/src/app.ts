@@ -1,4 +1,5 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
 import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
@@ -8,6 +9,7 @@ import { registerCreditRoutes } from './credits/credits.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type BookingsDeps, type Clock, systemClock } from './deps.ts'
+import { type BookingJobs, JOBS_SCHEMA } from './jobs/booking-jobs.ts'
 import { registerLedgerRoutes } from './ledger/ledger.routes.ts'
 import { applyListingEvent } from './listings/replica.ts'
 import { offlinePayments, type PaymentProvider } from './payments/payment-provider.ts'
@@ -15,16 +17,17 @@ import { registerPaymentRoutes } from './payments/payments.routes.ts'
 import { type StripeSetup, stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
 import { startCompletionConsumer } from './ratings/completion.ts'
-import { closeDueRatingWindows, startWindowWorker } from './ratings/rating-windows.ts'
+import { closeRatingWindow } from './ratings/rating-windows.ts'
 import { registerRatingRoutes } from './ratings/ratings.routes.ts'
 import { registerReputationRoutes } from './reputation/reputation.routes.ts'
-import { runDueTimers, startTimerWorker } from './timers/timers.service.ts'
+import { runBookingTimer } from './timers/timers.service.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'bookings'
 
-/** Applies the bookings schema's migrations. */
+/** Applies the bookings schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<BookingsConfig, 'DATABASE_URL'>): Promise<void> {
+  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
   try {
     await migrateToLatest(db, { schema: SCHEMA, migrations })
@@ -41,6 +44,11 @@ export interface BookingsOverrides {
   /** The listings feed (default: LISTINGS_URL with the service token). */
   listingsFeed?: FeedSource
   payments?: PaymentProvider
+  /**
+   * Whether RUN_WORKERS starts the job runner (default true). The runner goes by the database's clock;
+   * tests with a clock of their own leave it off and run due jobs with `app.bookings.runDueJobs()`.
+   */
+  startJobRunner?: boolean
 }
 
 declare module 'fastify' {
@@ -50,14 +58,17 @@ declare module 'fastify' {
       deps: BookingsDeps
       /** Resolves once the listing replica has caught up with the listings feed (RUN_WORKERS only). */
       syncListings(): Promise<void>
-      /** Runs the timers that are due by the clock now. */
-      runDueTimers(): Promise<number>
+      /**
+       * Runs every job due by the deps' clock now (timers, rating windows), including those they enqueue
+       * that are due by then; resolves with how many attempts ran.
+       */
+      runDueJobs(): Promise<number>
     }
     /** Ratings' background work, reachable for tests and scripts. */
     ratings: {
       /** Resolves once completions, no-shows and cancellations in the bookings feed were applied (RUN_WORKERS). */
       syncCompletions(): Promise<void>
-      /** Publishes the ratings of windows closed by the clock now; returns how many. */
+      /** Runs the jobs due by the clock now, rating windows' closing among them (see `runDueJobs`). */
       closeDueWindows(): Promise<number>
     }
   }
@@ -94,10 +105,12 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
 
   const stripe = stripeSetup(config)
+  const clock = overrides.clock ?? systemClock
   const deps: BookingsDeps = {
     db,
-    clock: overrides.clock ?? systemClock,
+    clock,
     config,
+    jobs: defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA, clock }),
     payments: overrides.payments ?? (stripe ? stripePayments(stripe.client) : offlinePayments()),
     stripe,
   }
@@ -112,6 +125,12 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   registerLedgerRoutes(app, deps)
   registerCreditRoutes(app, deps)
 
+  const handlers: JobHandlers<BookingJobs> = {
+    'booking.timer': (job) => runBookingTimer(deps, job),
+    'rating-window.close': (job) => closeRatingWindow(deps, job),
+  }
+  const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
+
   let syncListings = async () => {}
   let syncCompletions = async () => {}
   if (config.RUN_WORKERS) {
@@ -125,20 +144,18 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
     })
     // Completions reach ratings and time credits through this service's own feed.
     const completions = startCompletionConsumer(deps, { registry: app.metrics.registry, log: app.log })
-    const workerOpts = { intervalMs: config.TIMER_POLL_MS, log: app.log }
-    const timers = startTimerWorker(deps, workerOpts)
-    const windows = startWindowWorker(deps, workerOpts)
+    if (overrides.startJobRunner !== false) {
+      await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.TIMER_POLL_MS })
+      app.addHook('onClose', () => worker.stop())
+    }
     syncListings = () => listings.drain()
     syncCompletions = () => completions.drain()
     // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
     app.addHook('onClose', async () => {
-      await Promise.all([listings.stop(), completions.stop(), timers.stop(), windows.stop()])
+      await Promise.all([listings.stop(), completions.stop()])
     })
   }
-  app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueTimers: () => runDueTimers(deps) })
-  app.decorate('ratings', {
-    syncCompletions: () => syncCompletions(),
-    closeDueWindows: () => closeDueRatingWindows(deps),
-  })
+  app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueJobs: () => worker.runDue() })
+  app.decorate('ratings', { syncCompletions: () => syncCompletions(), closeDueWindows: () => worker.runDue() })
   return app
 }

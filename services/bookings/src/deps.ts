@@ -2,6 +2,7 @@ import type { Clock } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { BookingsConfig } from './config.ts'
 import type { DB } from './db/schema.ts'
+import type { BookingJobQueue } from './jobs/booking-jobs.ts'
 import type { PaymentProvider } from './payments/payment-provider.ts'
 import type { StripeSetup } from './payments/stripe-payments.ts'
 
@@ -16,6 +17,8 @@ export interface BookingsDeps {
   clock: Clock
   config: BookingsConfig
   payments: PaymentProvider
+  /** Deferred work (timers, rating windows), enqueued in the transaction that needs it. */
+  jobs: BookingJobQueue
   /** Stripe's API and keys, when STRIPE_SECRET_KEY is set. */
   stripe: StripeSetup | undefined
 }

@@ -135,7 +135,7 @@ t.test('stripe: failures', async (t) => {
       await deliver(server.decline(charge.id))
       t.match(await get(booking.id), { status: 'pending_payment', paymentStatus: 'failed' })
       h.clock.advance(15 * 60_000)
-      t.equal(await h.app.bookings.runDueTimers(), 1)
+      t.equal(await h.app.bookings.runDueJobs(), 1)
       t.match(await get(booking.id), { status: 'payment_expired', paymentStatus: 'released' })
       t.ok(
         intentsOf(booking.id).every((i) => i.status === 'canceled'),
@@ -262,7 +262,7 @@ t.test('stripe: the deposit is kept for reported damage, or released when the 48
   const b = await confirmed()
 
   h.clock.set(new Date(Date.parse(a.end) + 25 * 3600_000))
-  await h.app.bookings.runDueTimers()
+  await h.app.bookings.runDueJobs()
   t.equal((await get(a.id)).status, 'completed', 'auto-completed 24 h after the end')
   t.equal(depositOf(a.id).status, 'requires_capture', 'the deposit is still held during the damage window')
 
@@ -281,7 +281,7 @@ t.test('stripe: the deposit is kept for reported damage, or released when the 48
   t.equal((await report(a.id, 1_000)).json().code, 'no_deposit_held')
 
   h.clock.set(new Date(Date.parse(b.end) + 48 * 3600_000))
-  await h.app.bookings.runDueTimers()
+  await h.app.bookings.runDueJobs()
   t.equal(depositOf(b.id).status, 'canceled', 'released when nobody reported damage')
   t.equal(depositOf(a.id).status, 'succeeded')
   h.clock.set(new Date(Date.parse(b.end) + 49 * 3600_000))

@@ -129,7 +129,7 @@ export async function createBooking(
         updatedAt: now,
       })
       await insertPaymentRows(trx, row, deps.payments.name, payment.externalIds, now)
-      await scheduleTimerOf(trx, row, now)
+      await scheduleTimerOf(trx, deps, row, now)
       await audit(trx, {
         bookingId: row.id,
         actorUserId: actor.userId,

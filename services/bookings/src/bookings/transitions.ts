@@ -61,9 +61,14 @@ export function timerFor(row: BookingRow, now: Date) {
 }
 
 /** Schedules the timer a booking's current state waits for, if any. */
-export async function scheduleTimerOf(trx: Transaction<DB>, row: BookingRow, now: Date): Promise<void> {
+export async function scheduleTimerOf(
+  trx: Transaction<DB>,
+  deps: Pick<BookingsDeps, 'jobs'>,
+  row: BookingRow,
+  now: Date,
+): Promise<void> {
   const timer = timerFor(row, now)
-  if (timer) await scheduleTimer(trx, row.id, timer.kind, timer.runAt)
+  if (timer) await scheduleTimer(trx, deps.jobs, row.id, timer.kind, timer.runAt)
 }
 
 /**
@@ -115,8 +120,8 @@ export async function applyTransition(
   // Offline payment rows follow the booking; Stripe rows follow the PaymentIntents (webhooks).
   if (row.paymentProvider === 'offline') await setPaymentsStatus(trx, row.id, paymentStatus, now)
   // Whatever timer the old state waited for is moot; the new state may wait for another.
-  await cancelTimers(trx, row.id, now)
-  await scheduleTimerOf(trx, saved, now)
+  await cancelTimers(trx, deps.jobs, row.id)
+  await scheduleTimerOf(trx, deps, saved, now)
   await audit(trx, {
     bookingId: row.id,
     actorUserId: by.actorUserId,

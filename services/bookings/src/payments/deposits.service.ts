@@ -33,7 +33,8 @@ export async function reportDamage(
       throw unprocessable('amount_exceeds_deposit', `The deposit is ${row.price.deposit}.`)
     await deps.payments.retainDeposit(await paymentSubject(trx, row), body.amount)
     const saved = await saveDepositRetained(trx, id, body.amount, now)
-    await cancelTimers(trx, id, now, 'deposit_release')
+    // Its only pending timer is the deposit release, moot now.
+    await cancelTimers(trx, deps.jobs, id)
     await audit(trx, {
       bookingId: id,
       actorUserId: actor.userId,

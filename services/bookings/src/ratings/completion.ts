@@ -27,7 +27,7 @@ export async function applyBookingChanged(trx: Transaction<DB>, deps: BookingsDe
   if (!booking) return
   const now = deps.clock.now()
   if (booking.status === 'completed') {
-    await lockWindow(trx, booking)
+    await lockWindow(trx, deps.jobs, booking)
     await creditVolunteerBooking(trx, booking, now)
   } else if (booking.status === 'no_show' || booking.status === 'cancelled') {
     await voidWindow(trx, booking.id, now)

@@ -1,16 +1,15 @@
 import type { Transaction } from 'kysely'
 import type { BookingRow, DB, RatingWindowRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
+import { type BookingJobQueue, windowKey } from '../jobs/booking-jobs.ts'
 import { publishReputation, subjectsOf } from '../reputation/reputation.service.ts'
 import { DAY } from '../units.ts'
-import { type Poller, runDue, startPoller } from '../workers/due-loop.ts'
 import {
   completedAtOf,
   insertWindow,
   lockWindowRow,
   markWindowPublished,
   publishRatingsOf,
-  takeDueWindow,
   voidOpenWindow,
 } from './ratings.repository.ts'
 
@@ -23,17 +22,30 @@ export const RATING_WINDOW_MS = 14 * DAY
  * and the closing timer serialise on it, so "the other side has rated" is never decided by two
  * transactions at once.
  */
-export async function lockWindow(trx: Transaction<DB>, booking: BookingRow): Promise<RatingWindowRow> {
+export async function lockWindow(
+  trx: Transaction<DB>,
+  jobs: BookingJobQueue,
+  booking: BookingRow,
+): Promise<RatingWindowRow> {
   const existing = await lockWindowRow(trx, booking.id)
   if (existing) return existing
   const at = (await completedAtOf(trx, booking.id)) ?? booking.updatedAt
-  await insertWindow(trx, {
+  const closesAt = new Date(at.getTime() + RATING_WINDOW_MS)
+  const opened = await insertWindow(trx, {
     bookingId: booking.id,
     completedAt: at,
-    closesAt: new Date(at.getTime() + RATING_WINDOW_MS),
+    closesAt,
     publishedAt: null,
     voidedAt: null,
   })
+  // The close job commits with the window, so no window stays open for want of its timer.
+  if (opened)
+    await jobs.enqueue(
+      trx,
+      'rating-window.close',
+      { bookingId: booking.id },
+      { runAt: closesAt, key: windowKey(booking.id) },
+    )
   const window = await lockWindowRow(trx, booking.id)
   if (!window) throw new Error(`rating window of ${booking.id} vanished after its insert`)
   return window
@@ -54,25 +66,16 @@ export async function publishWindow(trx: Transaction<DB>, window: RatingWindowRo
   await publishReputation(trx, published.filter((r) => r.hiddenAt === null).flatMap(subjectsOf))
 }
 
-/** Publishes the ratings of windows that closed by the clock, one window per transaction. Returns how many. */
-export function closeDueRatingWindows(deps: BookingsDeps, max = 100): Promise<number> {
-  return runDue(
-    deps.db,
-    async (trx) => {
-      const now = deps.clock.now()
-      const window = await takeDueWindow(trx, now)
-      if (!window) return false
-      await publishWindow(trx, window, now)
-      return true
-    },
-    max,
-  )
-}
-
-/** Polls for closed rating windows every `intervalMs` until stopped. */
-export function startWindowWorker(
-  deps: BookingsDeps,
-  opts: { intervalMs: number; log: { warn(obj: object, msg: string): void } },
-): Poller {
-  return startPoller('rating window', () => closeDueRatingWindows(deps), opts)
+/**
+ * The `rating-window.close` job, due when the window closes: publishes whatever was rated. A window already
+ * published (both sides rated) or void (the booking became a no-show) is left alone, so a job that runs
+ * twice changes nothing.
+ */
+export async function closeRatingWindow(deps: BookingsDeps, job: { bookingId: string }): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const window = await lockWindowRow(trx, job.bookingId)
+    const now = deps.clock.now()
+    if (!window || window.publishedAt || window.voidedAt || now < window.closesAt) return
+    await publishWindow(trx, window, now)
+  })
 }

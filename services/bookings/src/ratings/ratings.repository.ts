@@ -36,13 +36,15 @@ export function lockWindowRow(trx: Transaction<DB>, bookingId: string): Promise<
   return trx.selectFrom('ratingWindows').selectAll().where('bookingId', '=', bookingId).forUpdate().executeTakeFirst()
 }
 
-/** Opens a booking's window unless one exists (two openers may race; the first wins). */
-export async function insertWindow(trx: Transaction<DB>, row: Insertable<RatingWindowsTable>): Promise<void> {
-  await trx
+/** Opens a booking's window unless one exists (two openers may race; the first wins). True if this one did. */
+export async function insertWindow(trx: Transaction<DB>, row: Insertable<RatingWindowsTable>): Promise<boolean> {
+  const inserted = await trx
     .insertInto('ratingWindows')
     .values(row)
     .onConflict((oc) => oc.column('bookingId').doNothing())
-    .execute()
+    .returning('bookingId')
+    .executeTakeFirst()
+  return inserted !== undefined
 }
 
 /** Marks a window published. */
@@ -59,21 +61,6 @@ export async function voidOpenWindow(trx: Transaction<DB>, bookingId: string, no
     .where('publishedAt', 'is', null)
     .where('voidedAt', 'is', null)
     .execute()
-}
-
-/** The window that closed longest ago by `now` and is neither published nor void, unless another holds it. */
-export function takeDueWindow(trx: Transaction<DB>, now: Date): Promise<RatingWindowRow | undefined> {
-  return trx
-    .selectFrom('ratingWindows')
-    .selectAll()
-    .where('publishedAt', 'is', null)
-    .where('voidedAt', 'is', null)
-    .where('closesAt', '<=', now)
-    .orderBy('closesAt')
-    .limit(1)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst()
 }
 
 // --- Ratings ---

@@ -72,7 +72,7 @@ export async function rateBooking(
       const side = sides[0]!
       if (booking.status !== 'completed')
         throw conflict('booking_not_completed', `The booking is ${booking.status}; only completed bookings are rated.`)
-      const window = await lockWindow(trx, booking)
+      const window = await lockWindow(trx, deps.jobs, booking)
       const now = deps.clock.now()
       if (window.publishedAt || window.voidedAt || now >= window.closesAt) throw windowClosed()
       const dimensions = body.dimensions ?? {}
@@ -125,7 +125,7 @@ export async function updateRating(
     const booking = await findBooking(trx, rating.bookingId)
     if (!booking) throw notFound('booking', rating.bookingId)
     // Serialise with the other side's rating and the closing timer, then re-read.
-    const window = await lockWindow(trx, booking)
+    const window = await lockWindow(trx, deps.jobs, booking)
     const current = (await findRating(trx, ratingId)) ?? rating
     if (current.publishedAt) throw conflict('rating_published', 'A published rating can no longer change.')
     const now = deps.clock.now()

@@ -4,8 +4,6 @@ import { applyTransition, systemCause } from '../bookings/transitions.ts'
 import type { TimerKind } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { releaseDeposit } from '../payments/deposits.service.ts'
-import { type Poller, runDue, startPoller } from '../workers/due-loop.ts'
-import { markTimerDone, takeDueTimer } from './timers.repository.ts'
 
 const EVENT_OF: Record<Exclude<TimerKind, 'deposit_release'>, { event: BookingEvent; from: string }> = {
   payment_hold: { event: 'payment_expire', from: 'pending_payment' },
@@ -14,35 +12,19 @@ const EVENT_OF: Record<Exclude<TimerKind, 'deposit_release'>, { event: BookingEv
 }
 
 /**
- * Runs the timers due by the deps' clock, one per transaction, marked done in the same transaction as the
- * booking's transition. A timer whose booking has moved on is just marked done. Returns how many ran.
+ * The `booking.timer` job: applies the timer's event to the booking, in one transaction with the booking
+ * locked. Jobs run at least once, so a timer whose booking has moved on (answered, cancelled, run before)
+ * changes nothing.
  */
-export function runDueTimers(deps: BookingsDeps, max = 100): Promise<number> {
-  return runDue(
-    deps.db,
-    async (trx) => {
-      const now = deps.clock.now()
-      const timer = await takeDueTimer(trx, now)
-      if (!timer) return false
-      const booking = await lockBooking(trx, timer.bookingId)
-      if (timer.kind === 'deposit_release') {
-        if (booking) await releaseDeposit(trx, deps, booking)
-      } else {
-        const { event, from } = EVENT_OF[timer.kind]
-        if (booking && booking.status === from)
-          await applyTransition(trx, deps, booking, event, systemCause(`timer:${timer.kind}`))
-      }
-      await markTimerDone(trx, timer.id, now)
-      return true
-    },
-    max,
-  )
-}
-
-/** Polls for due timers every `intervalMs` until stopped. */
-export function startTimerWorker(
-  deps: BookingsDeps,
-  opts: { intervalMs: number; log: { warn(obj: object, msg: string): void } },
-): Poller {
-  return startPoller('timer', () => runDueTimers(deps), opts)
+export async function runBookingTimer(deps: BookingsDeps, job: { bookingId: string; kind: TimerKind }) {
+  await deps.db.transaction().execute(async (trx) => {
+    const booking = await lockBooking(trx, job.bookingId)
+    if (!booking) return
+    if (job.kind === 'deposit_release') {
+      if (booking.status === 'completed' || booking.status === 'no_show') await releaseDeposit(trx, deps, booking)
+      return
+    }
+    const { event, from } = EVENT_OF[job.kind]
+    if (booking.status === from) await applyTransition(trx, deps, booking, event, systemCause(`timer:${job.kind}`))
+  })
 }

@@ -9,6 +9,7 @@ import { registerCreditRoutes } from './credits/credits.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type BookingsDeps, type Clock, systemClock } from './deps.ts'
+import { adoptLegacyWork } from './jobs/adopt-legacy.ts'
 import { type BookingJobs, JOBS_SCHEMA } from './jobs/booking-jobs.ts'
 import { registerLedgerRoutes } from './ledger/ledger.routes.ts'
 import { applyListingEvent } from './listings/replica.ts'
@@ -31,6 +32,8 @@ export async function migrate(config: Pick<BookingsConfig, 'DATABASE_URL'>): Pro
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
   try {
     await migrateToLatest(db, { schema: SCHEMA, migrations })
+    // The due times are explicit, so the queue's clock does not matter here.
+    await adoptLegacyWork(db, defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA }))
   } finally {
     await db.destroy()
   }

@@ -82,14 +82,18 @@ export async function seedListing(
     publishedAt: '2026-11-01T00:00:00Z',
   })
   await app.bookings.deps.db.transaction().execute((trx) =>
-    applyListingEvent(trx, {
-      cursor: '0:0',
-      type: LISTINGS_EVENTS.listingPublished,
-      entityId: listing.id,
-      version: listing.version,
-      occurredAt: new Date().toISOString(),
-      payload: { listing, organization: { id: listing.organizationId, name: '基准', kind: 'other', verified: true } },
-    }),
+    applyListingEvent(
+      trx,
+      {
+        cursor: '0:0',
+        type: LISTINGS_EVENTS.listingPublished,
+        entityId: listing.id,
+        version: listing.version,
+        occurredAt: new Date().toISOString(),
+        payload: { listing, organization: { id: listing.organizationId, name: '基准', kind: 'other', verified: true } },
+      },
+      BENCH_NOW,
+    ),
   )
   return listing
 }

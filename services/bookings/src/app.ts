@@ -1,27 +1,39 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
 import { registerCalendarRoutes } from './calendars/calendars.routes.ts'
 import type { BookingsConfig } from './config.ts'
+import { registerCreditRoutes } from './credits/credits.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type BookingsDeps, type Clock, systemClock } from './deps.ts'
+import { adoptLegacyWork } from './jobs/adopt-legacy.ts'
+import { type BookingJobs, JOBS_SCHEMA } from './jobs/booking-jobs.ts'
+import { registerLedgerRoutes } from './ledger/ledger.routes.ts'
 import { applyListingEvent } from './listings/replica.ts'
 import { offlinePayments, type PaymentProvider } from './payments/payment-provider.ts'
 import { registerPaymentRoutes } from './payments/payments.routes.ts'
-import { stripeClient, stripePayments } from './payments/stripe-payments.ts'
+import { type StripeSetup, stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
-import { registerRatings } from './ratings/register.ts'
-import { runDueTimers, startTimerWorker } from './timers/timers.ts'
+import { startCompletionConsumer } from './ratings/completion.ts'
+import { closeRatingWindow } from './ratings/rating-windows.ts'
+import { registerRatingRoutes } from './ratings/ratings.routes.ts'
+import { registerReputationRoutes } from './reputation/reputation.routes.ts'
+import { runBookingTimer } from './timers/timers.service.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'bookings'
 
-/** Applies the bookings schema's migrations. */
+/** Applies the bookings schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<BookingsConfig, 'DATABASE_URL'>): Promise<void> {
+  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
   try {
     await migrateToLatest(db, { schema: SCHEMA, migrations })
+    // The due times are explicit, so the queue's clock does not matter here.
+    await adoptLegacyWork(db, defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA }))
   } finally {
     await db.destroy()
   }
@@ -35,6 +47,11 @@ export interface BookingsOverrides {
   /** The listings feed (default: LISTINGS_URL with the service token). */
   listingsFeed?: FeedSource
   payments?: PaymentProvider
+  /**
+   * Whether RUN_WORKERS starts the job runner (default true). The runner goes by the database's clock;
+   * tests with a clock of their own leave it off and run due jobs with `app.bookings.runDueJobs()`.
+   */
+  startJobRunner?: boolean
 }
 
 declare module 'fastify' {
@@ -44,13 +61,40 @@ declare module 'fastify' {
       deps: BookingsDeps
       /** Resolves once the listing replica has caught up with the listings feed (RUN_WORKERS only). */
       syncListings(): Promise<void>
-      /** Runs the timers that are due by the clock now. */
-      runDueTimers(): Promise<number>
+      /**
+       * Runs every job due by the deps' clock now (timers, rating windows), including those they enqueue
+       * that are due by then; resolves with how many attempts ran.
+       */
+      runDueJobs(): Promise<number>
+    }
+    /** Ratings' background work, reachable for tests and scripts. */
+    ratings: {
+      /** Resolves once completions, no-shows and cancellations in the bookings feed were applied (RUN_WORKERS). */
+      syncCompletions(): Promise<void>
+      /** Runs the jobs due by the clock now, rating windows' closing among them (see `runDueJobs`). */
+      closeDueWindows(): Promise<number>
     }
   }
 }
 
-/** Builds the bookings service: availability, bookings and their payments, timers and calendars. */
+function stripeSetup(config: BookingsConfig): StripeSetup | undefined {
+  if (!config.STRIPE_SECRET_KEY) return undefined
+  return {
+    client: stripeClient({
+      secretKey: config.STRIPE_SECRET_KEY,
+      apiUrl: config.STRIPE_API_URL,
+      timeoutMs: config.STRIPE_TIMEOUT_MS,
+      maxNetworkRetries: config.STRIPE_MAX_RETRIES,
+    }),
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '',
+    publishableKey: config.STRIPE_PUBLISHABLE_KEY ?? '',
+  }
+}
+
+/**
+ * Builds the bookings service: availability, bookings and their payments, timers, calendars, ratings,
+ * reputation, the usage ledger and time credits. Every feature's routes and workers are wired here.
+ */
 export async function buildApp(config: BookingsConfig, overrides: BookingsOverrides = {}): Promise<App> {
   const app = await buildService({
     name: 'bookings',
@@ -63,47 +107,58 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   app.readinessChecks.set('database', () => ping(db))
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
 
-  const stripe = config.STRIPE_SECRET_KEY
-    ? {
-        client: stripeClient({
-          secretKey: config.STRIPE_SECRET_KEY,
-          apiUrl: config.STRIPE_API_URL,
-          timeoutMs: config.STRIPE_TIMEOUT_MS,
-          maxNetworkRetries: config.STRIPE_MAX_RETRIES,
-        }),
-        webhookSecret: config.STRIPE_WEBHOOK_SECRET ?? '',
-        publishableKey: config.STRIPE_PUBLISHABLE_KEY ?? '',
-      }
-    : undefined
+  const stripe = stripeSetup(config)
+  const clock = overrides.clock ?? systemClock
   const deps: BookingsDeps = {
     db,
-    clock: overrides.clock ?? systemClock,
+    clock,
+    config,
+    jobs: defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA, clock }),
     payments: overrides.payments ?? (stripe ? stripePayments(stripe.client) : offlinePayments()),
+    stripe,
   }
+  // Registration order is the order of the OpenAPI document's paths.
+  registerAvailabilityRoutes(app, deps)
   registerBookingRoutes(app, deps)
-  registerWebhookRoutes(app, deps, stripe)
-  registerPaymentRoutes(app, deps, stripe)
-  registerCalendarRoutes(app, deps, config.SERVICE_TOKEN)
-  // Ratings, reputation, ledger and time credits; reacts to completions through this service's own feed.
-  registerRatings(app, deps, config)
+  registerWebhookRoutes(app, deps)
+  registerPaymentRoutes(app, deps)
+  registerCalendarRoutes(app, deps)
+  registerRatingRoutes(app, deps)
+  registerReputationRoutes(app, deps)
+  registerLedgerRoutes(app, deps)
+  registerCreditRoutes(app, deps)
+
+  const handlers: JobHandlers<BookingJobs> = {
+    'booking.timer': (job) => runBookingTimer(deps, job),
+    'rating-window.close': (job) => closeRatingWindow(deps, job),
+  }
+  const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
 
   let syncListings = async () => {}
+  let syncCompletions = async () => {}
   if (config.RUN_WORKERS) {
-    const consumer = startConsumer({
+    const listings = startConsumer({
       db,
       name: 'bookings.listings',
       source: overrides.listingsFeed ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-      handle: applyListingEvent,
+      handle: (trx, event) => applyListingEvent(trx, event, deps.clock.now()),
       registry: app.metrics.registry,
       log: app.log,
     })
-    const timers = startTimerWorker(deps, { intervalMs: config.TIMER_POLL_MS, log: app.log })
-    syncListings = () => consumer.drain()
+    // Completions reach ratings and time credits through this service's own feed.
+    const completions = startCompletionConsumer(deps, { registry: app.metrics.registry, log: app.log })
+    if (overrides.startJobRunner !== false) {
+      await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.TIMER_POLL_MS })
+      app.addHook('onClose', () => worker.stop())
+    }
+    syncListings = () => listings.drain()
+    syncCompletions = () => completions.drain()
     // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
     app.addHook('onClose', async () => {
-      await Promise.all([consumer.stop(), timers.stop()])
+      await Promise.all([listings.stop(), completions.stop()])
     })
   }
-  app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueTimers: () => runDueTimers(deps) })
+  app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueJobs: () => worker.runDue() })
+  app.decorate('ratings', { syncCompletions: () => syncCompletions(), closeDueWindows: () => worker.runDue() })
   return app
 }

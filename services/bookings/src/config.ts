@@ -10,7 +10,7 @@ export const BookingsConfig = DataServiceConfig.extend({
   PORT: Port.default(DEFAULT_PORTS.bookings),
   JWKS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}/.well-known/jwks.json`),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
-  /** How often the timer worker looks for due timers (expiries, auto-complete), in milliseconds. */
+  /** How often the job runner looks for due jobs (timers, rating windows) when no notification woke it, in ms. */
   TIMER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Enables Stripe payments (PaymentIntents with manual capture); unset: offline payments. */
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),

@@ -320,7 +320,7 @@ t.test('a booking keeps the listing title it was made under', async (t) => {
 
 t.test('both the exclusion violation and a deadlock between conflicting inserts mean slot_unavailable', async (t) => {
   const { sql } = await import('kysely')
-  const { slotProblem } = await import('../src/bookings/bookings.service.ts')
+  const { slotProblem } = await import('../src/bookings/create-booking.ts')
   const h = await testApp(t, { now: NOW })
   const db = h.app.bookings.deps.db
   const listingId = makeListing().id

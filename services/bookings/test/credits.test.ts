@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
+import { creditVolunteerBooking } from '../src/credits/credits.service.ts'
 import { tokenFor } from './helpers.ts'
 import { ratingsSetup, violatedConstraint } from './ratings-support.ts'
 
@@ -98,6 +99,26 @@ t.test('volunteer time credits', async (t) => {
       'credit_entries_append_only',
     )
     t.equal(await violatedConstraint(sql`delete from credit_entries`.execute(s.db)), 'credit_entries_append_only')
+    t.equal(await sumAll(), 0)
+  })
+
+  // Last: it credits a booking the consumer would not (still confirmed), which the totals above do not count.
+  t.test('a credit journal is checked for balance as it is written, failing with the constraint name', async (t) => {
+    // Confirmed, so the completion consumer leaves it alone and this call is the one that writes the journal.
+    const confirmed = await s.bookingIn('confirmed', { hours: 3 })
+    const row = await s.db.selectFrom('bookings').selectAll().where('id', '=', confirmed.id).executeTakeFirstOrThrow()
+    let credited: boolean | undefined
+    const failure = await violatedConstraint(
+      s.db.transaction().execute(async (trx) => {
+        credited = await creditVolunteerBooking(trx, { ...row, status: 'completed' }, h.clock.now())
+        const { rows } = await sql<{ n: string }>`
+          select coalesce(sum(e.minutes), 0) as n from credit_entries e
+          join credit_journals j on j.id = e.journal_id where j.booking_id = ${row.id}`.execute(trx)
+        t.equal(Number(rows[0]?.n), 0, 'the journal sums to zero')
+      }),
+    )
+    t.equal(failure, undefined, 'no constraint refused the journal')
+    t.equal(credited, true)
     t.equal(await sumAll(), 0)
   })
 })

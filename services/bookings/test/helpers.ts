@@ -88,7 +88,7 @@ export async function testApp(
     DATABASE_URL: databaseUrl,
     SERVICE_TOKEN,
     RUN_WORKERS: 'true',
-    // Tests run timers explicitly with app.bookings.runDueTimers(); the worker polls rarely.
+    // Tests run timers explicitly with app.bookings.runDueJobs(); the worker polls rarely.
     TIMER_POLL_MS: '60000',
     RATE_LIMIT_MAX: '100000',
     ...opts.env,
@@ -97,6 +97,8 @@ export async function testApp(
     keys: keys.jwks,
     clock,
     listingsFeed: (after, limit) => readFeed(listingsDb, { after, limit }),
+    // The runner goes by the database's clock; tests run due jobs by theirs with app.bookings.runDueJobs().
+    startJobRunner: false,
     ...opts.overrides,
   })
   t.teardown(async () => {

@@ -99,7 +99,7 @@ t.test('booking history', async (t) => {
 
     const expiring = await newBooking()
     h.clock.advance(49 * HOUR)
-    await h.app.bookings.runDueTimers()
+    await h.app.bookings.runDueJobs()
     h.clock.set(NOW)
     const last = (await entries(expiring.id)).at(-1)
     t.match(last, { action: 'request_expire', fromStatus: 'requested', toStatus: 'expired', by: 'system' })
@@ -188,7 +188,7 @@ t.test('booking history of money steps', async (t) => {
     h.clock.set(new Date(Date.parse(b.end) + HOUR))
     await act(h.app, p.provider.token, b.id, 'complete')
     h.clock.set(new Date(Date.parse(b.end) + 49 * HOUR))
-    await h.app.bookings.runDueTimers()
+    await h.app.bookings.runDueJobs()
     h.clock.set(NOW)
     t.match((await entries(b.id)).at(-1), {
       action: 'release_deposit',

@@ -90,4 +90,34 @@ t.test('usage ledger', async (t) => {
     })
     t.equal(csv.split('\r\n')[1], '2027-01,1,1.5,1,3,0,,0')
   })
+
+  t.test('CSV cells with commas, quotes or line breaks are quoted, quotes doubled (RFC 4180)', async (t) => {
+    const month = (label: string) => ({
+      month: label,
+      completedBookings: 1,
+      hoursShared: 1,
+      groupsServed: 1,
+      attendees: 1,
+      volunteerHours: 0,
+      averageRating: null,
+      ratings: 0,
+    })
+    const csv = ledgerCsv({
+      scope: { kind: 'all', id: null },
+      timezone: 'Asia/Shanghai',
+      months: [month('a,b'), month('say "hi"'), month('two\nlines'), month('cr\rhere'), month('plain')],
+    })
+    const body = csv.slice(csv.indexOf('\r\n') + 2)
+    t.equal(
+      body,
+      [
+        '"a,b",1,1,1,1,0,,0',
+        '"say ""hi""",1,1,1,1,0,,0',
+        '"two\nlines",1,1,1,1,0,,0',
+        '"cr\rhere",1,1,1,1,0,,0',
+        'plain,1,1,1,1,0,,0',
+        '',
+      ].join('\r\n'),
+    )
+  })
 })

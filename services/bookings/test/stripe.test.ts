@@ -135,7 +135,7 @@ t.test('stripe: failures', async (t) => {
       await deliver(server.decline(charge.id))
       t.match(await get(booking.id), { status: 'pending_payment', paymentStatus: 'failed' })
       h.clock.advance(15 * 60_000)
-      t.equal(await h.app.bookings.runDueTimers(), 1)
+      t.equal(await h.app.bookings.runDueJobs(), 1)
       t.match(await get(booking.id), { status: 'payment_expired', paymentStatus: 'released' })
       t.ok(
         intentsOf(booking.id).every((i) => i.status === 'canceled'),
@@ -235,7 +235,8 @@ t.test('stripe webhooks', async (t) => {
     t.equal(row.status, 'captured')
   })
 
-  t.test('without Stripe configured the route is 404', async (t) => {
+  // 503 like the payment session's answer: one status per problem code (it was 404 here).
+  t.test('without Stripe configured the route is 503 stripe_not_configured', async (t) => {
     const plain = await testApp(t, { now: NOW })
     const res = await plain.app.inject({
       method: 'POST',
@@ -243,7 +244,8 @@ t.test('stripe webhooks', async (t) => {
       headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
       payload: '{}',
     })
-    t.equal(res.statusCode, 404)
+    t.equal(res.statusCode, 503)
+    t.equal(res.json().code, 'stripe_not_configured')
   })
 })
 
@@ -260,7 +262,7 @@ t.test('stripe: the deposit is kept for reported damage, or released when the 48
   const b = await confirmed()
 
   h.clock.set(new Date(Date.parse(a.end) + 25 * 3600_000))
-  await h.app.bookings.runDueTimers()
+  await h.app.bookings.runDueJobs()
   t.equal((await get(a.id)).status, 'completed', 'auto-completed 24 h after the end')
   t.equal(depositOf(a.id).status, 'requires_capture', 'the deposit is still held during the damage window')
 
@@ -279,7 +281,7 @@ t.test('stripe: the deposit is kept for reported damage, or released when the 48
   t.equal((await report(a.id, 1_000)).json().code, 'no_deposit_held')
 
   h.clock.set(new Date(Date.parse(b.end) + 48 * 3600_000))
-  await h.app.bookings.runDueTimers()
+  await h.app.bookings.runDueJobs()
   t.equal(depositOf(b.id).status, 'canceled', 'released when nobody reported damage')
   t.equal(depositOf(a.id).status, 'succeeded')
   h.clock.set(new Date(Date.parse(b.end) + 49 * 3600_000))
@@ -392,6 +394,19 @@ t.test('payment session', async (t) => {
     const res = await session(booking.id)
     t.equal(res.statusCode, 409)
     t.equal(res.json().code, 'payment_not_pending')
+  })
+
+  // 409 like the per-booking refusal of the same code (the route answered 400 before the service did).
+  t.test('recording an offline payment where payments are taken online is 409 payment_not_offline', async (t) => {
+    const booking = (await newBooking()).json()
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/v1/bookings/${booking.id}/payment`,
+      headers: bearer(p.provider.token),
+      payload: { method: 'bank_transfer', reference: 'X-1' },
+    })
+    t.equal(res.statusCode, 409, res.body)
+    t.equal(res.json().code, 'payment_not_offline')
   })
 
   t.test('a booking paid offline answers 409 payment_not_online', async (t) => {

@@ -98,7 +98,7 @@ t.test('transitions', async (t) => {
     const b = await newBooking()
     await act(h.app, p.provider.token, b.id, 'accept')
     h.clock.set(new Date(Date.parse(b.end) + 30 * HOUR))
-    await h.app.bookings.runDueTimers()
+    await h.app.bookings.runDueJobs()
     const res = await act(h.app, p.provider.token, b.id, 'no-show')
     t.equal(res.statusCode, 200, res.body)
     t.equal(res.json().status, 'no_show')
@@ -150,9 +150,9 @@ t.test('timers', async (t) => {
   t.test('an unanswered request expires after 48 hours and frees its slot', async (t) => {
     const b = await newBooking('2026-12-20T10:00')
     h.clock.advance(47 * HOUR)
-    t.equal(await h.app.bookings.runDueTimers(), 0, 'not yet due')
+    t.equal(await h.app.bookings.runDueJobs(), 0, 'not yet due')
     h.clock.advance(2 * HOUR)
-    t.equal(await h.app.bookings.runDueTimers(), 1)
+    t.equal(await h.app.bookings.runDueJobs(), 1)
     const got = await h.app.inject({ method: 'GET', url: `/v1/bookings/${b.id}`, headers: bearer(p.requester.token) })
     t.equal(got.json().status, 'expired')
     const again = await book(h.app, p.requester.token, {
@@ -169,9 +169,9 @@ t.test('timers', async (t) => {
     // Start 2026-11-22T10:00+08:00 = 26 h after NOW: expiry at 25 h.
     const b = await newBooking('2026-11-22T10:00')
     h.clock.advance(24 * HOUR)
-    t.equal(await h.app.bookings.runDueTimers(), 0)
+    t.equal(await h.app.bookings.runDueJobs(), 0)
     h.clock.advance(HOUR)
-    t.equal(await h.app.bookings.runDueTimers(), 1)
+    t.equal(await h.app.bookings.runDueJobs(), 1)
     const got = await h.app.inject({ method: 'GET', url: `/v1/bookings/${b.id}`, headers: bearer(p.requester.token) })
     t.equal(got.json().status, 'expired')
     h.clock.set(NOW)
@@ -184,10 +184,10 @@ t.test('timers', async (t) => {
       (await h.app.inject({ method: 'GET', url: `/v1/bookings/${b.id}`, headers: bearer(p.requester.token) })).json()
         .status
     h.clock.set(new Date(Date.parse(b.end) + 23 * HOUR))
-    await h.app.bookings.runDueTimers()
+    await h.app.bookings.runDueJobs()
     t.equal(await status(), 'confirmed', 'the request expiry was dropped on accept, completion not yet due')
     h.clock.set(new Date(Date.parse(b.end) + 24 * HOUR))
-    t.ok((await h.app.bookings.runDueTimers()) >= 1)
+    t.ok((await h.app.bookings.runDueJobs()) >= 1)
     const got = await h.app.inject({ method: 'GET', url: `/v1/bookings/${b.id}`, headers: bearer(p.requester.token) })
     t.equal(got.json().status, 'completed')
     const entry = await h.app.bookings.deps.db
@@ -214,7 +214,7 @@ t.test('timers', async (t) => {
     const replicas = await Promise.all([1, 2, 3].map(() => buildApp(config, { clock: h.clock })))
     t.teardown(() => Promise.all(replicas.map((r) => r.close())))
     h.clock.advance(49 * HOUR)
-    const ran = await Promise.all(replicas.map((r) => r.bookings.runDueTimers()))
+    const ran = await Promise.all(replicas.map((r) => r.bookings.runDueJobs()))
     t.equal(
       ran.reduce((a, b) => a + b, 0),
       2,

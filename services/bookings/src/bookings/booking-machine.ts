@@ -63,11 +63,19 @@ export function actingRole(
 export const holdsSlot = (status: BookingStatus) => SLOT_HOLDING_STATUSES.includes(status)
 
 /**
- * Timing rules of participant actions: a booking is completed or reported as a no-show only once it has
- * started, and a no-show only within 48 h of its end. Returns the problem detail, or null when in time.
+ * Timing rules of actions: a booking is completed or reported as a no-show only once it has started, by
+ * anyone, moderators included (a completion is a public use in the ledger and opens the rating window); a
+ * no-show is reported within 48 h of the end, which a moderator's override may pass. Returns the problem
+ * detail, or null when in time.
  */
-export function timingProblem(event: BookingEvent, window: { start: Date; end: Date }, now: Date): string | null {
+export function timingProblem(
+  event: BookingEvent,
+  window: { start: Date; end: Date },
+  now: Date,
+  moderatorOverride = false,
+): string | null {
   if ((event === 'complete' || event === 'no-show') && now < window.start) return 'The booking has not started yet.'
+  if (moderatorOverride) return null
   if (event === 'no-show' && now.getTime() > window.end.getTime() + NO_SHOW_WINDOW_MS)
     return 'A no-show is reported within 48 hours of the end.'
   return null

@@ -1,12 +1,7 @@
 import type { BookingActorRole, BookingHistoryAction, BookingStatus } from '@commons/contracts'
 import { SLOT_HOLDING_STATUSES } from '@commons/contracts'
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely'
-import type { BookingAuditTable, BookingRow, BookingsTable, DB, ListingReplicaRow, TimerKind } from '../db/schema.ts'
-
-/** The replica of a listing, or undefined when the listings feed has not brought it (yet). */
-export function findListing(db: Kysely<DB>, listingId: string): Promise<ListingReplicaRow | undefined> {
-  return db.selectFrom('listingReplica').selectAll().where('listingId', '=', listingId).executeTakeFirst()
-}
+import type { BookingAuditTable, BookingRow, BookingsTable, DB, IdempotencyKeysTable } from '../db/schema.ts'
 
 /**
  * Slot-holding bookings of a listing whose busy range touches [from, to), as [start, end) in epoch ms.
@@ -30,10 +25,12 @@ export async function busyBookings(
   return starts.map((start, i) => ({ start, end: ends[i]! }))
 }
 
+/** Inserts a booking; the exclusion constraint refuses one that overlaps a slot-holding booking. */
 export async function insertBooking(trx: Transaction<DB>, row: Insertable<BookingsTable>): Promise<BookingRow> {
   return trx.insertInto('bookings').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
+/** A booking by id, unlocked. */
 export function findBooking(db: Kysely<DB>, id: string): Promise<BookingRow | undefined> {
   return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst()
 }
@@ -43,10 +40,17 @@ export function lockBooking(trx: Transaction<DB>, id: string): Promise<BookingRo
   return trx.selectFrom('bookings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
+/** Moves a booking to its next state; every change bumps the version (calendars and consumers rely on it). */
 export async function saveBooking(
   trx: Transaction<DB>,
   id: string,
-  changes: { status: BookingStatus; paymentStatus: BookingRow['paymentStatus']; reason: string | null; now: Date },
+  changes: {
+    status: BookingStatus
+    paymentStatus: BookingRow['paymentStatus']
+    reason: string | null
+    refundedAmount?: number
+    now: Date
+  },
 ): Promise<BookingRow> {
   return trx
     .updateTable('bookings')
@@ -54,6 +58,7 @@ export async function saveBooking(
       status: changes.status,
       paymentStatus: changes.paymentStatus,
       reason: changes.reason,
+      ...(changes.refundedAmount === undefined ? {} : { refundedAmount: changes.refundedAmount }),
       updatedAt: changes.now,
       version: sql<number>`version + 1`,
     })
@@ -62,6 +67,7 @@ export async function saveBooking(
     .executeTakeFirstOrThrow()
 }
 
+/** Appends a step to the booking's audit trail. */
 export async function audit(
   trx: Transaction<DB>,
   entry: {
@@ -84,15 +90,6 @@ export function auditTrail(db: Kysely<DB>, bookingId: string): Promise<Selectabl
   return db.selectFrom('bookingAudit').selectAll().where('bookingId', '=', bookingId).orderBy('id').execute()
 }
 
-/** Schedules (or reschedules) the timer of `kind` for a booking. */
-export async function scheduleTimer(trx: Transaction<DB>, bookingId: string, kind: TimerKind, runAt: Date) {
-  await trx
-    .insertInto('timers')
-    .values({ bookingId, kind, runAt, doneAt: null, lastError: null })
-    .onConflict((oc) => oc.columns(['bookingId', 'kind']).doUpdateSet({ runAt, doneAt: null }))
-    .execute()
-}
-
 /** Bookings of an organization, newest first, after a cursor id. */
 export function listBookings(
   db: Kysely<DB>,
@@ -108,4 +105,37 @@ export function listBookings(
     .orderBy('id', 'desc')
     .limit(q.limit + 1)
     .execute()
+}
+
+/** Records the part of the deposit the provider keeps (a damage report); a change of its own, so a new version. */
+export async function saveDepositRetained(trx: Transaction<DB>, id: string, amount: number, now: Date) {
+  return trx
+    .updateTable('bookings')
+    .set({ depositRetained: amount, updatedAt: now, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** The stored answer of a create call under a user's Idempotency-Key, if any. */
+export function findIdempotencyKey(db: Kysely<DB>, userId: string, key: string) {
+  return db
+    .selectFrom('idempotencyKeys')
+    .selectAll()
+    .where('userId', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst()
+}
+
+/** Stores a create call's answer under its Idempotency-Key (the primary key refuses a concurrent twin). */
+export async function saveIdempotencyKey(trx: Transaction<DB>, row: Insertable<IdempotencyKeysTable>): Promise<void> {
+  await trx.insertInto('idempotencyKeys').values(row).execute()
+}
+
+/**
+ * Notes a failed payment attempt on a booking that still waits for payment. Not a new version: the state
+ * did not change and the payer may still try another card.
+ */
+export async function savePaymentFailed(trx: Transaction<DB>, id: string, now: Date): Promise<void> {
+  await trx.updateTable('bookings').set({ paymentStatus: 'failed', updatedAt: now }).where('id', '=', id).execute()
 }

@@ -1,7 +1,4 @@
 import {
-  AvailabilityParams,
-  AvailabilityQuery,
-  AvailabilityResponse,
   Booking,
   BookingAction,
   BookingHistory,
@@ -9,25 +6,14 @@ import {
   CreateBookingBody,
   IdParams,
   ListBookingsQuery,
-  RecordPaymentBody,
   RefundPreview,
-  ReportDamageBody,
   TransitionBody,
 } from '@commons/contracts'
-import { type App, conflict, requireActor } from '@commons/service-kit'
+import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import {
-  createBooking,
-  getAvailability,
-  getBooking,
-  getBookingHistory,
-  listBookingsOf,
-  previewRefund,
-  recordOfflinePayment,
-  reportDamage,
-  transitionBooking,
-} from './bookings.service.ts'
+import { getBooking, getBookingHistory, listBookingsOf, previewRefund, transitionBooking } from './bookings.service.ts'
+import { createBooking } from './create-booking.ts'
 
 const security = [{ bearerAuth: [] }]
 const IdempotencyHeaders = z.object({
@@ -47,23 +33,8 @@ const OPERATION: Record<BookingAction, string> = {
   'no-show': 'reportNoShow',
 }
 
-/** Availability and bookings. */
+/** Bookings: create, read, list, and the participants' transitions. */
 export function registerBookingRoutes(app: App, deps: BookingsDeps) {
-  app.get(
-    '/v1/availability/:listingId',
-    {
-      schema: {
-        operationId: 'getAvailability',
-        tags: ['availability'],
-        params: AvailabilityParams,
-        querystring: AvailabilityQuery,
-        response: { 200: AvailabilityResponse },
-      },
-    },
-    async (request) =>
-      getAvailability(deps, request.params.listingId, new Date(request.query.from), new Date(request.query.to)),
-  )
-
   const tags = ['bookings']
   app.post(
     '/v1/bookings',
@@ -146,35 +117,4 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
         transitionBooking(deps, requireActor(request), request.params.id, action, request.body?.reason),
     )
   }
-  app.post(
-    '/v1/bookings/:id/damage',
-    {
-      schema: {
-        operationId: 'reportBookingDamage',
-        tags,
-        security,
-        params: IdParams,
-        body: ReportDamageBody,
-        response: { 200: Booking },
-      },
-    },
-    async (request) => reportDamage(deps, requireActor(request), request.params.id, request.body),
-  )
-  app.post(
-    '/v1/bookings/:id/payment',
-    {
-      schema: {
-        operationId: 'recordBookingPayment',
-        tags,
-        security,
-        params: IdParams,
-        body: RecordPaymentBody,
-        response: { 200: Booking },
-      },
-    },
-    async (request) => {
-      if (deps.payments.name !== 'offline') throw conflict('payment_not_offline', 'Payments are taken online here.')
-      return recordOfflinePayment(deps, requireActor(request), request.params.id, request.body)
-    },
-  )
 }

@@ -10,7 +10,7 @@ const TokenQuery = z.object({ token: z.string().min(1).max(200) })
 const CalendarLink = z.object({ token: z.string(), path: z.string() }).meta({ id: 'CalendarLink' })
 
 /** iCalendar feeds of listings (public busy times) and organizations (private, with a revocable token). */
-export function registerCalendarRoutes(app: App, deps: BookingsDeps, serviceToken: string) {
+export function registerCalendarRoutes(app: App, deps: BookingsDeps) {
   const tags = ['calendars']
   app.get(
     '/v1/calendars/listings/:id.ics',
@@ -32,7 +32,7 @@ export function registerCalendarRoutes(app: App, deps: BookingsDeps, serviceToke
       reply
         .type(ICS)
         .header('cache-control', 'private, no-store')
-        .send(await organizationCalendar(deps, serviceToken, request.params.id, request.query.token)),
+        .send(await organizationCalendar(deps, request.params.id, request.query.token)),
   )
   app.post(
     '/v1/calendars/organizations/:id/token',
@@ -46,6 +46,6 @@ export function registerCalendarRoutes(app: App, deps: BookingsDeps, serviceToke
         response: { 200: CalendarLink },
       },
     },
-    async (request) => issueOrganizationCalendarToken(deps, serviceToken, requireActor(request), request.params.id),
+    async (request) => issueOrganizationCalendarToken(deps, requireActor(request), request.params.id),
   )
 }

@@ -78,7 +78,6 @@ export async function listingCalendar(deps: BookingsDeps, listingId: string): Pr
 /** Issues a private feed token for an organization, revoking any earlier one. Owners and admins only. */
 export async function issueOrganizationCalendarToken(
   deps: BookingsDeps,
-  serviceToken: string,
   actor: Actor,
   organizationId: string,
 ): Promise<{ token: string; path: string }> {
@@ -90,27 +89,22 @@ export async function issueOrganizationCalendarToken(
     .onConflict((oc) =>
       oc
         .column('organizationId')
-        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: new Date() }),
+        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: deps.clock.now() }),
     )
     .returning('generation')
     .executeTakeFirstOrThrow()
-  const token = sign(serviceToken, organizationId, row.generation)
+  const token = sign(deps.config.SERVICE_TOKEN, organizationId, row.generation)
   return { token, path: `/v1/calendars/organizations/${organizationId}.ics?token=${token}` }
 }
 
 /** `GET /v1/calendars/organizations/:id.ics?token=`: the organization's bookings, both sides, with details. */
-export async function organizationCalendar(
-  deps: BookingsDeps,
-  serviceToken: string,
-  organizationId: string,
-  token: string,
-): Promise<string> {
+export async function organizationCalendar(deps: BookingsDeps, organizationId: string, token: string): Promise<string> {
   const feed = await deps.db
     .selectFrom('calendarFeeds')
     .select('generation')
     .where('organizationId', '=', organizationId)
     .executeTakeFirst()
-  const expected = feed ? Buffer.from(sign(serviceToken, organizationId, feed.generation)) : undefined
+  const expected = feed ? Buffer.from(sign(deps.config.SERVICE_TOKEN, organizationId, feed.generation)) : undefined
   const given = Buffer.from(token)
   // The same 404 for a wrong, revoked or missing token: the feed's existence is not disclosed.
   if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given))

@@ -1,7 +1,7 @@
 import type { Actor } from '@commons/contracts'
 import { newId } from '@commons/db'
 import { forbidden } from '@commons/service-kit'
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { BookingRow, DB } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 
@@ -77,7 +77,19 @@ export async function creditVolunteerBooking(trx: Transaction<DB>, booking: Book
     .insertInto('creditEntries')
     .values(entries.map((e) => ({ ...e, journalId: journal.id, createdAt: now })))
     .execute()
+  await checkBalanced(trx)
   return true
+}
+
+/**
+ * Runs the deferred balance check of the journal just written, now. At commit, a failure would only roll
+ * back the feed consumer's batch, to be retried with backoff and never reported to its caller; here it
+ * fails the handler that wrote the journal, naming `credit_entries_balanced`. Deferred again afterwards,
+ * so the rest of the transaction keeps the schema's timing.
+ */
+async function checkBalanced(trx: Transaction<DB>): Promise<void> {
+  await sql`set constraints credit_entries_balanced immediate`.execute(trx)
+  await sql`set constraints credit_entries_balanced deferred`.execute(trx)
 }
 
 /** A credited booking that became a no-show (or was cancelled) gets a reversing journal: it credits nothing. */
@@ -105,6 +117,7 @@ export async function reverseVolunteerBooking(trx: Transaction<DB>, bookingId: s
     .insertInto('creditEntries')
     .values(original.map((e) => ({ ...e, minutes: -e.minutes, journalId: journal.id, createdAt: now })))
     .execute()
+  await checkBalanced(trx)
   return true
 }
 

@@ -1,16 +1,17 @@
 import { type FeedEvent, LISTINGS_EVENTS, ListingPublishedPayload, ListingWithdrawnPayload } from '@commons/contracts'
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { upsertListing, withdrawListing } from './replica.repository.ts'
 
 /**
  * Applies one listings-feed event to the replica. Idempotent by version: an event not newer than the stored
  * version changes nothing (delivery is at least once, and a replayed batch must not roll a listing back).
  */
-export async function applyListingEvent(trx: Transaction<DB>, event: FeedEvent): Promise<void> {
+export async function applyListingEvent(trx: Transaction<DB>, event: FeedEvent, now: Date): Promise<void> {
   if (event.type === LISTINGS_EVENTS.listingPublished) {
     const { listing, organization } = ListingPublishedPayload.parse(event.payload)
     const capacity = 'capacity' in listing && typeof listing.capacity === 'number' ? listing.capacity : null
-    const row = {
+    await upsertListing(trx, {
       listingId: listing.id,
       organizationId: listing.organizationId,
       organizationName: organization.name,
@@ -22,20 +23,15 @@ export async function applyListingEvent(trx: Transaction<DB>, event: FeedEvent):
       pricing: JSON.stringify(listing.pricing),
       rules: JSON.stringify(listing.rules),
       availability: JSON.stringify(listing.availability),
-      updatedAt: new Date(),
-    }
-    await trx
-      .insertInto('listingReplica')
-      .values(row)
-      .onConflict((oc) => oc.column('listingId').doUpdateSet(row).where('listingReplica.version', '<', listing.version))
-      .execute()
+      updatedAt: now,
+    })
   } else if (event.type === LISTINGS_EVENTS.listingWithdrawn) {
     const payload = ListingWithdrawnPayload.parse(event.payload)
-    await trx
-      .updateTable('listingReplica')
-      .set({ status: payload.status, version: payload.version, updatedAt: new Date() })
-      .where('listingId', '=', payload.listingId)
-      .where('version', '<', payload.version)
-      .execute()
+    await withdrawListing(trx, {
+      listingId: payload.listingId,
+      status: payload.status,
+      version: payload.version,
+      updatedAt: now,
+    })
   }
 }

@@ -1,16 +1,20 @@
-import type { Actor, PaymentSession, PaymentSessionPart } from '@commons/contracts'
+import type { Actor, Booking, PaymentSession, PaymentSessionPart } from '@commons/contracts'
+import { appendEvent } from '@commons/db'
 import { AppError, conflict, forbidden } from '@commons/service-kit'
-import type { NotNull } from 'kysely'
 import type Stripe from 'stripe'
-import { getBooking } from '../bookings/bookings.service.ts'
+import { lockAsProvider, visibleBooking } from '../bookings/booking-access.ts'
+import { bookingChanged, toBookingDto } from '../bookings/booking-dto.ts'
+import { audit, saveBooking } from '../bookings/bookings.repository.ts'
 import type { BookingsDeps } from '../deps.ts'
+import { externalParts, setPaymentsStatus } from './payments.repository.ts'
 import { retrievePaymentIntents } from './stripe-payments.ts'
 
-/** What the payment session needs of Stripe: the API, and the key browsers load Stripe.js with. */
-export interface StripeCheckout {
-  client: Stripe
-  publishableKey: string
-}
+/**
+ * 503 `stripe_not_configured`: the same code and status wherever Stripe is needed and not set up. No
+ * Retry-After: waiting does not help, an operator has to set STRIPE_SECRET_KEY.
+ */
+export const stripeNotConfigured = () =>
+  new AppError('stripe_not_configured', 503, 'Stripe payments are not enabled here.')
 
 /** A part's status in the booking's terms, from its PaymentIntent's. */
 function partStatus(intent: Stripe.PaymentIntent): PaymentSessionPart['status'] {
@@ -35,30 +39,19 @@ function partStatus(intent: Stripe.PaymentIntent): PaymentSessionPart['status'] 
  * browser. The part statuses come from the same read, so a part confirmed a moment ago counts as authorised
  * even before its webhook has arrived, and the browser does not try to confirm it twice.
  */
-export async function getPaymentSession(
-  deps: BookingsDeps,
-  stripe: StripeCheckout | undefined,
-  actor: Actor,
-  id: string,
-): Promise<PaymentSession> {
-  // getBooking's visibility: whoever may not see the booking learns nothing of it (404).
-  const booking = await getBooking(deps, actor, id)
+export async function getPaymentSession(deps: BookingsDeps, actor: Actor, id: string): Promise<PaymentSession> {
+  // Whoever may not see the booking learns nothing of it (404).
+  const booking = toBookingDto(await visibleBooking(deps.db, actor, id))
+  const stripe = deps.stripe
   // The provider and moderators see the booking, but paying is the requesting organization's business.
   if (!actor.roles[booking.requesterOrganizationId])
     throw forbidden('Only members of the requesting organization pay for its bookings.', 'not_a_member')
   if (booking.paymentProvider !== 'stripe')
     throw conflict('payment_not_online', 'This booking is paid to the provider directly, not online.')
-  if (!stripe) throw new AppError('stripe_not_configured', 503, 'Stripe payments are not enabled here.')
+  if (!stripe) throw stripeNotConfigured()
   if (booking.status !== 'pending_payment')
     throw conflict('payment_not_pending', `The booking is ${booking.status}; it waits for no payment.`)
-  const rows = await deps.db
-    .selectFrom('payments')
-    .select(['purpose', 'amount', 'currency', 'externalId'])
-    .where('bookingId', '=', booking.id)
-    .where('externalId', 'is not', null)
-    .$narrowType<{ externalId: NotNull }>()
-    .orderBy('purpose')
-    .execute()
+  const rows = await externalParts(deps.db, booking.id)
   const intents = await retrievePaymentIntents(
     stripe.client,
     rows.map((r) => r.externalId),
@@ -80,3 +73,40 @@ export async function getPaymentSession(
     }),
   }
 }
+
+/**
+ * `POST /v1/bookings/:id/payment` (offline): the provider records the money received. 409
+ * `payment_not_offline` where payments are taken online (this service, or the booking, uses Stripe).
+ */
+export async function recordOfflinePayment(
+  deps: BookingsDeps,
+  actor: Actor,
+  id: string,
+  body: { method: string; reference: string },
+): Promise<Booking> {
+  if (deps.payments.name !== 'offline') throw paymentNotOffline('Payments are taken online here.')
+  return deps.db.transaction().execute(async (trx) => {
+    const { row, parties } = await lockAsProvider(trx, actor, id, 'Only the provider records a payment received.')
+    if (row.paymentProvider !== 'offline')
+      throw paymentNotOffline('This booking is paid online; its payment is recorded by the provider.')
+    if (row.paymentStatus !== 'due') throw conflict('payment_not_due', `The payment is ${row.paymentStatus}.`)
+    const now = deps.clock.now()
+    await setPaymentsStatus(trx, id, 'paid', now, body)
+    const saved = await saveBooking(trx, id, { status: row.status, paymentStatus: 'paid', reason: row.reason, now })
+    await audit(trx, {
+      bookingId: id,
+      actorUserId: actor.userId,
+      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
+      action: 'record_payment',
+      fromStatus: row.status,
+      toStatus: saved.status,
+      reason: `${body.method}: ${body.reference}`,
+      moderatorOverride: !parties.includes('provider'),
+      at: now,
+    })
+    await appendEvent(trx, bookingChanged(saved))
+    return toBookingDto(saved)
+  })
+}
+
+const paymentNotOffline = (detail: string) => conflict('payment_not_offline', detail)

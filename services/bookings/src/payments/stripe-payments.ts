@@ -10,6 +10,14 @@ export interface StripeOptions {
   maxNetworkRetries: number
 }
 
+/** Stripe as this service is configured for it: the API, the webhook secret and the browsers' key. */
+export interface StripeSetup {
+  client: Stripe
+  webhookSecret: string
+  /** Handed to browsers to load Stripe.js with. */
+  publishableKey: string
+}
+
 /** A Stripe SDK client from the service's settings. */
 export function stripeClient(opts: StripeOptions): Stripe {
   const target = opts.apiUrl ? new URL(opts.apiUrl) : undefined

@@ -1,7 +1,8 @@
-import { type App, AppError, badRequest } from '@commons/service-kit'
+import { type App, badRequest } from '@commons/service-kit'
 import type Stripe from 'stripe'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
+import { stripeNotConfigured } from './payments.service.ts'
 import { handleStripeEvent } from './webhooks.service.ts'
 
 const WebhookAnswer = z.object({ received: z.boolean(), outcome: z.enum(['applied', 'duplicate', 'ignored']) })
@@ -10,11 +11,8 @@ const WebhookAnswer = z.object({ received: z.boolean(), outcome: z.enum(['applie
  * `POST /v1/webhooks/stripe`. The signature covers the exact bytes Stripe sent, so this route reads the body
  * raw (its own content-type parser, scoped to this plugin) and verifies it before parsing anything.
  */
-export function registerWebhookRoutes(
-  app: App,
-  deps: BookingsDeps,
-  stripe: { client: Stripe; webhookSecret: string } | undefined,
-) {
+export function registerWebhookRoutes(app: App, deps: BookingsDeps) {
+  const stripe = deps.stripe
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
@@ -29,7 +27,7 @@ export function registerWebhookRoutes(
         },
       },
       async (request) => {
-        if (!stripe) throw new AppError('stripe_not_configured', 503, 'Stripe payments are not enabled here.')
+        if (!stripe) throw stripeNotConfigured()
         const signature = request.headers['stripe-signature']
         const raw = request.body
         if (typeof signature !== 'string' || !Buffer.isBuffer(raw))

@@ -1,7 +1,13 @@
 import type Stripe from 'stripe'
-import { lockBooking } from '../bookings/bookings.repository.ts'
-import { applyTransition } from '../bookings/bookings.service.ts'
+import { lockBooking, savePaymentFailed } from '../bookings/bookings.repository.ts'
+import { applyTransition, systemCause } from '../bookings/transitions.ts'
 import type { BookingsDeps } from '../deps.ts'
+import {
+  bookingIdOfPayment,
+  lockPaymentByExternalId,
+  paymentStatuses,
+  setPaymentStatus,
+} from './payments.repository.ts'
 import { INTENT_STATUS, rankOf } from './stripe-payments.ts'
 
 /** What became of a webhook event. */
@@ -25,40 +31,24 @@ export async function handleStripeEvent(deps: BookingsDeps, event: Stripe.Event)
     const meaning = INTENT_STATUS[event.type]
     if (!meaning) return 'ignored'
     const intent = event.data.object as Stripe.PaymentIntent
-    const payment = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('externalId', '=', intent.id)
-      .forUpdate()
-      .executeTakeFirst()
-    if (!payment) return 'ignored'
-    // Lock order: booking before its payments everywhere else, so take the booking lock now too.
-    const booking = await lockBooking(trx, payment.bookingId)
-    if (!booking || meaning.rank <= rankOf(payment.status)) return 'ignored'
+    // One lock order everywhere: the booking, then its payments, as every transition takes them. The
+    // payment's booking is found unlocked first (a payment never changes booking).
+    const bookingId = await bookingIdOfPayment(trx, intent.id)
+    if (!bookingId) return 'ignored'
+    const booking = await lockBooking(trx, bookingId)
+    const payment = await lockPaymentByExternalId(trx, intent.id)
+    if (!booking || !payment || meaning.rank <= rankOf(payment.status)) return 'ignored'
     const now = deps.clock.now()
-    await trx
-      .updateTable('payments')
-      .set({ status: meaning.status, updatedAt: now })
-      .where('id', '=', payment.id)
-      .execute()
+    await setPaymentStatus(trx, payment.id, meaning.status, now)
     if (booking.status !== 'pending_payment') return 'applied'
     if (meaning.status === 'failed') {
       // The payer may try another card until the hold expires; the booking says what happened meanwhile.
-      await trx
-        .updateTable('bookings')
-        .set({ paymentStatus: 'failed', updatedAt: now })
-        .where('id', '=', booking.id)
-        .execute()
+      await savePaymentFailed(trx, booking.id, now)
       return 'applied'
     }
-    const parts = await trx.selectFrom('payments').select('status').where('bookingId', '=', booking.id).execute()
+    const parts = await paymentStatuses(trx, booking.id)
     if (parts.every((p) => rankOf(p.status) >= rankOf('authorized') && p.status !== 'canceled')) {
-      await applyTransition(trx, deps, booking, 'paid', {
-        actorUserId: null,
-        parties: ['system'],
-        moderatorOverride: false,
-        reason: null,
-      })
+      await applyTransition(trx, deps, booking, 'paid', systemCause(null))
     }
     return 'applied'
   })

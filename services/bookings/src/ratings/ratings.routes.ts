@@ -16,19 +16,9 @@ import {
 import { type App, requireActor, requireModerator } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import {
-  getBookingRatings,
-  hideRating,
-  listHiddenRatings,
-  listRatingAudit,
-  listRatings,
-  listReports,
-  rateBooking,
-  replyToRating,
-  reportRating,
-  unhideRating,
-  updateRating,
-} from './ratings.service.ts'
+import { hideRating, listHiddenRatings, listRatingAudit, listReports, unhideRating } from './rating-moderation.ts'
+import { getBookingRatings, listRatings } from './rating-queries.ts'
+import { rateBooking, replyToRating, reportRating, updateRating } from './ratings.service.ts'
 
 const security = [{ bearerAuth: [] }]
 const ReportPage = z

@@ -1,0 +1,69 @@
+import type { Actor, Booking } from '@commons/contracts'
+import { appendEvent } from '@commons/db'
+import { conflict, invalidTransition, unprocessable } from '@commons/service-kit'
+import type { Transaction } from 'kysely'
+import { lockAsProvider } from '../bookings/booking-access.ts'
+import { bookingChanged, toBookingDto } from '../bookings/booking-dto.ts'
+import { audit, saveDepositRetained } from '../bookings/bookings.repository.ts'
+import { DAMAGE_WINDOW_MS } from '../bookings/transitions.ts'
+import type { BookingRow, DB } from '../db/schema.ts'
+import type { BookingsDeps } from '../deps.ts'
+import { cancelTimers } from '../timers/timers.repository.ts'
+import { paymentSubject } from './payments.repository.ts'
+
+/**
+ * `POST /v1/bookings/:id/damage`: the provider keeps (part of) the deposit of a completed booking (or a
+ * no-show) within 48 h of its end; the rest is released. Once per booking.
+ */
+export async function reportDamage(
+  deps: BookingsDeps,
+  actor: Actor,
+  id: string,
+  body: { amount: number; reason: string },
+): Promise<Booking> {
+  return deps.db.transaction().execute(async (trx) => {
+    const { row, parties } = await lockAsProvider(trx, actor, id, 'Only the provider reports damage.')
+    const now = deps.clock.now()
+    if (row.status !== 'completed' && row.status !== 'no_show') throw invalidTransition(row.status, 'report damage')
+    if (row.price.deposit === 0 || row.depositRetained > 0)
+      throw conflict('no_deposit_held', 'This booking holds no deposit (any more).')
+    if (now.getTime() > row.endAt.getTime() + DAMAGE_WINDOW_MS && !actor.moderator)
+      throw conflict('damage_window_closed', 'Damage is reported within 48 hours of the end.')
+    if (body.amount > row.price.deposit)
+      throw unprocessable('amount_exceeds_deposit', `The deposit is ${row.price.deposit}.`)
+    await deps.payments.retainDeposit(await paymentSubject(trx, row), body.amount)
+    const saved = await saveDepositRetained(trx, id, body.amount, now)
+    // Its only pending timer is the deposit release, moot now.
+    await cancelTimers(trx, deps.jobs, id)
+    await audit(trx, {
+      bookingId: id,
+      actorUserId: actor.userId,
+      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
+      action: 'report_damage',
+      fromStatus: row.status,
+      toStatus: row.status,
+      reason: `${body.amount}: ${body.reason}`,
+      moderatorOverride: !parties.includes('provider'),
+      at: now,
+    })
+    await appendEvent(trx, bookingChanged(saved))
+    return toBookingDto(saved)
+  })
+}
+
+/** The damage window closed without a report: the deposit goes back (timer `deposit_release`). */
+export async function releaseDeposit(trx: Transaction<DB>, deps: BookingsDeps, row: BookingRow): Promise<void> {
+  if (row.depositRetained > 0) return
+  await deps.payments.releaseDeposit(await paymentSubject(trx, row))
+  await audit(trx, {
+    bookingId: row.id,
+    actorUserId: null,
+    actorRole: 'system',
+    action: 'release_deposit',
+    fromStatus: row.status,
+    toStatus: row.status,
+    reason: 'timer:deposit_release',
+    moderatorOverride: false,
+    at: deps.clock.now(),
+  })
+}

@@ -132,10 +132,10 @@ t.test('paging with limit 1 delivers every event when transaction order and id o
   // higher id. A cursor comparing ids alone would skip B's event after reading A's.
   const a = await producer.startTransaction().execute()
   await sql`select pg_current_xact_id()`.execute(a)
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('b', 1)))
-  await appendEvent(a, testEvent('a', 1))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('b', 1)))
+  await appendTestEvent(a, testEvent('a', 1))
   await a.commit().execute()
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('c', 1)))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('c', 1)))
 
   const all = await producer.selectFrom('events').select(['id', 'entityId']).orderBy('id').execute()
   t.same(

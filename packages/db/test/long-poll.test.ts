@@ -3,9 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { BaseConfig, buildService, parseConfig } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import t, { type Test } from 'tap'
-import { appendEvent, type KitTables, registerFeedRoute, startConsumer } from '../src/index.ts'
+import { type KitTables, registerFeedRoute, startConsumer } from '../src/index.ts'
 import { feedDatabases } from './fixtures/databases.ts'
-import { applyEvent, testEvent } from './fixtures/feed-fixture.ts'
+import { appendTestEvent, applyEvent, testEvent } from './fixtures/feed-fixture.ts'
 
 const TOKEN = 'the-service-token-for-long-polls'
 
@@ -55,7 +55,7 @@ t.test('a long-polling consumer is woken by the commit of an event, not by its n
       const before = await db.selectFrom('applications').where('entityId', '=', entity).selectAll().execute()
       t.same(before, [])
       const published = Date.now()
-      await producer.transaction().execute((trx) => appendEvent(trx, testEvent(entity, 1)))
+      await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent(entity, 1)))
       await until(
         async () => (await db.selectFrom('effects').where('entityId', '=', entity).selectAll().execute()).length > 0,
         `${entity} applied`,
@@ -109,7 +109,7 @@ t.test('GET /v1/events?wait= holds an empty answer until an event commits', asyn
   const asked = Date.now()
   const answer = fetch(`${service.url}/v1/events?wait=20`, { headers })
   await until(async () => service.inFlight.count > 0, 'the read to be held')
-  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('woken', 1)))
+  await producer.transaction().execute((trx) => appendTestEvent(trx, testEvent('woken', 1)))
   const page = (await (await answer).json()) as { events: Array<{ entityId: string }> }
   t.same(
     page.events.map((e) => e.entityId),

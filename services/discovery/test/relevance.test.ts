@@ -37,7 +37,7 @@ t.test('search relevance on the demo catalogue holds its committed nDCG@10', asy
   await loadDemoData(listingsDb)
 
   const config = parseConfig(DiscoveryConfig, {
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.EVAL_LOG ?? 'silent',
     DATABASE_URL: url,
     SERVICE_TOKEN,
     MEILI_URL: meili.url,
@@ -78,7 +78,7 @@ t.test('search relevance on the demo catalogue holds its committed nDCG@10', asy
   const commons: Array<{ category: Category; ndcg: number; q: string; top: string[] }> = []
   const baseline: Array<{ category: Category; ndcg: number }> = []
   const titles = new Map(listings.map((l) => [l.id, l.title]))
-  for (const query of QUERIES) {
+  for (const query of process.env.EVAL_ONLY ? QUERIES.filter((x) => x.q === process.env.EVAL_ONLY) : QUERIES) {
     const grades = new Map(listings.map((l) => [l.id, grade(query, l)]))
     const res = await app.inject({
       method: 'GET',
@@ -100,7 +100,7 @@ t.test('search relevance on the demo catalogue holds its committed nDCG@10', asy
 
   const ours = summarize(commons)
   const theirs = summarize(baseline)
-  const rows = CATEGORIES.map((c) => ({
+  const rows: Array<{ name: string; queries: number; commons: number; baseline: number }> = CATEGORIES.map((c) => ({
     name: c,
     queries: commons.filter((r) => r.category === c).length,
     commons: ours.byCategory[c],

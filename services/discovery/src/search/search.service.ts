@@ -29,12 +29,12 @@ const FEW_HITS = 3
 /** Listings shown, and searches suggested, when nothing matched. */
 const POPULAR = 6
 
-type Strategy = 'all' | 'frequency'
+type Strategy = 'all' | 'last'
 
 /**
  * Search parameters shared by every query of one request, for text that is already prepared. Every word
  * must match: Meilisearch's default drops words from the end until something matches, so 會議室 came back
- * as everything with 会 in it. Only when nothing has every word are the commonest words let go.
+ * as everything with 会 in it. Only when nothing has every word does the default apply (searchListings).
  */
 export function preparedParams(
   text: string,
@@ -89,8 +89,9 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
       return fixed!
     })
     if (totalOf(res) === 0 && prepared.text !== '') {
+      // Nothing has every word: fall back to dropping words from the end, as Meilisearch does by default.
       res = await guardSearch(() =>
-        deps.meili.search.index(index).search<IndexedHit>(prepared.text, params(prepared.text, 'frequency')),
+        deps.meili.search.index(index).search<IndexedHit>(prepared.text, params(prepared.text, 'last')),
       )
     }
     const result: SearchResult = {
@@ -126,14 +127,14 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
       queries: [
         {
           indexUid: index,
-          ...preparedParams(prepareQuery(query.q).text, 'frequency'),
+          ...preparedParams(prepareQuery(query.q).text, 'last'),
           filter: [...filter, anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
           limit: perPage,
           ...HIGHLIGHT,
         },
         {
           indexUid: index,
-          ...preparedParams(prepareQuery(query.q).text, 'frequency'),
+          ...preparedParams(prepareQuery(query.q).text, 'last'),
           filter: [...filter, anyOf('id', available)],
           limit: 0,
           facets: FACETS,
@@ -175,7 +176,7 @@ export async function availableIds(
       }),
     )
   let found = await candidates('all')
-  if (found.hits.length === 0 && opts.q !== '') found = await candidates('frequency')
+  if (found.hits.length === 0 && opts.q !== '') found = await candidates('last')
   const ids = found.hits.map((h) => h.id)
   const ok = await filterBookable(deps, ids, opts.start, opts.end)
   return ids.filter((id) => ok.has(id))

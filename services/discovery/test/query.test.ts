@@ -35,3 +35,9 @@ t.test('pinyin tokens read polyphones in context and hold full spellings and ini
   t.notOk(full.includes('zhongqing'), '重庆 reads chongqing')
   for (const token of ['hys', 'ljz']) t.ok(initials.includes(token), token)
 })
+
+t.test('known words go first, so falling back to fewer words keeps what is looked for', async (t) => {
+  t.equal(prepareQuery('重庆 报告厅').text, '报告厅 重庆')
+  t.equal(prepareQuery('重庆 baogaoting').text, 'baogaoting 重庆', 'the pinyin of a known word counts as known')
+  t.equal(prepareQuery('附近有没有报告厅').text, '报告厅')
+})

@@ -1,5 +1,6 @@
 import type { Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
 import { normalizeScript, pinyinTokens } from '../search/chinese.ts'
+import { keywordsIn } from '../search/query.ts'
 
 /** A listing as the listings index holds it: flat, filterable fields plus what a hit shows. */
 export interface ListingDocument {
@@ -34,6 +35,11 @@ export interface ListingDocument {
   coverPhoto?: string
   /** Title, tags and organization name in simplified script, when written otherwise (searched, not shown). */
   simplified: string
+  /**
+   * Dictionary words found in title and tags, each indexed on its own: Meilisearch segments 两江智造报告厅
+   * otherwise than 报告厅 alone, and a word indexed alone is segmented exactly as the query is.
+   */
+  keywords: string[]
   /** Pinyin of the words of title, tags, organization name and place (huiyishi), for Latin queries. */
   pinyin: string[]
   /** Initials of the same pinyin (hys). */
@@ -81,6 +87,7 @@ export function toListingDocument({ listing, organization, rating, popularity }:
     minDurationMinutes: listing.rules.minDurationMinutes,
     maxDurationMinutes: listing.rules.maxDurationMinutes,
     simplified: simplified.join(' '),
+    keywords: keywordsIn([listing.title, ...tags].map(normalizeScript).join(' ')),
     pinyin: pinyin.full,
     pinyinInitials: pinyin.initials,
   }

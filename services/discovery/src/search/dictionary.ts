@@ -119,6 +119,8 @@ export const FILLERS: readonly string[] = [
   '哪儿有',
   '哪有',
   '有没有',
+  '没有',
+  '附近有没有',
   '附近有',
   '附近的',
   '附近',

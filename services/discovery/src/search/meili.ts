@@ -91,7 +91,7 @@ function keepAliveClient() {
     })
 }
 
-const CHINESE_TEXT = ['title', 'description', 'tags', 'organizationName', 'district', 'city', 'simplified']
+const CHINESE_TEXT = ['title', 'description', 'tags', 'keywords', 'organizationName', 'district', 'city', 'simplified']
 
 /**
  * Settings of the listings index. Typo tolerance: Chinese words (as segmented) are 1-4 characters, below
@@ -103,6 +103,7 @@ export const LISTING_SETTINGS: Settings = {
   searchableAttributes: [
     'title',
     'tags',
+    'keywords',
     'description',
     'organizationName',
     'district',

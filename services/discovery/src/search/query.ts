@@ -54,7 +54,10 @@ const MAX_PREPARED = 10_000
 
 function prepareUncached(raw: string): PreparedQuery {
   const normalized = normalizeScript(raw).trim()
+  // Words the dictionary knows come first and the rest after: when no listing has every word, search
+  // falls back to dropping words from the end, and the words people look for are the ones to keep.
   const text: string[] = []
+  const qualifiers: string[] = []
   const uncorrected: string[] = []
   let display = ''
   let corrected = false
@@ -65,19 +68,22 @@ function prepareUncached(raw: string): PreparedQuery {
     const chunk = match[0]
     if (!/[\u3400-\u9fff]/.test(chunk[0]!)) {
       const word = REWRITES[chunk] ?? chunk
-      text.push(word)
+      // The pinyin of a known word (baogaoting) counts as known.
+      ;(chunk in REWRITES || HOMOPHONES.has(chunk) ? text : qualifiers).push(word)
       uncorrected.push(word)
       display += chunk
       continue
     }
     const scanned = scanRun(chunk)
     text.push(...scanned.words)
+    qualifiers.push(...scanned.unknown)
     uncorrected.push(...scanned.uncorrected)
     display += scanned.display
     corrected ||= scanned.corrected
   }
   display += normalized.slice(last)
   // A query of nothing but fillers ("附近的") is searched as typed rather than as nothing.
+  text.push(...qualifiers)
   const searched = text.length > 0 ? text.join(' ') : normalized
   const result: PreparedQuery = {
     text: searched,
@@ -90,6 +96,7 @@ function prepareUncached(raw: string): PreparedQuery {
 /** Forward maximum matching of one Chinese run against the dictionary, fixing homophone typos on the way. */
 function scanRun(run: string) {
   const words: string[] = []
+  const unknown: string[] = []
   const uncorrected: string[] = []
   let display = ''
   let corrected = false
@@ -97,7 +104,7 @@ function scanRun(run: string) {
   let readings: string[] | null | undefined
   const flush = () => {
     if (pending === '') return
-    words.push(pending)
+    unknown.push(pending)
     uncorrected.push(pending)
     pending = ''
   }
@@ -146,5 +153,19 @@ function scanRun(run: string) {
     i += 1
   }
   flush()
-  return { words, uncorrected, display, corrected }
+  return { words, unknown, uncorrected, display, corrected }
+}
+
+// Longest first, so a word inside a longer one found already is skipped (报告厅, not also 报告).
+const KEYWORDS = [...new Set([...VOCABULARY, ...SYNONYM_GROUPS.flat(), ...Object.values(REWRITES)])]
+  .filter((w) => /^[\u3400-\u9fff]{2,}$/.test(w))
+  .sort((a, b) => b.length - a.length)
+
+/** The dictionary's Chinese words that occur in `text` (simplified), longest first. */
+export function keywordsIn(text: string): string[] {
+  const found: string[] = []
+  for (const word of KEYWORDS) {
+    if (text.includes(word) && !found.some((f) => f.includes(word))) found.push(word)
+  }
+  return found
 }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { api } from '../lib/api.ts'
 import { ListingCard } from '../lib/cards.tsx'
 import { tEnum, useT } from '../lib/i18n.ts'
-import { navigate, useQuery } from '../lib/router.tsx'
+import { Link, navigate, useQuery } from '../lib/router.tsx'
 import { Empty, ErrorNote, Loading, must, PageTitle, useLoad } from '../lib/ui.tsx'
 import { SearchBox } from './home.tsx'
 
@@ -295,10 +295,38 @@ export default function SearchPage() {
           </div>
           {result.loading && !data && <Loading label={t('search.loading')} />}
           {result.error !== undefined && <ErrorNote>{t('search.error')}</ErrorNote>}
+          {data?.didYouMean && (
+            <p class="hint did-you-mean">
+              {t('search.didYouMean')}
+              <strong>{data.didYouMean}</strong>
+            </p>
+          )}
           {data && data.hits.length === 0 && (
             <Empty title={t('search.empty')}>
               <p>{t('search.emptyHint')}</p>
+              {data.suggestions && data.suggestions.length > 0 && (
+                <>
+                  <p>{t('search.tryInstead')}</p>
+                  <ul class="tags">
+                    {data.suggestions.map((s) => (
+                      <li key={s}>
+                        <Link href={`/search?${new URLSearchParams({ q: s })}`}>{s}</Link>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </Empty>
+          )}
+          {data && data.hits.length === 0 && data.popular && data.popular.length > 0 && (
+            <>
+              <h3 class="results-title">{t('search.popular')}</h3>
+              <div class="card-grid">
+                {data.popular.map((hit) => (
+                  <ListingCard key={hit.id} hit={hit} />
+                ))}
+              </div>
+            </>
           )}
           {data && data.hits.length > 0 && (
             <div class={`card-grid${result.loading ? ' is-stale' : ''}`} aria-busy={result.loading}>

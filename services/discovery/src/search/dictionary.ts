@@ -37,6 +37,9 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['居委会', '居民委员会'],
   ['外籍', '外国人'],
   ['亲子', '育儿'],
+  // abbreviations that organizations also use in their own names (黄浦区妇联), so never rewritten away
+  ['妇联', '妇女联合会'],
+  ['团委', '共青团'],
 ]
 
 /**
@@ -87,8 +90,6 @@ export const REWRITES: Readonly<Record<string, string>> = {
   // abbreviations
   法援: '法律援助',
   网安: '网络安全',
-  团委: '共青团',
-  妇联: '妇女联合会',
   ppt: '办公软件',
   excel: '办公软件',
   it: '办公软件',

@@ -1762,6 +1762,16 @@ export interface components {
             rating: components["schemas"]["ListingRatingInput"];
             /** @description when `near` is given */
             distanceKm?: number;
+            /** @description coordinates, when the listing publishes them */
+            location?: {
+                lat: number;
+                lng: number;
+            };
+            /**
+             * Format: uri
+             * @description the first photo, when the listing has photos
+             */
+            coverPhoto?: string;
         };
         FacetsInput: {
             [key: string]: {
@@ -1775,6 +1785,12 @@ export interface components {
             page: number;
             perPage: number;
             processingTimeMs: number;
+            /** @description the query with a typo fixed, when the hits are those of the fixed query (你是不是要找) */
+            didYouMean?: string;
+            /** @description when nothing matched: searches that find something in the same city */
+            suggestions?: string[];
+            /** @description when nothing matched: popular listings of the city (nearest first when `near` is given) */
+            popular?: components["schemas"]["SearchHitInput"][];
         };
         SuggestionsInput: {
             listings: {
@@ -2868,6 +2884,16 @@ export interface components {
             rating: components["schemas"]["ListingRating"];
             /** @description when `near` is given */
             distanceKm?: number;
+            /** @description coordinates, when the listing publishes them */
+            location?: {
+                lat: number;
+                lng: number;
+            };
+            /**
+             * Format: uri
+             * @description the first photo, when the listing has photos
+             */
+            coverPhoto?: string;
         };
         Facets: {
             [key: string]: {
@@ -2881,6 +2907,12 @@ export interface components {
             page: number;
             perPage: number;
             processingTimeMs: number;
+            /** @description the query with a typo fixed, when the hits are those of the fixed query (你是不是要找) */
+            didYouMean?: string;
+            /** @description when nothing matched: searches that find something in the same city */
+            suggestions?: string[];
+            /** @description when nothing matched: popular listings of the city (nearest first when `near` is given) */
+            popular?: components["schemas"]["SearchHit"][];
         };
         Suggestions: {
             listings: {
@@ -5049,6 +5081,7 @@ export interface operations {
                 from?: components["schemas"]["InstantInput"];
                 to?: components["schemas"]["InstantInput"];
                 sort?: components["schemas"]["SearchSortInput"];
+                organizationId?: components["schemas"]["IdInput"];
             };
             header?: never;
             path?: never;

@@ -60,6 +60,7 @@ export const SearchQuery = PageQuery.extend({
   from: Instant.optional().describe('with `to`: only listings bookable for the whole window'),
   to: Instant.optional(),
   sort: SearchSort.default('relevance'),
+  organizationId: Id.optional().describe("only this organization's listings"),
 }).superRefine((q, ctx) => {
   if ((q.from === undefined) !== (q.to === undefined)) {
     ctx.addIssue({ code: 'custom', path: [q.from ? 'to' : 'from'], message: 'from and to go together' })
@@ -98,6 +99,11 @@ export const SearchHit = z
     capacity: z.number().int().nullable(),
     rating: ListingRating,
     distanceKm: z.number().optional().describe('when `near` is given'),
+    location: z
+      .object({ lat: z.number(), lng: z.number() })
+      .optional()
+      .describe('coordinates, when the listing publishes them'),
+    coverPhoto: z.url().optional().describe('the first photo, when the listing has photos'),
   })
   .meta({ id: 'SearchHit' })
 export type SearchHit = z.infer<typeof SearchHit>
@@ -113,6 +119,18 @@ export const SearchResult = z
     page: z.number().int(),
     perPage: z.number().int(),
     processingTimeMs: z.number(),
+    didYouMean: z
+      .string()
+      .optional()
+      .describe('the query with a typo fixed, when the hits are those of the fixed query (你是不是要找)'),
+    suggestions: z
+      .array(z.string())
+      .optional()
+      .describe('when nothing matched: searches that find something in the same city'),
+    popular: z
+      .array(SearchHit)
+      .optional()
+      .describe('when nothing matched: popular listings of the city (nearest first when `near` is given)'),
   })
   .meta({ id: 'SearchResult' })
 export type SearchResult = z.infer<typeof SearchResult>

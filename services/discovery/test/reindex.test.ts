@@ -1,6 +1,7 @@
 import { appendEvent, newId } from '@commons/db'
 import { Meilisearch } from 'meilisearch'
 import t from 'tap'
+import { LISTING_SETTINGS } from '../src/search/meili.ts'
 import { bearer, listing, organization, publish, search, testApp, withdraw } from './helpers.ts'
 
 t.test('reindex rebuilds into a new index and swaps it in while searches keep working', async (t) => {
@@ -70,6 +71,6 @@ t.test('reindex rebuilds into a new index and swaps it in while searches keep wo
       .filter((u) => u.startsWith(h.meili.prefix))
     t.same(uids.sort(), [`${h.meili.prefix}listings`, `${h.meili.prefix}needs`], 'the old index was deleted')
     const settings = await client.index(`${h.meili.prefix}listings`).getSettings()
-    t.same(settings.searchableAttributes, ['title', 'tags', 'description', 'organizationName', 'district'])
+    t.same(settings.searchableAttributes, LISTING_SETTINGS.searchableAttributes, 'the listing settings were applied')
   })
 })

@@ -1,4 +1,6 @@
 import type { Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
+import { normalizeScript, pinyinTokens } from '../search/chinese.ts'
+import { keywordsIn } from '../search/query.ts'
 
 /** A listing as the listings index holds it: flat, filterable fields plus what a hit shows. */
 export interface ListingDocument {
@@ -29,6 +31,19 @@ export interface ListingDocument {
   minDurationMinutes: number
   maxDurationMinutes: number
   _geo?: { lat: number; lng: number }
+  /** The first photo, for list and map views. */
+  coverPhoto?: string
+  /** Title, tags and organization name in simplified script, when written otherwise (searched, not shown). */
+  simplified: string
+  /**
+   * Dictionary words found in title and tags, each indexed on its own: Meilisearch segments 两江智造报告厅
+   * otherwise than 报告厅 alone, and a word indexed alone is segmented exactly as the query is.
+   */
+  keywords: string[]
+  /** Pinyin of the words of title, tags, organization name and place (huiyishi), for Latin queries. */
+  pinyin: string[]
+  /** Initials of the same pinyin (hys). */
+  pinyinInitials: string[]
 }
 
 /** What the document is built from: the snapshot, the freshest organization facts and the counters. */
@@ -43,6 +58,9 @@ export function toListingDocument({ listing, organization, rating, popularity }:
   // Topics and skills are what people search expertise and volunteers by: they index as tags.
   const extra = listing.kind === 'expertise' ? listing.topics : listing.kind === 'volunteer_time' ? listing.skills : []
   const tags = [...new Set([...listing.tags, ...extra])]
+  const named = [listing.title, ...tags, organization.name]
+  const simplified = named.map(normalizeScript).filter((text, i) => text !== named[i]!.toLowerCase())
+  const pinyin = pinyinTokens([...named, listing.location.district, listing.location.city])
   const doc: ListingDocument = {
     id: listing.id,
     kind: listing.kind,
@@ -68,7 +86,12 @@ export function toListingDocument({ listing, organization, rating, popularity }:
     maxAdvanceDays: listing.rules.maxAdvanceDays,
     minDurationMinutes: listing.rules.minDurationMinutes,
     maxDurationMinutes: listing.rules.maxDurationMinutes,
+    simplified: simplified.join(' '),
+    keywords: keywordsIn([listing.title, ...tags].map(normalizeScript).join(' ')),
+    pinyin: pinyin.full,
+    pinyinInitials: pinyin.initials,
   }
+  if (listing.photos[0]) doc.coverPhoto = listing.photos[0]
   if (listing.location.lat !== undefined && listing.location.lng !== undefined) {
     doc._geo = { lat: listing.location.lat, lng: listing.location.lng }
   }

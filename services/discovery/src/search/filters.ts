@@ -45,6 +45,7 @@ export function searchFilters(query: SearchQuery): string[] {
   if (query.capacityMin !== undefined) filters.push(`capacity >= ${num(query.capacityMin)}`)
   if (query.free !== undefined) filters.push(`pricingModel = ${quote(query.free ? 'free' : 'fee')}`)
   if (query.priceMax !== undefined) filters.push(`price <= ${num(query.priceMax)}`)
+  if (query.organizationId) filters.push(`organizationId = ${quote(query.organizationId)}`)
   if (query.verified !== undefined) filters.push(`organizationVerified = ${query.verified ? 'true' : 'false'}`)
   if (query.near) {
     const meters = Math.round((query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000)

@@ -37,6 +37,7 @@ export const HIGHLIGHT: Pick<
     'ratingCount',
     'popularity',
     '_geo',
+    'coverPhoto',
   ],
   attributesToHighlight: ['title', 'description'],
   attributesToCrop: ['description'],
@@ -95,6 +96,8 @@ export function toHit(doc: IndexedHit, near?: { lat: number; lng: number }): Sea
     capacity: doc.capacity,
     rating: { average: doc.ratingAverage, count: doc.ratingCount },
   }
+  if (doc._geo) hit.location = { lat: doc._geo.lat, lng: doc._geo.lng }
+  if (doc.coverPhoto) hit.coverPhoto = doc.coverPhoto
   if (near && doc._geo) hit.distanceKm = distanceKm(near, doc._geo)
   return hit
 }

@@ -2,6 +2,8 @@ import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { serviceUnavailable } from '@commons/service-kit'
 import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, type Settings } from 'meilisearch'
+import { pinyinOf } from './chinese.ts'
+import { SYNONYM_GROUPS } from './dictionary.ts'
 
 /** The Meilisearch clients of one app: a short timeout for requests users wait on, a longer one for indexing. */
 export interface Meili {
@@ -89,15 +91,28 @@ function keepAliveClient() {
     })
 }
 
-const CHINESE_TEXT = ['title', 'description', 'tags', 'organizationName', 'district', 'city']
+const CHINESE_TEXT = ['title', 'description', 'tags', 'keywords', 'organizationName', 'district', 'city', 'simplified']
 
 /**
  * Settings of the listings index. Typo tolerance: Chinese words (as segmented) are 1-4 characters, below
  * the 5-character threshold, so typos only ever apply to Latin words (pinyin, English names); districts,
  * cities and tags are exact vocabularies where a "typo" match would be a different place or topic.
+ * Pinyin comes last among the searched attributes, so a Chinese match outranks a pinyin one.
  */
 export const LISTING_SETTINGS: Settings = {
-  searchableAttributes: ['title', 'tags', 'description', 'organizationName', 'district'],
+  searchableAttributes: [
+    'title',
+    'tags',
+    'keywords',
+    'description',
+    'organizationName',
+    'district',
+    'city',
+    'simplified',
+    'amenities',
+    'pinyin',
+    'pinyinInitials',
+  ],
   filterableAttributes: [
     'id',
     'kind',
@@ -132,19 +147,11 @@ export const LISTING_SETTINGS: Settings = {
   typoTolerance: {
     enabled: true,
     minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
-    disableOnAttributes: ['tags', 'district'],
+    // Initials are two to six letters: one typo away from each other, they would match anything.
+    disableOnAttributes: ['tags', 'district', 'city', 'pinyinInitials'],
     disableOnNumbers: true,
   },
-  synonyms: synonymGroups([
-    ['会议室', '会场', '会议厅'],
-    ['活动室', '多功能厅', '活动中心'],
-    ['报告厅', '礼堂'],
-    ['培训室', '教室'],
-    ['法律咨询', '法律援助', '律师咨询'],
-    ['心理咨询', '心理辅导'],
-    ['讲座', '宣讲'],
-    ['志愿者', '义工'],
-  ]),
+  synonyms: synonymGroups(SYNONYM_GROUPS),
   faceting: { maxValuesPerFacet: 50, sortFacetValuesBy: { '*': 'count' } },
   // Facet search rebuilds its structures after every indexing batch (~200 ms at 20k documents), which
   // would dominate the publish-to-searchable lag; tag suggestions use the facet distribution instead.
@@ -160,10 +167,22 @@ export const NEED_SETTINGS: Settings = {
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 }, disableOnNumbers: true },
 }
 
-/** Every word of a group is a synonym of every other (Meilisearch synonyms are one-way). */
-function synonymGroups(groups: string[][]): Record<string, string[]> {
+/**
+ * Every word of a group is a synonym of every other (Meilisearch synonyms are one-way), and so is the
+ * pinyin of each Chinese word, so `dangshi jiangzuo` finds what 党史宣讲 finds.
+ */
+export function synonymGroups(groups: readonly (readonly string[])[]): Record<string, string[]> {
   const out: Record<string, string[]> = {}
-  for (const group of groups) for (const word of group) out[word] = group.filter((w) => w !== word)
+  const add = (group: string[]) => {
+    for (const word of group) out[word] = [...new Set([...(out[word] ?? []), ...group.filter((w) => w !== word)])]
+  }
+  for (const group of groups) {
+    add([...group])
+    const readings = group
+      .flatMap((w) => (/^[\u3400-\u9fff]+$/.test(w) ? [pinyinOf(w)] : []))
+      .filter((p) => p !== undefined)
+    if (readings.length > 1) add([...new Set(readings)])
+  }
   return out
 }
 

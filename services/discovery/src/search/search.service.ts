@@ -1,11 +1,13 @@
 import type { Availability, BookingRules, Listing, SearchQuery, SearchResult } from '@commons/contracts'
 import { type Kysely, sql } from 'kysely'
-import type { MultiSearchParams, SearchParams } from 'meilisearch'
+import type { MultiSearchParams, SearchParams, SearchResponse } from 'meilisearch'
 import { bookableInWindow, type Interval } from '../availability/window.ts'
 import type { DB } from '../db/schema.ts'
-import { anyOf, searchFilters, sortOf, windowFilters } from './filters.ts'
+import { CJK, normalizeScript } from './chinese.ts'
+import { anyOf, num, searchFilters, sortOf, windowFilters } from './filters.ts'
 import { HIGHLIGHT, type IndexedHit, markup, POST, PRE, toHit } from './hits.ts'
 import { guardSearch, type Meili } from './meili.ts'
+import { prepareQuery } from './query.ts'
 
 export interface SearchDeps {
   db: Kysely<DB>
@@ -22,12 +24,31 @@ export const FACETS = ['kind', 'district', 'city', 'tags', 'amenities', 'pricing
  */
 export const WINDOW_CANDIDATES = 1000
 
-const CJK = /[\u3400-\u9fff\uf900-\ufaff]/
+/** Below this many hits, a query with a homophone typo fixed shows the fixed query's hits instead. */
+const FEW_HITS = 3
+/** Listings shown, and searches suggested, when nothing matched. */
+const POPULAR = 6
 
-/** Search parameters shared by every query of one request. */
-export function baseParams(q: string): Pick<SearchParams, 'q' | 'locales'> {
-  return CJK.test(q) ? { q, locales: ['cmn'] } : { q }
+type Strategy = 'all' | 'last'
+
+/**
+ * Search parameters shared by every query of one request, for text that is already prepared. Every word
+ * must match: Meilisearch's default drops words from the end until something matches, so 會議室 came back
+ * as everything with 会 in it. Only when nothing has every word does the default apply (searchListings).
+ */
+export function preparedParams(
+  text: string,
+  matchingStrategy: Strategy = 'all',
+): Pick<SearchParams, 'q' | 'locales' | 'matchingStrategy'> {
+  return CJK.test(text) ? { q: text, locales: ['cmn'], matchingStrategy } : { q: text, matchingStrategy }
 }
+
+/** {@link preparedParams} of what a user typed (normalised, rewritten; see query.ts). */
+export function baseParams(q: string): Pick<SearchParams, 'q' | 'locales' | 'matchingStrategy'> {
+  return preparedParams(prepareQuery(q).text)
+}
+
+const totalOf = (res: SearchResponse<IndexedHit>) => (res as { totalHits?: number }).totalHits ?? 0
 
 /** `GET /v1/search`. */
 export async function searchListings(deps: SearchDeps, query: SearchQuery): Promise<SearchResult> {
@@ -38,31 +59,59 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10
 
   if (!query.from || !query.to) {
-    const res = await guardSearch(() =>
-      deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>(query.q, {
-        ...baseParams(query.q),
-        filter,
-        sort,
-        page,
-        hitsPerPage: perPage,
-        facets: FACETS,
-        ...HIGHLIGHT,
-      }),
-    )
-    return {
+    const prepared = prepareQuery(query.q)
+    const index = deps.meili.listingsIndex
+    const params = (text: string, strategy: Strategy = 'all') => ({
+      ...preparedParams(text, strategy),
+      filter,
+      sort,
+      page,
+      hitsPerPage: perPage,
+      facets: FACETS,
+      ...HIGHLIGHT,
+    })
+    let didYouMean: string | undefined
+    let res = await guardSearch(async () => {
+      if (prepared.didYouMean === undefined) {
+        return deps.meili.search.index(index).search<IndexedHit>(prepared.text, params(prepared.text))
+      }
+      // A typo fix is a guess: the query as typed is searched alongside, in the same request, and wins
+      // unless it finds next to nothing.
+      const { results } = await deps.meili.search.multiSearch<MultiSearchParams, IndexedHit>({
+        queries: [
+          { indexUid: index, ...params(prepared.uncorrected) },
+          { indexUid: index, ...params(prepared.text) },
+        ],
+      })
+      const [typed, fixed] = [results[0]!, results[1]!] as SearchResponse<IndexedHit>[]
+      if (totalOf(typed!) >= FEW_HITS || totalOf(fixed!) <= totalOf(typed!)) return typed!
+      didYouMean = prepared.didYouMean
+      return fixed!
+    })
+    if (totalOf(res) === 0 && prepared.text !== '') {
+      // Nothing has every word: fall back to dropping words from the end, as Meilisearch does by default.
+      res = await guardSearch(() =>
+        deps.meili.search.index(index).search<IndexedHit>(prepared.text, params(prepared.text, 'last')),
+      )
+    }
+    const result: SearchResult = {
       hits: res.hits.map((h) => toHit(h, query.near)),
       facets: res.facetDistribution ?? {},
-      total: (res as { totalHits?: number }).totalHits ?? 0,
+      total: totalOf(res),
       page,
       perPage,
-      processingTimeMs: elapsed(),
+      processingTimeMs: 0,
     }
+    if (didYouMean !== undefined) result.didYouMean = didYouMean
+    if (result.total === 0) Object.assign(result, await whereElse(deps, query))
+    result.processingTimeMs = elapsed()
+    return result
   }
 
   const start = new Date(query.from)
   const end = new Date(query.to)
   const available = await availableIds(deps, {
-    q: query.q,
+    q: prepareQuery(query.q).text,
     filter: [...filter, ...windowFilters(start, end, deps.now())],
     sort,
     start,
@@ -78,14 +127,14 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
       queries: [
         {
           indexUid: index,
-          ...baseParams(query.q),
+          ...preparedParams(prepareQuery(query.q).text, 'last'),
           filter: [...filter, anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
           limit: perPage,
           ...HIGHLIGHT,
         },
         {
           indexUid: index,
-          ...baseParams(query.q),
+          ...preparedParams(prepareQuery(query.q).text, 'last'),
           filter: [...filter, anyOf('id', available)],
           limit: 0,
           facets: FACETS,
@@ -109,23 +158,26 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
 }
 
 /**
- * Ids of the best `WINDOW_CANDIDATES` matches of `q` + `filter` that are bookable for [start, end), in the
- * order of the index's ranking (or `sort`).
+ * Ids of the best `WINDOW_CANDIDATES` matches of `q` (prepared text) + `filter` that are bookable for
+ * [start, end), in the order of the index's ranking (or `sort`).
  */
 export async function availableIds(
   deps: SearchDeps,
   opts: { q: string; filter: string[]; sort?: string[]; start: Date; end: Date; limit?: number },
 ): Promise<string[]> {
-  const candidates = await guardSearch(() =>
-    deps.meili.search.index(deps.meili.listingsIndex).search<{ id: string }>(opts.q, {
-      ...baseParams(opts.q),
-      filter: opts.filter,
-      sort: opts.sort,
-      limit: opts.limit ?? WINDOW_CANDIDATES,
-      attributesToRetrieve: ['id'],
-    }),
-  )
-  const ids = candidates.hits.map((h) => h.id)
+  const candidates = (strategy: Strategy) =>
+    guardSearch(() =>
+      deps.meili.search.index(deps.meili.listingsIndex).search<{ id: string }>(opts.q, {
+        ...preparedParams(opts.q, strategy),
+        filter: opts.filter,
+        sort: opts.sort,
+        limit: opts.limit ?? WINDOW_CANDIDATES,
+        attributesToRetrieve: ['id'],
+      }),
+    )
+  let found = await candidates('all')
+  if (found.hits.length === 0 && opts.q !== '') found = await candidates('last')
+  const ids = found.hits.map((h) => h.id)
   const ok = await filterBookable(deps, ids, opts.start, opts.end)
   return ids.filter((id) => ok.has(id))
 }
@@ -178,22 +230,24 @@ export async function filterBookable(deps: SearchDeps, ids: string[], start: Dat
  * `GET /v1/suggest`: listing titles that complete what the user typed, and tags containing it (from the
  * tag facet of listings whose tags match, most used first).
  */
-export async function suggest(deps: SearchDeps, q: string, limit: number) {
+export async function suggest(deps: SearchDeps, typed: string, limit: number) {
   const indexUid = deps.meili.listingsIndex
+  const q = normalizeScript(typed)
   const { results } = await guardSearch(() =>
     deps.meili.search.multiSearch<MultiSearchParams, IndexedHit>({
       queries: [
         {
           indexUid,
-          ...baseParams(q),
+          ...preparedParams(q),
           limit,
-          attributesToSearchOn: ['title', 'tags'],
+          // Pinyin too: `huiy` completes to 会议室 as the user types with a pinyin keyboard.
+          attributesToSearchOn: ['title', 'tags', 'pinyin'],
           attributesToRetrieve: ['id', 'kind', 'title'],
           attributesToHighlight: ['title'],
           highlightPreTag: PRE,
           highlightPostTag: POST,
         },
-        { indexUid, ...baseParams(q), limit: 0, attributesToSearchOn: ['tags'], facets: ['tags'] },
+        { indexUid, ...preparedParams(q), limit: 0, attributesToSearchOn: ['tags'], facets: ['tags'] },
       ],
     }),
   )
@@ -212,4 +266,29 @@ export async function suggest(deps: SearchDeps, q: string, limit: number) {
       .slice(0, limit)
       .map(([value, count]) => ({ value, count })),
   }
+}
+
+/**
+ * Where to go when nothing matched: the most used listings of the city asked for (nearest first when the
+ * query has a point; the whole marketplace when it names no city) and their commonest tags as searches.
+ */
+async function whereElse(deps: SearchDeps, query: SearchQuery): Promise<Pick<SearchResult, 'popular' | 'suggestions'>> {
+  const filter: string[] = []
+  if (query.city?.length) filter.push(anyOf('city', query.city))
+  const res = await guardSearch(() =>
+    deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>('', {
+      filter,
+      sort: query.near
+        ? [`_geoPoint(${num(query.near.lat)}, ${num(query.near.lng)}):asc`]
+        : ['popularity:desc', 'ratingAverage:desc'],
+      limit: POPULAR,
+      facets: ['tags'],
+      ...HIGHLIGHT,
+    }),
+  )
+  const suggestions = Object.entries(res.facetDistribution?.tags ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, POPULAR)
+    .map(([tag]) => tag)
+  return { popular: res.hits.map((h) => toHit(h, query.near)), suggestions }
 }

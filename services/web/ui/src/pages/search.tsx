@@ -6,7 +6,7 @@ import { SearchBox } from '../components/search-box.tsx'
 import { api } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
-import { navigate, useQuery } from '../lib/router.tsx'
+import { Link, navigate, useQuery } from '../lib/router.tsx'
 
 const SORTS = ['relevance', 'rating', 'price_asc', 'price_desc', 'newest'] as const
 type Sort = (typeof SORTS)[number]
@@ -297,10 +297,38 @@ export default function SearchPage() {
           </div>
           {result.loading && !data && <Loading label={t('search.loading')} />}
           {result.error !== undefined && <ErrorNote>{t('search.error')}</ErrorNote>}
+          {data?.didYouMean && (
+            <p class="hint did-you-mean">
+              {t('search.didYouMean')}
+              <strong>{data.didYouMean}</strong>
+            </p>
+          )}
           {data && data.hits.length === 0 && (
             <Empty title={t('search.empty')}>
               <p>{t('search.emptyHint')}</p>
+              {data.suggestions && data.suggestions.length > 0 && (
+                <>
+                  <p>{t('search.tryInstead')}</p>
+                  <ul class="tags">
+                    {data.suggestions.map((s) => (
+                      <li key={s}>
+                        <Link href={`/search?${new URLSearchParams({ q: s })}`}>{s}</Link>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
             </Empty>
+          )}
+          {data && data.hits.length === 0 && data.popular && data.popular.length > 0 && (
+            <>
+              <h3 class="results-title">{t('search.popular')}</h3>
+              <div class="card-grid">
+                {data.popular.map((hit) => (
+                  <ListingCard key={hit.id} hit={hit} />
+                ))}
+              </div>
+            </>
           )}
           {data && data.hits.length > 0 && (
             <div class={`card-grid${result.loading ? ' is-stale' : ''}`} aria-busy={result.loading}>

@@ -138,10 +138,14 @@ async function firstBlockedFolder(
   return undefined
 }
 
-/** A copy of the binaries the postgres user can reach, made once per package location and reused. */
+/**
+ * A copy of the binaries the postgres user can reach, made once per build of them and shared by every
+ * checkout (the server binary's size and time identify the build without reading 60 MB).
+ */
 async function copyBinaries(nativeDir: string): Promise<string> {
   const real = await fs.realpath(nativeDir)
-  const target = path.join(await runtimeRoot(), `commons-postgres-bin-${hash(real)}`)
+  const server = await fs.stat(path.join(real, 'bin', 'postgres'))
+  const target = path.join(await runtimeRoot(), `commons-postgres-bin-${hash(`${server.size}:${server.mtimeMs}`)}`)
   const complete = path.join(target, '.complete')
   if (await exists(complete)) return target
   await ownedFolderAt(target, 0o755)

@@ -77,8 +77,12 @@ export class Load {
     let i = worker
     while (this.running) {
       const op = ops[i++ % ops.length] as (typeof ops)[number]
+      const sampled = this.samples.length
       await this[op]()
-      await new Promise((resolve) => setTimeout(resolve, pauseMs))
+      // Steady, not a flood: while something is down, failures come back at once and would otherwise
+      // turn into thousands of requests that slow down the very restart being measured.
+      const failed = this.samples.slice(sampled).some((s) => s.status === 0 || s.status >= 500)
+      await new Promise((resolve) => setTimeout(resolve, failed ? 250 : pauseMs))
     }
   }
 

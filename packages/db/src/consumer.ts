@@ -72,11 +72,11 @@ const CONSUMER_LOCK_NAMESPACE = 0x66656564 // 'feed'
 /**
  * Starts the feed consumer every service uses, and returns at once; the loop runs until `stop()`.
  *
- * Each batch is one transaction in the consumer's database: it takes the advisory lock of the consumer's
- * name (so one replica consumes a feed at a time; the others wait `pollIntervalMs` and try again), reads
- * the stored cursor, fetches the next page, applies it, and stores the new cursor. With `handle` the
- * effects commit in that same transaction as the cursor; with `handleBatch` the cursor is stored after
- * the external effect succeeded.
+ * Each batch reads the stored cursor and fetches the next page with no transaction open, then applies the
+ * page under the advisory lock of the consumer's name (so one replica applies a feed at a time; the others
+ * wait `pollIntervalMs` and try again), provided the stored cursor is still the one the page was read
+ * from, and stores the new cursor. With `handle` the effects commit in one short transaction with the
+ * cursor; with `handleBatch` the cursor is stored after the external effect succeeded.
  *
  * Delivery is at least once: a crash after an effect but before the cursor commits (always possible with
  * `handleBatch`; with `handle` when the handler has effects outside the transaction) replays the batch.
@@ -112,35 +112,69 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
   const lag = () => (behindSince ? Math.max(0, (Date.now() - behindSince.getTime()) / 1000) : 0)
   const reportLag = () => metrics?.lag.set(logFields, lag())
 
-  /** One batch; 'locked' when another replica holds the feed. */
-  const runBatch = (onFetched: (events: FeedEvent[]) => void) =>
-    db.transaction().execute(async (trx): Promise<FeedEvent[] | 'locked'> => {
-      const { rows } = await sql<{ locked: boolean }>`
-        select pg_try_advisory_xact_lock(${CONSUMER_LOCK_NAMESPACE}, hashtext(${opts.name})) as locked`.execute(trx)
+  const readCursor = async (q: Kysely<KitTables> | Transaction<KitTables>) =>
+    (await q.selectFrom('feedCursors').select('position').where('consumer', '=', opts.name).executeTakeFirst())
+      ?.position ?? null
+
+  const storeCursor = (q: Kysely<KitTables> | Transaction<KitTables>, position: string) =>
+    q
+      .insertInto('feedCursors')
+      .values({ consumer: opts.name, position })
+      .onConflict((oc) => oc.column('consumer').doUpdateSet({ position, updatedAt: sql<Date>`now()` }))
+      .execute()
+
+  /**
+   * Applies a fetched page under the consumer's advisory lock, if the cursor it was read from is still the
+   * stored one: 'locked' when another replica holds the feed, 'moved' when one applied this page meanwhile.
+   */
+  const applyPage = async (from: string | null, page: FeedPage): Promise<'applied' | 'locked' | 'moved'> => {
+    const last = page.events.at(-1)!
+    const position = page.next ?? last.cursor
+    const lockKey = sql`${CONSUMER_LOCK_NAMESPACE}, hashtext(${opts.name})`
+    if (opts.handle) {
+      const handle = opts.handle
+      // Short: only this database's statements run while it is open, never a network call.
+      return db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${lockKey}) as locked`.execute(
+          trx,
+        )
+        if (!rows[0]?.locked) return 'locked'
+        if ((await readCursor(trx)) !== from) return 'moved'
+        for (const event of page.events) await handle(trx as unknown as Transaction<DB>, event)
+        await storeCursor(trx, position)
+        return 'applied'
+      })
+    }
+    // The external effect (a search index task) runs with no transaction open; a session lock on one
+    // connection keeps other replicas out meanwhile, and goes with the session if that connection drops.
+    const handleBatch = opts.handleBatch!
+    return db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${lockKey}) as locked`.execute(conn)
       if (!rows[0]?.locked) return 'locked'
-      // Read under the lock: a replica that held it before us has committed its cursor by now.
-      const stored = await trx
-        .selectFrom('feedCursors')
-        .select('position')
-        .where('consumer', '=', opts.name)
-        .executeTakeFirst()
-      const page = await read(stored?.position ?? null, batchSize)
-      const last = page.events.at(-1)
-      if (!last) return []
-      onFetched(page.events)
-      if (opts.handle) {
-        for (const event of page.events) await opts.handle(trx as unknown as Transaction<DB>, event)
-      } else {
-        await opts.handleBatch(page.events)
+      try {
+        if ((await readCursor(conn)) !== from) return 'moved'
+        await handleBatch(page.events)
+        await storeCursor(conn, position)
+        return 'applied'
+      } finally {
+        await sql`select pg_advisory_unlock(${lockKey})`.execute(conn).catch(() => {})
       }
-      const position = page.next ?? last.cursor
-      await trx
-        .insertInto('feedCursors')
-        .values({ consumer: opts.name, position })
-        .onConflict((oc) => oc.column('consumer').doUpdateSet({ position, updatedAt: sql<Date>`now()` }))
-        .execute()
-      return page.events
     })
+  }
+
+  /**
+   * One batch: reads the stored cursor, fetches the next page with no transaction open (the fetch is a
+   * network call of unbounded length, and an open transaction would pin a connection and hold back every
+   * feed's commit horizon meanwhile), then applies it. [] when nothing is new.
+   */
+  const runBatch = async (onFetched: (events: FeedEvent[]) => void): Promise<FeedEvent[] | 'locked' | 'moved'> => {
+    const from = await readCursor(db)
+    const page = await read(from, batchSize)
+    if (page.events.length === 0) return []
+    onFetched(page.events)
+    const outcome = await applyPage(from, page)
+    return outcome === 'applied' ? page.events : outcome
+  }
 
   const loop = async () => {
     let failures = 0
@@ -157,7 +191,9 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         })
         if (failures > 0) opts.log?.info({ ...logFields, failures }, 'feed consumer recovered')
         failures = 0
-        if (outcome === 'locked') {
+        if (outcome === 'moved') {
+          // Another replica applied this page between the fetch and the lock: read on from its cursor.
+        } else if (outcome === 'locked') {
           // Jittered so waiting replicas do not poll in step.
           pauseMs = pollIntervalMs * (0.5 + Math.random())
           idle = true

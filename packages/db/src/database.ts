@@ -11,8 +11,13 @@ export interface DbOptions {
   poolMax?: number
   /** Shown in `pg_stat_activity`, so a slow query can be traced to its service. */
   applicationName?: string
-  /** Told about errors of idle pooled connections (e.g. Postgres restarted); without it they are dropped. */
-  onPoolError?: (error: Error) => void
+  /**
+   * Told when a pooled connection fails, idle or checked out (Postgres restarted, the backend terminated,
+   * the network dropped). The pool replaces the connection; the query that was running, if any, rejects.
+   */
+  onConnectionError?: (error: Error) => void
+  /** How long a request waits for a connection before it fails (default 5000 ms). */
+  connectionTimeoutMs?: number
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/
@@ -76,12 +81,26 @@ export function createDb<DB>(opts: DbOptions): Kysely<DB> {
     application_name: opts.applicationName,
     // Set at connection start so every pooled session, including ones a reconnect opens, gets it.
     options: `-c search_path=${opts.schema},public`,
-    // Fail fast when Postgres is down, so readiness checks and requests answer instead of queueing.
-    connectionTimeoutMillis: 5000,
+    // Fail fast when Postgres is down, so readiness checks and requests answer 503 instead of queueing.
+    connectionTimeoutMillis: opts.connectionTimeoutMs ?? 5000,
     types: typeParsers,
   })
-  // An idle client's error is emitted on the pool; unhandled, it would crash the process.
-  pool.on('error', (error) => opts.onPoolError?.(error))
+  const reported = new WeakSet<Error>()
+  const report = (error: Error) => {
+    // pg emits one failure on the client and, while idle, again through the pool: tell it once.
+    if (reported.has(error)) return
+    reported.add(error)
+    opts.onConnectionError?.(error)
+  }
+  // An idle client's error is re-emitted on the pool; unhandled, it would end the process.
+  pool.on('error', report)
+  // pg-pool removes its own 'error' listener from a client while it is checked out, so a backend
+  // terminated between two queries of a transaction (57P01, "Connection terminated unexpectedly") would be
+  // an unhandled 'error' event that ends the process. This listener stays for the client's whole life; the
+  // next query on the broken client rejects, and the pool discards it on release.
+  pool.on('connect', (client) => {
+    client.on('error', report)
+  })
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] })
 }
 

@@ -62,3 +62,18 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
 /** 503 with a specific code, e.g. `search_unavailable`. */
 export const serviceUnavailable = (code: string, detail: string, retryAfterSeconds = 5) =>
   new AppError(code, 503, detail, { headers: { 'retry-after': String(retryAfterSeconds) } })
+
+/**
+ * 503 `database_unavailable`: the database cannot be reached or dropped the connection. Not the client's
+ * fault and usually short (a restart, a failover), hence Retry-After.
+ */
+export const databaseUnavailable = (retryAfterSeconds = 5) =>
+  serviceUnavailable(
+    'database_unavailable',
+    'The database is not reachable right now; try again shortly.',
+    retryAfterSeconds,
+  )
+
+/** 503 `shutting_down`: the process is draining; a retry reaches another replica or the restarted one. */
+export const shuttingDown = () =>
+  serviceUnavailable('shutting_down', 'This instance is shutting down; try again shortly.', 1)

@@ -1,6 +1,7 @@
 export * from './auth.ts'
 export * from './clock.ts'
 export * from './config.ts'
+export * from './database-errors.ts'
 export * from './errors.ts'
 export * from './metrics.ts'
 export * from './pagination.ts'

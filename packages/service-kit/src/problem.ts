@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod'
-import { AppError } from './errors.ts'
+import { isDatabaseConnectionError } from './database-errors.ts'
+import { AppError, databaseUnavailable } from './errors.ts'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -75,6 +76,7 @@ export function toAppError(error: unknown, request: FastifyRequest): AppError {
       (fastifyError.code && FASTIFY_CODES[fastifyError.code]) ?? (status === 400 ? 'bad_request' : `http_${status}`)
     return new AppError(code, status, fastifyError.message)
   }
+  if (isDatabaseConnectionError(error)) return databaseUnavailable()
   return new AppError(
     'internal_error',
     500,

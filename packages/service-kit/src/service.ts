@@ -14,7 +14,7 @@ import {
 import { z } from 'zod'
 import { bearerToken, type KeySource, verifyAccessToken } from './auth.ts'
 import type { BaseConfig } from './config.ts'
-import { AppError, tooManyRequests } from './errors.ts'
+import { AppError, shuttingDown, tooManyRequests } from './errors.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { sendProblem, toAppError } from './problem.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
@@ -83,7 +83,8 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     trustProxy: opts.trustProxy ?? trustProxyOf(config.TRUST_PROXY),
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is plain JSON; the onRequest hook below answers problem+json instead.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
@@ -93,13 +94,21 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   app.decorate('metrics', createMetrics(opts.name))
   app.decorateRequest('actor', null)
 
+  // Set at the start of close(): requests that still arrive on open keep-alive connections (or pipelined
+  // behind one in flight) are refused, while those already running drain.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id)
+    if (closing) throw shuttingDown()
   })
 
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error, request)
-    if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
+    if (appError.status === 503) request.log.warn({ code: appError.code, err: error }, 'request refused: unavailable')
+    else if (appError.status >= 500) request.log.error({ err: error }, 'request failed')
     else request.log.info({ code: appError.code, status: appError.status }, 'request refused')
     return sendProblem(reply, request, appError)
   })
@@ -167,7 +176,9 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   })
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+  // "Can serve": every dependency a request needs answers. A 503 is problem+json like every other one, with
+  // the checks beside the code, so a load balancer and a person read the same answer.
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
     const results = await Promise.all(
       [...app.readinessChecks].map(async ([name, check]) => {
         try {
@@ -181,7 +192,16 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     )
     const checks = Object.fromEntries(results)
     const ready = results.every(([, state]) => state === 'ok')
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks })
+    if (ready) return reply.send({ status: 'ready', checks })
+    const failing = results.filter(([, state]) => state !== 'ok').map(([name]) => name)
+    return sendProblem(
+      reply,
+      request,
+      new AppError('not_ready', 503, `Not ready: ${failing.join(', ')} failing.`, {
+        body: { checks },
+        headers: { 'retry-after': '5' },
+      }),
+    )
   })
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType)
@@ -206,5 +226,12 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** A schema for `{ status }` health answers; exported for tests and the web service. */
-export const ReadyBody = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.record(z.string(), z.string()) })
+/**
+ * The body of `/ready`: `{ status: 'ready', checks }` with 200; with 503, problem+json whose `code` is
+ * `not_ready` and whose `checks` name each check 'ok' or 'failing'. Exported for tests and the web service.
+ */
+export const ReadyBody = z.object({
+  status: z.union([z.literal('ready'), z.literal(503)]),
+  code: z.literal('not_ready').optional(),
+  checks: z.record(z.string(), z.string()),
+})

@@ -135,7 +135,7 @@ t.test('rate limiting answers 429 with Retry-After once the budget is spent', as
   t.ok(Number(res.headers['retry-after']) > 0)
 })
 
-t.test('/ready answers 503 naming a failing check, 200 when all pass', async (t) => {
+t.test('/ready answers 503 problem+json naming a failing check, 200 when all pass', async (t) => {
   const app = await testService(t)
   let healthy = false
   app.readinessChecks.set('database', async () => {
@@ -143,7 +143,9 @@ t.test('/ready answers 503 naming a failing check, 200 when all pass', async (t)
   })
   const down = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(down.statusCode, 503)
-  t.same(down.json(), { status: 'not_ready', checks: { database: 'failing' } })
+  t.match(down.headers['content-type'], /^application\/problem\+json/)
+  t.ok(Number(down.headers['retry-after']) > 0, 'says when to try again')
+  t.match(down.json(), { status: 503, code: 'not_ready', checks: { database: 'failing' } })
   healthy = true
   const up = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(up.statusCode, 200)

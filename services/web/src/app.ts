@@ -132,10 +132,13 @@ export async function buildApp(config: WebConfig): Promise<App> {
 
   await registerUi(app, config.UI_DIR)
 
+  // The entry point can serve when every service it routes to can: their /ready (database and search
+  // reachable), not /health, which only says the process is alive.
   for (const service of SERVICES) {
     app.readinessChecks.set(service, async () => {
-      const res = await fetch(`${upstreams[service]}/health`, { signal: AbortSignal.timeout(1500) })
-      if (!res.ok) throw new Error(`${service} answered ${res.status}`)
+      const res = await fetch(`${upstreams[service]}/ready`, { signal: AbortSignal.timeout(1500) })
+      await res.body?.cancel()
+      if (!res.ok) throw new Error(`${service} is not ready (${res.status})`)
     })
   }
   return app

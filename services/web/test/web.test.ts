@@ -133,6 +133,22 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
   t.equal(ready.json().checks.discovery, 'failing')
 })
 
+t.test('is not ready while an upstream is alive but not ready', async (t) => {
+  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  let searchReachable = false
+  discovery!.app.readinessChecks.set('meilisearch', async () => {
+    if (!searchReachable) throw new Error('search engine unreachable')
+  })
+  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  t.equal((await fetch(`${discovery!.url}/health`)).status, 200, 'discovery is alive')
+  const ready = await web.inject({ method: 'GET', url: '/ready' })
+  t.equal(ready.statusCode, 503)
+  t.match(ready.headers['content-type'], /^application\/problem\+json/)
+  t.match(ready.json(), { code: 'not_ready', checks: { listings: 'ok', discovery: 'failing', bookings: 'ok' } })
+  searchReachable = true
+  t.equal((await web.inject({ method: 'GET', url: '/ready' })).statusCode, 200, 'ready once discovery is')
+})
+
 t.test('mergeOpenApi', async (t) => {
   const doc = (paths: string[], schemas: Record<string, unknown> = {}): OpenApiDocument => ({
     openapi: '3.1.0',

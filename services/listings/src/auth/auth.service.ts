@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Actor, Me, Session, User } from '@commons/contracts'
-import { newId } from '@commons/db'
+import { isUniqueViolation, newId } from '@commons/db'
 import { AppError, conflict, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
@@ -29,7 +29,6 @@ export function toUserDto(row: UserRow): User {
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest()
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505'
 
 /** Signs a fresh access token carrying the user's current roles and moderator flag. */
 export async function issueAccessToken(deps: AuthDeps, userId: string) {

@@ -62,7 +62,7 @@ export class Load {
     private readonly actors: Actors,
   ) {}
 
-  start(workers = 3, pauseMs = 40): void {
+  start(workers = 2, pauseMs = 50): void {
     this.running = true
     this.workers = Array.from({ length: workers }, (_, i) => this.work(i, pauseMs))
   }

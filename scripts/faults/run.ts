@@ -353,7 +353,7 @@ try {
   say(
     `load: ${load.samples.length} requests; acknowledged ${load.acknowledged.users.length} registrations, ${load.acknowledged.listings.length} listings, ${load.acknowledged.bookings.length} bookings`,
   )
-  const missing = await missingWrites(base, actors, load.acknowledged)
+  const missing = await missingWrites(base, databaseUrl, actors, load.acknowledged)
   for (const m of missing) problems.push(`acknowledged write missing: ${m}`)
   const twice = await slotsHeldTwice(databaseUrl)
   for (const t of twice) problems.push(`slot held twice: ${t}`)

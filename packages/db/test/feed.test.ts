@@ -1,6 +1,6 @@
 import type { FeedPage } from '@commons/contracts'
 import { BaseConfig, buildService, parseConfig } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import t from 'tap'
 import { appendEvent, type KitTables, readFeed, registerFeedRoute } from '../src/index.ts'
 import { feedDatabases } from './fixtures/databases.ts'
@@ -124,4 +124,31 @@ t.test('the feed route', async (t) => {
     t.equal(doc.openapi, '3.1.0')
     t.notOk(doc.paths?.['/v1/events'])
   })
+})
+
+t.test('paging with limit 1 delivers every event when transaction order and id order differ', async (t) => {
+  const { producer } = await feedDatabases(t)
+  // A takes its transaction id first but appends last: its event sorts first by transaction, yet has the
+  // higher id. A cursor comparing ids alone would skip B's event after reading A's.
+  const a = await producer.startTransaction().execute()
+  await sql`select pg_current_xact_id()`.execute(a)
+  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('b', 1)))
+  await appendEvent(a, testEvent('a', 1))
+  await a.commit().execute()
+  await producer.transaction().execute((trx) => appendEvent(trx, testEvent('c', 1)))
+
+  const all = await producer.selectFrom('events').select(['id', 'entityId']).orderBy('id').execute()
+  t.same(
+    all.map((row) => row.entityId),
+    ['b', 'a', 'c'],
+    'ids follow append order, not transaction order',
+  )
+  const seen: string[] = []
+  let after: string | null = null
+  for (let i = 0; i < 5; i++) {
+    const page: FeedPage = await readFeed(producer, { after, limit: 1 })
+    seen.push(...entityVersions(page))
+    after = page.next
+  }
+  t.same(seen, ['a@1', 'b@1', 'c@1'], 'each event once, in transaction order')
 })

@@ -18,6 +18,7 @@ import { AppError, shuttingDown, tooManyRequests } from './errors.ts'
 import { createMetrics, type Metrics } from './metrics.ts'
 import { sendProblem, toAppError } from './problem.ts'
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts'
+import { RequestLogController } from './request-logging.ts'
 
 /** A readiness check: resolves when the dependency answers, throws (or times out) when it does not. */
 export type ReadinessCheck = () => Promise<void>
@@ -58,6 +59,8 @@ export interface ServiceOptions {
   trustProxy?: string | boolean
   /** Serve this service's own document at /openapi.json (the web entry point serves the merged one). */
   serveOpenApi?: boolean
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void }
   /** Content-Security-Policy directives; services serving JSON only keep the default that allows nothing. */
   cspDirectives?: Record<string, string[]>
 }
@@ -77,8 +80,10 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       base: { service: opts.name },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     genReqId: requestIdOf,
+    logController: new RequestLogController(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: opts.trustProxy ?? trustProxyOf(config.TRUST_PROXY),
     // Drain on close: keep-alive connections that sit idle are closed, in-flight requests finish.

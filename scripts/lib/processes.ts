@@ -1,12 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import { guardProcess } from '@commons/infra'
+import type { Exit, Running } from './supervisor.ts'
 
-const COLORS = [36, 35, 33, 32, 34, 91]
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }
 
-/** A short human line from a pino JSON log line; other lines pass through as they are. */
-export function formatLogLine(line: string): string {
+/**
+ * A short human line from a pino JSON log line; other lines pass through as they are. An error shows its
+ * message and causes on the same line; its stack only with `stacks` (LOG_LEVEL debug or trace), because a
+ * service waiting for another logs the same connection error every second while the stack starts.
+ */
+export function formatLogLine(line: string, opts: { stacks?: boolean } = {}): string {
   if (!line.startsWith('{')) return line
   try {
     const entry = JSON.parse(line) as Record<string, unknown>
@@ -19,59 +23,64 @@ export function formatLogLine(line: string): string {
     if (res?.statusCode) parts.push(`${res.statusCode} ${Math.round(Number(entry.responseTime ?? 0))}ms`)
     if (entry.code) parts.push(`code=${String(entry.code)}`)
     const err = entry.err as { message?: string; stack?: string } | undefined
-    if (err) parts.push(`\n${err.stack ?? err.message}`)
+    if (err && opts.stacks) parts.push(`\n${err.stack ?? err.message}`)
+    else if (err) parts.push(`(${err.message ?? 'error'})`)
     return parts.join(' ')
   } catch {
     return line
   }
 }
 
-/** Children started by `run`, stopped together. */
-export class ProcessGroup {
-  private readonly children = new Map<string, ChildProcess>()
-  private colorIndex = 0
-  private stopping = false
+/** Options of {@link startProcess}. */
+export interface ProcessOptions {
+  name: string
+  command: string
+  args: string[]
+  env: NodeJS.ProcessEnv
+  cwd: string
+  /** Receives each output line (stdout and stderr). */
+  onLine: (line: string) => void
+  /** SIGTERM first, SIGKILL after this long. Default 10 s. */
+  graceMs?: number
+}
 
-  constructor(private readonly onUnexpectedExit: (name: string, code: number | null) => void) {}
-
-  /** Starts a child whose output is prefixed with its coloured name, one line at a time. */
-  run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
-    const color = COLORS[this.colorIndex++ % COLORS.length]
-    const prefix = `\x1b[${color}m${name.padEnd(9)}|\x1b[0m `
-    // A process group of its own, so a terminal's Ctrl-C reaches only the orchestrator, which then stops
-    // the children in order (services drain before the databases go); the watchdog stops them should the
-    // orchestrator itself be killed.
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
-    const release = child.pid ? guardProcess(child.pid, 'SIGTERM', 15_000) : () => {}
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix}${formatLogLine(line)}\n`))
-    }
-    child.on('exit', (code) => {
-      release()
-      this.children.delete(name)
-      if (!this.stopping) this.onUnexpectedExit(name, code)
-    })
-    this.children.set(name, child)
-    return child
-  }
-
-  /** SIGTERM to every child, SIGKILL to those still running after `graceMs`. */
-  async stopAll(graceMs = 10_000): Promise<void> {
-    this.stopping = true
-    const exits = [...this.children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve()
-          const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-          child.once('exit', () => {
-            clearTimeout(timer)
-            resolve()
-          })
+/**
+ * Starts a child for the supervisor. It gets a process group of its own, so a terminal's Ctrl-C reaches
+ * only the orchestrator, which then stops the children in order (services drain before the databases go);
+ * the watchdog stops them should the orchestrator itself be killed.
+ */
+export function startProcess(opts: ProcessOptions): Promise<Running> {
+  const child = spawn(opts.command, opts.args, {
+    env: opts.env,
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
+  const exited = new Promise<Exit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })))
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', opts.onLine)
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => reject(new Error(`could not run ${opts.command}: ${error.message}`)))
+    child.once('spawn', () => {
+      const pid = child.pid as number
+      const release = guardProcess(pid, 'SIGTERM', 15_000)
+      void exited.then(release)
+      const alive = () => child.exitCode === null && child.signalCode === null
+      resolve({
+        pid,
+        exited,
+        stop: async () => {
+          if (!alive()) return void (await exited)
+          const timer = setTimeout(() => child.kill('SIGKILL'), opts.graceMs ?? 10_000)
           child.kill('SIGTERM')
-        }),
-    )
-    await Promise.all(exits)
-  }
+          await exited
+          clearTimeout(timer)
+        },
+        kill: () => {
+          if (alive()) child.kill('SIGKILL')
+        },
+      })
+    })
+  })
 }
 
 /** Polls `url` until it answers 200 or `timeoutMs` passes. */

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { migrate as migrateBookings } from '@commons/bookings'
 import { migrate as migrateDiscovery } from '@commons/discovery'
+import { guardProcess } from '@commons/infra'
 import { migrate as migrateListings } from '@commons/listings'
 import { freePorts, type TestContext, testDatabase, testMeili } from '@commons/testkit'
 import { REPO_ROOT } from './paths.ts'
@@ -36,6 +37,10 @@ export interface TestStack {
   grantModerator(email: string): void
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
+  /** Sends SIGINT to the stack's whole process group, as a terminal's Ctrl-C does; resolves with the exit code. */
+  interrupt(): Promise<number | null>
+  /** The pids `pnpm start` supervises right now, from `<DATA_DIR>/processes.json`. */
+  pids(): Promise<Record<string, number>>
   /** Everything the processes printed so far (for failure messages). */
   output(): string
 }
@@ -76,7 +81,11 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own, like a terminal's foreground job, so interrupt() can signal all of it.
+    detached: true,
   })
+  // Detached, it would outlive a test process that is killed; the watchdog stops it then.
+  const release = guardProcess(child.pid as number, 'SIGTERM', 15_000)
   let output = ''
   child.stdout.on('data', (chunk) => {
     output += chunk
@@ -84,7 +93,12 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
   child.stderr.on('data', (chunk) => {
     output += chunk
   })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      release()
+      resolve(code)
+    }),
+  )
   t.teardown(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM')
@@ -126,6 +140,17 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
     stop: async () => {
       child.kill('SIGTERM')
       return exited
+    },
+    interrupt: async () => {
+      process.kill(-(child.pid as number), 'SIGINT')
+      return exited
+    },
+    pids: async () => {
+      try {
+        return JSON.parse(await readFile(path.join(dataDir, 'processes.json'), 'utf8')).units
+      } catch {
+        return {}
+      }
     },
     output: () => output,
   }

@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { createDb, migrateToLatest, readFeed } from '@commons/db'
-import { type ListingsDB, loadDemoData, migrate as migrateListings } from '@commons/listings'
+import { loadDemoData } from '@commons/demo'
+import { type ListingsDB, migrate as migrateListings } from '@commons/listings'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase, testMeili } from '@commons/testkit'
 import { sql } from 'kysely'

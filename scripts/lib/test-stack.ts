@@ -7,6 +7,7 @@ import { migrate as migrateDiscovery } from '@commons/discovery'
 import { guardProcess } from '@commons/infra'
 import { migrate as migrateListings } from '@commons/listings'
 import { freePorts, type TestContext, testDatabase, testMeili } from '@commons/testkit'
+import pg from 'pg'
 import { REPO_ROOT } from './paths.ts'
 import { waitForOk } from './processes.ts'
 
@@ -35,6 +36,12 @@ export interface TestStack {
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
   /** Makes a registered user a moderator with the operators' command (`moderator grant`); throws if it fails. */
   grantModerator(email: string): void
+  /**
+   * Moves a confirmed booking so that it began minutes ago, as if the day had come: the API books only ahead
+   * of the notice period and nobody may complete a booking before its start, and the services run on the
+   * wall clock, so the test moves the booking instead of the clock.
+   */
+  beginBooking(id: string): Promise<void>
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
   /** Sends SIGINT to the stack's whole process group, as a terminal's Ctrl-C does; resolves with the exit code. */
@@ -134,6 +141,23 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
         { cwd: REPO_ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' }, encoding: 'utf8' },
       )
       if (res.status !== 0) throw new Error(`moderator grant ${email} failed: ${res.stderr}`)
+    },
+    beginBooking: async (id) => {
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      try {
+        const moved = await client.query(
+          `update bookings.bookings
+              set start_at = now() - interval '5 minutes',
+                  end_at = now() - interval '5 minutes' + (end_at - start_at),
+                  busy_until = now() - interval '5 minutes' + (busy_until - start_at)
+            where id = $1 and status = 'confirmed'`,
+          [id],
+        )
+        if (moved.rowCount !== 1) throw new Error(`booking ${id} is not a confirmed booking`)
+      } finally {
+        await client.end()
+      }
     },
     ports: { web, listings, discovery, bookings },
     databaseUrl,

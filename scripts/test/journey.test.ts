@@ -155,6 +155,7 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
     'accept',
   )
   t.equal(accepted.status, 'confirmed')
+  await stack.beginBooking(booked.id)
   const completed = expectStatus(
     await call('POST', `/v1/bookings/${booked.id}/complete`, {
       token: moderator.accessToken,
@@ -299,6 +300,7 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
     200,
     'accept',
   )
+  await stack.beginBooking(help.id)
   expectStatus(
     await call('POST', `/v1/bookings/${help.id}/complete`, {
       token: moderator.accessToken,

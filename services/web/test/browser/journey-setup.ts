@@ -4,7 +4,6 @@
  * requester will cancel.
  */
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import type { CallOptions, TestStack } from '../../../../scripts/lib/test-stack.ts'
 import { eventually } from './support.ts'
 
@@ -101,26 +100,4 @@ export async function setUpJourney(stack: TestStack) {
     body: { method: 'bank_transfer', reference: 'ZZ-2026-001' },
   })
   return { call, emails, provider, requester, moderator, providerOrg, requesterOrg, listing, toCancel }
-}
-
-/**
- * Moves a confirmed booking so that it began minutes ago, as if the day had come: the API only books ahead
- * of the notice period, and the services run on the wall clock, so the test moves the booking instead.
- */
-export async function beginBooking(stack: TestStack, id: string): Promise<void> {
-  const client = new pg.Client({ connectionString: stack.databaseUrl })
-  await client.connect()
-  try {
-    const moved = await client.query(
-      `update bookings.bookings
-          set start_at = now() - interval '5 minutes',
-              end_at = now() - interval '5 minutes' + (end_at - start_at),
-              busy_until = now() - interval '5 minutes' + (busy_until - start_at)
-        where id = $1 and status = 'confirmed'`,
-      [id],
-    )
-    if (moved.rowCount !== 1) throw new Error(`booking ${id} is not a confirmed booking`)
-  } finally {
-    await client.end()
-  }
 }

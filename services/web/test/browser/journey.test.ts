@@ -11,7 +11,7 @@
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
-import { beginBooking, PASSWORD, setUpJourney } from './journey-setup.ts'
+import { PASSWORD, setUpJourney } from './journey-setup.ts'
 import {
   BROWSER_TEST_TIMEOUT,
   CHROMIUM,
@@ -119,7 +119,7 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await card.getByRole('button', { name: '取消预约' }).waitFor()
     t.equal(await card.getByRole('button', { name: '标记为已完成' }).count(), 0, 'not even a moderator, before')
 
-    await beginBooking(stack, bookingId)
+    await stack.beginBooking(bookingId)
     await mod.reload()
     const complete = card.getByRole('button', { name: '标记为已完成', exact: true })
     await complete.click()

@@ -46,6 +46,7 @@ export const PROBLEM_CODES = {
   organization_not_found: 404,
   rating_not_found: 404,
   user_not_found: 404,
+  job_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -69,6 +70,7 @@ export const PROBLEM_CODES = {
   already_replied: 409,
   already_hidden: 409,
   not_hidden: 409,
+  job_not_dead: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

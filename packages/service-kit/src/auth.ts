@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { AccessTokenClaims, type Actor, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@commons/contracts'
+import { AccessTokenClaims, type Actor, type ProblemCode, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@commons/contracts'
 import type { FastifyRequest } from 'fastify'
 import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose'
 import { AppError, forbidden, serviceUnavailable, unauthorized } from './errors.ts'
@@ -13,7 +13,7 @@ export function remoteKeys(jwksUrl: string): KeySource {
 }
 
 /** The problem code of a token whose `kid` names no published key (or that has no `kid`). */
-export const UNKNOWN_KEY = 'unknown_key'
+export const UNKNOWN_KEY = 'unknown_key' satisfies ProblemCode
 
 /** Verifies a bearer access token and returns the actor it speaks for. */
 export async function verifyAccessToken(keys: KeySource, token: string): Promise<Actor> {
@@ -30,7 +30,7 @@ export async function verifyAccessToken(keys: KeySource, token: string): Promise
     // A key id that is not (or no longer) published, or none at all: the token cannot be ours, but it is
     // no fault of the key set, so it is a 401 (public routes treat the caller as anonymous), never a 503.
     if (error instanceof joseErrors.JWKSNoMatchingKey || error instanceof joseErrors.JWKSMultipleMatchingKeys) {
-      throw unauthorized('The access token was signed with a key this service does not know.', UNKNOWN_KEY)
+      throw unauthorized('The access token was signed with a key this service does not know.', 'unknown_key')
     }
     if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
       throw unauthorized('The access token is not valid.', 'invalid_token')

@@ -79,8 +79,10 @@ async function testService(t: Test, url: string, applicationName: string) {
   return {
     app,
     errors,
-    openGate: () => {
-      gate.resolve()
+    // The gate stays open until closed again: a held request that reaches it late (it waited for a
+    // connection) must pass, not wait for a later round's gate.
+    openGate: () => gate.resolve(),
+    closeGate: () => {
       gate = deferred()
     },
   }
@@ -90,7 +92,7 @@ t.test('terminating every backend of a service under load does not end the proce
   const { url, producer } = await feedDatabases(t)
   await produce(producer, 3)
   const name = `faults-${process.pid}`
-  const { app, errors, openGate } = await testService(t, url, name)
+  const { app, errors, openGate, closeGate } = await testService(t, url, name)
 
   // Steady reads while the backends are terminated: each answers 200 or 503, never 500.
   const statuses = new Map<number, number>()
@@ -106,6 +108,7 @@ t.test('terminating every backend of a service under load does not end the proce
   )
   try {
     for (let round = 0; round < 3; round++) {
+      closeGate()
       const held = Array.from({ length: 3 }, () => app.inject({ method: 'GET', url: '/v1/held' }))
       // A held request may draw a connection that an earlier round terminated and fail at once: one is enough.
       await until(
@@ -135,6 +138,7 @@ t.test('terminating every backend of a service under load does not end the proce
   const after = await app.inject({ method: 'GET', url: '/v1/count' })
   t.equal(after.statusCode, 200, 'the process is alive and answering with fresh connections')
   t.same(after.json(), { events: 3 })
+  closeGate()
   const heldAfter = app.inject({ method: 'GET', url: '/v1/held' })
   await until(async () => (await backendsIn(producer, name, 'idle in transaction')) >= 1, 'a held connection')
   openGate()

@@ -187,6 +187,17 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await capture(page, 'search-results')
   })
 
+  await t.test('a homophone typo offers the word meant, and pinyin finds the listing', async (t) => {
+    await page.goto(`${base}/search?q=${encodeURIComponent('活东室')}`)
+    const hint = page.locator('.did-you-mean')
+    await hint.waitFor()
+    t.match(await hint.textContent(), /你是不是要找：\s*活动室/, 'the correction is offered')
+    await page.locator('.listing-card', { hasText: '职工之家多功能活动室' }).waitFor()
+    await page.goto(`${base}/search?q=huodongshi`)
+    await page.locator('.listing-card', { hasText: '职工之家多功能活动室' }).waitFor()
+    t.pass('a pinyin query finds the listing')
+  })
+
   await t.test('another organization books a slot; a double click books once', async (t) => {
     const phone = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' })
     t.teardown(() => phone.close())

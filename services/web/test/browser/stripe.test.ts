@@ -51,15 +51,23 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
     return res.body
   }
   const stamp = Date.now()
-  const emails = { provider: `zhou+${stamp}@example.org`, requester: `chen+${stamp}@example.org` }
+  const emails = {
+    provider: `zhou+${stamp}@example.org`,
+    requester: `chen+${stamp}@example.org`,
+    moderator: `wu+${stamp}@example.org`,
+  }
   const provider = await call('POST', '/v1/auth/register', {
     body: { email: emails.provider, password: PASSWORD, displayName: '周站长' },
   })
   const requester = await call('POST', '/v1/auth/register', {
     body: { email: emails.requester, password: PASSWORD, displayName: '陈会长' },
   })
-  stack.grantModerator(emails.provider)
-  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.provider, password: PASSWORD } })
+  // A moderator of no organization here: moderators do not judge their own organization's listings.
+  await call('POST', '/v1/auth/register', {
+    body: { email: emails.moderator, password: PASSWORD, displayName: '吴审核' },
+  })
+  stack.grantModerator(emails.moderator)
+  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
   const providerOrg = await call('POST', '/v1/organizations', {
     token: provider.accessToken,
     body: { name: '南山区青年创新服务站', kind: 'youth_league', district: '南山区', city: '深圳' },

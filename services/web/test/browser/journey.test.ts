@@ -218,7 +218,9 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
       await member.locator('.ledger-chart, .empty').first().waitFor({ timeout: 5000 })
       return (await member.locator('.ledger-chart svg rect.bar').count()) > 0
     }, 'the ledger counts the completed booking')
-    t.ok(await member.getByText('会议室干净明亮，投影好用，工作人员很热情。').isVisible(), 'its ratings are listed')
+    // The ratings load beside the ledger, not after it: wait for them rather than look once.
+    await member.getByText('会议室干净明亮，投影好用，工作人员很热情。').waitFor()
+    t.pass('its ratings are listed')
     t.ok(await member.getByText('感谢认可，欢迎再来！').isVisible(), 'with the reply')
     t.ok(await member.getByRole('link', { name: '党群服务中心多功能会议室' }).isVisible(), 'its listings are listed')
     t.ok(await member.getByRole('heading', { level: 3, name: '作为提供方' }).isVisible(), 'reputation as provider')

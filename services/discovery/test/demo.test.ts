@@ -1,48 +1,11 @@
-import { createDb, migrateToLatest, readFeed } from '@commons/db'
-import { loadDemoData } from '@commons/demo'
-import { type ListingsDB, migrate as migrateListings } from '@commons/listings'
-import { parseConfig } from '@commons/service-kit'
-import { testDatabase, testMeili } from '@commons/testkit'
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildApp, migrate } from '../src/app.ts'
-import { DiscoveryConfig } from '../src/config.ts'
-import { SERVICE_TOKEN, search, signer } from './helpers.ts'
-
-/** Discovery's schema next to the real listings service's, and an empty bookings outbox. */
-async function prepare(url: string) {
-  await migrate({ DATABASE_URL: url })
-  await migrateListings({ DATABASE_URL: url })
-  const bookings = createDb({ url, schema: 'bookings', poolMax: 1 })
-  await migrateToLatest(bookings, { schema: 'bookings', migrations: {} }).finally(() => bookings.destroy())
-}
+import { demoDiscovery } from './demo-app.ts'
+import { search } from './helpers.ts'
 
 t.test('the demo marketplace, fed by the real listings service, answers Chinese queries', async (t) => {
-  const url = await testDatabase(t, { template: 'discovery-demo', prepare })
-  const meili = await testMeili(t)
-  const listingsDb = createDb<ListingsDB>({ url, schema: 'listings', poolMax: 3 })
-  t.teardown(() => listingsDb.destroy())
-  const summary = await loadDemoData(listingsDb)
+  const { app, listingsDb, summary } = await demoDiscovery(t)
   t.ok(summary.listings.published > 20, `${summary.listings.published} published demo listings`)
-
-  const config = parseConfig(DiscoveryConfig, {
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: url,
-    SERVICE_TOKEN,
-    MEILI_URL: meili.url,
-    MEILI_MASTER_KEY: meili.key,
-    MEILI_INDEX_PREFIX: meili.prefix,
-    FEED_POLL_INTERVAL_MS: '20',
-  })
-  const app = await buildApp(config, {
-    keys: (await signer()).keys,
-    feeds: {
-      listings: (after, limit) => readFeed(listingsDb, { after, limit }),
-      bookings: async () => ({ events: [], next: null }),
-    },
-  })
-  t.teardown(() => app.close())
-  await app.indexWorkers!.drain()
 
   const all = await search(app, { perPage: '1' })
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from listings where status = 'published'`.execute(

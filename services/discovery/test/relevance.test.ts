@@ -6,56 +6,18 @@
  * EVAL_VERBOSE=1 also lists every query that scores under 1.
  */
 import { readFile } from 'node:fs/promises'
-import { createDb, migrateToLatest, readFeed } from '@commons/db'
-import { loadDemoData } from '@commons/demo'
-import { type ListingsDB, migrate as migrateListings } from '@commons/listings'
-import { parseConfig } from '@commons/service-kit'
-import { testDatabase, testMeili } from '@commons/testkit'
 import { sql } from 'kysely'
 import t from 'tap'
 import { formatTable, grade, type JudgedListing, ndcgAt, summarize } from '../eval/ndcg.ts'
 import { CATEGORIES, type Category, QUERIES } from '../eval/queries.ts'
-import { buildApp, migrate } from '../src/app.ts'
-import { DiscoveryConfig } from '../src/config.ts'
-import { SERVICE_TOKEN, signer } from './helpers.ts'
+import { demoDiscovery } from './demo-app.ts'
 
 const K = 10
 const TOLERANCE = 0.02
 const FIGURE = new URL('../eval/figure.json', import.meta.url)
 
-async function prepare(url: string) {
-  await migrate({ DATABASE_URL: url })
-  await migrateListings({ DATABASE_URL: url })
-  const bookings = createDb({ url, schema: 'bookings', poolMax: 1 })
-  await migrateToLatest(bookings, { schema: 'bookings', migrations: {} }).finally(() => bookings.destroy())
-}
-
 t.test('search relevance on the demo catalogue holds its committed nDCG@10', async (t) => {
-  const url = await testDatabase(t, { template: 'discovery-demo', prepare })
-  const meili = await testMeili(t)
-  const listingsDb = createDb<ListingsDB>({ url, schema: 'listings', poolMax: 3 })
-  t.teardown(() => listingsDb.destroy())
-  await loadDemoData(listingsDb)
-
-  const config = parseConfig(DiscoveryConfig, {
-    LOG_LEVEL: process.env.EVAL_LOG ?? 'silent',
-    DATABASE_URL: url,
-    SERVICE_TOKEN,
-    MEILI_URL: meili.url,
-    MEILI_MASTER_KEY: meili.key,
-    MEILI_INDEX_PREFIX: meili.prefix,
-    FEED_POLL_INTERVAL_MS: '20',
-    RATE_LIMIT_MAX: '100000',
-  })
-  const app = await buildApp(config, {
-    keys: (await signer()).keys,
-    feeds: {
-      listings: (after, limit) => readFeed(listingsDb, { after, limit }),
-      bookings: async () => ({ events: [], next: null }),
-    },
-  })
-  t.teardown(() => app.close())
-  await app.indexWorkers!.drain()
+  const { app, listingsDb } = await demoDiscovery(t, { logLevel: process.env.EVAL_LOG })
 
   const { rows: listings } = await sql<JudgedListing>`
     select l.id, l.title, l.city, l.district, o.name as "organizationName"

@@ -37,8 +37,8 @@ export async function listingWithBusy(
       select make_interval(mins => ${reach} + coalesce((l.rules->>'bufferMinutes')::int, ${MAX_BUFFER_MINUTES})) as pad
     ) w
     cross join lateral (
-      select coalesce(array_agg(extract(epoch from k.start_at)::float8 * 1000), '{}') as starts,
-             coalesce(array_agg(extract(epoch from k.end_at)::float8 * 1000), '{}') as ends
+      select coalesce(array_agg(extract(epoch from k.start_at)::float8 * 1000 order by k.start_at), '{}') as starts,
+             coalesce(array_agg(extract(epoch from k.end_at)::float8 * 1000 order by k.start_at), '{}') as ends
       from bookings k
       where k.listing_id = l.listing_id
         and k.status in (${sql.join([...SLOT_HOLDING_STATUSES])})

@@ -1,19 +1,8 @@
 import type { AvailabilityResponse } from '@commons/contracts'
 import { bookableSlots, openingPlanFor } from '@commons/scheduling'
-import type { Kysely } from 'kysely'
-import { busyBookings } from '../bookings/bookings.repository.ts'
-import type { DB } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
-import { MINUTE } from '../units.ts'
 import { listingWithBusy } from './availability.repository.ts'
-
-/** Busy intervals (without buffers) of a listing that can matter for [from, to) under `bufferMinutes`. */
-export async function busyAround(db: Kysely<DB>, listingId: string, from: Date, to: Date, bufferMinutes: number) {
-  const pad = bufferMinutes * MINUTE
-  const rows = await busyBookings(db, listingId, new Date(from.getTime() - pad), new Date(to.getTime() + pad))
-  return rows.map((r) => ({ start: new Date(r.start), end: new Date(r.end) }))
-}
 
 /**
  * `GET /v1/availability/:listingId`: the bookable slots of a published listing in [from, to). One query

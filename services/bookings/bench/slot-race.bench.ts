@@ -24,6 +24,8 @@ const bench: Benchmark = async (ctx) => {
     let serverErrors = 0
     let conflicts = 0
     const latencies: number[] = []
+    // What a 5xx was (e.g. database_unavailable when the pool's connection wait ran out on a loaded machine).
+    const errorCodes: Record<string, number> = {}
     const started = performance.now()
     for (let round = 0; round < ROUNDS; round++) {
       const start = new Date(Date.UTC(2026, 11, 1, round, 0))
@@ -46,6 +48,10 @@ const bench: Benchmark = async (ctx) => {
             },
           })
           latencies.push(performance.now() - t0)
+          if (res.statusCode >= 500) {
+            const code = (res.json() as { code?: string }).code ?? String(res.statusCode)
+            errorCodes[code] = (errorCodes[code] ?? 0) + 1
+          }
           return res.statusCode
         }),
       )
@@ -53,7 +59,10 @@ const bench: Benchmark = async (ctx) => {
       serverErrors += answers.filter((s) => s >= 500).length
       conflicts += answers.filter((s) => s === 409).length
       if (created === 1) exactRounds += 1
-      if (round % 10 === 9) ctx.log(`round ${round + 1}/${ROUNDS}: ${created} created, ${serverErrors} 5xx so far`)
+      if (round % 10 === 9)
+        ctx.log(
+          `round ${round + 1}/${ROUNDS}: ${created} created, ${serverErrors} 5xx so far ${JSON.stringify(errorCodes)}`,
+        )
     }
     const seconds = (performance.now() - started) / 1000
     const p99 = percentile(latencies, 99)
@@ -82,7 +91,7 @@ const bench: Benchmark = async (ctx) => {
           pass: p99 <= P99_TARGET_MS,
         },
       ],
-      details: { rounds: ROUNDS, concurrency: CONCURRENCY },
+      details: { rounds: ROUNDS, concurrency: CONCURRENCY, serverErrors: errorCodes },
     }
   } finally {
     await close()

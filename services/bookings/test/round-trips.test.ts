@@ -77,7 +77,7 @@ t.test('creating a booking sends one read and a transaction of four statements',
   t.equal(res.statusCode, 201, res.body)
   // Before: 3 reads (key, listing, busy ranges), then begin, lock, booking, timer, audit, event, notify, key,
   // commit: 12. Now: the key read and the listing with its busy ranges (in parallel), then begin, the
-  // booking with its lock, audit step and key, the timer, the event with its notify, commit.
+  // booking with its locks, audit step and key, the timer, the event with its notify, commit.
   t.equal(sent.length, 7, sent.join('\n'))
   t.equal(sent.filter((s) => /^begin/i.test(s)).length, 1)
 })

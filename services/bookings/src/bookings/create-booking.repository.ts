@@ -2,8 +2,22 @@ import type { BookingActorRole } from '@commons/contracts'
 import { sql, type Transaction } from 'kysely'
 import type { BookingRow, DB } from '../db/schema.ts'
 
-// Two-key advisory locks, apart from the migration and feed-consumer namespaces.
-const BOOKING_LOCK_NAMESPACE = 0x626b6e67 // 'bkng'
+const HOUR = 3_600_000
+const DAY = 24 * HOUR
+/** A busy range over more hours than this locks whole days instead (fewer locks held). */
+const MAX_HOUR_LOCKS = 24
+
+/**
+ * The lock buckets of a busy range [start, busyUntil): the hours it touches, or, for a long booking, the
+ * days (as negative numbers, so they never equal an hour). Two overlapping ranges of the same granularity
+ * share a bucket, so they queue on one lock; distinct slots of one listing do not.
+ */
+export function lockBuckets(start: Date, busyUntil: Date): { first: number; last: number } {
+  const first = Math.floor(start.getTime() / HOUR)
+  const last = Math.floor((busyUntil.getTime() - 1) / HOUR)
+  if (last - first < MAX_HOUR_LOCKS) return { first, last }
+  return { first: -Math.floor((busyUntil.getTime() - 1) / DAY), last: -Math.floor(start.getTime() / DAY) }
+}
 
 /** The stored answer of a create call, kept under its Idempotency-Key. */
 export interface IdempotencyRecord {
@@ -21,9 +35,13 @@ export interface IdempotencyRecord {
  * leaves nothing behind. `row` is the whole booking as stored (column defaults included), so the caller
  * builds the answer and the event without reading the row back.
  *
- * The lock: creations for one listing queue on it. Not the guard (the exclusion constraint is), but
- * without it two conflicting inserts can deadlock, and Postgres only notices after deadlock_timeout (1 s)
- * while both hold a connection: under a burst for one slot that stalls the pool.
+ * The locks: creations whose busy ranges share an hour of one listing queue on one (see lockBuckets),
+ * taken in ascending order by one statement so they cannot deadlock among themselves. Not the guard (the
+ * exclusion constraint is), but without them two conflicting inserts can deadlock, and Postgres only
+ * notices after deadlock_timeout (1 s) while both hold a connection: under a burst for one slot that stalls
+ * the pool. One lock per listing made distinct slots of a busy listing queue too. A long booking (over a
+ * day) takes day locks, so it does not queue with a conflicting short one: both then rely on the
+ * constraint, and a deadlock between them still answers 409 (in-process, SlotClaims keeps them apart).
  */
 export async function insertNewBooking(
   trx: Transaction<DB>,
@@ -39,9 +57,11 @@ export async function insertNewBooking(
         from booking
       )`
     : sql``
+  const buckets = lockBuckets(row.startAt, row.busyUntil)
   await sql`
     with locked as (
-      select pg_advisory_xact_lock(${BOOKING_LOCK_NAMESPACE}, hashtext(${row.listingId})) as ok
+      select count(pg_advisory_xact_lock((hashtext(${row.listingId})::bigint << 32) + b)) as ok
+      from (select b from generate_series(${buckets.first}::bigint, ${buckets.last}::bigint) b order by b) buckets
     ), booking as (
       insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
         requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,

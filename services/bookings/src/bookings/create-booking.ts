@@ -73,6 +73,18 @@ export async function createBooking(
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex')
   const start = new Date(body.start)
   const end = new Date(body.end)
+  const claims = claimsOf(deps)
+  // Before any read: a creation in flight here whose window overlaps this one (its busy range holds the
+  // window, whatever the buffer) decides the slot. Once it committed, the slot is visibly taken.
+  const inFlight = claims.rivalOf(body.listingId, start.getTime(), end.getTime())
+  if (inFlight && (await inFlight.outcome)) {
+    // A replay still answers what was answered (a twin of this very request, just committed, included).
+    const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
+    if (replay) return replay
+    if (!actor.roles[body.organizationId])
+      throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
+    throw slotUnavailable()
+  }
   // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
   const [replay, read] = await Promise.all([
     idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
@@ -105,7 +117,6 @@ export async function createBooking(
     throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
   }
   const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
-  const claims = claimsOf(deps)
   for (;;) {
     const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime())
     if (!rival) break

@@ -40,18 +40,24 @@ async function insertEvent(
   trx: AnyTransaction,
   event: { type: string; entityId: string; version: number; payload: unknown },
 ): Promise<void> {
+  // One statement: the notify reads from the insert. It is delivered when (and only if) the transaction
+  // commits, once per transaction and schema, and wakes the feed's long-polling readers (see
+  // feed-notify.ts). Two statements were two round trips on every write of every service.
   await (trx as unknown as Transaction<KitTables>)
-    .insertInto('events')
-    .values({
-      type: event.type,
-      entityId: event.entityId,
-      version: event.version,
-      payload: JSON.stringify(event.payload),
-    })
+    .with('appended', (db) =>
+      db
+        .insertInto('events')
+        .values({
+          type: event.type,
+          entityId: event.entityId,
+          version: event.version,
+          payload: JSON.stringify(event.payload),
+        })
+        .returning('id'),
+    )
+    .selectFrom('appended')
+    .select(sql`pg_notify(${FEED_CHANNEL}, current_schema())`.as('notified'))
     .execute()
-  // Delivered when (and only if) the transaction commits, once per transaction and schema: it wakes the
-  // feed's long-polling readers (see feed-notify.ts).
-  await sql`select pg_notify(${FEED_CHANNEL}, current_schema())`.execute(trx as unknown as Transaction<KitTables>)
 }
 
 /** The Postgres NOTIFY channel of every outbox; the payload is the schema whose feed has a new event. */

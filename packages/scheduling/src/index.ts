@@ -305,6 +305,7 @@ interface Ranges {
 function blocked(busy: Interval[], bufferMinutes: number): Ranges {
   const b = bufferMinutes * MINUTE
   const n = busy.length
+  if (sortedByStart(busy)) return mergeSorted(busy, b)
   const starts = new Float64Array(n)
   const ends = new Float64Array(n)
   for (let i = 0; i < n; i++) {
@@ -329,6 +330,39 @@ function blocked(busy: Interval[], bufferMinutes: number): Ranges {
       j += 1
     }
   }
+  return out
+}
+
+function sortedByStart(busy: Interval[]): boolean {
+  for (let i = 1; i < busy.length; i++) if (busy[i]!.start.getTime() < busy[i - 1]!.start.getTime()) return false
+  return true
+}
+
+/**
+ * {@link blocked} for busy ranges already sorted by start (as the services read them): one pass, no sort
+ * and no scratch arrays, which in a 90-day window of 500 bookings was most of the function's time.
+ */
+function mergeSorted(busy: Interval[], b: number): Ranges {
+  const n = busy.length
+  const out: Ranges = { start: new Float64Array(n), end: new Float64Array(n), length: 0 }
+  if (n === 0) return out
+  let start = busy[0]!.start.getTime() - b
+  let end = busy[0]!.end.getTime() + b
+  for (let i = 1; i < n; i++) {
+    const s = busy[i]!.start.getTime() - b
+    const e = busy[i]!.end.getTime() + b
+    // Touching ranges merge, as starts sort before ends at a tie in the sweep.
+    if (s <= end) {
+      if (e > end) end = e
+    } else {
+      out.start[out.length] = start
+      out.end[out.length++] = end
+      start = s
+      end = e
+    }
+  }
+  out.start[out.length] = start
+  out.end[out.length++] = end
   return out
 }
 

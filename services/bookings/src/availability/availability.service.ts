@@ -1,40 +1,27 @@
 import type { AvailabilityResponse } from '@commons/contracts'
-import { bookableSlots } from '@commons/scheduling'
-import type { Kysely } from 'kysely'
-import { busyBookings } from '../bookings/bookings.repository.ts'
-import type { DB } from '../db/schema.ts'
+import { bookableSlots, openingPlanFor } from '@commons/scheduling'
 import type { BookingsDeps } from '../deps.ts'
-import { listingTerms, publishedListing } from '../listings/listing-terms.ts'
-import { MINUTE } from '../units.ts'
+import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
+import { listingWithBusy } from './availability.repository.ts'
 
-/** Busy intervals (without buffers) of a listing that can matter for [from, to) under `bufferMinutes`. */
-export async function busyAround(db: Kysely<DB>, listingId: string, from: Date, to: Date, bufferMinutes: number) {
-  const pad = bufferMinutes * MINUTE
-  const rows = await busyBookings(db, listingId, new Date(from.getTime() - pad), new Date(to.getTime() + pad))
-  return rows.map((r) => ({ start: new Date(r.start), end: new Date(r.end) }))
-}
-
-/** `GET /v1/availability/:listingId`: the bookable slots of a published listing in [from, to). */
+/**
+ * `GET /v1/availability/:listingId`: the bookable slots of a published listing in [from, to). One query
+ * (the listing and its busy ranges), then the pure function over the listing version's cached terms and
+ * opening plan.
+ */
 export async function getAvailability(
   deps: BookingsDeps,
   listingId: string,
   from: Date,
   to: Date,
 ): Promise<AvailabilityResponse> {
-  const listing = await publishedListing(deps.db, listingId)
-  const { rules, availability } = listingTerms(listing)
-  const reach = rules.maxDurationMinutes * MINUTE
-  const busy = await busyAround(
-    deps.db,
-    listingId,
-    new Date(from.getTime() - reach),
-    new Date(to.getTime() + reach),
-    rules.bufferMinutes,
-  )
+  const read = await listingWithBusy(deps.db, listingId, from, to, { reach: true })
+  const listing = assertPublished(listingId, read.listing)
+  const { rules, availability } = cachedListingTerms(listing)
   const slots = bookableSlots({
-    availability,
+    availability: openingPlanFor(`${listingId}@${listing.version}`, availability),
     rules,
-    busy,
+    busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
     bufferMinutes: rules.bufferMinutes,
     from,
     to,

@@ -1,24 +1,23 @@
 import { createHash } from 'node:crypto'
-import type { Actor, Booking, BookingStatus, CreateBookingBody } from '@commons/contracts'
+import type { Actor, Booking, BookingRules, BookingStatus, CreateBookingBody, Pricing } from '@commons/contracts'
 import { appendEvent, newId } from '@commons/db'
-import { checkWindow } from '@commons/scheduling'
+import { checkWindow, openingPlanFor } from '@commons/scheduling'
 import { type AppError, conflict, forbidden, unprocessable } from '@commons/service-kit'
-import { type Kysely, sql } from 'kysely'
-import { busyAround } from '../availability/availability.service.ts'
+import type { Kysely } from 'kysely'
+import { listingWithBusy } from '../availability/availability.repository.ts'
 import { isPgError } from '../db/pg-errors.ts'
-import type { DB } from '../db/schema.ts'
+import type { BookingRow, DB, ListingReplicaRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
-import { listingTerms, publishedListing } from '../listings/listing-terms.ts'
+import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
 import { insertPaymentRows, paymentParts } from '../payments/payments.repository.ts'
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
-import { audit, findIdempotencyKey, insertBooking, saveIdempotencyKey } from './bookings.repository.ts'
+import { findIdempotencyKey } from './bookings.repository.ts'
+import { insertNewBooking } from './create-booking.repository.ts'
 import { priceSnapshot } from './pricing.ts'
+import { SlotClaims } from './slot-claims.ts'
 import { scheduleTimerOf } from './transitions.ts'
-
-// Two-key advisory locks, apart from the migration and feed-consumer namespaces.
-const BOOKING_LOCK_NAMESPACE = 0x626b6e67 // 'bkng'
 
 const slotUnavailable = () =>
   conflict('slot_unavailable', 'Another booking holds this time (including the buffer between bookings).')
@@ -59,6 +58,11 @@ async function replayed(
  * `POST /v1/bookings`. The window is checked against the rules here for a clear refusal; the exclusion
  * constraint is what actually keeps two bookings apart, so a race between two requests for one slot
  * ends in 409 `slot_unavailable` (constraint violation, or the deadlock two conflicting inserts can cause).
+ *
+ * Creation is bound by round trips: one read (the key's stored answer, in parallel with the listing and
+ * its busy ranges), then a transaction of the booking with its audit step and key (one statement), its
+ * timer and its event. A request for a slot another request of this process is inserting waits for that
+ * one (see SlotClaims) instead of queueing on the lock.
  */
 export async function createBooking(
   deps: BookingsDeps,
@@ -67,23 +71,42 @@ export async function createBooking(
   idempotencyKey?: string,
 ): Promise<CreateOutcome> {
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex')
+  const start = new Date(body.start)
+  const end = new Date(body.end)
+  const claims = claimsOf(deps)
+  // Before any read: a creation in flight here whose window overlaps this one (its busy range holds the
+  // window, whatever the buffer) decides the slot. Once it committed, the slot is visibly taken.
+  const inFlight = claims.rivalOf(body.listingId, start.getTime(), end.getTime())
+  if (inFlight && (await inFlight.outcome)) {
+    // A replay still answers what was answered (a twin of this very request, just committed, included).
+    const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
+    if (replay) return replay
+    if (!actor.roles[body.organizationId])
+      throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
+    throw slotUnavailable()
+  }
   // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
-  const [replay, listing] = await Promise.all([
+  const [replay, read] = await Promise.all([
     idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
-    publishedListing(deps.db, body.listingId).catch((error: unknown) => error as Error),
+    listingWithBusy(deps.db, body.listingId, start, end, { reach: false }),
   ])
   if (replay) return replay
   if (!actor.roles[body.organizationId])
     throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
-  if (listing instanceof Error) throw listing
-  const { rules, availability, pricing } = listingTerms(listing)
+  const listing = assertPublished(body.listingId, read.listing)
+  const { rules, availability, pricing } = cachedListingTerms(listing)
   if (listing.capacity !== null && body.attendees > listing.capacity)
     throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
-  const start = new Date(body.start)
-  const end = new Date(body.end)
   const now = deps.clock.now()
-  const busy = await busyAround(deps.db, listing.listingId, start, end, rules.bufferMinutes)
-  const verdict = checkWindow({ availability, rules, busy, bufferMinutes: rules.bufferMinutes, start, end, now })
+  const verdict = checkWindow({
+    availability: openingPlanFor(`${listing.listingId}@${listing.version}`, availability),
+    rules,
+    busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
+    bufferMinutes: rules.bufferMinutes,
+    start,
+    end,
+    now,
+  })
   if (!verdict.ok) {
     if (verdict.refusal === 'conflict') {
       // The slot may be taken by this very request's twin (same key) that committed meanwhile.
@@ -93,69 +116,122 @@ export async function createBooking(
     }
     throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
   }
-  const price = priceSnapshot(pricing, start, end)
+  const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
+  for (;;) {
+    const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime())
+    if (!rival) break
+    if (await rival.outcome) {
+      const twin = idempotencyKey !== undefined && rival.owner.userId === actor.userId
+      const replay = twin && rival.owner.idempotencyKey === idempotencyKey
+      if (replay) {
+        const stored = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
+        if (stored) return stored
+      }
+      throw slotUnavailable()
+    }
+  }
+  const claim = claims.add(listing.listingId, start.getTime(), busyUntil.getTime(), {
+    userId: actor.userId,
+    idempotencyKey,
+  })
+  let created = false
+  try {
+    const outcome = await insertBooking(
+      deps,
+      actor,
+      body,
+      { listing, rules, pricing, start, end, busyUntil, now },
+      {
+        idempotencyKey,
+        requestHash,
+      },
+    )
+    created = true
+    return outcome
+  } finally {
+    claim.settle(created)
+  }
+}
+
+// One claim registry per app (its database handle), not per process: two apps in one test process are two
+// replicas, each seeing only its own requests, as in production.
+const claimsByDb = new WeakMap<object, SlotClaims>()
+
+function claimsOf(deps: BookingsDeps): SlotClaims {
+  let claims = claimsByDb.get(deps.db)
+  if (!claims) {
+    claims = new SlotClaims()
+    claimsByDb.set(deps.db, claims)
+  }
+  return claims
+}
+
+/** The payment authorisation and the transaction that stores a booking whose window passed the checks. */
+async function insertBooking(
+  deps: BookingsDeps,
+  actor: Actor,
+  body: CreateBookingBody,
+  terms: {
+    listing: ListingReplicaRow
+    rules: BookingRules
+    pricing: Pricing
+    start: Date
+    end: Date
+    busyUntil: Date
+    now: Date
+  },
+  request: { idempotencyKey: string | undefined; requestHash: string },
+): Promise<CreateOutcome> {
+  const { listing, rules, start, end, now } = terms
+  const { idempotencyKey, requestHash } = request
+  const price = priceSnapshot(terms.pricing, start, end)
   const id = newId()
   const payment = await deps.payments.open({ bookingId: id, price, parts: [] })
   // Reputation has consequences: a group with repeated no-shows books as if the listing took requests.
   const instant = rules.mode === 'instant' && (await instantBookAllowed(deps.db, body.organizationId, now))
   const status: BookingStatus = payment.holdsForPayment ? 'pending_payment' : instant ? 'confirmed' : 'requested'
+  // The row exactly as stored (defaults included), so nothing is read back.
+  const row: BookingRow = {
+    id,
+    listingId: listing.listingId,
+    listingKind: listing.kind,
+    listingTitle: listing.title,
+    providerOrganizationId: listing.organizationId,
+    requesterOrganizationId: body.organizationId,
+    requesterUserId: actor.userId,
+    status,
+    startAt: start,
+    endAt: end,
+    bufferMinutes: rules.bufferMinutes,
+    busyUntil: terms.busyUntil,
+    attendees: body.attendees,
+    purpose: body.purpose,
+    price,
+    paymentProvider: deps.payments.name,
+    paymentStatus: payment.status,
+    refundedAmount: 0,
+    depositRetained: 0,
+    reason: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  }
+  const outcome = { statusCode: 201, booking: toBookingDto(row) }
   try {
-    return await deps.db.transaction().execute(async (trx) => {
-      // Creations for one listing queue here. Not the guard (the exclusion constraint is), but without it
-      // two conflicting inserts can deadlock, and Postgres only notices after deadlock_timeout (1 s) while
-      // both hold a connection: under a burst for one slot that stalls the pool.
-      await sql`select pg_advisory_xact_lock(${BOOKING_LOCK_NAMESPACE}, hashtext(${listing.listingId}))`.execute(trx)
-      const row = await insertBooking(trx, {
-        id,
-        listingId: listing.listingId,
-        listingKind: listing.kind,
-        listingTitle: listing.title,
-        providerOrganizationId: listing.organizationId,
-        requesterOrganizationId: body.organizationId,
-        requesterUserId: actor.userId,
-        status,
-        startAt: start,
-        endAt: end,
-        bufferMinutes: rules.bufferMinutes,
-        busyUntil: new Date(end.getTime() + rules.bufferMinutes * MINUTE),
-        attendees: body.attendees,
-        purpose: body.purpose,
-        price: JSON.stringify(price),
-        paymentProvider: deps.payments.name,
-        paymentStatus: payment.status,
-        reason: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      })
+    await deps.db.transaction().execute(async (trx) => {
+      // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
+      // and then replays this answer.
+      await insertNewBooking(
+        trx,
+        row,
+        { userId: actor.userId, role: 'requester' },
+        idempotencyKey ? { key: idempotencyKey, requestHash, statusCode: 201, response: outcome.booking } : undefined,
+      )
       await insertPaymentRows(trx, row, deps.payments.name, payment.externalIds, now)
       await scheduleTimerOf(trx, deps, row, now)
-      await audit(trx, {
-        bookingId: row.id,
-        actorUserId: actor.userId,
-        actorRole: 'requester',
-        action: 'create',
-        fromStatus: null,
-        toStatus: row.status,
-        reason: null,
-        moderatorOverride: false,
-        at: now,
-      })
       await appendEvent(trx, bookingChanged(row))
-      const outcome = { statusCode: 201, booking: toBookingDto(row) }
-      if (idempotencyKey) {
-        // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
-        // and then replays this answer.
-        await saveIdempotencyKey(trx, {
-          userId: actor.userId,
-          key: idempotencyKey,
-          requestHash,
-          statusCode: 201,
-          response: JSON.stringify(outcome.booking),
-        })
-      }
-      return outcome
     })
+    return outcome
   } catch (error) {
     if (Object.keys(payment.externalIds).length > 0) {
       // No booking, so no authorisation may stay behind. Best effort: an intent left over expires at Stripe.

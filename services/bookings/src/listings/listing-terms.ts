@@ -13,6 +13,34 @@ export function listingTerms(listing: ListingReplicaRow) {
   }
 }
 
+// Parsed terms per listing version. A replica row changes only with a higher version (upsertListing), so
+// what was parsed for `id@version` stays right; parsing the three schemas cost more than the reads.
+const termsByVersion = new Map<string, ReturnType<typeof listingTerms>>()
+const TERMS_LIMIT = 2000
+
+/**
+ * {@link listingTerms}, parsed once per listing version and shared: callers must not mutate the result.
+ * The availability object is also what scheduling's opening-plan cache is keyed by.
+ */
+export function cachedListingTerms(listing: ListingReplicaRow): ReturnType<typeof listingTerms> {
+  const key = `${listing.listingId}@${listing.version}`
+  let terms = termsByVersion.get(key)
+  if (!terms) {
+    terms = listingTerms(listing)
+    if (termsByVersion.size >= TERMS_LIMIT) termsByVersion.delete(termsByVersion.keys().next().value!)
+    termsByVersion.set(key, terms)
+  }
+  return terms
+}
+
+/** A listing that can be booked: 404 when unknown, 409 `listing_unavailable` when not published. */
+export function assertPublished(listingId: string, listing: ListingReplicaRow | undefined): ListingReplicaRow {
+  if (!listing) throw notFound('listing', listingId)
+  if (listing.status !== 'published')
+    throw conflict('listing_unavailable', `The listing is ${listing.status}, not published; it cannot be booked.`)
+  return listing
+}
+
 /** The booking rules of a listing, or undefined when the replica does not hold it. */
 export async function rulesOf(db: Kysely<DB>, listingId: string): Promise<BookingRules | undefined> {
   const listing = await findListing(db, listingId)
@@ -21,9 +49,5 @@ export async function rulesOf(db: Kysely<DB>, listingId: string): Promise<Bookin
 
 /** A listing that can be booked: 404 when unknown, 409 `listing_unavailable` when not published. */
 export async function publishedListing(db: Kysely<DB>, listingId: string): Promise<ListingReplicaRow> {
-  const listing = await findListing(db, listingId)
-  if (!listing) throw notFound('listing', listingId)
-  if (listing.status !== 'published')
-    throw conflict('listing_unavailable', `The listing is ${listing.status}, not published; it cannot be booked.`)
-  return listing
+  return assertPublished(listingId, await findListing(db, listingId))
 }

@@ -30,7 +30,9 @@ export interface ListingDocument {
   maxAdvanceDays: number
   minDurationMinutes: number
   maxDurationMinutes: number
-  _geo?: { lat: number; lng: number }
+  /** Plain numbers, not `_geo`: see search/geo.ts for why. */
+  lat?: number
+  lng?: number
   /** The first photo, for list and map views. */
   coverPhoto?: string
   /** Title, tags and organization name in simplified script, when written otherwise (searched, not shown). */
@@ -93,7 +95,8 @@ export function toListingDocument({ listing, organization, rating, popularity }:
   }
   if (listing.photos[0]) doc.coverPhoto = listing.photos[0]
   if (listing.location.lat !== undefined && listing.location.lng !== undefined) {
-    doc._geo = { lat: listing.location.lat, lng: listing.location.lng }
+    doc.lat = listing.location.lat
+    doc.lng = listing.location.lng
   }
   return doc
 }

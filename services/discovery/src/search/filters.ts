@@ -1,4 +1,5 @@
 import type { SearchQuery } from '@commons/contracts'
+import { boxFilters } from './geo.ts'
 
 /*
  * Meilisearch filter expressions are built here and only here. Every value is either a number produced by
@@ -34,6 +35,10 @@ export function allOf(field: string, values: readonly string[]): string[] {
 
 export const DEFAULT_RADIUS_KM = 5
 
+/** The radius of a "near" search in whole metres, as `_geoRadius` took it. */
+export const radiusMetersOf = (query: Pick<SearchQuery, 'radiusKm'>) =>
+  Math.round((query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000)
+
 /** The filter conditions (AND-ed) of a search query, apart from the availability window. */
 export function searchFilters(query: SearchQuery): string[] {
   const filters: string[] = []
@@ -47,10 +52,8 @@ export function searchFilters(query: SearchQuery): string[] {
   if (query.priceMax !== undefined) filters.push(`price <= ${num(query.priceMax)}`)
   if (query.organizationId) filters.push(`organizationId = ${quote(query.organizationId)}`)
   if (query.verified !== undefined) filters.push(`organizationVerified = ${query.verified ? 'true' : 'false'}`)
-  if (query.near) {
-    const meters = Math.round((query.radiusKm ?? DEFAULT_RADIUS_KM) * 1000)
-    filters.push(`_geoRadius(${num(query.near.lat)}, ${num(query.near.lng)}, ${num(meters)})`)
-  }
+  // The circle's bounding box; discovery keeps the candidates inside the circle (see geo.ts).
+  if (query.near) filters.push(...boxFilters(query.near, radiusMetersOf(query)))
   return filters
 }
 
@@ -74,7 +77,8 @@ export function sortOf(query: Pick<SearchQuery, 'sort' | 'near'>): string[] | un
     case 'rating':
       return ['ratingAverage:desc', 'ratingCount:desc']
     case 'distance':
-      return query.near ? [`_geoPoint(${num(query.near.lat)}, ${num(query.near.lng)}):asc`] : undefined
+      // Ordered by discovery over the candidates inside the circle (geo.ts): the index has no geo sort.
+      return undefined
     case 'price_asc':
       return ['price:asc']
     case 'price_desc':

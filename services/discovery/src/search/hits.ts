@@ -36,7 +36,8 @@ export const HIGHLIGHT: Pick<
     'ratingAverage',
     'ratingCount',
     'popularity',
-    '_geo',
+    'lat',
+    'lng',
     'coverPhoto',
   ],
   attributesToHighlight: ['title', 'description'],
@@ -96,8 +97,9 @@ export function toHit(doc: IndexedHit, near?: { lat: number; lng: number }): Sea
     capacity: doc.capacity,
     rating: { average: doc.ratingAverage, count: doc.ratingCount },
   }
-  if (doc._geo) hit.location = { lat: doc._geo.lat, lng: doc._geo.lng }
+  const point = doc.lat !== undefined && doc.lng !== undefined ? { lat: doc.lat, lng: doc.lng } : undefined
+  if (point) hit.location = point
   if (doc.coverPhoto) hit.coverPhoto = doc.coverPhoto
-  if (near && doc._geo) hit.distanceKm = distanceKm(near, doc._geo)
+  if (near && point) hit.distanceKm = distanceKm(near, point)
   return hit
 }

@@ -125,13 +125,15 @@ export const LISTING_SETTINGS: Settings = {
     'capacity',
     'organizationId',
     'organizationVerified',
-    '_geo',
+    'lat',
+    'lng',
     'minNoticeHours',
     'maxAdvanceDays',
     'minDurationMinutes',
     'maxDurationMinutes',
   ],
-  sortableAttributes: ['price', 'ratingAverage', 'ratingCount', 'publishedAt', 'popularity', '_geo'],
+  // No `_geo`: filterable or sortable, it makes every indexing batch rebuild the geo tree (search/geo.ts).
+  sortableAttributes: ['price', 'ratingAverage', 'ratingCount', 'publishedAt', 'popularity'],
   // Reputation after text relevance: among equally relevant listings, better rated and more used first.
   rankingRules: [
     'words',

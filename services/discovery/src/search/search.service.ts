@@ -4,9 +4,10 @@ import type { MultiSearchParams, SearchParams, SearchResponse } from 'meilisearc
 import { bookableInWindow, type Interval } from '../availability/window.ts'
 import type { DB } from '../db/schema.ts'
 import { CJK, normalizeScript } from './chinese.ts'
-import { anyOf, num, searchFilters, sortOf, windowFilters } from './filters.ts'
+import { anyOf, noneOf, radiusMetersOf, searchFilters, sortOf, windowFilters } from './filters.ts'
+import { distanceMeters, type GeoCandidate, type Point, withinRadius } from './geo.ts'
 import { HIGHLIGHT, type IndexedHit, markup, POST, PRE, toHit } from './hits.ts'
-import { guardSearch, type Meili } from './meili.ts'
+import { guardSearch, LISTING_SETTINGS, type Meili } from './meili.ts'
 import { prepareQuery } from './query.ts'
 
 export interface SearchDeps {
@@ -24,10 +25,18 @@ export const FACETS = ['kind', 'district', 'city', 'tags', 'amenities', 'pricing
  */
 export const WINDOW_CANDIDATES = 1000
 
+/**
+ * How many matches inside a "near" search's bounding box are checked against its circle: Meilisearch's own
+ * `maxTotalHits`, which also capped what `_geoRadius` counted. A box holding more counts the best of them.
+ */
+export const GEO_CANDIDATES = 5000
+
 /** Below this many hits, a query with a homophone typo fixed shows the fixed query's hits instead. */
 const FEW_HITS = 3
 /** Listings shown, and searches suggested, when nothing matched. */
 const POPULAR = 6
+/** Of how many of the most used listings the nearest are shown when nothing matched near a point. */
+const POPULAR_NEAR_POOL = 200
 
 type Strategy = 'all' | 'last'
 
@@ -58,7 +67,8 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   const { page, perPage } = query
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10
 
-  if (!query.from || !query.to) {
+  // Without a window or a point, the index answers alone; otherwise discovery checks the candidates.
+  if (!query.near && (!query.from || !query.to)) {
     const prepared = prepareQuery(query.q)
     const index = deps.meili.listingsIndex
     const params = (text: string, strategy: Strategy = 'all') => ({
@@ -108,15 +118,23 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
     return result
   }
 
-  const start = new Date(query.from)
-  const end = new Date(query.to)
+  const report: { outside: string[]; strategy?: Strategy } = { outside: [] }
+  const start = query.from && query.to ? new Date(query.from) : undefined
+  const end = query.from && query.to ? new Date(query.to) : undefined
   const available = await availableIds(deps, {
     q: prepareQuery(query.q).text,
-    filter: [...filter, ...windowFilters(start, end, deps.now())],
+    filter: start && end ? [...filter, ...windowFilters(start, end, deps.now())] : filter,
     sort,
     start,
     end,
+    near: query.near && { center: query.near, radiusM: radiusMetersOf(query), byDistance: query.sort === 'distance' },
+    report,
   })
+  // Facets count what passed. Without a window, "the box but its corners" is the same set and usually the
+  // shorter filter (a circle fills 79% of its box); every match of the box must have been seen for that.
+  const outside = report.outside
+  const complete = !start && report.strategy !== undefined && outside.length > 0 && outside.length < available.length
+  const counted = complete ? noneOf('id', outside) : anyOf('id', available)
   const pageIds = available.slice((page - 1) * perPage, page * perPage)
   if (available.length === 0) {
     return { hits: [], facets: {}, total: 0, page, perPage, processingTimeMs: elapsed() }
@@ -134,8 +152,8 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
         },
         {
           indexUid: index,
-          ...preparedParams(prepareQuery(query.q).text, 'last'),
-          filter: [...filter, anyOf('id', available)],
+          ...preparedParams(prepareQuery(query.q).text, complete ? report.strategy : 'last'),
+          filter: [...filter, counted],
           limit: 0,
           facets: FACETS,
         },
@@ -158,26 +176,60 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
 }
 
 /**
- * Ids of the best `WINDOW_CANDIDATES` matches of `q` (prepared text) + `filter` that are bookable for
- * [start, end), in the order of the index's ranking (or `sort`).
+ * Ids of the best matches of `q` (prepared text) + `filter` that are bookable for [start, end) when a window
+ * is given and lie within `near`'s circle when a point is, in the order of the index's ranking (or `sort`,
+ * or the distance). At most `WINDOW_CANDIDATES` matches are checked for a window, `GEO_CANDIDATES` for a point.
  */
 export async function availableIds(
   deps: SearchDeps,
-  opts: { q: string; filter: string[]; sort?: string[]; start: Date; end: Date; limit?: number },
+  opts: {
+    q: string
+    filter: string[]
+    sort?: string[]
+    start?: Date
+    end?: Date
+    limit?: number
+    near?: { center: Point; radiusM: number; byDistance: boolean }
+    /**
+     * Filled with the candidates of the box outside the circle when every match of the box was checked,
+     * and the matching strategy that found them.
+     */
+    report?: { outside: string[]; strategy?: Strategy }
+  },
 ): Promise<string[]> {
+  const { near } = opts
   const candidates = (strategy: Strategy) =>
     guardSearch(() =>
-      deps.meili.search.index(deps.meili.listingsIndex).search<{ id: string }>(opts.q, {
+      deps.meili.search.index(deps.meili.listingsIndex).search<GeoCandidate>(opts.q, {
         ...preparedParams(opts.q, strategy),
         filter: opts.filter,
         sort: opts.sort,
-        limit: opts.limit ?? WINDOW_CANDIDATES,
-        attributesToRetrieve: ['id'],
+        limit: opts.limit ?? (near ? GEO_CANDIDATES : WINDOW_CANDIDATES),
+        attributesToRetrieve: near ? ['id', 'lat', 'lng'] : ['id'],
+        // The rules' verdicts, to put the distance where a `_geoPoint` sort stood among them.
+        showRankingScoreDetails: near?.byDistance === true,
       }),
     )
-  let found = await candidates('all')
-  if (found.hits.length === 0 && opts.q !== '') found = await candidates('last')
-  const ids = found.hits.map((h) => h.id)
+  let strategy: Strategy = 'all'
+  let found = await candidates(strategy)
+  if (found.hits.length === 0 && opts.q !== '') {
+    strategy = 'last'
+    found = await candidates(strategy)
+  }
+  const hits = near
+    ? withinRadius(found.hits, near.center, near.radiusM, {
+        byDistance: near.byDistance,
+        rankingRules: LISTING_SETTINGS.rankingRules ?? [],
+      })
+    : found.hits
+  const ids = hits.map((h) => h.id)
+  const limit = opts.limit ?? (near ? GEO_CANDIDATES : WINDOW_CANDIDATES)
+  if (opts.report && near && found.hits.length < limit) {
+    const inside = new Set(ids)
+    for (const hit of found.hits) if (!inside.has(hit.id)) opts.report.outside.push(hit.id)
+    opts.report.strategy = strategy
+  }
+  if (!opts.start || !opts.end) return ids
   const ok = await filterBookable(deps, ids, opts.start, opts.end)
   return ids.filter((id) => ok.has(id))
 }
@@ -275,17 +327,28 @@ export async function suggest(deps: SearchDeps, typed: string, limit: number) {
 async function whereElse(deps: SearchDeps, query: SearchQuery): Promise<Pick<SearchResult, 'popular' | 'suggestions'>> {
   const filter: string[] = []
   if (query.city?.length) filter.push(anyOf('city', query.city))
+  const near = query.near
   const res = await guardSearch(() =>
     deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>('', {
       filter,
-      sort: query.near
-        ? [`_geoPoint(${num(query.near.lat)}, ${num(query.near.lng)}):asc`]
-        : ['popularity:desc', 'ratingAverage:desc'],
-      limit: POPULAR,
+      sort: ['popularity:desc', 'ratingAverage:desc'],
+      // With a point, the nearest of the most used (the index has no geo sort; see geo.ts).
+      limit: near ? POPULAR_NEAR_POOL : POPULAR,
       facets: ['tags'],
       ...HIGHLIGHT,
     }),
   )
+  if (near) {
+    const at = (h: IndexedHit) =>
+      h.lat === undefined || h.lng === undefined
+        ? Number.POSITIVE_INFINITY
+        : distanceMeters(near, { lat: h.lat, lng: h.lng })
+    res.hits = res.hits
+      .map((hit) => ({ hit, d: at(hit) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, POPULAR)
+      .map((x) => x.hit)
+  }
   const suggestions = Object.entries(res.facetDistribution?.tags ?? {})
     .sort((a, b) => b[1] - a[1])
     .slice(0, POPULAR)

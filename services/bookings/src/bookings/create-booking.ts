@@ -13,7 +13,9 @@ import { insertPaymentRows, paymentParts } from '../payments/payments.repository
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
+import { checkBookingLimits } from './booking-limits.ts'
 import { audit, findIdempotencyKey, insertBooking, saveIdempotencyKey } from './bookings.repository.ts'
+import { cancellationTermsOf } from './cancellation.ts'
 import { priceSnapshot } from './pricing.ts'
 import { scheduleTimerOf } from './transitions.ts'
 
@@ -76,6 +78,10 @@ export async function createBooking(
   if (!actor.roles[body.organizationId])
     throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
   if (listing instanceof Error) throw listing
+  // Self-dealing: a booking of one's own organization's listing would count as use by another group in
+  // the ledger and let its members rate their own listing.
+  if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
+    throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
   const { rules, availability, pricing } = listingTerms(listing)
   if (listing.capacity !== null && body.attendees > listing.capacity)
     throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
@@ -105,6 +111,14 @@ export async function createBooking(
       // two conflicting inserts can deadlock, and Postgres only notices after deadlock_timeout (1 s) while
       // both hold a connection: under a burst for one slot that stalls the pool.
       await sql`select pg_advisory_xact_lock(${BOOKING_LOCK_NAMESPACE}, hashtext(${listing.listingId}))`.execute(trx)
+      await checkBookingLimits(
+        trx,
+        {
+          perMember: deps.config.BOOKING_LIMIT_PER_MEMBER,
+          perOrganizationListing: deps.config.BOOKING_LIMIT_PER_ORGANIZATION_LISTING,
+        },
+        { listingId: listing.listingId, organizationId: body.organizationId, userId: actor.userId, now },
+      )
       const row = await insertBooking(trx, {
         id,
         listingId: listing.listingId,
@@ -121,6 +135,7 @@ export async function createBooking(
         attendees: body.attendees,
         purpose: body.purpose,
         price: JSON.stringify(price),
+        cancellation: JSON.stringify(cancellationTermsOf(rules)),
         paymentProvider: deps.payments.name,
         paymentStatus: payment.status,
         reason: null,
@@ -160,7 +175,7 @@ export async function createBooking(
     if (Object.keys(payment.externalIds).length > 0) {
       // No booking, so no authorisation may stay behind. Best effort: an intent left over expires at Stripe.
       const parts = paymentParts(price, payment.externalIds)
-      await deps.payments.release({ bookingId: id, price, parts }, payment.status).catch(() => {})
+      await deps.payments.perform({ bookingId: id, price, parts }, payment.status, { step: 'release' }).catch(() => {})
     }
     if (idempotencyKey && isPgError(error, ['23P01', '40P01', '23505'])) {
       const replay = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)

@@ -1,0 +1,54 @@
+import { problem } from '@commons/service-kit'
+import { sql, type Transaction } from 'kysely'
+import type { DB } from '../db/schema.ts'
+
+/** Statuses of a booking that still claims a future slot (a completed or no-show one is history). */
+const OUTSTANDING = ['pending_payment', 'requested', 'confirmed'] as const
+
+// Two-key advisory locks, apart from the booking, migration and feed-consumer namespaces.
+const MEMBER_LOCK_NAMESPACE = 0x626b6d62 // 'bkmb'
+
+/** The caps on outstanding future bookings (config BOOKING_LIMIT_*). */
+export interface BookingLimits {
+  perMember: number
+  perOrganizationListing: number
+}
+
+/**
+ * Refuses a booking that would take a member or a requesting organization (on one listing) past its cap of
+ * outstanding future bookings: without a cap, a burst of requests takes a listing's whole calendar (issue 13,
+ * hoarding). Called in the creating transaction with the listing's advisory lock held, which serialises the
+ * organization-and-listing count; the member's own lock, always taken after the listing's, serialises their
+ * bookings of different listings without a lock cycle.
+ */
+export async function checkBookingLimits(
+  trx: Transaction<DB>,
+  limits: BookingLimits,
+  booking: { listingId: string; organizationId: string; userId: string; now: Date },
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${MEMBER_LOCK_NAMESPACE}, hashtext(${booking.userId}))`.execute(trx)
+  const { rows } = await sql<{ member: string; organizationListing: string }>`
+    select count(*) filter (where requester_user_id = ${booking.userId}) as member,
+           count(*) filter (where requester_organization_id = ${booking.organizationId}
+                              and listing_id = ${booking.listingId}) as organization_listing
+    from bookings
+    where status in (${sql.join([...OUTSTANDING])})
+      and start_at > ${booking.now}
+      and (requester_user_id = ${booking.userId}
+           or (requester_organization_id = ${booking.organizationId} and listing_id = ${booking.listingId}))`.execute(
+    trx,
+  )
+  const counts = rows[0]
+  if (Number(counts?.member ?? 0) >= limits.perMember)
+    throw problem(
+      'booking_limit_reached',
+      `You have ${limits.perMember} upcoming bookings, the most one member may hold; cancel one or wait until one has taken place.`,
+      { body: { limit: limits.perMember, scope: 'member' } },
+    )
+  if (Number(counts?.organizationListing ?? 0) >= limits.perOrganizationListing)
+    throw problem(
+      'booking_limit_reached',
+      `Your organization has ${limits.perOrganizationListing} upcoming bookings of this listing, the most it may hold at once.`,
+      { body: { limit: limits.perOrganizationListing, scope: 'organization_listing' } },
+    )
+}

@@ -75,6 +75,7 @@ export const PROBLEM_CODES = {
   job_not_dead: 409,
   // Issue 13: a member's or an organization's outstanding bookings reached their cap.
   booking_limit_reached: 409,
+  time_credits_exhausted: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

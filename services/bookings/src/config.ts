@@ -26,6 +26,11 @@ export const BookingsConfig = DataServiceConfig.extend({
   BOOKING_LIMIT_PER_MEMBER: z.coerce.number().int().min(1).max(100_000).default(40),
   /** Most upcoming bookings one requesting organization may hold of one listing. */
   BOOKING_LIMIT_PER_ORGANIZATION_LISTING: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * How far below zero an organization's time-credit balance may go, in hours, counting the volunteer time it
+   * has booked and not yet received: the most hours a group that never gave any can take.
+   */
+  TIME_CREDIT_OVERDRAFT_HOURS: z.coerce.number().min(0).max(10_000).default(10),
 })
   .refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, {
     message: 'required when STRIPE_SECRET_KEY is set',

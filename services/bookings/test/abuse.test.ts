@@ -190,3 +190,38 @@ t.test(
     t.equal(got.json().status, 'completed', 'no no-show strike against the group')
   },
 )
+
+t.test(
+  'a group takes volunteer time only down to its overdraft, so it cannot mint credits (issue 13 item 14)',
+  async (t) => {
+    const h = await testApp(t, { now: NOW, env: { TIME_CREDIT_OVERDRAFT_HOURS: '3' } })
+    const base = makeListing()
+    const { capacity: _c, amenities: _a, ...rest } = base as Listing & { capacity?: number; amenities?: unknown }
+    const volunteer = Listing.parse({ ...rest, kind: 'volunteer_time', title: '志愿讲解服务', skills: ['讲解'] })
+    await h.publish(volunteer)
+    const p = await parties(volunteer)
+    const take = (day: string, hours: number) =>
+      book(h.app, p.requester.token, {
+        listingId: volunteer.id,
+        organizationId: p.requesterOrg,
+        start: `2026-12-${day}T10:00`,
+        end: `2026-12-${day}T${String(10 + hours).padStart(2, '0')}:00`,
+      })
+    const first = await take('08', 2)
+    t.equal(first.statusCode, 201, first.body)
+    const second = await take('09', 2)
+    t.equal(second.statusCode, 409, second.body)
+    t.match(second.json(), { code: 'time_credits_exhausted', balanceHours: 0, bookedHours: 2, overdraftHours: 3 })
+    t.equal((await take('09', 1)).statusCode, 201, 'what is left of the overdraft can still be taken')
+
+    // Received hours stay counted once completed (the balance then holds them); a cancellation frees them.
+    const b = first.json()
+    await act(h.app, p.provider.token, b.id, 'accept')
+    h.clock.set(new Date(Date.parse(b.end) + HOUR))
+    t.equal((await act(h.app, p.provider.token, b.id, 'complete')).statusCode, 200)
+    await h.app.ratings.syncCompletions()
+    const credits = await h.app.inject({ method: 'GET', url: `/v1/time-credits/organizations/${p.requesterOrg}` })
+    t.equal(credits.json().balanceHours, -2)
+    t.equal((await take('12', 1)).statusCode, 409, 'the completed hours count against the overdraft')
+  },
+)

@@ -5,8 +5,11 @@ import type { DB } from '../db/schema.ts'
 /** Statuses of a booking that still claims a future slot (a completed or no-show one is history). */
 const OUTSTANDING = ['pending_payment', 'requested', 'confirmed'] as const
 
-// Two-key advisory locks, apart from the booking, migration and feed-consumer namespaces.
+// Two-key advisory locks, apart from the booking, migration and feed-consumer namespaces. Always taken in
+// the order listing (create-booking), member, organization, so two creations never wait on each other in a
+// cycle.
 const MEMBER_LOCK_NAMESPACE = 0x626b6d62 // 'bkmb'
+const ORGANIZATION_LOCK_NAMESPACE = 0x626b6f67 // 'bkog'
 
 /** The caps on outstanding future bookings (config BOOKING_LIMIT_*). */
 export interface BookingLimits {
@@ -50,5 +53,37 @@ export async function checkBookingLimits(
       'booking_limit_reached',
       `Your organization has ${limits.perOrganizationListing} upcoming bookings of this listing, the most it may hold at once.`,
       { body: { limit: limits.perOrganizationListing, scope: 'organization_listing' } },
+    )
+}
+
+/**
+ * Refuses a volunteer_time booking that could take the requesting organization's time-credit balance below
+ * `-overdraftHours`, counting the hours of its volunteer bookings not yet received. Without a floor, a
+ * throwaway organization could book (and complete) any amount of volunteer time from an accomplice and mint
+ * credits for it (issue 13 item 14). Serialised per organization by an advisory lock.
+ */
+export async function checkTimeCredits(
+  trx: Transaction<DB>,
+  overdraftHours: number,
+  booking: { organizationId: string; minutes: number },
+): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${ORGANIZATION_LOCK_NAMESPACE}, hashtext(${booking.organizationId}))`.execute(
+    trx,
+  )
+  const { rows } = await sql<{ balance: string; owed: string }>`
+    select
+      (select coalesce(sum(minutes), 0) from credit_entries
+        where account_kind = 'organization' and account_id = ${booking.organizationId}) as balance,
+      (select coalesce(sum(extract(epoch from end_at - start_at) / 60), 0) from bookings
+        where requester_organization_id = ${booking.organizationId} and listing_kind = 'volunteer_time'
+          and status in (${sql.join([...OUTSTANDING])})) as owed`.execute(trx)
+  const balance = Number(rows[0]?.balance ?? 0)
+  const owed = Number(rows[0]?.owed ?? 0)
+  const left = balance - owed + overdraftHours * 60
+  if (booking.minutes > left)
+    throw problem(
+      'time_credits_exhausted',
+      `Your organization can take ${Math.max(0, Math.floor(left / 6) / 10)} more hours of volunteer time; give volunteer time to earn more.`,
+      { body: { balanceHours: balance / 60, bookedHours: owed / 60, overdraftHours } },
     )
 }

@@ -13,7 +13,7 @@ import { insertPaymentRows, paymentParts } from '../payments/payments.repository
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
-import { checkBookingLimits } from './booking-limits.ts'
+import { checkBookingLimits, checkTimeCredits } from './booking-limits.ts'
 import { audit, findIdempotencyKey, insertBooking, saveIdempotencyKey } from './bookings.repository.ts'
 import { cancellationTermsOf } from './cancellation.ts'
 import { priceSnapshot } from './pricing.ts'
@@ -119,6 +119,11 @@ export async function createBooking(
         },
         { listingId: listing.listingId, organizationId: body.organizationId, userId: actor.userId, now },
       )
+      if (listing.kind === 'volunteer_time')
+        await checkTimeCredits(trx, deps.config.TIME_CREDIT_OVERDRAFT_HOURS, {
+          organizationId: body.organizationId,
+          minutes: Math.round((end.getTime() - start.getTime()) / MINUTE),
+        })
       const row = await insertBooking(trx, {
         id,
         listingId: listing.listingId,

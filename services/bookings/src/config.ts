@@ -31,6 +31,8 @@ export const BookingsConfig = DataServiceConfig.extend({
    * has booked and not yet received: the most hours a group that never gave any can take.
    */
   TIME_CREDIT_OVERDRAFT_HOURS: z.coerce.number().min(0).max(10_000).default(10),
+  /** Days an organization's private calendar link works after it was issued; issuing anew restarts it. */
+  CALENDAR_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 })
   .refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, {
     message: 'required when STRIPE_SECRET_KEY is set',

@@ -1940,8 +1940,31 @@ export interface components {
             otherSideRated: boolean;
             ratings: components["schemas"]["RatingInput"][];
         };
+        PublicRatingInput: {
+            id: components["schemas"]["IdInput"];
+            /** @description Who rated: `requester` rates the listing and provider; `provider` rates the group */
+            side: components["schemas"]["RatingSideInput"];
+            listingId: components["schemas"]["IdInput"];
+            listingKind: components["schemas"]["ListingKindInput"];
+            raterOrganizationId: components["schemas"]["IdInput"];
+            rateeOrganizationId: components["schemas"]["IdInput"];
+            score: number;
+            dimensions: {
+                [key: string]: number;
+            };
+            comment: string | null;
+            createdAt: components["schemas"]["InstantInput"];
+            /** @description Null while hidden (double-blind); immutable once set */
+            publishedAt: components["schemas"]["InstantInput"] | null;
+            /** @description Hidden by a moderator; left out of lists and reputation */
+            hidden: boolean;
+            reply: {
+                body: string;
+                createdAt: components["schemas"]["InstantInput"];
+            } | null;
+        };
         RatingPageInput: {
-            items: components["schemas"]["RatingInput"][];
+            items: components["schemas"]["PublicRatingInput"][];
             nextCursor: string | null;
         };
         HiddenRatingInput: {
@@ -3062,8 +3085,31 @@ export interface components {
             otherSideRated: boolean;
             ratings: components["schemas"]["Rating"][];
         };
+        PublicRating: {
+            id: components["schemas"]["Id"];
+            /** @description Who rated: `requester` rates the listing and provider; `provider` rates the group */
+            side: components["schemas"]["RatingSide"];
+            listingId: components["schemas"]["Id"];
+            listingKind: components["schemas"]["ListingKind"];
+            raterOrganizationId: components["schemas"]["Id"];
+            rateeOrganizationId: components["schemas"]["Id"];
+            score: number;
+            dimensions: {
+                [key: string]: number;
+            };
+            comment: string | null;
+            createdAt: components["schemas"]["Instant"];
+            /** @description Null while hidden (double-blind); immutable once set */
+            publishedAt: components["schemas"]["Instant"] | null;
+            /** @description Hidden by a moderator; left out of lists and reputation */
+            hidden: boolean;
+            reply: {
+                body: string;
+                createdAt: components["schemas"]["Instant"];
+            } | null;
+        };
         RatingPage: {
-            items: components["schemas"]["Rating"][];
+            items: components["schemas"]["PublicRating"][];
             nextCursor: string | null;
         };
         HiddenRating: {

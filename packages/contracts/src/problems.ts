@@ -34,6 +34,8 @@ export const PROBLEM_CODES = {
   not_rated_side: 403,
   self_rating: 403,
   own_organization: 403,
+  // Issue 13: booking or rating within one's own organization.
+  self_booking: 403,
 
   // 404: no such object, route or page
   not_found: 404,
@@ -71,6 +73,9 @@ export const PROBLEM_CODES = {
   already_hidden: 409,
   not_hidden: 409,
   job_not_dead: 409,
+  // Issue 13: a member's or an organization's outstanding bookings reached their cap.
+  booking_limit_reached: 409,
+  time_credits_exhausted: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

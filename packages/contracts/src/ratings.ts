@@ -96,7 +96,9 @@ export const ListRatingsQuery = z
   .object({
     listingId: Id.optional(),
     organizationId: Id.optional(),
-    memberId: Id.optional(),
+    memberId: Id.optional().describe(
+      'Signed in only: the member themselves and moderators see all; admins, the ratings their organizations gave',
+    ),
     role: z.enum(['provider', 'requester']).optional().describe('With organizationId: ratings it got in this role'),
     cursor: z.string().max(512).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -106,8 +108,15 @@ export const ListRatingsQuery = z
     path: ['listingId'],
   })
 
+/**
+ * A rating as `GET /v1/ratings` shows it to anyone: no booking id and no member behind it, so the public
+ * cannot tie a score to a person or to a booking (issue 13). The parties see the full `Rating`.
+ */
+export const PublicRating = Rating.omit({ bookingId: true, rateeMemberId: true }).meta({ id: 'PublicRating' })
+export type PublicRating = z.infer<typeof PublicRating>
+
 export const RatingPage = z
-  .object({ items: z.array(Rating), nextCursor: z.string().nullable() })
+  .object({ items: z.array(PublicRating), nextCursor: z.string().nullable() })
   .meta({ id: 'RatingPage' })
 
 /** A rating a moderator hid, as moderators see it: the rating, why, by whom and when. */

@@ -77,7 +77,11 @@ const bench: Benchmark = async (ctx) => {
           const { refundedAmount: _r, depositRetained: _d, ...values } = rows[i]!
           await bare
             .insertInto('bookings')
-            .values({ ...values, price: JSON.stringify(rows[i]!.price) })
+            .values({
+              ...values,
+              price: JSON.stringify(rows[i]!.price),
+              cancellation: JSON.stringify(rows[i]!.cancellation),
+            })
             .execute()
         }
       }),

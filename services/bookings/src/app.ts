@@ -14,6 +14,7 @@ import { type BookingJobs, JOBS_SCHEMA } from './jobs/booking-jobs.ts'
 import { registerLedgerRoutes } from './ledger/ledger.routes.ts'
 import { applyListingEvent } from './listings/replica.ts'
 import { offlinePayments, type PaymentProvider } from './payments/payment-provider.ts'
+import { runPaymentSteps } from './payments/payment-steps.ts'
 import { registerPaymentRoutes } from './payments/payments.routes.ts'
 import { type StripeSetup, stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
@@ -131,6 +132,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   const handlers: JobHandlers<BookingJobs> = {
     'booking.timer': (job) => runBookingTimer(deps, job),
     'rating-window.close': (job) => closeRatingWindow(deps, job),
+    'payment.steps': (job) => runPaymentSteps(deps, job),
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
 

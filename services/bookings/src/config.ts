@@ -22,6 +22,17 @@ export const BookingsConfig = DataServiceConfig.extend({
   STRIPE_API_URL: HttpUrl.optional(),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   STRIPE_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Most upcoming (not yet started) bookings one member may hold, across listings. */
+  BOOKING_LIMIT_PER_MEMBER: z.coerce.number().int().min(1).max(100_000).default(40),
+  /** Most upcoming bookings one requesting organization may hold of one listing. */
+  BOOKING_LIMIT_PER_ORGANIZATION_LISTING: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * How far below zero an organization's time-credit balance may go, in hours, counting the volunteer time it
+   * has booked and not yet received: the most hours a group that never gave any can take.
+   */
+  TIME_CREDIT_OVERDRAFT_HOURS: z.coerce.number().min(0).max(10_000).default(10),
+  /** Days an organization's private calendar link works after it was issued; issuing anew restarts it. */
+  CALENDAR_LINK_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 })
   .refine((c) => !c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET, {
     message: 'required when STRIPE_SECRET_KEY is set',

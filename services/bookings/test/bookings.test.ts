@@ -103,11 +103,11 @@ t.test('creating a booking', async (t) => {
     const insert = sql`
       insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
         requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
-        attendees, purpose, price, payment_provider, payment_status, created_at, updated_at)
+        attendees, purpose, price, cancellation, payment_provider, payment_status, created_at, updated_at)
       select gen_random_uuid(), listing_id, listing_kind, listing_title, provider_organization_id,
         requester_organization_id, requester_user_id, 'requested', end_at + interval '5 minutes',
         end_at + interval '65 minutes', 0, end_at + interval '65 minutes', attendees, purpose, price,
-        payment_provider, payment_status, now(), now()
+        cancellation, payment_provider, payment_status, now(), now()
       from bookings where id = ${row.id}`
     await t.rejects(insert.execute(db), { code: '23P01' })
   })
@@ -328,12 +328,11 @@ t.test('both the exclusion violation and a deadlock between conflicting inserts 
     sql`
       insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
         requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
-        attendees, purpose, price, payment_provider, payment_status, created_at, updated_at)
+        attendees, purpose, price, cancellation, payment_provider, payment_status, created_at, updated_at)
       values (gen_random_uuid(), ${listingId}, 'venue', 'x', gen_random_uuid(), gen_random_uuid(), gen_random_uuid(),
         'requested', ${`2026-12-10T${startHour}:00:00Z`}::timestamptz, ${`2026-12-10T${startHour + 1}:00:00Z`}::timestamptz,
-        0, ${`2026-12-10T${startHour + 1}:00:00Z`}::timestamptz, 1, 'x', '{}', 'offline', 'none', now(), now())`.execute(
-      trx,
-    )
+        0, ${`2026-12-10T${startHour + 1}:00:00Z`}::timestamptz, 1, 'x', '{}', '{"policy":"flexible"}', 'offline', 'none',
+        now(), now())`.execute(trx)
   // Each transaction holds one range, then asks for the other's: Postgres breaks the cycle with 40P01.
   const first = db.startTransaction().execute()
   const second = db.startTransaction().execute()

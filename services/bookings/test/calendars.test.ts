@@ -80,5 +80,12 @@ t.test('calendars', async (t) => {
     const second = (await issue()).json()
     t.equal((await h.app.inject({ method: 'GET', url: url(first.token) })).statusCode, 404, 'revoked')
     t.equal((await h.app.inject({ method: 'GET', url: url(second.token) })).statusCode, 200)
+    // Issue 13: a link does not outlive its 90 days, so an admin who lost the role keeps no access.
+    const issuedAt = h.clock.now()
+    h.clock.set(new Date(issuedAt.getTime() + 91 * 86_400_000))
+    t.equal((await h.app.inject({ method: 'GET', url: url(second.token) })).statusCode, 404, 'expired')
+    const third = (await issue()).json()
+    t.equal((await h.app.inject({ method: 'GET', url: url(third.token) })).statusCode, 200, 'a new link works again')
+    h.clock.set(issuedAt)
   })
 })

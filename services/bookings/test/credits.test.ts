@@ -48,12 +48,12 @@ t.test('volunteer time credits', async (t) => {
     const completed = await s.bookingIn('completed')
     await h.app.ratings.syncCompletions()
     t.equal((await get(`/v1/time-credits/organizations/${s.listing.organizationId}`)).json().balanceHours, 3)
-    // The provider reports a no-show within 48 h of the end, after the booking completed.
+    // A moderator rules a no-show after the booking completed (the provider alone no longer may).
     const res = await h.app.inject({
       method: 'POST',
       url: `/v1/bookings/${completed.id}/no-show`,
-      headers: { authorization: `Bearer ${p.provider.token}` },
-      payload: {},
+      headers: { authorization: `Bearer ${p.moderator.token}` },
+      payload: { reason: '核实未到场' },
     })
     t.equal(res.statusCode, 200, res.body)
     await h.app.ratings.syncCompletions()

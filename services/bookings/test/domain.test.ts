@@ -51,14 +51,25 @@ t.test('a cancellation refunds by the canceller’s side, and only money that wa
   }
   const startAt = new Date('2026-12-01T02:00:00Z')
   const twoDaysBefore = new Date('2026-11-29T02:00:00Z')
-  t.same(cancellationRefund({ startAt, price, paymentStatus: 'paid' }, 'moderate', false, twoDaysBefore), {
+  const cancellation = { policy: 'moderate' as const }
+  t.same(cancellationRefund({ startAt, price, paymentStatus: 'paid', cancellation }, false, twoDaysBefore), {
     share: 0.5,
     amount: 5_000,
   })
-  t.same(cancellationRefund({ startAt, price, paymentStatus: 'due' }, 'moderate', false, twoDaysBefore), {
+  t.same(cancellationRefund({ startAt, price, paymentStatus: 'due', cancellation }, false, twoDaysBefore), {
     share: 0.5,
     amount: 0,
   })
+  const steps: Array<[number, number]> = [[24, 1]]
+  t.same(
+    cancellationRefund(
+      { startAt, price, paymentStatus: 'paid', cancellation: { policy: 'strict', steps } },
+      false,
+      twoDaysBefore,
+    ),
+    { share: 1, amount: 10_001 },
+    'the steps snapshotted on the booking decide, not the policy table of today',
+  )
   t.ok(cancelsAsProvider(['provider'], false))
   t.notOk(cancelsAsProvider(['provider', 'requester'], false), 'someone on both sides cancels as the requester')
   t.ok(cancelsAsProvider(['requester'], true), 'a moderator override refunds as the provider')

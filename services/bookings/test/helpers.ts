@@ -91,6 +91,9 @@ export async function testApp(
     // Tests run timers explicitly with app.bookings.runDueJobs(); the worker polls rarely.
     TIMER_POLL_MS: '60000',
     RATE_LIMIT_MAX: '100000',
+    // Files book freely under one requester; the caps have a test of their own that sets them low.
+    BOOKING_LIMIT_PER_MEMBER: '100000',
+    BOOKING_LIMIT_PER_ORGANIZATION_LISTING: '100000',
     ...opts.env,
   })
   const app = await buildApp(config, {

@@ -53,7 +53,7 @@ t.test('ratings', async (t) => {
     t.equal(ownView.ratings.length, 1, 'the rater sees their own rating')
     const publicList = (await get(`/v1/ratings?listingId=${s.listing.id}`)).json()
     t.notOk(
-      publicList.items.some((r: { bookingId: string }) => r.bookingId === b.id),
+      publicList.items.some((r: { id: string }) => r.id === first.json().id),
       'not listed while hidden',
     )
 
@@ -65,9 +65,24 @@ t.test('ratings', async (t) => {
     t.equal(both.window.state, 'published')
     t.equal(both.ratings[0].publishedAt, both.ratings[1].publishedAt, 'published at the same instant')
     const listed = (await get(`/v1/ratings?listingId=${s.listing.id}`)).json()
-    t.ok(listed.items.some((r: { bookingId: string }) => r.bookingId === b.id))
-    const member = (await get(`/v1/ratings?memberId=${p.requester.userId}`)).json()
-    t.ok(member.items.some((r: { bookingId: string; side: string }) => r.bookingId === b.id && r.side === 'provider'))
+    const mine = listed.items.find((r: { id: string }) => r.id === first.json().id)
+    t.ok(mine, 'listed once published')
+    // Issue 13: the public list ties no score to a booking or a person.
+    t.notOk('bookingId' in mine || 'rateeMemberId' in mine, 'no booking or member ids in public')
+    const member = (await get(`/v1/ratings?memberId=${p.requester.userId}`, p.requester.token)).json()
+    t.ok(
+      member.items.some((r: { id: string }) => r.id === second.json().id),
+      'the member sees ratings of them',
+    )
+    t.equal((await get(`/v1/ratings?memberId=${p.requester.userId}`)).statusCode, 401, 'not anonymously')
+    const stranger = await get(`/v1/ratings?memberId=${p.requester.userId}`, p.stranger.token)
+    const strangerItems = stranger.statusCode === 200 ? stranger.json().items : []
+    t.same(strangerItems, [], 'nor by admins of groups that never rated them')
+    const rater = (await get(`/v1/ratings?memberId=${p.requester.userId}`, p.provider.token)).json()
+    t.ok(
+      rater.items.some((r: { id: string }) => r.id === second.json().id),
+      'the admins who rated them do',
+    )
   })
 
   t.test('both sides rating at the same moment (and the consumer) still publish together', async (t) => {

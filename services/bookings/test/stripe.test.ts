@@ -88,6 +88,8 @@ t.test('stripe: a paid booking from authorisation to refund', async (t) => {
   const accepted = await act(h.app, p.provider.token, booking.id, 'accept')
   t.equal(accepted.json().status, 'confirmed')
   t.equal(accepted.json().paymentStatus, 'paid')
+  // Stripe is called by the payment-steps job, after the accept committed.
+  await h.app.bookings.runDueJobs()
   const charge = intents.find((i) => i.metadata.purpose === 'charge')!
   const deposit = intents.find((i) => i.metadata.purpose === 'deposit')!
   t.equal(server.intents.get(charge.id)?.status, 'succeeded', 'the charge is captured on confirm')
@@ -98,6 +100,7 @@ t.test('stripe: a paid booking from authorisation to refund', async (t) => {
   const cancelled = await act(h.app, p.requester.token, booking.id, 'cancel')
   t.equal(cancelled.json().status, 'cancelled')
   t.equal(cancelled.json().refundedAmount, 10_000)
+  await h.app.bookings.runDueJobs()
   t.same(
     [...server.refunds.values()].map((r) => [r.payment_intent, r.amount]),
     [[charge.id, 10_000]],
@@ -135,7 +138,8 @@ t.test('stripe: failures', async (t) => {
       await deliver(server.decline(charge.id))
       t.match(await get(booking.id), { status: 'pending_payment', paymentStatus: 'failed' })
       h.clock.advance(15 * 60_000)
-      t.equal(await h.app.bookings.runDueJobs(), 1)
+      // The hold's expiry, then the payment-steps job it enqueued to release the authorisations.
+      t.equal(await h.app.bookings.runDueJobs(), 2)
       t.match(await get(booking.id), { status: 'payment_expired', paymentStatus: 'released' })
       t.ok(
         intentsOf(booking.id).every((i) => i.status === 'canceled'),
@@ -157,6 +161,7 @@ t.test('stripe: failures', async (t) => {
     for (const intent of intentsOf(booking.id)) await deliver(server.authorize(intent.id))
     const res = await act(h.app, p.provider.token, booking.id, 'decline')
     t.equal(res.json().status, 'declined')
+    await h.app.bookings.runDueJobs()
     t.ok(intentsOf(booking.id).every((i) => i.status === 'canceled'))
   })
 })
@@ -277,6 +282,7 @@ t.test('stripe: the deposit is kept for reported damage, or released when the 48
   const kept = await report(a.id, 30_000)
   t.equal(kept.statusCode, 200, kept.body)
   t.equal(kept.json().depositRetained, 30_000)
+  await h.app.bookings.runDueJobs()
   t.match(depositOf(a.id), { status: 'succeeded', amount_received: 30_000 })
   t.equal((await report(a.id, 1_000)).json().code, 'no_deposit_held')
 
@@ -494,7 +500,10 @@ t.test('paying from the browser: confirmations at Stripe reach the booking as si
     t.equal(booking.status, 'pending_payment', created.body)
     await pay(booking.id)
     t.match(await get(booking.id), { status: 'confirmed', paymentStatus: 'paid' })
-    // The capture's own `succeeded` event came back through the webhook too.
+    // The payment-steps job captures after the confirmation committed; the capture's own `succeeded` event
+    // comes back through the webhook too.
+    await h.app.bookings.runDueJobs()
+    await server.webhooksDelivered()
     t.same(await paymentRows(booking.id), [
       { purpose: 'charge', status: 'captured' },
       { purpose: 'deposit', status: 'authorized' },

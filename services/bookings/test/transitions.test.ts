@@ -94,12 +94,15 @@ t.test('transitions', async (t) => {
     h.clock.set(NOW)
   })
 
-  t.test('a no-show can still be reported after the auto-completion, within 48 h of the end', async (t) => {
+  t.test('after the auto-completion a no-show is a dispute: the provider is refused, a moderator rules', async (t) => {
     const b = await newBooking()
     await act(h.app, p.provider.token, b.id, 'accept')
     h.clock.set(new Date(Date.parse(b.end) + 30 * HOUR))
     await h.app.bookings.runDueJobs()
-    const res = await act(h.app, p.provider.token, b.id, 'no-show')
+    const refused = await act(h.app, p.provider.token, b.id, 'no-show')
+    t.equal(refused.statusCode, 409, refused.body)
+    t.match(refused.json(), { code: 'invalid_transition', detail: /dispute/ })
+    const res = await act(h.app, p.moderator.token, b.id, 'no-show', '核实未到场')
     t.equal(res.statusCode, 200, res.body)
     t.equal(res.json().status, 'no_show')
     h.clock.set(NOW)

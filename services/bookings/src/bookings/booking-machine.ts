@@ -20,7 +20,7 @@ const RULES: Record<BookingEvent, Rule> = {
   decline: { from: ['requested'], to: 'declined', parties: ['provider'] },
   cancel: { from: ['pending_payment', 'requested', 'confirmed'], to: 'cancelled', parties: ['provider', 'requester'] },
   complete: { from: ['confirmed'], to: 'completed', parties: ['provider'] },
-  // Also after an auto-completion: the no-show window (48 h) outlasts the auto-complete delay (24 h).
+  // From `completed` only as a moderator's ruling on a dispute (see `completedNoShowProblem`).
   'no-show': { from: ['confirmed', 'completed'], to: 'no_show', parties: ['provider'] },
   paid: { from: ['pending_payment'], to: 'requested', parties: ['system', 'provider'] },
   payment_expire: { from: ['pending_payment'], to: 'payment_expired', parties: ['system'] },
@@ -79,4 +79,15 @@ export function timingProblem(
   if (event === 'no-show' && now.getTime() > window.end.getTime() + NO_SHOW_WINDOW_MS)
     return 'A no-show is reported within 48 hours of the end.'
   return null
+}
+
+/**
+ * A provider reports a no-show before the booking completes, never after: once completed, the requester may
+ * have rated it, and a no-show would void that rating and strike the group (issue 13, rating suppression).
+ * A completed booking that did not happen is a dispute, which a moderator settles by the same action.
+ */
+export function completedNoShowProblem(status: BookingStatus, event: BookingEvent, moderatorOverride: boolean) {
+  return event === 'no-show' && status === 'completed' && !moderatorOverride
+    ? 'The booking is completed; a no-show after completion is a dispute for the moderators.'
+    : null
 }

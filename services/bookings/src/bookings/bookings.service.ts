@@ -2,12 +2,11 @@ import type { Actor, Booking, BookingAction, BookingHistory, BookingStatus, Refu
 import { AppError, forbidden, pageOf, readCursor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import { rulesOf } from '../listings/listing-terms.ts'
 import { lockVisibleBooking, partiesOf, visibleBooking } from './booking-access.ts'
 import { toBookingDto } from './booking-dto.ts'
-import { allows, mayAct, nextStatus, timingProblem } from './booking-machine.ts'
+import { allows, completedNoShowProblem, mayAct, nextStatus, timingProblem } from './booking-machine.ts'
 import { auditTrail, listBookings } from './bookings.repository.ts'
-import { cancellationPolicyOf, cancellationRefund, cancelsAsProvider } from './cancellation.ts'
+import { cancellationRefund, cancelsAsProvider } from './cancellation.ts'
 import { applyTransition } from './transitions.ts'
 
 /**
@@ -27,7 +26,9 @@ export async function transitionBooking(
     const permitted = mayAct(parties, action)
     if (!permitted && !actor.moderator) throw forbidden(`You may not ${action} this booking.`)
     nextStatus(row.status, action)
-    const untimely = timingProblem(action, { start: row.startAt, end: row.endAt }, deps.clock.now(), !permitted)
+    const untimely =
+      completedNoShowProblem(row.status, action, !permitted) ??
+      timingProblem(action, { start: row.startAt, end: row.endAt }, deps.clock.now(), !permitted)
     if (untimely) throw new AppError('invalid_transition', 409, untimely, { body: { from: row.status, action } })
     const saved = await applyTransition(trx, deps, row, action, {
       actorUserId: actor.userId,
@@ -75,7 +76,7 @@ export async function previewRefund(deps: BookingsDeps, actor: Actor, id: string
   const parties = partiesOf(actor, row)
   const permitted = mayAct(parties, 'cancel')
   if (!permitted && !actor.moderator) throw forbidden('You may not cancel this booking.')
-  const policy = cancellationPolicyOf(await rulesOf(deps.db, row.listingId))
+  const policy = row.cancellation.policy
   const now = deps.clock.now()
   const base = { policy, currency: row.price.currency }
   if (
@@ -83,7 +84,7 @@ export async function previewRefund(deps: BookingsDeps, actor: Actor, id: string
     (permitted && timingProblem('cancel', { start: row.startAt, end: row.endAt }, now))
   )
     return { ...base, share: 0, amount: 0, depositReleased: 0, cancellable: false }
-  const { share, amount } = cancellationRefund(row, policy, cancelsAsProvider(parties, !permitted), now)
+  const { share, amount } = cancellationRefund(row, cancelsAsProvider(parties, !permitted), now)
   return { ...base, share, amount, depositReleased: row.price.deposit - row.depositRetained, cancellable: true }
 }
 

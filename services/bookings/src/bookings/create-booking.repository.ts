@@ -65,12 +65,13 @@ export async function insertNewBooking(
     ), booking as (
       insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
         requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
-        attendees, purpose, price, payment_provider, payment_status, refunded_amount, deposit_retained, reason,
+        attendees, purpose, price, cancellation, payment_provider, payment_status, refunded_amount, deposit_retained, reason,
         version, created_at, updated_at)
       select ${row.id}::uuid, ${row.listingId}::uuid, ${row.listingKind}::text, ${row.listingTitle}::text,
         ${row.providerOrganizationId}::uuid, ${row.requesterOrganizationId}::uuid, ${row.requesterUserId}::uuid,
         ${row.status}::text, ${row.startAt}::timestamptz, ${row.endAt}::timestamptz, ${row.bufferMinutes}::int,
         ${row.busyUntil}::timestamptz, ${row.attendees}::int, ${row.purpose}::text, ${JSON.stringify(row.price)}::jsonb,
+        ${JSON.stringify(row.cancellation)}::jsonb,
         ${row.paymentProvider}::text, ${row.paymentStatus}::text, ${row.refundedAmount}::int,
         ${row.depositRetained}::int, ${row.reason}::text, ${row.version}::int, ${row.createdAt}::timestamptz,
         ${row.updatedAt}::timestamptz

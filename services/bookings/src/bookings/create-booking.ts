@@ -13,7 +13,9 @@ import { insertPaymentRows, paymentParts } from '../payments/payments.repository
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
+import { checkBookingLimits, checkTimeCredits } from './booking-limits.ts'
 import { findIdempotencyKey } from './bookings.repository.ts'
+import { cancellationTermsOf } from './cancellation.ts'
 import { insertNewBooking } from './create-booking.repository.ts'
 import { priceSnapshot } from './pricing.ts'
 import { SlotClaims } from './slot-claims.ts'
@@ -94,6 +96,10 @@ export async function createBooking(
   if (!actor.roles[body.organizationId])
     throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
   const listing = assertPublished(body.listingId, read.listing)
+  // Self-dealing: a booking of one's own organization's listing would count as use by another group in
+  // the ledger and let its members rate their own listing.
+  if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
+    throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
   const { rules, availability, pricing } = cachedListingTerms(listing)
   if (listing.capacity !== null && body.attendees > listing.capacity)
     throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
@@ -207,6 +213,7 @@ async function insertBooking(
     attendees: body.attendees,
     purpose: body.purpose,
     price,
+    cancellation: cancellationTermsOf(rules),
     paymentProvider: deps.payments.name,
     paymentStatus: payment.status,
     refundedAmount: 0,
@@ -219,6 +226,21 @@ async function insertBooking(
   const outcome = { statusCode: 201, booking: toBookingDto(row) }
   try {
     await deps.db.transaction().execute(async (trx) => {
+      // The caps take their locks (member, then organization) before the listing's slot locks, which
+      // insertNewBooking takes: every creation locks in that order, so no two wait on each other in a cycle.
+      await checkBookingLimits(
+        trx,
+        {
+          perMember: deps.config.BOOKING_LIMIT_PER_MEMBER,
+          perOrganizationListing: deps.config.BOOKING_LIMIT_PER_ORGANIZATION_LISTING,
+        },
+        { listingId: listing.listingId, organizationId: body.organizationId, userId: actor.userId, now },
+      )
+      if (listing.kind === 'volunteer_time')
+        await checkTimeCredits(trx, deps.config.TIME_CREDIT_OVERDRAFT_HOURS, {
+          organizationId: body.organizationId,
+          minutes: Math.round((end.getTime() - start.getTime()) / MINUTE),
+        })
       // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
       // and then replays this answer.
       await insertNewBooking(
@@ -236,7 +258,7 @@ async function insertBooking(
     if (Object.keys(payment.externalIds).length > 0) {
       // No booking, so no authorisation may stay behind. Best effort: an intent left over expires at Stripe.
       const parts = paymentParts(price, payment.externalIds)
-      await deps.payments.release({ bookingId: id, price, parts }, payment.status).catch(() => {})
+      await deps.payments.perform({ bookingId: id, price, parts }, payment.status, { step: 'release' }).catch(() => {})
     }
     if (idempotencyKey && isPgError(error, ['23P01', '40P01', '23505'])) {
       const replay = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)

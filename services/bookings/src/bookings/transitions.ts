@@ -3,6 +3,8 @@ import type { Transaction } from 'kysely'
 import type { BookingRow, DB, PaymentStatus } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { rulesOf } from '../listings/listing-terms.ts'
+import type { PaymentStep } from '../payments/payment-provider.ts'
+import { takePaymentStep } from '../payments/payment-steps.ts'
 import { paymentSubject, setChargeRefunded, setPaymentsStatus } from '../payments/payments.repository.ts'
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { cancelTimers, scheduleTimer } from '../timers/timers.repository.ts'
@@ -10,7 +12,7 @@ import { DAY, HOUR, MINUTE } from '../units.ts'
 import { bookingChanged } from './booking-dto.ts'
 import { actingRole, type BookingEvent, nextStatus, type Party } from './booking-machine.ts'
 import { audit, saveBooking } from './bookings.repository.ts'
-import { cancellationPolicyOf, cancellationRefund, cancelsAsProvider } from './cancellation.ts'
+import { cancellationRefund, cancelsAsProvider } from './cancellation.ts'
 
 /** How long a paid booking holds its slot while the payment is authorised. */
 export const PAYMENT_HOLD_MS = 15 * MINUTE
@@ -95,17 +97,18 @@ export async function applyTransition(
   const subject = await paymentSubject(trx, row)
   let paymentStatus: PaymentStatus = event === 'paid' ? 'authorized' : row.paymentStatus
   let refunded = row.refundedAmount
-  if (status === 'confirmed') paymentStatus = await deps.payments.capture(subject, paymentStatus)
+  const step = (s: PaymentStep) => takePaymentStep(trx, deps, subject, paymentStatus, s, now)
+  if (status === 'confirmed') paymentStatus = await step({ step: 'capture' })
   if (status === 'declined' || status === 'expired' || status === 'payment_expired')
-    paymentStatus = await deps.payments.release(subject, paymentStatus)
+    paymentStatus = await step({ step: 'release' })
   if (status === 'cancelled') {
     const byProvider = cancelsAsProvider(by.parties, by.moderatorOverride)
-    const refund = cancellationRefund({ ...row, paymentStatus }, cancellationPolicyOf(rules), byProvider, now)
+    const refund = cancellationRefund({ ...row, paymentStatus }, byProvider, now)
     if (paymentStatus === 'paid') {
       refunded = refund.amount
-      paymentStatus = await deps.payments.refund(subject, paymentStatus, refunded)
+      paymentStatus = await step({ step: 'refund', amount: refunded })
     } else {
-      paymentStatus = await deps.payments.release(subject, paymentStatus)
+      paymentStatus = await step({ step: 'release' })
     }
   }
   const moneyBack = refunded !== row.refundedAmount ? refunded : undefined

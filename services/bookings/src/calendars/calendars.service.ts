@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { holdsSlot } from '../bookings/booking-machine.ts'
 import type { BookingRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
+import { listingTitles } from '../listings/replica.repository.ts'
 
 const DAY = 86_400_000
 /** A feed shows bookings from 30 days back to a year ahead. */
@@ -85,7 +86,7 @@ export async function issueOrganizationCalendarToken(
   if (role !== 'owner' && role !== 'admin') throw forbidden('Only owners and admins get the calendar link.')
   const row = await deps.db
     .insertInto('calendarFeeds')
-    .values({ organizationId, generation: 1 })
+    .values({ organizationId, generation: 1, updatedAt: deps.clock.now() })
     .onConflict((oc) =>
       oc
         .column('organizationId')
@@ -101,13 +102,17 @@ export async function issueOrganizationCalendarToken(
 export async function organizationCalendar(deps: BookingsDeps, organizationId: string, token: string): Promise<string> {
   const feed = await deps.db
     .selectFrom('calendarFeeds')
-    .select('generation')
+    .select(['generation', 'updatedAt'])
     .where('organizationId', '=', organizationId)
     .executeTakeFirst()
   const expected = feed ? Buffer.from(sign(deps.config.SERVICE_TOKEN, organizationId, feed.generation)) : undefined
   const given = Buffer.from(token)
-  // The same 404 for a wrong, revoked or missing token: the feed's existence is not disclosed.
-  if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given))
+  // A link expires: issued by an admin who later loses the role, it would otherwise stay a permanent
+  // read access to the organization's bookings (issue 13).
+  const expired =
+    feed && deps.clock.now().getTime() > feed.updatedAt.getTime() + deps.config.CALENDAR_LINK_TTL_DAYS * 86_400_000
+  // The same 404 for a wrong, revoked, expired or missing token: the feed's existence is not disclosed.
+  if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given) || expired)
     throw notFound('calendar', organizationId)
   const now = deps.clock.now().getTime()
   const rows = await deps.db
@@ -120,15 +125,9 @@ export async function organizationCalendar(deps: BookingsDeps, organizationId: s
     .where('startAt', '<', new Date(now + FUTURE_MS))
     .orderBy('startAt')
     .execute()
-  const titles = new Map(
-    (
-      await deps.db
-        .selectFrom('listingReplica')
-        .select(['listingId', 'title'])
-        .where('listingId', 'in', rows.length ? [...new Set(rows.map((r) => r.listingId))] : [''])
-        .execute()
-    ).map((l) => [l.listingId, l.title]),
-  )
+  // listingTitles asks nothing for no ids: `in ('')` on the uuid column failed, and an organization with no
+  // bookings in the window got a 500.
+  const titles = await listingTitles(deps.db, [...new Set(rows.map((r) => r.listingId))])
   return render('Commons 预订', rows, (row) => {
     const title = titles.get(row.listingId) ?? row.listingId
     const side = row.providerOrganizationId === organizationId ? '提供' : '预订'

@@ -4,6 +4,7 @@ import type {
   BookingHistoryAction,
   BookingRules,
   BookingStatus,
+  CancellationPolicy,
   ListingKind,
   ListingStatus,
   Pricing,
@@ -24,6 +25,7 @@ export interface DB extends KitTables {
   payments: PaymentsTable
   webhookEvents: WebhookEventsTable
   calendarFeeds: CalendarFeedsTable
+  paymentSteps: PaymentStepsTable
 }
 
 export interface ListingReplicaTable {
@@ -53,6 +55,12 @@ export interface PriceSnapshot {
   currency: string
 }
 
+/** The cancellation terms fixed when the booking was made; steps are absent on bookings older than the snapshot. */
+export interface CancellationTerms {
+  policy: CancellationPolicy
+  steps?: Array<[number, number]>
+}
+
 export type PaymentStatus = 'none' | 'due' | 'authorizing' | 'authorized' | 'paid' | 'released' | 'refunded' | 'failed'
 
 export interface BookingsTable {
@@ -72,6 +80,7 @@ export interface BookingsTable {
   attendees: number
   purpose: string
   price: Json<PriceSnapshot>
+  cancellation: Json<CancellationTerms>
   paymentProvider: string
   paymentStatus: PaymentStatus
   refundedAmount: Generated<number>
@@ -133,6 +142,19 @@ export interface PaymentsTable {
   reference: string | null
   createdAt: Date
   updatedAt: Date
+}
+
+/** A money step decided in a transition, carried out with the provider after the commit (payment-steps.ts). */
+export interface PaymentStepsTable {
+  id: Generated<number>
+  bookingId: string
+  step: 'capture' | 'release' | 'refund' | 'release_deposit' | 'retain_deposit'
+  amount: number | null
+  fromStatus: PaymentStatus
+  attempts: Generated<number>
+  lastError: string | null
+  createdAt: Date
+  doneAt: Date | null
 }
 
 export interface WebhookEventsTable {

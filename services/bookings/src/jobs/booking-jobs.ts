@@ -7,6 +7,8 @@ export interface BookingJobs {
   'booking.timer': { bookingId: string; kind: TimerKind }
   /** A rating window closes: whatever was rated is published. */
   'rating-window.close': { bookingId: string }
+  /** The booking's pending money steps are carried out with the payment provider, in order. */
+  'payment.steps': { bookingId: string }
 }
 
 export type BookingJobQueue = JobQueue<BookingJobs>
@@ -19,3 +21,6 @@ export const timerKey = (bookingId: string) => `booking-timer:${bookingId}`
 
 /** One close job per rating window. */
 export const windowKey = (bookingId: string) => `rating-window:${bookingId}`
+
+/** One steps job per booking: a step decided while one is pending joins it instead of queueing another. */
+export const paymentStepsKey = (bookingId: string) => `payment-steps:${bookingId}`

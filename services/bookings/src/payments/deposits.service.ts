@@ -9,6 +9,7 @@ import { DAMAGE_WINDOW_MS } from '../bookings/transitions.ts'
 import type { BookingRow, DB } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { cancelTimers } from '../timers/timers.repository.ts'
+import { takePaymentStep } from './payment-steps.ts'
 import { paymentSubject } from './payments.repository.ts'
 
 /**
@@ -31,7 +32,8 @@ export async function reportDamage(
       throw conflict('damage_window_closed', 'Damage is reported within 48 hours of the end.')
     if (body.amount > row.price.deposit)
       throw unprocessable('amount_exceeds_deposit', `The deposit is ${row.price.deposit}.`)
-    await deps.payments.retainDeposit(await paymentSubject(trx, row), body.amount)
+    const subject = await paymentSubject(trx, row)
+    await takePaymentStep(trx, deps, subject, row.paymentStatus, { step: 'retain_deposit', amount: body.amount }, now)
     const saved = await saveDepositRetained(trx, id, body.amount, now)
     // Its only pending timer is the deposit release, moot now.
     await cancelTimers(trx, deps.jobs, id)
@@ -54,7 +56,8 @@ export async function reportDamage(
 /** The damage window closed without a report: the deposit goes back (timer `deposit_release`). */
 export async function releaseDeposit(trx: Transaction<DB>, deps: BookingsDeps, row: BookingRow): Promise<void> {
   if (row.depositRetained > 0) return
-  await deps.payments.releaseDeposit(await paymentSubject(trx, row))
+  const subject = await paymentSubject(trx, row)
+  await takePaymentStep(trx, deps, subject, row.paymentStatus, { step: 'release_deposit' }, deps.clock.now())
   await audit(trx, {
     bookingId: row.id,
     actorUserId: null,

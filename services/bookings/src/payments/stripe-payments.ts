@@ -58,7 +58,7 @@ export async function retrievePaymentIntents(stripe: Stripe, ids: readonly strin
  * booking is created, the charge is captured on confirm, both are cancelled on decline or expiry, a
  * cancellation refunds the captured charge by policy, and completion releases the deposit. Every call
  * carries an idempotency key derived from the booking, part and step, so a retry (the SDK's own after a
- * timeout, or ours after a rolled-back transaction) never creates or moves money twice.
+ * timeout, or the payment-steps job's after a failure) never creates or moves money twice.
  */
 export function stripePayments(stripe: Stripe): PaymentProvider {
   const key = (s: PaymentSubject, part: PaymentPart['purpose'], step: string) =>
@@ -78,8 +78,25 @@ export function stripePayments(stripe: Stripe): PaymentProvider {
     })
   }
 
+  const capture = async (s: PaymentSubject, purpose: PaymentPart['purpose'], amount?: number) => {
+    const p = part(s, purpose)
+    if (!p?.externalId) return
+    const id = p.externalId
+    // Capturing less than authorised releases the remainder (Stripe's partial capture).
+    await call(purpose === 'charge' ? 'capture the payment' : 'keep the deposit', async () => {
+      try {
+        await stripe.paymentIntents.capture(id, amount === undefined ? {} : { amount_to_capture: amount }, {
+          idempotencyKey: key(s, purpose, 'capture'),
+        })
+      } catch (error) {
+        if (!alreadyDone(error)) throw error
+      }
+    })
+  }
+
   return {
     name: 'stripe',
+    remote: true,
     async open(s) {
       const externalIds: Partial<Record<PaymentPart['purpose'], string>> = {}
       const parts: Array<[PaymentPart['purpose'], number]> = [
@@ -104,58 +121,48 @@ export function stripePayments(stripe: Stripe): PaymentProvider {
       const opened = Object.keys(externalIds).length > 0
       return { status: opened ? 'authorizing' : 'none', holdsForPayment: opened, externalIds }
     },
-    async capture(s, current) {
-      const charge = part(s, 'charge')
-      if (!charge?.externalId || current !== 'authorized') return current
-      const id = charge.externalId
-      await call('capture the payment', async () => {
-        try {
-          await stripe.paymentIntents.capture(id, {}, { idempotencyKey: key(s, 'charge', 'capture') })
-        } catch (error) {
-          if (!alreadyDone(error)) throw error
-        }
-      })
-      return 'paid'
-    },
-    async release(s, current) {
-      await cancel(s, 'charge')
-      await cancel(s, 'deposit')
-      return current === 'none' ? 'none' : 'released'
-    },
-    async refund(s, current, amount) {
-      const charge = part(s, 'charge')
-      if (current === 'paid' && charge?.externalId && amount > 0) {
-        const id = charge.externalId
-        await call('refund the payment', () =>
-          stripe.refunds.create({ payment_intent: id, amount }, { idempotencyKey: key(s, 'charge', 'refund') }),
-        )
+    statusAfter(s, current, step) {
+      switch (step.step) {
+        case 'capture':
+          return part(s, 'charge') && current === 'authorized' ? 'paid' : current
+        case 'release':
+          return current === 'none' ? 'none' : 'released'
+        case 'refund':
+          if (current !== 'paid') return current === 'none' ? 'none' : 'released'
+          return step.amount > 0 ? 'refunded' : 'paid'
+        default:
+          return current
       }
-      await cancel(s, 'deposit')
-      if (current !== 'paid') {
-        await cancel(s, 'charge')
-        return current === 'none' ? 'none' : 'released'
-      }
-      return amount > 0 ? 'refunded' : 'paid'
     },
-    async releaseDeposit(s) {
-      await cancel(s, 'deposit')
-    },
-    async retainDeposit(s, amount) {
-      const deposit = part(s, 'deposit')
-      if (!deposit?.externalId) return
-      const id = deposit.externalId
-      // Capturing less than authorised releases the remainder (Stripe's partial capture).
-      await call('keep the deposit', async () => {
-        try {
-          await stripe.paymentIntents.capture(
-            id,
-            { amount_to_capture: amount },
-            { idempotencyKey: key(s, 'deposit', 'capture') },
-          )
-        } catch (error) {
-          if (!alreadyDone(error)) throw error
+    async perform(s, current, step) {
+      switch (step.step) {
+        case 'capture':
+          if (current === 'authorized') await capture(s, 'charge')
+          return
+        case 'release':
+          await cancel(s, 'charge')
+          await cancel(s, 'deposit')
+          return
+        case 'refund': {
+          const charge = part(s, 'charge')
+          if (current === 'paid' && charge?.externalId && step.amount > 0) {
+            const id = charge.externalId
+            const amount = step.amount
+            await call('refund the payment', () =>
+              stripe.refunds.create({ payment_intent: id, amount }, { idempotencyKey: key(s, 'charge', 'refund') }),
+            )
+          }
+          await cancel(s, 'deposit')
+          if (current !== 'paid') await cancel(s, 'charge')
+          return
         }
-      })
+        case 'release_deposit':
+          await cancel(s, 'deposit')
+          return
+        case 'retain_deposit':
+          await capture(s, 'deposit', step.amount)
+          return
+      }
     },
   }
 }

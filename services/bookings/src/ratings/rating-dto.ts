@@ -1,4 +1,4 @@
-import type { Rating } from '@commons/contracts'
+import type { PublicRating, Rating } from '@commons/contracts'
 import type { RatingRow } from '../db/schema.ts'
 
 /** The API shape of a rating. */
@@ -20,4 +20,10 @@ export function toRatingDto(row: RatingRow, reply?: { body: string; createdAt: D
     hidden: row.hiddenAt !== null,
     reply: reply ? { body: reply.body, createdAt: reply.createdAt.toISOString() } : null,
   }
+}
+
+/** The public shape of a rating: no booking id, no member (see `PublicRating`). */
+export function toPublicRatingDto(row: RatingRow, reply?: { body: string; createdAt: Date } | null): PublicRating {
+  const { bookingId: _booking, rateeMemberId: _member, ...rest } = toRatingDto(row, reply)
+  return rest
 }

@@ -169,11 +169,14 @@ export function publishedRatings(
     organizationId?: string | undefined
     memberId?: string | undefined
     role?: 'provider' | 'requester' | undefined
+    /** Only ratings given by these organizations. */
+    raterOrganizationIds?: string[] | undefined
   },
 ) {
   let query = db.selectFrom('ratings').selectAll().where('publishedAt', 'is not', null).where('hiddenAt', 'is', null)
   if (q.listingId) query = query.where('listingId', '=', q.listingId).where('side', '=', 'requester')
   if (q.memberId) query = query.where('rateeMemberId', '=', q.memberId)
+  if (q.raterOrganizationIds) query = query.where('raterOrganizationId', 'in', q.raterOrganizationIds)
   if (q.organizationId) {
     query = query.where('rateeOrganizationId', '=', q.organizationId)
     if (q.role) query = query.where('side', '=', q.role === 'provider' ? 'requester' : 'provider')

@@ -69,7 +69,7 @@ export function registerRatingRoutes(app: App, deps: BookingsDeps) {
         response: { 200: RatingPage },
       },
     },
-    async (request) => listRatings(deps, request.query),
+    async (request) => listRatings(deps, request.actor ?? undefined, request.query),
   )
   app.get(
     '/v1/ratings/reports',

@@ -70,6 +70,12 @@ export async function rateBooking(
         )
       if (sides.length > 1) throw forbidden('An organization does not rate its own booking.', 'self_rating')
       const side = sides[0]!
+      // A member of the rated organization (a plain member too) rates their own side, whatever group the
+      // booking was made for; a booking within one organization (made before self-bookings were refused)
+      // rates nothing.
+      const ratee = side === 'requester' ? booking.providerOrganizationId : booking.requesterOrganizationId
+      if (booking.requesterOrganizationId === booking.providerOrganizationId || actor.roles[ratee])
+        throw forbidden('An organization does not rate itself.', 'self_rating')
       if (booking.status !== 'completed')
         throw conflict('booking_not_completed', `The booking is ${booking.status}; only completed bookings are rated.`)
       const window = await lockWindow(trx, deps.jobs, booking)

@@ -5,7 +5,8 @@ import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
 import { useStore } from '../lib/store.ts'
 import { Field } from './field.tsx'
 
-type Rating = Schema<'Rating'>
+// What every list shows; a party's own view (`Rating`) has the booking and member ids besides.
+type Rating = Schema<'PublicRating'>
 
 export function Stars({ score }: { score: number }) {
   const t = useT()

@@ -1,0 +1,148 @@
+/**
+ * What each operation of openapi/commons.json answers to callers with no relation to the data it touches:
+ * `anonymous` (no token) and `stranger` (signed in, a member of an organization of their own only). The
+ * suite fails for an operation without a case here, so a new route states its security when it lands.
+ *
+ * - `public`: anyone may call it; any answer but a 5xx (public data, or a 4xx for what is not there).
+ * - `auth`: 401 `unauthenticated`, never anything else.
+ * - `denied`: 403 or 404: the caller may not see or touch the victim's object (a 404 hides that it exists).
+ * - `own`: the caller's own data (their profile, their history): 2xx allowed, it is theirs.
+ * - `refused`: a 4xx of any kind (e.g. a login with a wrong password, a forged webhook), never 2xx or 5xx.
+ *
+ * `target` names the victim object whose id fills the path's `{id}` (see world.ts); `body` is a valid body
+ * for writes, so the answer is the authorization's, not the validation's.
+ */
+export type Expect = 'public' | 'auth' | 'denied' | 'own' | 'refused'
+
+export type Target = 'organization' | 'listing' | 'booking' | 'need' | 'rating' | 'member' | 'user' | 'nothing'
+
+export interface Case {
+  anonymous: Expect
+  stranger: Expect
+  /** Problem codes of 5xx answers that are this deployment's, not a fault (e.g. no Stripe configured). */
+  allow?: string[]
+  target?: Target
+  body?: unknown
+  query?: string
+}
+
+const reason = { reason: '安全测试 security probe' }
+const transition = {}
+
+export const CASES: Record<string, Case> = {
+  // listings: accounts
+  register: { anonymous: 'public', stranger: 'public' },
+  login: {
+    anonymous: 'refused',
+    stranger: 'refused',
+    body: { email: 'victim@example.org', password: 'wrong password 1' },
+  },
+  // Logging out a refresh token that is not (or no longer) valid is a no-op: 204, and nothing to learn.
+  logout: { anonymous: 'public', stranger: 'public', body: { refreshToken: 'x'.repeat(40) } },
+  refreshSession: { anonymous: 'refused', stranger: 'refused', body: { refreshToken: 'x'.repeat(40) } },
+  getMe: { anonymous: 'auth', stranger: 'own' },
+
+  // listings: organizations and members
+  createOrganization: {
+    anonymous: 'auth',
+    stranger: 'own',
+    body: { name: '安全测试组织', kind: 'other', district: '浦东新区', city: '上海' },
+  },
+  getOrganization: { anonymous: 'public', stranger: 'public', target: 'organization' },
+  updateOrganization: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: { name: '被篡改的名字' } },
+  createListing: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: 'listing' },
+  listOrganizationListings: { anonymous: 'public', stranger: 'public', target: 'organization' },
+  listMembers: { anonymous: 'auth', stranger: 'denied', target: 'organization' },
+  addMember: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: { email: 'stranger@example.org' } },
+  changeMemberRole: { anonymous: 'auth', stranger: 'denied', target: 'member', body: { role: 'owner' } },
+  removeMember: { anonymous: 'auth', stranger: 'denied', target: 'member' },
+
+  // listings: listings, needs, moderation
+  getListing: { anonymous: 'public', stranger: 'public', target: 'listing' },
+  updateListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: { title: '被篡改的标题' } },
+  archiveListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  pauseListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  resumeListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  submitListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  createNeed: { anonymous: 'auth', stranger: 'denied', target: 'nothing', body: 'need' },
+  listNeeds: { anonymous: 'public', stranger: 'public' },
+  getNeed: { anonymous: 'public', stranger: 'public', target: 'need' },
+  updateNeed: { anonymous: 'auth', stranger: 'denied', target: 'need', body: { title: '被篡改的需求' } },
+  closeNeed: { anonymous: 'auth', stranger: 'denied', target: 'need', body: transition },
+  listAuditLog: { anonymous: 'auth', stranger: 'denied' },
+  listModerationQueue: { anonymous: 'auth', stranger: 'denied' },
+  approveListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  rejectListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: { reason: '安全测试' } },
+  verifyOrganization: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: transition },
+
+  // discovery
+  searchListings: { anonymous: 'public', stranger: 'public', query: 'q=%E4%BC%9A%E8%AE%AE' },
+  suggest: { anonymous: 'public', stranger: 'public', query: 'q=%E4%BC%9A' },
+  matchNeedsToListing: { anonymous: 'public', stranger: 'public', target: 'listing' },
+  matchListingsToNeed: { anonymous: 'public', stranger: 'public', target: 'need' },
+  getRecommendations: { anonymous: 'auth', stranger: 'own' },
+  updateRecommendationSettings: { anonymous: 'auth', stranger: 'own', body: { personalised: true } },
+  recordView: { anonymous: 'auth', stranger: 'own', body: 'view' },
+  getInterestHistory: { anonymous: 'auth', stranger: 'own' },
+  clearInterestHistory: { anonymous: 'auth', stranger: 'own' },
+  getIndexStatus: { anonymous: 'auth', stranger: 'denied' },
+  reindex: { anonymous: 'auth', stranger: 'denied', body: transition },
+
+  // bookings
+  getAvailability: { anonymous: 'public', stranger: 'public', target: 'listing', query: 'window' },
+  createBooking: { anonymous: 'auth', stranger: 'denied', body: 'booking' },
+  listBookings: { anonymous: 'auth', stranger: 'denied', query: 'victimBookings' },
+  getBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  acceptBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  declineBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  cancelBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  completeBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  reportNoShow: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  reportBookingDamage: {
+    anonymous: 'auth',
+    stranger: 'denied',
+    target: 'booking',
+    body: { amount: 100, reason: '安全测试' },
+  },
+  getBookingHistory: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  recordBookingPayment: {
+    anonymous: 'auth',
+    stranger: 'denied',
+    target: 'booking',
+    body: { method: 'cash', reference: '安全测试' },
+  },
+  getPaymentSession: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  rateBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: { score: 1 } },
+  getBookingRatings: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  previewBookingRefund: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  // Unsigned: 400 invalid_signature where Stripe is configured, 503 stripe_not_configured where it is not.
+  receiveStripeWebhook: {
+    anonymous: 'refused',
+    stranger: 'refused',
+    body: { id: 'evt_forged', type: 'x' },
+    allow: ['stripe_not_configured'],
+  },
+
+  // bookings: calendars, ledger, ratings, reputation, time credits
+  getListingCalendar: { anonymous: 'public', stranger: 'public', target: 'listing' },
+  getOrganizationCalendar: { anonymous: 'refused', stranger: 'refused', target: 'organization' },
+  issueOrganizationCalendarToken: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: transition },
+  getLedger: { anonymous: 'public', stranger: 'public' },
+  getListingLedger: { anonymous: 'public', stranger: 'public', target: 'listing' },
+  getOrganizationLedger: { anonymous: 'public', stranger: 'public', target: 'organization' },
+  listRatings: { anonymous: 'public', stranger: 'public', query: 'organization' },
+  updateRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: { score: 1 } },
+  hideRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
+  unhideRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
+  replyToRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: { body: '安全测试' } },
+  // Anyone signed in may report a published rating to the moderators (once each).
+  reportRating: { anonymous: 'auth', stranger: 'own', target: 'rating', body: reason },
+  listRatingAudit: { anonymous: 'auth', stranger: 'denied' },
+  listHiddenRatings: { anonymous: 'auth', stranger: 'denied' },
+  listRatingReports: { anonymous: 'auth', stranger: 'denied' },
+  getListingReputation: { anonymous: 'public', stranger: 'public', target: 'listing' },
+  getMemberReputation: { anonymous: 'public', stranger: 'public', target: 'user' },
+  getOrganizationReputation: { anonymous: 'public', stranger: 'public', target: 'organization' },
+  getMemberTimeCredits: { anonymous: 'auth', stranger: 'denied', target: 'user' },
+  getOrganizationTimeCredits: { anonymous: 'public', stranger: 'public', target: 'organization' },
+}

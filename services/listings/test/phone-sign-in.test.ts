@@ -1,13 +1,13 @@
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildApp, migrate } from '../src/app.ts'
 import { ListingsConfig } from '../src/config.ts'
 import { testDb } from './fixtures.ts'
 import { bearer, SERVICE_TOKEN, signUp } from './helpers.ts'
 
 /** A listings app whose log is kept, so the test reads the code as a developer would in the log. */
-async function appWithLog(t: Parameters<Parameters<typeof t.test>[1]>[0], env: Record<string, string> = {}) {
+async function appWithLog(t: Test, env: Record<string, string> = {}) {
   const databaseUrl = await testDatabase(t, { template: 'listings', prepare: (url) => migrate({ DATABASE_URL: url }) })
   const lines: string[] = []
   const config = parseConfig(ListingsConfig, {

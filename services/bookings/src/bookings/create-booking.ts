@@ -113,6 +113,7 @@ export async function createBooking(
         providerOrganizationId: listing.organizationId,
         requesterOrganizationId: body.organizationId,
         requesterUserId: actor.userId,
+        requesterName: actor.displayName ?? null,
         status,
         startAt: start,
         endAt: end,

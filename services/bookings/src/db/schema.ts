@@ -24,6 +24,27 @@ export interface DB extends KitTables {
   payments: PaymentsTable
   webhookEvents: WebhookEventsTable
   calendarFeeds: CalendarFeedsTable
+  organizationReplica: OrganizationReplicaTable
+  listingPrivateReplica: ListingPrivateReplicaTable
+}
+
+/** Names (public) and contacts (private, for confirmed bookings only) of organizations, from the listings feed. */
+export interface OrganizationReplicaTable {
+  organizationId: string
+  name: string | null
+  version: Generated<number>
+  contactPerson: string | null
+  mobile: string | null
+  wechatId: string | null
+  contactsVersion: Generated<number>
+}
+
+/** Arrival notes and payment terms of listings (private, for confirmed bookings only). */
+export interface ListingPrivateReplicaTable {
+  listingId: string
+  arrivalNotes: string
+  paymentTerms: string
+  version: number
 }
 
 export interface ListingReplicaTable {
@@ -38,6 +59,8 @@ export interface ListingReplicaTable {
   pricing: Json<Pricing>
   rules: Json<BookingRules>
   availability: Json<Availability>
+  /** The listing's street address, shown on its confirmed bookings. */
+  address: ColumnType<string | null, string | null | undefined, string | null>
   updatedAt: ColumnType<Date, Date | undefined, Date>
 }
 export type ListingReplicaRow = Selectable<ListingReplicaTable>
@@ -64,6 +87,8 @@ export interface BookingsTable {
   providerOrganizationId: string
   requesterOrganizationId: string
   requesterUserId: string
+  /** The booker's display name when the booking was made (from the access token). */
+  requesterName: ColumnType<string | null, string | null | undefined, string | null>
   status: BookingStatus
   startAt: Date
   endAt: Date

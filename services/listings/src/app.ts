@@ -56,6 +56,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     now: () => new Date(),
     // Codes are never written to a log in production: there, phone sign-in needs a real provider.
     sms: overrides.sms ?? (config.NODE_ENV === 'production' ? undefined : devLogSms(app.log)),
+    phoneCodeResendSeconds: config.PHONE_CODE_RESEND_SECONDS,
     loginThrottle: {
       freeAttempts: config.LOGIN_FREE_ATTEMPTS,
       baseLockSeconds: config.LOGIN_LOCK_BASE_SECONDS,

@@ -81,6 +81,8 @@ t.test('signing in with a mainland mobile number and a one-time code', async (t)
     t.equal(res.statusCode, 200)
     t.equal(res.json().user.id, user.user.id)
     t.ok(res.json().refreshToken)
+    const claims = JSON.parse(Buffer.from(res.json().accessToken.split('.')[1], 'base64url').toString())
+    t.equal(claims.name, '李书记', 'the token carries the display name bookings keeps as the booker')
   })
 
   t.test('five wrong guesses kill a code; an expired code fails', async (t) => {

@@ -26,6 +26,8 @@ export interface AuthDeps {
   now: () => Date
   /** Where one-time sign-in codes go (absent in tools that never sign anyone in by phone). */
   sms?: SmsChannel
+  /** Seconds before another code may go to the same number (default PHONE_CODE_POLICY's). */
+  phoneCodeResendSeconds?: number
   /** Defaults to DEFAULT_LOGIN_THROTTLE (tools that never log anyone in leave it out). */
   loginThrottle?: LoginThrottlePolicy
 }

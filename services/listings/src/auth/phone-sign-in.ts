@@ -32,9 +32,10 @@ export async function requestPhoneCode(deps: AuthDeps, phone: string) {
     .where('createdAt', '>', new Date(now.getTime() - 3600_000))
     .orderBy('createdAt', 'desc')
     .execute()
+  const resendAfterSeconds = deps.phoneCodeResendSeconds ?? PHONE_CODE_POLICY.resendAfterSeconds
   const last = recent[0]?.createdAt
   if (last) {
-    const wait = Math.ceil((last.getTime() + PHONE_CODE_POLICY.resendAfterSeconds * 1000 - now.getTime()) / 1000)
+    const wait = Math.ceil((last.getTime() + resendAfterSeconds * 1000 - now.getTime()) / 1000)
     if (wait > 0) throw tooManyRequests(wait)
   }
   if (recent.length >= PHONE_CODE_POLICY.perHour) {
@@ -49,7 +50,7 @@ export async function requestPhoneCode(deps: AuthDeps, phone: string) {
     .values({ id: newId(), phone, codeHash: hashCode(salt, code), salt, expiresAt, usedAt: null, createdAt: now })
     .execute()
   await deps.sms.send(phone, `【共享资源超市】验证码 ${code}，5 分钟内有效，仅用于登录，请勿告诉他人。`)
-  return { expiresAt: expiresAt.toISOString(), resendAfterSeconds: PHONE_CODE_POLICY.resendAfterSeconds }
+  return { expiresAt: expiresAt.toISOString(), resendAfterSeconds }
 }
 
 /**

@@ -16,7 +16,8 @@ export function devLogSms(log: { warn(obj: object, msg: string): void }): SmsCha
   return {
     name: 'dev-log',
     async send(to, text) {
-      log.warn({ devSms: { to, text } }, 'DEV SMS — not sent (no SMS provider configured); shown here for development')
+      // The text is in the message itself, since `pnpm start` prints only the message of each log line.
+      log.warn({ devSms: { to, text } }, `DEV SMS — not sent (no SMS provider configured) — to ${to}: ${text}`)
     },
   }
 }

@@ -25,6 +25,7 @@ export function BookingParties({ booking, role }: { booking: Booking; role: Role
   const contacts = booking.contacts
   const asProvider = role.includes('provider') && !role.includes('requester')
   return (
+    <>
     <dl class="facts parties">
       {parties && asProvider && (
         <div>

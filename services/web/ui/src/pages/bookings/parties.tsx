@@ -26,50 +26,52 @@ export function BookingParties({ booking, role }: { booking: Booking; role: Role
   const asProvider = role.includes('provider') && !role.includes('requester')
   return (
     <>
-    <dl class="facts parties">
-      {parties && asProvider && (
-        <div>
-          <dt>{t('contacts.requester')}</dt>
-          <dd>
-            {parties.requester.organizationName ?? t('contacts.unknownOrg')}
-            {parties.requester.bookerName && ` · ${t('contacts.booker', { name: parties.requester.bookerName })}`}
-          </dd>
-        </div>
-      )}
-      {parties && !asProvider && (
-        <div>
-          <dt>{t('contacts.provider')}</dt>
-          <dd>{parties.provider.organizationName ?? t('contacts.unknownOrg')}</dd>
-        </div>
-      )}
-      {contacts ? (
-        <>
+      <dl class="facts parties">
+        {parties && asProvider && (
           <div>
-            <dt>{asProvider ? t('contacts.requesterContact') : t('contacts.providerContact')}</dt>
-            <ContactLines person={asProvider ? contacts.requester : contacts.provider} />
+            <dt>{t('contacts.requester')}</dt>
+            <dd>
+              {parties.requester.organizationName ?? t('contacts.unknownOrg')}
+              {parties.requester.bookerName && ` · ${t('contacts.booker', { name: parties.requester.bookerName })}`}
+            </dd>
           </div>
-          {contacts.address && (
+        )}
+        {parties && !asProvider && (
+          <div>
+            <dt>{t('contacts.provider')}</dt>
+            <dd>{parties.provider.organizationName ?? t('contacts.unknownOrg')}</dd>
+          </div>
+        )}
+        {contacts ? (
+          <>
             <div>
-              <dt>{t('contacts.address')}</dt>
-              <dd>{contacts.address}</dd>
+              <dt>{asProvider ? t('contacts.requesterContact') : t('contacts.providerContact')}</dt>
+              <ContactLines person={asProvider ? contacts.requester : contacts.provider} />
             </div>
-          )}
-          {contacts.arrivalNotes && (
-            <div>
-              <dt>{t('contacts.arrival')}</dt>
-              <dd class="prewrap">{contacts.arrivalNotes}</dd>
-            </div>
-          )}
-          {contacts.paymentTerms && (
-            <div>
-              <dt>{t('contacts.payment')}</dt>
-              <dd class="prewrap">{contacts.paymentTerms}</dd>
-            </div>
-          )}
-        </>
-      ) : (
-        ['requested', 'pending_payment'].includes(booking.status) && <p class="note">{t('contacts.afterConfirm')}</p>
+            {contacts.address && (
+              <div>
+                <dt>{t('contacts.address')}</dt>
+                <dd>{contacts.address}</dd>
+              </div>
+            )}
+            {contacts.arrivalNotes && (
+              <div>
+                <dt>{t('contacts.arrival')}</dt>
+                <dd class="prewrap">{contacts.arrivalNotes}</dd>
+              </div>
+            )}
+            {contacts.paymentTerms && (
+              <div>
+                <dt>{t('contacts.payment')}</dt>
+                <dd class="prewrap">{contacts.paymentTerms}</dd>
+              </div>
+            )}
+          </>
+        ) : null}
+      </dl>
+      {!contacts && ['requested', 'pending_payment'].includes(booking.status) && (
+        <p class="note">{t('contacts.afterConfirm')}</p>
       )}
-    </dl>
+    </>
   )
 }

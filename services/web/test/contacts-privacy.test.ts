@@ -11,6 +11,9 @@ import { startTestStack } from '../../../scripts/lib/test-stack.ts'
 import { setUpJourney } from './browser/journey-setup.ts'
 import { eventually } from './browser/support.ts'
 
+// A whole stack, a booking taken to completion and search caught up: minutes on a loaded machine.
+t.setTimeout(15 * 60_000)
+
 const PROVIDER_MOBILE = '13912345678'
 const REQUESTER_MOBILE = '13687654321'
 

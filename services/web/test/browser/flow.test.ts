@@ -182,6 +182,25 @@ t.test('the booking flow on a phone', { skip: CHROMIUM ? false : NO_CHROMIUM }, 
     await capture(member, 'my-needs')
   })
 
+  await t.test('a 429 on refreshing the session waits for Retry-After and retries, not signing out', async (t) => {
+    // The entry point answers the first refresh with 429 (as its rate limit would); the retry reaches it.
+    let calls = 0
+    await member.route('**/v1/auth/refresh', async (route) => {
+      calls += 1
+      if (calls > 1) return route.continue()
+      return route.fulfill({
+        status: 429,
+        headers: { 'retry-after': '1', 'content-type': 'application/problem+json' },
+        body: JSON.stringify({ type: 'about:blank', title: 'Too Many Requests', status: 429, code: 'rate_limited' }),
+      })
+    })
+    await member.goto(`${base}/bookings`)
+    await member.getByRole('heading', { level: 1, name: '我的预约' }).waitFor()
+    t.ok(await member.getByRole('button', { name: '退出' }).isVisible(), 'still signed in')
+    t.equal(calls, 2, 'refreshed again after the wait')
+    await member.unroute('**/v1/auth/refresh')
+  })
+
   await t.test('no page errors and no serious accessibility violation', async (t) => {
     t.same(pageErrors, [])
     const failures = Object.entries(checked).flatMap(([page, v]) => describeViolations(v).map((d) => `${page}: ${d}`))

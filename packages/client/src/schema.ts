@@ -66,6 +66,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/phone/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Text a one-time sign-in code to a mainland mobile number (one a minute, five an hour) */
+        post: operations["requestPhoneCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/phone/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with a mobile number and the code texted to it */
+        post: operations["phoneLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -475,6 +509,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listings/{id}/private-details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The listing's arrival notes and payment terms (members of its organization) */
+        get: operations["getListingPrivateDetails"];
+        /** Set the arrival notes and payment terms bookers see once their booking is confirmed */
+        put: operations["putListingPrivateDetails"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listings/{id}/resume": {
         parameters: {
             query?: never;
@@ -552,6 +604,23 @@ export interface paths {
         };
         get: operations["getMe"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/phone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Prove a mobile number with its code; it then signs this account in */
+        put: operations["attachPhone"];
         post?: never;
         delete?: never;
         options?: never;
@@ -651,7 +720,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open needs, newest first */
+        /** Needs, newest first: open ones unless `status` says otherwise */
         get: operations["listNeeds"];
         put?: never;
         /** Post a need as an organization (any member of it) */
@@ -727,6 +796,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["updateOrganization"];
+        trace?: never;
+    };
+    "/v1/organizations/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's private contacts (its members) */
+        get: operations["getOrganizationContacts"];
+        /** Set the contact person, mobile and WeChat ID the other side of a confirmed booking sees */
+        put: operations["putOrganizationContacts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/organizations/{id}/listings": {
@@ -1178,6 +1265,8 @@ export interface components {
             email: string;
             displayName: string;
             moderator: boolean;
+            /** @description The verified mobile number that signs this account in */
+            phone?: string | null;
             createdAt: components["schemas"]["InstantInput"];
         };
         RegisterBodyInput: {
@@ -1248,6 +1337,66 @@ export interface components {
         };
         /** @enum {string} */
         BookingStatusInput: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
+        MainlandMobileInput: string;
+        OrganizationContactsInput: {
+            contactPerson: string;
+            mobile: string;
+            wechatId: string | null;
+        };
+        PutOrganizationContactsBodyInput: {
+            contactPerson: string;
+            mobile: components["schemas"]["MainlandMobileInput"];
+            /** @default null */
+            wechatId: string | null;
+        };
+        ListingPrivateDetailsInput: {
+            /** @description How to find the place and get in: gate, floor, who opens it */
+            arrivalNotes: string;
+            /** @description For offline payment: how and when to pay (account, WeChat Pay, cash) */
+            paymentTerms: string;
+        };
+        PutListingPrivateDetailsBodyInput: {
+            /** @default  */
+            arrivalNotes: string;
+            /** @default  */
+            paymentTerms: string;
+        };
+        BookingPartiesInput: {
+            provider: {
+                organizationId: components["schemas"]["IdInput"];
+                organizationName: string | null;
+            };
+            requester: {
+                organizationId: components["schemas"]["IdInput"];
+                organizationName: string | null;
+                /** @description Display name of the member who booked, when it was made */
+                bookerName: string | null;
+            };
+        };
+        BookingContactsInput: {
+            /** @description Null when the provider has not given contacts */
+            provider: components["schemas"]["OrganizationContactsInput"] | null;
+            /** @description Null when the requesting organization has not given them */
+            requester: components["schemas"]["OrganizationContactsInput"] | null;
+            address: string | null;
+            arrivalNotes: string | null;
+            paymentTerms: string | null;
+        };
+        PhoneCodeBodyInput: {
+            phone: components["schemas"]["MainlandMobileInput"];
+        };
+        PhoneCodeSentInput: {
+            expiresAt: components["schemas"]["InstantInput"];
+            resendAfterSeconds: number;
+        };
+        PhoneLoginBodyInput: {
+            phone: components["schemas"]["MainlandMobileInput"];
+            code: string;
+        };
+        AttachPhoneBodyInput: {
+            phone: components["schemas"]["MainlandMobileInput"];
+            code: string;
+        };
         /** @enum {string} */
         ListingKindInput: "venue" | "expertise" | "volunteer_time";
         /** @enum {string} */
@@ -1643,6 +1792,10 @@ export interface components {
             version: number;
             createdAt: components["schemas"]["InstantInput"];
             updatedAt: components["schemas"]["InstantInput"];
+            /** @description Names of the two sides (on the booking routes) */
+            parties?: components["schemas"]["BookingPartiesInput"];
+            /** @description Each side's contacts, the address, arrival notes and payment terms: for the parties of a confirmed (or later completed / no-show) booking, null before and to anyone else */
+            contacts?: components["schemas"]["BookingContactsInput"] | null;
         };
         /** @enum {string} */
         BookingActionInput: "accept" | "decline" | "cancel" | "complete" | "no-show";
@@ -1728,6 +1881,8 @@ export interface components {
             budget?: components["schemas"]["MoneyInput"];
             id: components["schemas"]["IdInput"];
             organizationId: components["schemas"]["IdInput"];
+            /** @description Who posted it, as the board shows it */
+            organizationName?: string;
             status: components["schemas"]["NeedStatusInput"];
             version: number;
             createdAt: components["schemas"]["InstantInput"];
@@ -2142,6 +2297,15 @@ export interface components {
             status: components["schemas"]["NeedStatusInput"];
             version: number;
         };
+        OrganizationContactsPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            contacts: components["schemas"]["OrganizationContactsInput"] | null;
+        };
+        ListingPrivateDetailsPayloadInput: {
+            listingId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            details: components["schemas"]["ListingPrivateDetailsInput"];
+        };
         FeedEventInput: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
             cursor: string;
@@ -2263,6 +2427,12 @@ export interface components {
             items: components["schemas"]["RatingReportInput"][];
             nextCursor: string | null;
         };
+        OrganizationContactsAnswerInput: {
+            contacts: components["schemas"]["OrganizationContactsInput"] | null;
+        };
+        ListingPrivateDetailsAnswerInput: {
+            details: components["schemas"]["ListingPrivateDetailsInput"];
+        };
         /** @enum {string} */
         OrgRole: "owner" | "admin" | "member";
         Problem: {
@@ -2323,6 +2493,8 @@ export interface components {
             email: string;
             displayName: string;
             moderator: boolean;
+            /** @description The verified mobile number that signs this account in */
+            phone?: string | null;
             createdAt: components["schemas"]["Instant"];
         };
         RegisterBody: {
@@ -2393,6 +2565,66 @@ export interface components {
         };
         /** @enum {string} */
         BookingStatus: "pending_payment" | "payment_expired" | "requested" | "declined" | "expired" | "confirmed" | "cancelled" | "completed" | "no_show";
+        MainlandMobile: string;
+        OrganizationContacts: {
+            contactPerson: string;
+            mobile: string;
+            wechatId: string | null;
+        };
+        PutOrganizationContactsBody: {
+            contactPerson: string;
+            mobile: components["schemas"]["MainlandMobile"];
+            /** @default null */
+            wechatId: string | null;
+        };
+        ListingPrivateDetails: {
+            /** @description How to find the place and get in: gate, floor, who opens it */
+            arrivalNotes: string;
+            /** @description For offline payment: how and when to pay (account, WeChat Pay, cash) */
+            paymentTerms: string;
+        };
+        PutListingPrivateDetailsBody: {
+            /** @default  */
+            arrivalNotes: string;
+            /** @default  */
+            paymentTerms: string;
+        };
+        BookingParties: {
+            provider: {
+                organizationId: components["schemas"]["Id"];
+                organizationName: string | null;
+            };
+            requester: {
+                organizationId: components["schemas"]["Id"];
+                organizationName: string | null;
+                /** @description Display name of the member who booked, when it was made */
+                bookerName: string | null;
+            };
+        };
+        BookingContacts: {
+            /** @description Null when the provider has not given contacts */
+            provider: components["schemas"]["OrganizationContacts"] | null;
+            /** @description Null when the requesting organization has not given them */
+            requester: components["schemas"]["OrganizationContacts"] | null;
+            address: string | null;
+            arrivalNotes: string | null;
+            paymentTerms: string | null;
+        };
+        PhoneCodeBody: {
+            phone: components["schemas"]["MainlandMobile"];
+        };
+        PhoneCodeSent: {
+            expiresAt: components["schemas"]["Instant"];
+            resendAfterSeconds: number;
+        };
+        PhoneLoginBody: {
+            phone: components["schemas"]["MainlandMobile"];
+            code: string;
+        };
+        AttachPhoneBody: {
+            phone: components["schemas"]["MainlandMobile"];
+            code: string;
+        };
         /** @enum {string} */
         ListingKind: "venue" | "expertise" | "volunteer_time";
         /** @enum {string} */
@@ -2788,6 +3020,10 @@ export interface components {
             version: number;
             createdAt: components["schemas"]["Instant"];
             updatedAt: components["schemas"]["Instant"];
+            /** @description Names of the two sides (on the booking routes) */
+            parties?: components["schemas"]["BookingParties"];
+            /** @description Each side's contacts, the address, arrival notes and payment terms: for the parties of a confirmed (or later completed / no-show) booking, null before and to anyone else */
+            contacts?: components["schemas"]["BookingContacts"] | null;
         };
         /** @enum {string} */
         BookingAction: "accept" | "decline" | "cancel" | "complete" | "no-show";
@@ -2873,6 +3109,8 @@ export interface components {
             budget?: components["schemas"]["Money"];
             id: components["schemas"]["Id"];
             organizationId: components["schemas"]["Id"];
+            /** @description Who posted it, as the board shows it */
+            organizationName?: string;
             status: components["schemas"]["NeedStatus"];
             version: number;
             createdAt: components["schemas"]["Instant"];
@@ -3287,6 +3525,15 @@ export interface components {
             status: components["schemas"]["NeedStatus"];
             version: number;
         };
+        OrganizationContactsPayload: {
+            organizationId: components["schemas"]["Id"];
+            contacts: components["schemas"]["OrganizationContacts"] | null;
+        };
+        ListingPrivateDetailsPayload: {
+            listingId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            details: components["schemas"]["ListingPrivateDetails"];
+        };
         FeedEvent: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
             cursor: string;
@@ -3408,6 +3655,12 @@ export interface components {
             items: components["schemas"]["RatingReport"][];
             nextCursor: string | null;
         };
+        OrganizationContactsAnswer: {
+            contacts: components["schemas"]["OrganizationContacts"] | null;
+        };
+        ListingPrivateDetailsAnswer: {
+            details: components["schemas"]["ListingPrivateDetails"];
+        };
     };
     responses: never;
     parameters: never;
@@ -3500,6 +3753,54 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    requestPhoneCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneCodeBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneCodeSent"];
+                };
+            };
+        };
+    };
+    phoneLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneLoginBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
             };
         };
     };
@@ -4189,6 +4490,54 @@ export interface operations {
             };
         };
     };
+    getListingPrivateDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingPrivateDetailsAnswer"];
+                };
+            };
+        };
+    };
+    putListingPrivateDetails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutListingPrivateDetailsBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingPrivateDetailsAnswer"];
+                };
+            };
+        };
+    };
     resumeListing: {
         parameters: {
             query?: never;
@@ -4293,6 +4642,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    attachPhone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachPhoneBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
                 };
             };
         };
@@ -4419,6 +4792,7 @@ export interface operations {
             query?: {
                 cursor?: string;
                 limit?: number;
+                status?: "open" | "closed" | "all";
                 kind?: components["schemas"]["ListingKindInput"];
                 city?: string;
                 district?: string;
@@ -4444,7 +4818,10 @@ export interface operations {
     createNeed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The same key and body answer the first need again; the same key with another body is 422 */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4603,6 +4980,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Organization"];
+                };
+            };
+        };
+    };
+    getOrganizationContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationContactsAnswer"];
+                };
+            };
+        };
+    };
+    putOrganizationContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutOrganizationContactsBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationContactsAnswer"];
                 };
             };
         };

@@ -24,6 +24,7 @@ export const User = z
     email: z.string(),
     displayName: z.string(),
     moderator: z.boolean(),
+    phone: z.string().nullable().optional().describe('The verified mobile number that signs this account in'),
     createdAt: Instant,
   })
   .meta({ id: 'User' })

@@ -11,6 +11,8 @@ export const AccessTokenClaims = z.object({
   sub: z.uuid(),
   orgs: z.record(z.string(), OrgRole).default({}),
   mod: z.boolean().default(false),
+  /** The display name when the token was signed: bookings keep it as the booker's name. */
+  name: z.string().max(80).optional(),
 })
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>
 
@@ -19,6 +21,8 @@ export interface Actor {
   userId: string
   roles: Readonly<Record<string, OrgRole>>
   moderator: boolean
+  /** The display name the token carried (absent in tokens signed before it did). */
+  displayName?: string
 }
 
 /** The issuer and audience every access token carries. */

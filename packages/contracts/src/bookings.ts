@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { BookingStatus } from './booking-status.ts'
 import { Id, Instant } from './common.ts'
+import { BookingContacts, BookingParties } from './contacts.ts'
 import { CancellationPolicy, ListingKind } from './listings.ts'
 
 /** A bookable slot: a half-open range [start, end) of one slot size. */
@@ -79,6 +80,12 @@ export const Booking = z
     version: z.number().int(),
     createdAt: Instant,
     updatedAt: Instant,
+    parties: BookingParties.optional().describe('Names of the two sides (on the booking routes)'),
+    contacts: BookingContacts.nullable()
+      .optional()
+      .describe(
+        "Each side's contacts, the address, arrival notes and payment terms: for the parties of a confirmed (or later completed / no-show) booking, null before and to anyone else",
+      ),
   })
   .meta({ id: 'Booking' })
 export type Booking = z.infer<typeof Booking>

@@ -73,8 +73,9 @@ export const UpdateNeedBody = z
   .meta({ id: 'UpdateNeedBody' })
 export type UpdateNeedBody = z.infer<typeof UpdateNeedBody>
 
-/** Query of `GET /v1/needs`: open needs, newest first. */
+/** Query of `GET /v1/needs`: open needs, newest first (`status` widens it, e.g. to a group's closed needs). */
 export const NeedsQuery = CursorQuery.extend({
+  status: z.enum(['open', 'closed', 'all']).default('open'),
   kind: ListingKind.optional(),
   city: CityName.optional(),
   district: z.string().trim().min(1).max(40).optional(),

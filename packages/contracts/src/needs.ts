@@ -26,6 +26,7 @@ export type NeedFields = z.infer<typeof NeedFields>
 export const Need = NeedFields.extend({
   id: Id,
   organizationId: Id,
+  organizationName: z.string().optional().describe('Who posted it, as the board shows it'),
   status: NeedStatus,
   version: z.number().int().min(1),
   createdAt: Instant,

@@ -26,6 +26,8 @@ export const PROBLEM_CODES = {
   invalid_refresh_token: 401,
   refresh_token_reused: 401,
   unknown_key: 401,
+  invalid_code: 401,
+  phone_not_registered: 401,
 
   // 403: the caller is known but may not do this
   forbidden: 403,
@@ -77,6 +79,8 @@ export const PROBLEM_CODES = {
   booking_limit_reached: 409,
   time_credits_exhausted: 409,
 
+  phone_taken: 409,
+
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,
   payload_too_large: 413,
@@ -102,6 +106,7 @@ export const PROBLEM_CODES = {
   search_unavailable: 503,
   auth_unavailable: 503,
   stripe_not_configured: 503,
+  sms_unavailable: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, number>
 

@@ -8,6 +8,8 @@ import {
   createOrganization,
   findUserByEmail,
   type ListingsDB,
+  putContacts,
+  putPrivateDetails,
   register,
   setModerator,
   TokenKeys,
@@ -38,6 +40,9 @@ export const DEMO_ACCOUNTS = {
     role: 'owner of every demo organization',
   },
 } as const
+
+/** Mobile numbers of the demo provider and member: they sign in with a code from the development log. */
+export const DEMO_PHONES = { provider: '13800000001', member: '13800000002' } as const
 
 /** What `loadDemoData` did. */
 export interface DemoSummary {
@@ -104,6 +109,7 @@ export async function loadDemoData(
   const member = await account(DEMO_ACCOUNTS.member)
 
   const orgIds = new Map<string, string>()
+  const lujiazuiListings: string[] = []
   let index = 0
   for (const spec of DEMO_ORGANIZATIONS) {
     const { organization } = await createOrganization(deps, organizer, {
@@ -124,6 +130,7 @@ export async function loadDemoData(
       if (!template) throw new Error(`demo: no listing template ${key}`)
       index += 1
       const listing = await createListing(db, organizer, organization.id, ListingFields.parse(template(spec, index)))
+      if (spec.key === 'lujiazui') lujiazuiListings.push(listing.id)
       // A few stay behind so every state has an example: one draft, one paused.
       if (index === 5) {
         summary.listings.draft += 1
@@ -141,6 +148,26 @@ export async function loadDemoData(
   const orgId = (key: string) => orgIds.get(key) ?? ''
   await addMember(db, organizer, orgId('lujiazui'), { email: provider.email, role: 'admin' })
   await addMember(db, organizer, orgId('rihui'), { email: member.email, role: 'member' })
+  // What the two demo sides see of each other on a confirmed booking, and the numbers that sign the demo
+  // provider and member in with a texted code (the code appears in the `pnpm start` log).
+  await putContacts(db, organizer, orgId('lujiazui'), {
+    contactPerson: '王磊',
+    mobile: DEMO_PHONES.provider,
+    wechatId: 'ljz_dangqun',
+  })
+  await putContacts(db, organizer, orgId('rihui'), {
+    contactPerson: '李秀英',
+    mobile: DEMO_PHONES.member,
+    wechatId: null,
+  })
+  for (const listingId of lujiazuiListings) {
+    await putPrivateDetails(db, organizer, listingId, {
+      arrivalNotes: '从陆家嘴环路正门进，一楼服务台登记后由工作人员带到场地。',
+      paymentTerms: '免费场地无需付款；收费项目请在活动当天到服务台扫码支付，可开具收据。',
+    })
+  }
+  await db.updateTable('users').set({ phone: DEMO_PHONES.provider }).where('id', '=', provider.id).execute()
+  await db.updateTable('users').set({ phone: DEMO_PHONES.member }).where('id', '=', member.id).execute()
 
   const needs: Array<[Actor, Record<string, unknown>]> = [
     // Fits 陆家嘴党群中心多功能厅, so the demo provider sees it under 需求广场 → 适合我的资源.

@@ -40,7 +40,12 @@ export async function verifyAccessToken(keys: KeySource, token: string): Promise
   }
   const claims = AccessTokenClaims.safeParse(payload)
   if (!claims.success) throw unauthorized('The access token is not valid.', 'invalid_token')
-  return { userId: claims.data.sub, roles: claims.data.orgs, moderator: claims.data.mod }
+  return {
+    userId: claims.data.sub,
+    roles: claims.data.orgs,
+    moderator: claims.data.mod,
+    ...(claims.data.name === undefined ? {} : { displayName: claims.data.name }),
+  }
 }
 
 /** The bearer token of a request, if any. */

@@ -41,7 +41,11 @@ const keys = await (async () => {
 
 /** An access token as listings would issue it. */
 export async function tokenFor(actor: Partial<Actor> & { userId?: string }): Promise<string> {
-  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false })
+  return new SignJWT({
+    orgs: actor.roles ?? {},
+    mod: actor.moderator ?? false,
+    ...(actor.displayName ? { name: actor.displayName } : {}),
+  })
     .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
     .setSubject(actor.userId ?? randomUUID())
     .setIssuer(TOKEN_ISSUER)
@@ -59,6 +63,8 @@ export interface Harness {
   /** Publishes (or republishes) a listing through the listings feed and waits for the replica. */
   publish(listing: Listing): Promise<void>
   withdraw(listing: Listing, status: 'paused' | 'archived'): Promise<void>
+  /** Appends any listings event and waits until bookings applied it. */
+  emit(event: NewEvent): Promise<void>
 }
 
 /**
@@ -117,6 +123,7 @@ export async function testApp(
     clock,
     databaseUrl,
     listingsDb,
+    emit,
     publish: (listing) =>
       emit({
         type: LISTINGS_EVENTS.listingPublished,

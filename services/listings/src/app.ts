@@ -3,7 +3,9 @@ import { type App, buildService } from '@commons/service-kit'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { TokenKeys } from './auth/keys.ts'
+import { devLogSms, type SmsChannel } from './auth/sms.ts'
 import type { ListingsConfig } from './config.ts'
+import { registerContactRoutes } from './contacts/contacts.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { registerListingRoutes } from './listings/listings.routes.ts'
@@ -24,8 +26,16 @@ export async function migrate(config: Pick<ListingsConfig, 'DATABASE_URL'>): Pro
   }
 }
 
+/** What tests and tools may put in place of the production parts. */
+export interface ListingsOverrides {
+  /** Where the service log goes (tests read the development SMS channel's messages from it). */
+  logStream?: { write(line: string): void }
+  /** A text message provider; without one, codes go to the log outside production and nowhere in it. */
+  sms?: SmsChannel
+}
+
 /** Builds the listings service: accounts, organizations, listings, needs and moderation. */
-export async function buildApp(config: ListingsConfig): Promise<App> {
+export async function buildApp(config: ListingsConfig, overrides: ListingsOverrides = {}): Promise<App> {
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'listings' })
   const keys = new TokenKeys(db)
   const app = await buildService({
@@ -33,6 +43,7 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
     config,
     description: 'Accounts, organizations, listings, needs, moderation',
     keys: keys.keySource(),
+    ...(overrides.logStream ? { logStream: overrides.logStream } : {}),
   })
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
@@ -43,6 +54,9 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     now: () => new Date(),
+    // Codes are never written to a log in production: there, phone sign-in needs a real provider.
+    sms: overrides.sms ?? (config.NODE_ENV === 'production' ? undefined : devLogSms(app.log)),
+    phoneCodeResendSeconds: config.PHONE_CODE_RESEND_SECONDS,
     loginThrottle: {
       freeAttempts: config.LOGIN_FREE_ATTEMPTS,
       baseLockSeconds: config.LOGIN_LOCK_BASE_SECONDS,
@@ -56,5 +70,6 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
   registerListingRoutes(app, db)
   registerNeedRoutes(app, db)
   registerModerationRoutes(app, db)
+  registerContactRoutes(app, db)
   return app
 }

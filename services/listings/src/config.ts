@@ -16,5 +16,7 @@ export const ListingsConfig = DataServiceConfig.extend({
   LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   /** The longest lock (an attacker who knows an email can keep its owner out this long at most). */
   LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** How long before another sign-in code may be texted to the same number. */
+  PHONE_CODE_RESEND_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

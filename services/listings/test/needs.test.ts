@@ -145,3 +145,53 @@ t.test('the needs board', async (t) => {
     t.not(second.items[0].id, first.items[0].id)
   })
 })
+
+t.test('posting a need twice with one Idempotency-Key puts it on the board once', async (t) => {
+  const { app } = await testApp(t)
+  const owner = await orgOwner(app, { kind: 'residents_committee', name: '日晖新村居委会' })
+  const post = (key: string, payload: object) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/needs',
+      headers: { ...bearer(owner.token), 'idempotency-key': key },
+      payload,
+    })
+  const body = needBody(owner.organization.id)
+  const [a, b, c] = await Promise.all([post('k1', body), post('k1', body), post('k1', body)])
+  t.same([a!.statusCode, b!.statusCode, c!.statusCode], [201, 201, 201])
+  t.equal(new Set([a!.json().id, b!.json().id, c!.json().id]).size, 1, 'one need for three taps')
+  const board = await app.inject({ method: 'GET', url: `/v1/needs?organizationId=${owner.organization.id}` })
+  t.equal(board.json().items.length, 1)
+  t.equal(board.json().items[0].organizationName, '日晖新村居委会', 'the board shows who posted')
+  const reused = await post('k1', { ...body, title: '另一个需求标题' })
+  t.equal(reused.statusCode, 422)
+  t.equal(reused.json().code, 'idempotency_key_reused')
+})
+
+t.test('a group lists its own needs, closed ones too, with status=all', async (t) => {
+  const { app } = await testApp(t)
+  const owner = await orgOwner(app)
+  const create = (title: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/needs',
+      headers: bearer(owner.token),
+      payload: needBody(owner.organization.id, { title }),
+    })
+  const open = (await create('仍在征集的需求')).json()
+  const closed = (await create('已经解决的需求')).json()
+  await app.inject({ method: 'POST', url: `/v1/needs/${closed.id}/close`, headers: bearer(owner.token) })
+  const board = await app.inject({ method: 'GET', url: `/v1/needs?organizationId=${owner.organization.id}` })
+  t.same(
+    board.json().items.map((n: { id: string }) => n.id),
+    [open.id],
+  )
+  const mine = await app.inject({ method: 'GET', url: `/v1/needs?organizationId=${owner.organization.id}&status=all` })
+  t.same(
+    mine.json().items.map((n: { id: string; status: string }) => [n.id, n.status]),
+    [
+      [closed.id, 'closed'],
+      [open.id, 'open'],
+    ],
+  )
+})

@@ -2,10 +2,12 @@ import type { z } from 'zod'
 import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
 import {
   LISTINGS_EVENTS,
+  ListingPrivateDetailsPayload,
   ListingPublishedPayload,
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
+  OrganizationContactsPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
 
@@ -22,6 +24,8 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.organizationUpdated]: OrganizationUpdatedPayload,
   [LISTINGS_EVENTS.needOpened]: NeedOpenedPayload,
   [LISTINGS_EVENTS.needClosed]: NeedClosedPayload,
+  [LISTINGS_EVENTS.organizationContacts]: OrganizationContactsPayload,
+  [LISTINGS_EVENTS.listingPrivateDetails]: ListingPrivateDetailsPayload,
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
 } as const satisfies EventSchemas

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id } from '../common.ts'
+import { ListingPrivateDetails, OrganizationContacts } from '../contacts.ts'
 import { Listing, ListingStatus } from '../listings.ts'
 import { Need, NeedStatus } from '../needs.ts'
 import { Organization, OrganizationSummary } from '../organizations.ts'
@@ -16,6 +17,13 @@ export const LISTINGS_EVENTS = {
   needOpened: 'need.opened',
   /** entityId = need id. */
   needClosed: 'need.closed',
+  /**
+   * Private: an organization's contacts (entityId = organization id). For bookings, which shows them on
+   * confirmed bookings; discovery and every indexer must skip `private.*` types.
+   */
+  organizationContacts: 'private.organization_contacts',
+  /** Private: a listing's arrival notes and payment terms (entityId = listing id); as above. */
+  listingPrivateDetails: 'private.listing_details',
 } as const
 
 /**
@@ -48,3 +56,18 @@ export const NeedClosedPayload = z
   .object({ needId: Id, status: NeedStatus, version: z.number().int() })
   .meta({ id: 'NeedClosedPayload' })
 export type NeedClosedPayload = z.infer<typeof NeedClosedPayload>
+
+/** Payload of `private.organization_contacts`: the contacts after the change (null when removed). */
+export const OrganizationContactsPayload = z
+  .object({ organizationId: Id, contacts: OrganizationContacts.nullable() })
+  .meta({ id: 'OrganizationContactsPayload' })
+export type OrganizationContactsPayload = z.infer<typeof OrganizationContactsPayload>
+
+/** Payload of `private.listing_details`: a listing's arrival notes and payment terms after the change. */
+export const ListingPrivateDetailsPayload = z
+  .object({ listingId: Id, organizationId: Id, details: ListingPrivateDetails })
+  .meta({ id: 'ListingPrivateDetailsPayload' })
+export type ListingPrivateDetailsPayload = z.infer<typeof ListingPrivateDetailsPayload>
+
+/** Whether an event type carries private data (contacts, arrival notes): never indexed or shown publicly. */
+export const isPrivateEventType = (type: string) => type.startsWith('private.')

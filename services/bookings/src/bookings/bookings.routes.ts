@@ -12,6 +12,7 @@ import {
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
+import { withParties, withPartiesOne } from './booking-parties.ts'
 import { getBooking, getBookingHistory, listBookingsOf, previewRefund, transitionBooking } from './bookings.service.ts'
 import { createBooking } from './create-booking.ts'
 
@@ -49,8 +50,9 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
       },
     },
     async (request, reply) => {
-      const outcome = await createBooking(deps, requireActor(request), request.body, request.headers['idempotency-key'])
-      return reply.code(201).send(outcome.booking)
+      const actor = requireActor(request)
+      const outcome = await createBooking(deps, actor, request.body, request.headers['idempotency-key'])
+      return reply.code(201).send(await withPartiesOne(deps.db, actor, outcome.booking))
     },
   )
   app.get(
@@ -64,12 +66,19 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
         response: { 200: BookingPage },
       },
     },
-    async (request) => listBookingsOf(deps, requireActor(request), request.query),
+    async (request) => {
+      const actor = requireActor(request)
+      const page = await listBookingsOf(deps, actor, request.query)
+      return { ...page, items: await withParties(deps.db, actor, page.items) }
+    },
   )
   app.get(
     '/v1/bookings/:id',
     { schema: { operationId: 'getBooking', tags, security, params: IdParams, response: { 200: Booking } } },
-    async (request) => getBooking(deps, requireActor(request), request.params.id),
+    async (request) => {
+      const actor = requireActor(request)
+      return withPartiesOne(deps.db, actor, await getBooking(deps, actor, request.params.id))
+    },
   )
   app.get(
     '/v1/bookings/:id/history',
@@ -113,8 +122,11 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
           response: { 200: Booking },
         },
       },
-      async (request) =>
-        transitionBooking(deps, requireActor(request), request.params.id, action, request.body?.reason),
+      async (request) => {
+        const actor = requireActor(request)
+        const booking = await transitionBooking(deps, actor, request.params.id, action, request.body?.reason)
+        return withPartiesOne(deps.db, actor, booking)
+      },
     )
   }
 }

@@ -64,11 +64,11 @@ export async function insertNewBooking(
       from (select b from generate_series(${buckets.first}::bigint, ${buckets.last}::bigint) b order by b) buckets
     ), booking as (
       insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
-        requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
+        requester_organization_id, requester_user_id, requester_name, status, start_at, end_at, buffer_minutes, busy_until,
         attendees, purpose, price, cancellation, payment_provider, payment_status, refunded_amount, deposit_retained, reason,
         version, created_at, updated_at)
       select ${row.id}::uuid, ${row.listingId}::uuid, ${row.listingKind}::text, ${row.listingTitle}::text,
-        ${row.providerOrganizationId}::uuid, ${row.requesterOrganizationId}::uuid, ${row.requesterUserId}::uuid,
+        ${row.providerOrganizationId}::uuid, ${row.requesterOrganizationId}::uuid, ${row.requesterUserId}::uuid, ${row.requesterName}::text,
         ${row.status}::text, ${row.startAt}::timestamptz, ${row.endAt}::timestamptz, ${row.bufferMinutes}::int,
         ${row.busyUntil}::timestamptz, ${row.attendees}::int, ${row.purpose}::text, ${JSON.stringify(row.price)}::jsonb,
         ${JSON.stringify(row.cancellation)}::jsonb,

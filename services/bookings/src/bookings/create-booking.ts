@@ -205,6 +205,7 @@ async function insertBooking(
     providerOrganizationId: listing.organizationId,
     requesterOrganizationId: body.organizationId,
     requesterUserId: actor.userId,
+    requesterName: actor.displayName ?? null,
     status,
     startAt: start,
     endAt: end,

@@ -26,6 +26,28 @@ export interface DB extends KitTables {
   webhookEvents: WebhookEventsTable
   calendarFeeds: CalendarFeedsTable
   paymentSteps: PaymentStepsTable
+
+  organizationReplica: OrganizationReplicaTable
+  listingPrivateReplica: ListingPrivateReplicaTable
+}
+
+/** Names (public) and contacts (private, for confirmed bookings only) of organizations, from the listings feed. */
+export interface OrganizationReplicaTable {
+  organizationId: string
+  name: string | null
+  version: Generated<number>
+  contactPerson: string | null
+  mobile: string | null
+  wechatId: string | null
+  contactsVersion: Generated<number>
+}
+
+/** Arrival notes and payment terms of listings (private, for confirmed bookings only). */
+export interface ListingPrivateReplicaTable {
+  listingId: string
+  arrivalNotes: string
+  paymentTerms: string
+  version: number
 }
 
 export interface ListingReplicaTable {
@@ -40,6 +62,8 @@ export interface ListingReplicaTable {
   pricing: Json<Pricing>
   rules: Json<BookingRules>
   availability: Json<Availability>
+  /** The listing's street address, shown on its confirmed bookings. */
+  address: ColumnType<string | null, string | null | undefined, string | null>
   updatedAt: ColumnType<Date, Date | undefined, Date>
 }
 export type ListingReplicaRow = Selectable<ListingReplicaTable>
@@ -72,6 +96,8 @@ export interface BookingsTable {
   providerOrganizationId: string
   requesterOrganizationId: string
   requesterUserId: string
+  /** The booker's display name when the booking was made (from the access token). */
+  requesterName: ColumnType<string | null, string | null | undefined, string | null>
   status: BookingStatus
   startAt: Date
   endAt: Date

@@ -1,6 +1,19 @@
-import { type FeedEvent, LISTINGS_EVENTS, ListingPublishedPayload, ListingWithdrawnPayload } from '@commons/contracts'
+import {
+  type FeedEvent,
+  LISTINGS_EVENTS,
+  ListingPrivateDetailsPayload,
+  ListingPublishedPayload,
+  ListingWithdrawnPayload,
+  OrganizationContactsPayload,
+  OrganizationUpdatedPayload,
+} from '@commons/contracts'
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import {
+  upsertListingPrivateDetails,
+  upsertOrganizationContacts,
+  upsertOrganizationName,
+} from './parties.repository.ts'
 import { upsertListing, withdrawListing } from './replica.repository.ts'
 
 /**
@@ -23,8 +36,18 @@ export async function applyListingEvent(trx: Transaction<DB>, event: FeedEvent, 
       pricing: JSON.stringify(listing.pricing),
       rules: JSON.stringify(listing.rules),
       availability: JSON.stringify(listing.availability),
+      address: listing.location.address ?? null,
       updatedAt: now,
     })
+  } else if (event.type === LISTINGS_EVENTS.organizationUpdated) {
+    const { organization } = OrganizationUpdatedPayload.parse(event.payload)
+    await upsertOrganizationName(trx, organization.id, organization.name, organization.version)
+  } else if (event.type === LISTINGS_EVENTS.organizationContacts) {
+    const { organizationId, contacts } = OrganizationContactsPayload.parse(event.payload)
+    await upsertOrganizationContacts(trx, organizationId, contacts, event.version)
+  } else if (event.type === LISTINGS_EVENTS.listingPrivateDetails) {
+    const { listingId, details } = ListingPrivateDetailsPayload.parse(event.payload)
+    await upsertListingPrivateDetails(trx, listingId, details, event.version)
   } else if (event.type === LISTINGS_EVENTS.listingWithdrawn) {
     const payload = ListingWithdrawnPayload.parse(event.payload)
     await withdrawListing(trx, {

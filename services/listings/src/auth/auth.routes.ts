@@ -1,7 +1,19 @@
-import { LoginBody, Me, RefreshBody, RegisterBody, Session } from '@commons/contracts'
+import {
+  AttachPhoneBody,
+  LoginBody,
+  Me,
+  PhoneCodeBody,
+  PhoneCodeSent,
+  PhoneLoginBody,
+  RefreshBody,
+  RegisterBody,
+  Session,
+  User,
+} from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
 import { type AuthDeps, login, logout, me, refresh, register } from './auth.service.ts'
+import { attachPhone, phoneLogin, requestPhoneCode } from './phone-sign-in.ts'
 
 /** Account routes: register, login, refresh, logout, me; and the JWKS other services verify tokens with. */
 export function registerAuthRoutes(app: App, deps: AuthDeps, opts: { authRateLimitMax: number }) {
@@ -39,6 +51,49 @@ export function registerAuthRoutes(app: App, deps: AuthDeps, opts: { authRateLim
     '/v1/me',
     { schema: { operationId: 'getMe', tags, security: [{ bearerAuth: [] }], response: { 200: Me } } },
     async (request) => me(deps, requireActor(request)),
+  )
+  app.post(
+    '/v1/auth/phone/code',
+    {
+      config: strict,
+      schema: {
+        operationId: 'requestPhoneCode',
+        summary: 'Text a one-time sign-in code to a mainland mobile number (one a minute, five an hour)',
+        tags,
+        body: PhoneCodeBody,
+        response: { 202: PhoneCodeSent },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await requestPhoneCode(deps, request.body.phone)),
+  )
+  app.post(
+    '/v1/auth/phone/login',
+    {
+      config: strict,
+      schema: {
+        operationId: 'phoneLogin',
+        summary: 'Sign in with a mobile number and the code texted to it',
+        tags,
+        body: PhoneLoginBody,
+        response: { 200: Session },
+      },
+    },
+    async (request) => phoneLogin(deps, request.body),
+  )
+  app.put(
+    '/v1/me/phone',
+    {
+      config: strict,
+      schema: {
+        operationId: 'attachPhone',
+        summary: 'Prove a mobile number with its code; it then signs this account in',
+        tags,
+        security: [{ bearerAuth: [] }],
+        body: AttachPhoneBody,
+        response: { 200: User },
+      },
+    },
+    async (request) => attachPhone(deps, requireActor(request), request.body),
   )
   app.get('/.well-known/jwks.json', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300')

@@ -15,6 +15,7 @@ import {
 } from './login-throttle.ts'
 import { assertStrongPassword } from './password-policy.ts'
 import { dummyHash, hashPassword, verifyPassword } from './passwords.ts'
+import type { SmsChannel } from './sms.ts'
 
 /** What the auth use cases need. */
 export interface AuthDeps {
@@ -23,6 +24,10 @@ export interface AuthDeps {
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
   now: () => Date
+  /** Where one-time sign-in codes go (absent in tools that never sign anyone in by phone). */
+  sms?: SmsChannel
+  /** Seconds before another code may go to the same number (default PHONE_CODE_POLICY's). */
+  phoneCodeResendSeconds?: number
   /** Defaults to DEFAULT_LOGIN_THROTTLE (tools that never log anyone in leave it out). */
   loginThrottle?: LoginThrottlePolicy
 }
@@ -34,6 +39,7 @@ export function toUserDto(row: UserRow): User {
     email: row.email,
     displayName: row.displayName,
     moderator: row.moderator,
+    phone: row.phone,
     createdAt: row.createdAt.toISOString(),
   }
 }
@@ -48,10 +54,10 @@ export async function issueAccessToken(deps: AuthDeps, userId: string) {
       throw unauthorized('The account no longer exists.', 'invalid_token')
     })()
   const orgs = await rolesOf(deps.db, userId)
-  return deps.keys.sign({ sub: userId, orgs, mod: user.moderator }, deps.accessTokenTtlSeconds)
+  return deps.keys.sign({ sub: userId, orgs, mod: user.moderator, name: user.displayName }, deps.accessTokenTtlSeconds)
 }
 
-async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
+export async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
   const refreshToken = randomBytes(32).toString('base64url')
   const refreshTokenExpiresAt = new Date(deps.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
   await deps.db

@@ -35,7 +35,11 @@ export class TokenKeys {
     const key = await this.activeKey()
     const issuedAt = Math.floor(this.now() / 1000)
     const expiresAt = new Date((issuedAt + ttlSeconds) * 1000)
-    const token = await new SignJWT({ orgs: claims.orgs, mod: claims.mod })
+    const token = await new SignJWT({
+      orgs: claims.orgs,
+      mod: claims.mod,
+      ...(claims.name === undefined ? {} : { name: claims.name }),
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })
       .setSubject(claims.sub)
       .setIssuer(TOKEN_ISSUER)

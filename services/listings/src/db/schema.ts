@@ -13,6 +13,10 @@ export interface DB extends KitTables {
   needs: NeedsTable
   auditLog: AuditLogTable
   loginThrottle: LoginThrottleTable
+  organizationContacts: OrganizationContactsTable
+  listingPrivateDetails: ListingPrivateDetailsTable
+  phoneCodes: PhoneCodesTable
+  needRequests: NeedRequestsTable
 }
 
 export interface UsersTable {
@@ -21,6 +25,8 @@ export interface UsersTable {
   passwordHash: string
   displayName: string
   moderator: Generated<boolean>
+  /** A verified mainland mobile number that signs this account in with a one-time code. */
+  phone: ColumnType<string | null, string | null | undefined, string | null>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
 }
@@ -116,4 +122,40 @@ export interface LoginThrottleTable {
   failures: number
   lastFailureAt: Date
   lockedUntil: Date | null
+}
+
+export interface OrganizationContactsTable {
+  organizationId: string
+  contactPerson: string
+  mobile: string
+  wechatId: string | null
+  version: Generated<number>
+  updatedAt: Generated<Date>
+}
+
+export interface ListingPrivateDetailsTable {
+  listingId: string
+  arrivalNotes: string
+  paymentTerms: string
+  version: Generated<number>
+  updatedAt: Generated<Date>
+}
+
+export interface PhoneCodesTable {
+  id: string
+  phone: string
+  codeHash: Buffer
+  salt: Buffer
+  expiresAt: Date
+  attempts: Generated<number>
+  usedAt: Date | null
+  createdAt: Generated<Date>
+}
+
+export interface NeedRequestsTable {
+  userId: string
+  key: string
+  bodyHash: Buffer
+  needId: string
+  createdAt: Generated<Date>
 }

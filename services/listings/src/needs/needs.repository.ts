@@ -2,12 +2,13 @@ import type { ListingKind, Need, NeedFields } from '@commons/contracts'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, NeedRow } from '../db/schema.ts'
 
-/** A need as the API shows it. */
-export function toNeedDto(row: NeedRow): Need {
+/** A need as the API shows it, with the name of the organization that posted it when known. */
+export function toNeedDto(row: NeedRow, organizationName?: string): Need {
   return {
     ...row.details,
     id: row.id,
     organizationId: row.organizationId,
+    ...(organizationName === undefined ? {} : { organizationName }),
     status: row.status,
     version: row.version,
     createdAt: row.createdAt.toISOString(),
@@ -54,7 +55,20 @@ export function saveNeed(
     .executeTakeFirstOrThrow()
 }
 
+/** Names of organizations by id. */
+export async function organizationNames(db: Kysely<DB>, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('organizations')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
 export interface NeedFilter {
+  /** `open` (the board) unless `all`, which a group uses to see its own closed needs too. */
+  status?: 'open' | 'closed' | 'all'
   kind?: ListingKind
   city?: string
   district?: string
@@ -63,9 +77,11 @@ export interface NeedFilter {
   limit: number
 }
 
-/** Up to `limit + 1` open needs, newest first. */
+/** Up to `limit + 1` needs (open ones unless the filter says otherwise), newest first. */
 export function listOpenNeeds(db: Kysely<DB>, f: NeedFilter) {
-  let q = db.selectFrom('needs').selectAll().where('status', '=', 'open')
+  let q = db.selectFrom('needs').selectAll()
+  const status = f.status ?? 'open'
+  if (status !== 'all') q = q.where('status', '=', status)
   if (f.kind) q = q.where('kind', '=', f.kind)
   if (f.city) q = q.where('city', '=', f.city)
   if (f.district) q = q.where('district', '=', f.district)

@@ -1,10 +1,19 @@
 import { CreateNeedBody, IdParams, Need, NeedPage, NeedsQuery, UpdateNeedBody } from '@commons/contracts'
 import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
+import { z } from 'zod'
 import type { DB } from '../db/schema.ts'
 import { closeNeed, createNeed, getNeed, listNeeds, updateNeed } from './needs.service.ts'
 
 const security = [{ bearerAuth: [] }]
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('The same key and body answer the first need again; the same key with another body is 422'),
+})
 
 /** The needs board: groups post what they need; everyone reads it. */
 export function registerNeedRoutes(app: App, db: Kysely<DB>) {
@@ -18,12 +27,13 @@ export function registerNeedRoutes(app: App, db: Kysely<DB>) {
         summary: 'Post a need as an organization (any member of it)',
         tags,
         security,
+        headers: IdempotencyHeaders,
         body: CreateNeedBody,
         response: { 201: Need },
       },
     },
     async (request, reply) => {
-      const need = await createNeed(db, requireActor(request), request.body)
+      const { need } = await createNeed(db, requireActor(request), request.body, request.headers['idempotency-key'])
       setVersionTag(reply, need.version)
       return reply.code(201).send(need)
     },
@@ -33,7 +43,7 @@ export function registerNeedRoutes(app: App, db: Kysely<DB>) {
     {
       schema: {
         operationId: 'listNeeds',
-        summary: 'Open needs, newest first',
+        summary: 'Needs, newest first: open ones unless `status` says otherwise',
         tags,
         querystring: NeedsQuery,
         response: { 200: NeedPage },

@@ -118,6 +118,7 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
     if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) pageErrors.push(msg.text())
   })
   await page.goto(`${base}/signin`)
+  await page.getByRole('button', { name: '邮箱密码' }).click()
   await page.getByLabel('电子邮箱').fill(emails.requester)
   await page.getByLabel('密码').fill(PASSWORD)
   await page.getByRole('button', { name: '登录' }).last().click()

@@ -126,6 +126,7 @@ export async function signedInPage(
   const page = await context.newPage()
   collectErrors(page, opts.errors)
   await page.goto(`${opts.base}/signin`)
+  await page.getByRole('button', { name: '邮箱密码' }).click()
   await page.getByLabel('电子邮箱').fill(opts.email)
   await page.getByLabel('密码').fill(opts.password)
   await page.getByRole('button', { name: '登录' }).last().click()

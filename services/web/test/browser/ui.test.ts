@@ -174,6 +174,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     const mod = await desk.newPage()
     collectErrors(mod, pageErrors)
     await mod.goto(`${base}/signin`)
+    await mod.getByRole('button', { name: '邮箱密码' }).click()
     await mod.getByLabel('电子邮箱').fill(moderatorEmail)
     await mod.getByLabel('密码').fill(PASSWORD)
     await mod.getByRole('button', { name: '登录' }).click()
@@ -401,6 +402,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
 
   await t.test('the member signs in again', async (t) => {
     await page.getByRole('link', { name: '登录' }).first().click()
+    await page.getByRole('button', { name: '邮箱密码' }).click()
     await page.getByLabel('电子邮箱').fill(email)
     await page.getByLabel('密码').fill('wrong-password-1')
     await page.getByRole('button', { name: '登录' }).last().click()

@@ -23,6 +23,7 @@ const ROUTES: Array<[string, Page]> = [
   ['/moderation', lazyPage(() => import('./pages/moderation/index.tsx'))],
   ['/bookings', lazyPage(() => import('./pages/bookings/index.tsx'))],
   ['/bookings/:id', lazyPage(() => import('./pages/bookings/index.tsx'))],
+  ['/bookings/:id/booked', lazyPage(() => import('./pages/bookings/index.tsx'))],
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
 ]

@@ -7,6 +7,7 @@ import * as auditRole from './2026-11-22T1100-booking-audit-role.ts'
 import * as hiddenRatings from './2026-11-22T1200-hidden-ratings.ts'
 import * as ratingAudit from './2026-11-22T1300-rating-audit.ts'
 import * as jobsAdoption from './2026-11-30T1000-jobs-adoption.ts'
+import * as bookingParties from './2026-11-30T1300-booking-parties.ts'
 import * as cancellationTerms from './2026-11-30T1300-cancellation-terms.ts'
 import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 
@@ -22,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1000-jobs-adoption': jobsAdoption,
   '2026-11-30T1300-cancellation-terms': cancellationTerms,
   '2026-11-30T1310-payment-steps': paymentSteps,
+
+  '2026-11-30T1300-booking-parties': bookingParties,
 }

@@ -42,6 +42,17 @@ function clearSession() {
   auth.set({ status: 'signed-out', memberships: [], moderator: false })
 }
 
+const RETRIES_ON_429 = 5
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** How long a 429 asks to wait: Retry-After in seconds (or an HTTP date), 1 s when absent, at most 60 s. */
+function retryAfterMs(response: Response): number {
+  const header = response.headers.get('retry-after') ?? ''
+  const seconds = Number(header)
+  const ms = Number.isFinite(seconds) && header !== '' ? seconds * 1000 : Date.parse(header) - Date.now()
+  return Math.min(Math.max(Number.isFinite(ms) ? ms : 1000, 250), 60_000)
+}
+
 /**
  * Trades the stored refresh token for a new session. One refresh at a time: concurrent 401s share it,
  * because a second use of the same refresh token would be taken for theft and revoke the whole family.
@@ -51,7 +62,14 @@ export function refreshSession(): Promise<boolean> {
     const refreshToken = readStorage(REFRESH_KEY)
     if (!refreshToken) return false
     try {
-      const { data, error } = await bare.POST('/v1/auth/refresh', { body: { refreshToken } })
+      let answer = await bare.POST('/v1/auth/refresh', { body: { refreshToken } })
+      // Rate limited (several tabs, a flaky network): the token was not spent, so wait as told and retry,
+      // rather than treat the session as over.
+      for (let tries = 0; answer.response.status === 429 && tries < RETRIES_ON_429; tries++) {
+        await sleep(retryAfterMs(answer.response))
+        answer = await bare.POST('/v1/auth/refresh', { body: { refreshToken } })
+      }
+      const { data, error } = answer
       if (data) {
         applySession(data)
         return true

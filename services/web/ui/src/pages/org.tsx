@@ -6,6 +6,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.tsx'
 import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
 import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
+import { ContactsForm } from '../components/private-forms.tsx'
 import { RequireAuth } from '../components/require-auth.tsx'
 import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
@@ -234,6 +235,7 @@ function Organization({ orgId }: { orgId: string }) {
       </p>
       {org.data.description && <p>{org.data.description}</p>}
       <Listings orgId={orgId} canManage={canManage} />
+      {canManage && <ContactsForm orgId={orgId} />}
       {role && <Members orgId={orgId} canManage={canManage} />}
     </>
   )

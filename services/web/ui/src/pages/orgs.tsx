@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { Empty, ErrorNote } from '../components/feedback.tsx'
 import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
+import { PhoneAttach } from '../components/private-forms.tsx'
 import { RequireAuth } from '../components/require-auth.tsx'
 import { api, auth, fieldErrorsOf, loadMe, type Problem, problemOf, problemText, setAccessToken } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
@@ -107,6 +108,7 @@ function MyOrganizations() {
         </ul>
       )}
       <CreateOrganization />
+      <PhoneAttach />
     </>
   )
 }

@@ -3,6 +3,7 @@ import { StripePay } from '../../components/stripe-pay.tsx'
 import { formatDateTime, formatMoney, tEnum, useT } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
 import { BookingActions } from './booking-actions.tsx'
+import { BookingParties } from './parties.tsx'
 import { PaymentForm } from './payment-form.tsx'
 import { BookingRatingsPanel } from './rating-panel.tsx'
 import { History, Timeline } from './timeline.tsx'
@@ -69,8 +70,8 @@ export function BookingCard({ booking: initial, role, detail }: { booking: Booki
           </div>
         )}
       </dl>
-      <Timeline booking={booking} />
-      {detail && <History booking={booking} />}
+      <BookingParties booking={booking} role={role} />
+      {detail ? <History booking={booking} /> : <Timeline booking={booking} />}
       {isRequester &&
         booking.paymentProvider === 'offline' &&
         booking.paymentStatus === 'due' &&

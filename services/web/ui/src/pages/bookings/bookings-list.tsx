@@ -3,7 +3,7 @@ import { MoreButton } from '../../components/more-button.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { api, auth, problemText } from '../../lib/api.ts'
 import { tEnum, useT } from '../../lib/i18n.ts'
-import { must, usePages } from '../../lib/load.ts'
+import { must, useLoad, usePages } from '../../lib/load.ts'
 import { Link, navigate, useQuery } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
 import { BookingCard } from './booking-card.tsx'
@@ -13,12 +13,30 @@ export function BookingsList() {
   const t = useT()
   const me = useStore(auth)
   const query = useQuery()
-  const as = query.get('as') === 'provider' ? 'provider' : 'requester'
+  const asParam = query.get('as')
   const orgId = query.get('org') ?? me.memberships[0]?.organizationId ?? ''
   const status = query.get('status') ?? ''
+  // Without a side in the address, open on the one that has something: requests waiting for an answer
+  // first, then the member's own bookings, then anything received.
+  const landing = useLoad(async () => {
+    if (asParam || !orgId) return 'requester' as const
+    const some = async (side: 'requester' | 'provider', only?: 'requested') =>
+      must(
+        await api.GET('/v1/bookings', {
+          params: { query: { as: side, organizationId: orgId, limit: 1, ...(only ? { status: only } : {}) } },
+        }),
+      ).items.length > 0
+    const [waiting, mine, received] = await Promise.all([
+      some('provider', 'requested'),
+      some('requester'),
+      some('provider'),
+    ])
+    return waiting || (!mine && received) ? ('provider' as const) : ('requester' as const)
+  }, [asParam, orgId])
+  const as = asParam === 'provider' ? 'provider' : asParam ? 'requester' : landing.data
   const list = usePages(
     async (cursor) =>
-      orgId
+      orgId && as
         ? must(
             await api.GET('/v1/bookings', {
               params: {
@@ -36,7 +54,7 @@ export function BookingsList() {
     [as, orgId, status],
   )
   const go = (next: Record<string, string>) => {
-    const q = new URLSearchParams({ as, org: orgId, ...(status ? { status } : {}), ...next })
+    const q = new URLSearchParams({ as: as ?? 'requester', org: orgId, ...(status ? { status } : {}), ...next })
     for (const [k, v] of [...q]) if (!v) q.delete(k)
     navigate(`/bookings?${q}`, { replace: true })
   }
@@ -54,7 +72,7 @@ export function BookingsList() {
         </h2>
         <ul class="card-list">
           {list.map((b) => (
-            <BookingCard key={`${b.id}:${b.version}`} booking={b} role={[as]} />
+            <BookingCard key={`${b.id}:${b.version}`} booking={b} role={[as ?? 'requester']} />
           ))}
         </ul>
       </section>
@@ -70,6 +88,7 @@ export function BookingsList() {
         </Empty>
       </>
     )
+  if (!as) return <Loading />
   return (
     <>
       <PageTitle title={title}>{title}</PageTitle>

@@ -6,6 +6,7 @@ import { useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
 import { Link } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
+import { BookedPage } from './booked.tsx'
 import { BookingCard } from './booking-card.tsx'
 import { BookingsList } from './bookings-list.tsx'
 import type { Role } from './types.ts'
@@ -37,10 +38,16 @@ function BookingDetail({ id }: { id: string }) {
       <ul class="card-list">
         <BookingCard key={`${b.id}:${b.version}`} booking={b} role={role} detail />
       </ul>
+      {/* The conversation between the two sides (messaging) mounts here. */}
+      <section id="booking-conversation" class="conversation-slot" data-booking-id={b.id} />
     </>
   )
 }
 
-export default function BookingsPage({ id }: { id?: string }) {
-  return <RequireAuth>{id ? <BookingDetail id={id} /> : <BookingsList />}</RequireAuth>
+export default function BookingsPage({ id, path }: { id?: string; path: string }) {
+  return (
+    <RequireAuth>
+      {id && path.endsWith('/booked') ? <BookedPage id={id} /> : id ? <BookingDetail id={id} /> : <BookingsList />}
+    </RequireAuth>
+  )
 }

@@ -4,20 +4,24 @@ import { formatDateTime, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
 import type { Booking } from './types.ts'
 
-/** The steps a booking goes through, with the one it is at; ended-early bookings end at their final state. */
-export function Timeline({ booking }: { booking: Booking }) {
+type Status = Booking['status']
+
+/** What certainly comes next from a state, if all goes well (nothing is guessed for a pending payment). */
+const AHEAD: Partial<Record<Status, Status[]>> = {
+  requested: ['confirmed', 'completed'],
+  confirmed: ['completed'],
+}
+
+/**
+ * The states a booking passed through, then the ones still ahead of it. `passed` comes from its history;
+ * without it (list cards) only the current state is known, so nothing is shown as passed that was not:
+ * an instant booking was never requested, a booking cancelled before acceptance was never confirmed.
+ */
+export function Timeline({ booking, passed }: { booking: Booking; passed?: Status[] }) {
   const t = useT()
-  const happy: Booking['status'][] = ['requested', 'confirmed', 'completed']
-  const s = booking.status
-  let steps: Booking['status'][]
-  if (s === 'pending_payment' || s === 'payment_expired')
-    steps = ['pending_payment', s === 'pending_payment' ? 'requested' : s]
-  else if (s === 'declined' || s === 'expired') steps = ['requested', s]
-  else if (s === 'cancelled') steps = ['requested', 'cancelled']
-  else if (s === 'no_show') steps = ['requested', 'confirmed', 'no_show']
-  else steps = happy
-  if (s === 'pending_payment') steps = ['pending_payment', 'requested', 'confirmed', 'completed']
-  const at = steps.indexOf(s)
+  const done = (passed ?? [booking.status]).filter((s, i, all) => all.indexOf(s) === i && s !== booking.status)
+  const steps = [...done, booking.status, ...(AHEAD[booking.status] ?? [])]
+  const at = done.length
   return (
     <ol class="timeline" aria-label={t('bookings.timeline')}>
       {steps.map((step, i) => (
@@ -35,7 +39,10 @@ export function Timeline({ booking }: { booking: Booking }) {
   )
 }
 
-/** Every step the booking went through, who took it and why, as the bookings service recorded it. */
+/**
+ * Every step the booking went through, who took it and why, as the bookings service recorded it, under
+ * the timeline of the states it passed through.
+ */
 export function History({ booking }: { booking: Booking }) {
   const t = useT()
   const history = useLoad(
@@ -45,21 +52,24 @@ export function History({ booking }: { booking: Booking }) {
   if (history.loading && !history.data) return <Loading />
   if (!history.data) return <ErrorNote>{problemText(history.error)}</ErrorNote>
   return (
-    <section class="history" aria-labelledby={`h-${booking.id}`}>
-      <h3 id={`h-${booking.id}`}>{t('history.title')}</h3>
-      <ol>
-        {history.data.map((e, i) => (
-          <li key={i}>
-            <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-            <span>
-              {tEnum('history', e.action)}
-              <span class="note"> · {tEnum('historyBy', e.by)}</span>
-              {e.fromStatus !== e.toStatus && <span class="note"> · {tEnum('bookingStatus', e.toStatus)}</span>}
-            </span>
-            {e.reason && <q class="history-reason">{e.reason}</q>}
-          </li>
-        ))}
-      </ol>
-    </section>
+    <>
+      <Timeline booking={booking} passed={history.data.map((e) => e.toStatus)} />
+      <section class="history" aria-labelledby={`h-${booking.id}`}>
+        <h3 id={`h-${booking.id}`}>{t('history.title')}</h3>
+        <ol>
+          {history.data.map((e, i) => (
+            <li key={i}>
+              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+              <span>
+                {tEnum('history', e.action)}
+                <span class="note"> · {tEnum('historyBy', e.by)}</span>
+                {e.fromStatus !== e.toStatus && <span class="note"> · {tEnum('bookingStatus', e.toStatus)}</span>}
+              </span>
+              {e.reason && <q class="history-reason">{e.reason}</q>}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
   )
 }

@@ -1,11 +1,12 @@
 import type { Schema } from '@commons/client'
-import { useMemo, useState } from 'preact/hooks'
+import { useEffect, useMemo, useState } from 'preact/hooks'
 import { Empty, ErrorNote, Loading } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { api, auth, type Problem, problemOf, problemText } from '../../lib/api.ts'
 import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
-import { Link } from '../../lib/router.tsx'
+import { signInHref } from '../../lib/return-to.ts'
+import { Link, navigate, useQuery } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
 
 import { DAY, type Listing, type Slot, WINDOW_DAYS } from './types.ts'
@@ -47,6 +48,20 @@ export function BookingPanel({ listing }: { listing: Listing }) {
   const [busy, setBusy] = useState(false)
   const [problem, setProblem] = useState<Problem | undefined>()
   const [booked, setBooked] = useState<Schema<'Booking'> | undefined>()
+  // The slot chosen before signing in comes back in the address (?slot=&minutes=), and is chosen again.
+  const query = useQuery()
+  const wantedSlot = query.get('slot')
+  const wantedMinutes = Number(query.get('minutes'))
+  useEffect(() => {
+    if (!wantedSlot || !slots.data || chosen !== undefined) return
+    const index = slots.data.slots.findIndex((s) => s.start === wantedSlot)
+    if (index < 0) return
+    setChosen(index)
+    if (wantedMinutes > 0) setMinutes(wantedMinutes)
+  }, [slots.data, wantedSlot])
+  useEffect(() => {
+    if (booked) navigate(`/bookings/${booked.id}/booked`)
+  }, [booked])
   // One key per intended booking: a double click, or a retry after a lost answer, books once.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), [chosen, minutes, orgId])
 
@@ -152,7 +167,13 @@ export function BookingPanel({ listing }: { listing: Listing }) {
           </Field>
           {me.status !== 'signed-in' ? (
             <p>
-              <Link href="/signin">{t('book.signInFirst')}</Link>
+              <Link
+                href={signInHref(
+                  `/listings/${listing.id}?${new URLSearchParams({ slot: start!, minutes: String(minutes) })}`,
+                )}
+              >
+                {t('book.signInFirst')}
+              </Link>
             </p>
           ) : me.memberships.length === 0 ? (
             <p>

@@ -1,6 +1,7 @@
 import { VerifiedBadge } from '../../components/cards.tsx'
 import { ErrorNote, Loading } from '../../components/feedback.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
+import { ListingPrivateDetailsForm } from '../../components/private-forms.tsx'
 import { api, auth } from '../../lib/api.ts'
 import { tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
@@ -30,6 +31,9 @@ export default function ListingPage({ id }: { id: string }) {
   if (!listing.data) return <ErrorNote>{t('listing.notFound')}</ErrorNote>
   const l = listing.data
   const mine = me.memberships.some((m) => m.organizationId === l.organizationId)
+  const manages = me.memberships.some(
+    (m) => m.organizationId === l.organizationId && (m.role === 'owner' || m.role === 'admin'),
+  )
   return (
     <article class="listing-page">
       <p class="card-kind">{tEnum('kind', l.kind)}</p>
@@ -42,6 +46,7 @@ export default function ListingPage({ id }: { id: string }) {
           </Link>
         </p>
       )}
+      {manages && <ListingPrivateDetailsForm listingId={l.id} />}
       {l.photos.length > 0 && (
         <ul class="photos">
           {l.photos.map((src, i) => (

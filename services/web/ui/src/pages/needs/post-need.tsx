@@ -1,5 +1,5 @@
 import { CreateNeedBody, ListingKind } from '@commons/contracts'
-import { useState } from 'preact/hooks'
+import { useRef, useState } from 'preact/hooks'
 import { ErrorNote } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
@@ -9,9 +9,14 @@ import { validate } from '../../lib/validate.ts'
 
 import { toInstant } from './types.ts'
 
-export function PostNeed({ onPosted }: { onPosted: () => void }) {
+export function PostNeed({ onPosted }: { onPosted: (need: { id: string; title: string }) => void }) {
   const t = useT()
   const me = useStore(auth)
+  const [open, setOpen] = useState(false)
+  const [busy, setBusy] = useState(false)
+  // One key per need being written: a double tap or a retry after a lost answer posts it once. A new key
+  // is drawn only after a need was posted.
+  const key = useRef(crypto.randomUUID())
   const [v, setV] = useState({
     organizationId: me.memberships[0]?.organizationId ?? '',
     kind: 'venue',
@@ -44,19 +49,27 @@ export function PostNeed({ onPosted }: { onPosted: () => void }) {
     const checked = validate(CreateNeedBody, body)
     if (checked.errors) return setErrors(checked.errors)
     setErrors({})
-    const res = await api.POST('/v1/needs', { body: checked.data })
-    if (problemOf(res)) {
+    if (busy) return
+    setBusy(true)
+    const res = await api.POST('/v1/needs', {
+      params: { header: { 'idempotency-key': key.current } },
+      body: checked.data,
+    })
+    setBusy(false)
+    if (!res.data) {
       setProblem(problemOf(res))
       setErrors(fieldErrorsOf(problemOf(res)))
       return
     }
     setProblem(undefined)
-    setV((s) => ({ ...s, title: '', description: '' }))
-    onPosted()
+    key.current = crypto.randomUUID()
+    setV((s) => ({ ...s, title: '', description: '', start: '', end: '', attendees: '', budgetYuan: '' }))
+    setOpen(false)
+    onPosted(res.data)
   }
   if (me.memberships.length === 0) return null
   return (
-    <details class="card">
+    <details class="card" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>{t('needs.post')}</summary>
       <form class="form" onSubmit={submit} noValidate>
         <Field id="n-organizationId" label={t('book.org')}>
@@ -117,8 +130,8 @@ export function PostNeed({ onPosted }: { onPosted: () => void }) {
           </Field>
         </div>
         {problem && !problem.errors && <ErrorNote>{problemText(problem)}</ErrorNote>}
-        <button type="submit" class="btn btn-primary">
-          {t('needs.postSubmit')}
+        <button type="submit" class="btn btn-primary" disabled={busy} aria-busy={busy}>
+          {busy ? t('common.sending') : t('needs.postSubmit')}
         </button>
       </form>
     </details>

@@ -1,0 +1,131 @@
+/**
+ * Contacts are private: with phone numbers seeded in both organizations' contacts, a listing's payment
+ * terms and a member's account, and a booking confirmed and completed (so it reaches the ledger, ratings
+ * and reputation), no public endpoint's body contains either number. The public endpoints are every GET
+ * operation of the merged OpenAPI document that asks for no bearer token, so a new one is covered (or
+ * fails here until it is given its parameters).
+ */
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { startTestStack } from '../../../scripts/lib/test-stack.ts'
+import { setUpJourney } from './browser/journey-setup.ts'
+import { eventually } from './browser/support.ts'
+
+// A whole stack, a booking taken to completion and search caught up: minutes on a loaded machine.
+t.setTimeout(15 * 60_000)
+
+const PROVIDER_MOBILE = '13912345678'
+const REQUESTER_MOBILE = '13687654321'
+
+t.test('no public endpoint answers with a seeded phone number', async (t) => {
+  const stack = await startTestStack(t, { PHONE_CODE_RESEND_SECONDS: '1' })
+  const { call, providerOrg, requesterOrg, requester, listing } = await setUpJourney(stack)
+  await call('PUT', `/v1/organizations/${providerOrg.organization.id}/contacts`, {
+    token: providerOrg.accessToken,
+    body: { contactPerson: '张主任', mobile: PROVIDER_MOBILE, wechatId: 'zhang_huamu' },
+  })
+  await call('PUT', `/v1/organizations/${requesterOrg.organization.id}/contacts`, {
+    token: requesterOrg.accessToken,
+    body: { contactPerson: '李书记', mobile: REQUESTER_MOBILE },
+  })
+  await call('PUT', `/v1/listings/${listing.id}/private-details`, {
+    token: providerOrg.accessToken,
+    body: { arrivalNotes: '东门进', paymentTerms: `微信转账给张主任 ${PROVIDER_MOBILE}` },
+  })
+  await call('POST', '/v1/auth/phone/code', { body: { phone: REQUESTER_MOBILE } })
+  let code = ''
+  await eventually(async () => {
+    code = /to 13687654321: .*验证码 (\d{6})/.exec(stack.output())?.[1] ?? ''
+    return code !== ''
+  }, 'the code reaches the development log')
+  await call('PUT', '/v1/me/phone', { token: requester.accessToken, body: { phone: REQUESTER_MOBILE, code } })
+
+  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
+  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
+  const { slots } = await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)
+  const booking = await call('POST', '/v1/bookings', {
+    token: requesterOrg.accessToken,
+    headers: { 'idempotency-key': randomUUID() },
+    body: {
+      listingId: listing.id,
+      organizationId: requesterOrg.organization.id,
+      start: slots[0].start,
+      end: slots[0].end,
+      attendees: 12,
+      purpose: '居民议事会',
+    },
+  })
+  await call('POST', `/v1/bookings/${booking.id}/accept`, { token: providerOrg.accessToken })
+  await eventually(async () => {
+    const b = await call('GET', `/v1/bookings/${booking.id}`, { token: requesterOrg.accessToken })
+    return b.contacts?.provider?.mobile === PROVIDER_MOBILE
+  }, 'the confirmed booking shows the contacts to its parties')
+  await stack.beginBooking(booking.id)
+  await call('POST', `/v1/bookings/${booking.id}/complete`, { token: providerOrg.accessToken })
+  const need = await call('POST', '/v1/needs', {
+    token: requesterOrg.accessToken,
+    body: {
+      organizationId: requesterOrg.organization.id,
+      kind: 'venue',
+      title: '议事会需要一间会议室',
+      city: '上海',
+      district: '浦东新区',
+      window: { start: slots[1].start, end: slots[1].end },
+    },
+  })
+  const { token: calendarToken } = await call(
+    'POST',
+    `/v1/calendars/organizations/${providerOrg.organization.id}/token`,
+    { token: providerOrg.accessToken },
+  )
+  await eventually(
+    async () => (await call('GET', `/v1/search?q=${encodeURIComponent('会议室')}`)).hits.length > 0,
+    'search holds the listing',
+  )
+
+  const doc = await call('GET', '/openapi.json')
+  const ids: Record<string, string[]> = {
+    listings: [listing.id],
+    organizations: [providerOrg.organization.id, requesterOrg.organization.id],
+    needs: [need.id],
+    members: [requester.user.id],
+  }
+  const query: Record<string, string> = {
+    from,
+    to,
+    q: '会议',
+    token: calendarToken,
+  }
+  let checked = 0
+  for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+    const op = operations.get
+    if (!op || (op.security ?? doc.security ?? []).some((s: object) => Object.keys(s).length > 0)) continue
+    const required = (op.parameters ?? []).filter((p) => p.required && p.in === 'query').map((p) => p.name)
+    t.ok(
+      required.every((name) => name in query),
+      `${template}: the test knows its query parameters`,
+    )
+    const search = new URLSearchParams(Object.fromEntries(required.map((n) => [n, query[n]!])))
+    const segments = template.split('/')
+    const param = segments.findIndex((s) => s.startsWith('{'))
+    const values =
+      param < 0 ? [''] : template.includes('{listingId}') ? ids.listings! : (ids[segments[param - 1]!] ?? [])
+    t.ok(values.length > 0, `${template}: the test knows its path parameter`)
+    for (const value of values) {
+      const url = template.replace(/\{[^}]+\}/, value) + (search.size ? `?${search}` : '')
+      for (const accept of ['application/json', 'text/csv']) {
+        const res = await fetch(`${stack.base}${url}`, { headers: { accept } })
+        const body = await res.text()
+        t.ok(res.status < 500, `${url} answers (${res.status})`)
+        t.notOk(body.includes(PROVIDER_MOBILE) || body.includes(REQUESTER_MOBILE), `${url} (${accept}) has no number`)
+        checked += 1
+      }
+    }
+  }
+  t.ok(checked >= 40, `${checked} public answers searched`)
+})
+
+interface Operation {
+  security?: object[]
+  parameters?: Array<{ name: string; in: string; required?: boolean }>
+}

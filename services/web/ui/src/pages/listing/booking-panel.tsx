@@ -2,7 +2,7 @@ import type { Schema } from '@commons/client'
 import { useMemo, useState } from 'preact/hooks'
 import { Empty, ErrorNote, Loading } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
-import { api, auth, type Problem, problemOf, problemText } from '../../lib/api.ts'
+import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
 import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
 import { Link } from '../../lib/router.tsx'
@@ -231,5 +231,5 @@ const BOOKING_ERRORS: Record<string, MessageKey> = {
 }
 
 function fieldError(problem: Problem | undefined, field: string): string | undefined {
-  return problem?.errors?.find((e) => e.path.replace(/^body\./, '') === field)?.message
+  return fieldErrorsOf(problem)[field]
 }

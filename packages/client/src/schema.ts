@@ -1591,6 +1591,8 @@ export interface components {
             listingId: components["schemas"]["IdInput"];
             timezone: string;
             slots: components["schemas"]["SlotInput"][];
+            /** @description With `include=taken`: slots within the opening hours and booking horizon that bookings hold */
+            taken?: components["schemas"]["SlotInput"][];
         };
         CreateBookingBodyInput: {
             listingId: components["schemas"]["IdInput"];
@@ -2713,6 +2715,8 @@ export interface components {
             listingId: components["schemas"]["Id"];
             timezone: string;
             slots: components["schemas"]["Slot"][];
+            /** @description With `include=taken`: slots within the opening hours and booking horizon that bookings hold */
+            taken?: components["schemas"]["Slot"][];
         };
         CreateBookingBody: {
             listingId: components["schemas"]["Id"];
@@ -3510,6 +3514,8 @@ export interface operations {
             query: {
                 from: components["schemas"]["InstantInput"];
                 to: components["schemas"]["InstantInput"];
+                /** @description `taken`: also list the open slots other bookings hold, for a picker that greys them out */
+                include?: "taken";
             };
             header?: never;
             path: {

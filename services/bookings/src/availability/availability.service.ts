@@ -14,12 +14,16 @@ export async function busyAround(db: Kysely<DB>, listingId: string, from: Date, 
   return rows.map((r) => ({ start: new Date(r.start), end: new Date(r.end) }))
 }
 
-/** `GET /v1/availability/:listingId`: the bookable slots of a published listing in [from, to). */
+/**
+ * `GET /v1/availability/:listingId`: the bookable slots of a published listing in [from, to), and with
+ * `includeTaken` the slots bookings hold (so a picker can show them greyed instead of leaving gaps).
+ */
 export async function getAvailability(
   deps: BookingsDeps,
   listingId: string,
   from: Date,
   to: Date,
+  includeTaken = false,
 ): Promise<AvailabilityResponse> {
   const listing = await publishedListing(deps.db, listingId)
   const { rules, availability } = listingTerms(listing)
@@ -40,9 +44,15 @@ export async function getAvailability(
     to,
     now: deps.clock.now(),
   })
+  const toSlot = (s: { start: Date; end: Date }) => ({ start: s.start.toISOString(), end: s.end.toISOString() })
+  if (!includeTaken) return { listingId, timezone: availability.timezone, slots: slots.map(toSlot) }
+  // The same rules with nobody booked: what is open; whatever of it is not bookable now, bookings hold.
+  const free = new Set(slots.map((s) => s.start.getTime()))
+  const open = bookableSlots({ availability, rules, busy: [], bufferMinutes: 0, from, to, now: deps.clock.now() })
   return {
     listingId,
     timezone: availability.timezone,
-    slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString() })),
+    slots: slots.map(toSlot),
+    taken: open.filter((s) => !free.has(s.start.getTime())).map(toSlot),
   }
 }

@@ -613,6 +613,15 @@ const en: Record<MessageKey, string> = {
   'form.invalidField': '{field} is not valid; please check it',
   'form.unknownField': '{field}: not accepted here',
   'action.publish': 'Publish',
+  // Slot picker over the whole booking horizon
+  'book.pickDay': 'Choose a day',
+  'book.dayFree': '{n} slots',
+  'book.full': 'Fully booked',
+  'book.closed': 'Closed',
+  'book.dayClosed': 'Closed for bookings on this day; please choose another.',
+  'book.noSlotsHorizon': 'No free slots in the next {n} days',
+  'book.barLabel': 'Book this listing',
+  'book.barFree': 'Free',
 }
 
 export default en

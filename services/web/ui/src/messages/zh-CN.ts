@@ -607,6 +607,15 @@ const zhCN = {
   'form.invalidField': '{field}填写得不对，请检查',
   'form.unknownField': '{field}：不接受这一项',
   'action.publish': '发布',
+  // Slot picker over the whole booking horizon
+  'book.pickDay': '选择日期',
+  'book.dayFree': '{n} 个时段',
+  'book.full': '已约满',
+  'book.closed': '不开放',
+  'book.dayClosed': '这一天不开放预约，请选择其他日期。',
+  'book.noSlotsHorizon': '未来 {n} 天都没有可预约的时段',
+  'book.barLabel': '预约这项资源',
+  'book.barFree': '免费',
 } as const
 
 export type MessageKey = keyof typeof zhCN

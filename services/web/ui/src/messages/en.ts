@@ -622,6 +622,27 @@ const en: Record<MessageKey, string> = {
   'book.noSlotsHorizon': 'No free slots in the next {n} days',
   'book.barLabel': 'Book this listing',
   'book.barFree': 'Free',
+  // Search on phones: quick chips and the filter sheet
+  'search.quick': 'Quick filters',
+  'search.chip.district': 'District',
+  'search.chip.kind': 'Type',
+  'search.chip.free': 'Free',
+  'search.clearAll': 'Clear all',
+  'search.sheetClose': 'Close',
+  'search.showResults': 'Show results',
+  'search.showN': 'Show {n} results',
+  // Home page: the city's listings and the platform's figures
+  'home.popular': 'Popular listings',
+  'home.popularIn': 'Popular in {city}',
+  'home.nearby': 'Near you',
+  'home.nearbyShow': 'Show what is near',
+  'home.nearbyNone': 'Nothing within 10 km yet.',
+  'home.figures': 'Shared on the platform',
+  'home.figBookings': 'Completed bookings',
+  'home.figHours': 'Hours shared',
+  'home.figAttendees': 'Attendees',
+  'home.figVolunteer': 'Volunteer hours',
+  'home.figuresMore': 'See the open usage ledger',
 }
 
 export default en

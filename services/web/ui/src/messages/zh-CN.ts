@@ -616,6 +616,27 @@ const zhCN = {
   'book.noSlotsHorizon': '未来 {n} 天都没有可预约的时段',
   'book.barLabel': '预约这项资源',
   'book.barFree': '免费',
+  // Search on phones: quick chips and the filter sheet
+  'search.quick': '快速筛选',
+  'search.chip.district': '区域',
+  'search.chip.kind': '类型',
+  'search.chip.free': '免费',
+  'search.clearAll': '清除全部',
+  'search.sheetClose': '关闭',
+  'search.showResults': '查看结果',
+  'search.showN': '查看 {n} 个结果',
+  // Home page: the city's listings and the platform's figures
+  'home.popular': '热门资源',
+  'home.popularIn': '{city}的热门资源',
+  'home.nearby': '你附近的资源',
+  'home.nearbyShow': '看看附近',
+  'home.nearbyNone': '附近 10 公里内还没有资源。',
+  'home.figures': '平台共享成果',
+  'home.figBookings': '完成预约（次）',
+  'home.figHours': '共享时长（小时）',
+  'home.figAttendees': '参与人次',
+  'home.figVolunteer': '志愿服务（小时）',
+  'home.figuresMore': '查看公开使用台账',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -2208,6 +2208,8 @@ export interface components {
             /** @enum {string} */
             objectType: "listing" | "organization" | "user";
             objectId: components["schemas"]["IdInput"];
+            /** @description The object's title or name as it is now; null when the object no longer exists */
+            objectName: string | null;
             reason: string | null;
             createdAt: components["schemas"]["InstantInput"];
         };
@@ -3332,6 +3334,8 @@ export interface components {
             /** @enum {string} */
             objectType: "listing" | "organization" | "user";
             objectId: components["schemas"]["Id"];
+            /** @description The object's title or name as it is now; null when the object no longer exists */
+            objectName: string | null;
             reason: string | null;
             createdAt: components["schemas"]["Instant"];
         };

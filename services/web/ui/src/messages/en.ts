@@ -643,6 +643,17 @@ const en: Record<MessageKey, string> = {
   'home.figAttendees': 'Attendees',
   'home.figVolunteer': 'Volunteer hours',
   'home.figuresMore': 'See the open usage ledger',
+  // Moderation with context
+  'moderation.verifyTitle': 'Verify this organization?',
+  'moderation.verifyLead':
+    'Once verified, its listings publish without review. Verification cannot be undone; check the details first.',
+  'moderation.verifyConfirm': 'Verify',
+  'moderation.orgName': 'Name',
+  'moderation.orgKind': 'Type',
+  'moderation.orgPlace': 'Place',
+  'moderation.orgDescription': 'Description',
+  'moderation.orgSince': 'Joined',
+  'moderation.orgListings': 'Listings',
 }
 
 export default en

@@ -637,6 +637,16 @@ const zhCN = {
   'home.figAttendees': '参与人次',
   'home.figVolunteer': '志愿服务（小时）',
   'home.figuresMore': '查看公开使用台账',
+  // Moderation with context
+  'moderation.verifyTitle': '确认认证这个组织？',
+  'moderation.verifyLead': '认证后，这个组织发布的资源不再经过审核，直接上线。认证无法撤销，请先核对组织信息。',
+  'moderation.verifyConfirm': '确认认证',
+  'moderation.orgName': '名称',
+  'moderation.orgKind': '类型',
+  'moderation.orgPlace': '所在地',
+  'moderation.orgDescription': '简介',
+  'moderation.orgSince': '加入时间',
+  'moderation.orgListings': '资源数量',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -96,7 +96,6 @@ export function SlotPicker(props: {
                 class={`date-chip is-${state}`}
                 data-date={d.date}
                 aria-pressed={d.date === day}
-                aria-label={`${fullDate.format(asDate(d.date))} ${note}`}
                 onClick={() => props.onDay(d.date)}
               >
                 <span class="date-chip-weekday">{weekday.format(asDate(d.date))}</span>

@@ -862,6 +862,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ratings/{id}/reports/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Moderators: dismisses the reports against a rating (kept visible), with a recorded reason; 409 `no_open_reports` without any. */
+        post: operations["dismissRatingReports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ratings/{id}/unhide": {
         parameters: {
             query?: never;
@@ -1958,7 +1975,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        RatingAuditActionInput: "hide" | "unhide";
+        RatingAuditActionInput: "hide" | "unhide" | "dismiss";
         RatingAuditEntryInput: {
             /** @description The audit entry; opaque, unique across the trail */
             id: string;
@@ -1979,6 +1996,19 @@ export interface components {
             reporterUserId: components["schemas"]["IdInput"];
             reason: string;
             createdAt: components["schemas"]["InstantInput"];
+        };
+        ReportedRatingInput: {
+            ratingId: components["schemas"]["IdInput"];
+            reporterUserId: components["schemas"]["IdInput"];
+            reason: string;
+            createdAt: components["schemas"]["InstantInput"];
+            rating: components["schemas"]["RatingInput"];
+            booking: {
+                id: components["schemas"]["IdInput"];
+                listingTitle: string;
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+            };
         };
         ReputationInput: {
             /** @description Bayesian average: (prior mean × prior weight + sum) / (prior weight + count) */
@@ -2241,8 +2271,14 @@ export interface components {
             path: string;
         };
         RatingReportPageInput: {
-            items: components["schemas"]["RatingReportInput"][];
+            items: components["schemas"]["ReportedRatingInput"][];
             nextCursor: string | null;
+        };
+        DismissedReportsInput: {
+            /** Format: uuid */
+            ratingId: string;
+            /** @description How many reports were dismissed */
+            dismissed: number;
         };
         /** @enum {string} */
         OrgRole: "owner" | "admin" | "member";
@@ -3084,7 +3120,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        RatingAuditAction: "hide" | "unhide";
+        RatingAuditAction: "hide" | "unhide" | "dismiss";
         RatingAuditEntry: {
             /** @description The audit entry; opaque, unique across the trail */
             id: string;
@@ -3105,6 +3141,19 @@ export interface components {
             reporterUserId: components["schemas"]["Id"];
             reason: string;
             createdAt: components["schemas"]["Instant"];
+        };
+        ReportedRating: {
+            ratingId: components["schemas"]["Id"];
+            reporterUserId: components["schemas"]["Id"];
+            reason: string;
+            createdAt: components["schemas"]["Instant"];
+            rating: components["schemas"]["Rating"];
+            booking: {
+                id: components["schemas"]["Id"];
+                listingTitle: string;
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+            };
         };
         Reputation: {
             /** @description Bayesian average: (prior mean × prior weight + sum) / (prior weight + count) */
@@ -3367,8 +3416,14 @@ export interface components {
             path: string;
         };
         RatingReportPage: {
-            items: components["schemas"]["RatingReport"][];
+            items: components["schemas"]["ReportedRating"][];
             nextCursor: string | null;
+        };
+        DismissedReports: {
+            /** Format: uuid */
+            ratingId: string;
+            /** @description How many reports were dismissed */
+            dismissed: number;
         };
     };
     responses: never;
@@ -4850,6 +4905,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatingReport"];
+                };
+            };
+        };
+    };
+    dismissRatingReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingReasonBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DismissedReports"];
                 };
             };
         };

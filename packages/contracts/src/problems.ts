@@ -70,6 +70,7 @@ export const PROBLEM_CODES = {
   already_replied: 409,
   already_hidden: 409,
   not_hidden: 409,
+  no_open_reports: 409,
   job_not_dead: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits

@@ -654,6 +654,14 @@ const en: Record<MessageKey, string> = {
   'moderation.orgDescription': 'Description',
   'moderation.orgSince': 'Joined',
   'moderation.orgListings': 'Listings',
+  'moderation.noComment': '(no written comment)',
+  'moderation.ratedBy': 'By:',
+  'moderation.ratedBooking': 'Booking:',
+  'moderation.reportedAt': 'Reported {when}',
+  'moderation.dismissReason': 'Why the report is dismissed (kept in the audit log)',
+  'moderation.dismiss': 'Dismiss report',
+  'moderation.dismissedN': 'Dismissed {n} reports; the ratings stay visible.',
+  'ratingAudit.dismiss': 'Dismissed reports',
 }
 
 export default en

@@ -62,6 +62,7 @@ const problemsEn: Record<ProblemCode, string> = {
   already_replied: 'You have already replied to this rating.',
   already_hidden: 'This rating is already hidden.',
   not_hidden: 'This rating is not hidden.',
+  no_open_reports: 'This rating has no open reports.',
   job_not_dead: 'This job has not failed; there is nothing to retry.',
 
   version_mismatch: 'Someone else changed this meanwhile. Reload before editing.',

@@ -66,6 +66,7 @@ const problemsZhCN: Record<ProblemCode, string> = {
   already_replied: '你已经回复过这条评价。',
   already_hidden: '这条评价已经隐藏。',
   not_hidden: '这条评价没有被隐藏。',
+  no_open_reports: '这条评价没有待处理的举报。',
   job_not_dead: '这个任务没有失败，无需重试。',
 
   version_mismatch: '内容已被别人修改，请刷新后再改。',

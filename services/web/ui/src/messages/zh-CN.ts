@@ -647,6 +647,14 @@ const zhCN = {
   'moderation.orgDescription': '简介',
   'moderation.orgSince': '加入时间',
   'moderation.orgListings': '资源数量',
+  'moderation.noComment': '（没有文字评价）',
+  'moderation.ratedBy': '评价人：',
+  'moderation.ratedBooking': '预约：',
+  'moderation.reportedAt': '举报于 {when}',
+  'moderation.dismissReason': '驳回举报的理由（会记录在操作记录中）',
+  'moderation.dismiss': '驳回举报',
+  'moderation.dismissedN': '已驳回 {n} 条举报，评价保持显示。',
+  'ratingAudit.dismiss': '驳回举报',
 } as const
 
 export type MessageKey = keyof typeof zhCN

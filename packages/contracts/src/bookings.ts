@@ -11,7 +11,14 @@ export const AvailabilityParams = z.object({ listingId: Id })
 
 /** Query of `GET /v1/availability/:listingId`: a window of at most 92 days. */
 export const AvailabilityQuery = z
-  .object({ from: Instant, to: Instant })
+  .object({
+    from: Instant,
+    to: Instant,
+    include: z
+      .enum(['taken'])
+      .optional()
+      .describe('`taken`: also list the open slots other bookings hold, for a picker that greys them out'),
+  })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), { message: 'to must be after from', path: ['to'] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= 92 * 86_400_000, {
     message: 'the window spans at most 92 days',
@@ -20,7 +27,15 @@ export const AvailabilityQuery = z
 
 /** Bookable slots of a listing in a window, and the listing's time zone for display. */
 export const AvailabilityResponse = z
-  .object({ listingId: Id, timezone: z.string(), slots: z.array(Slot) })
+  .object({
+    listingId: Id,
+    timezone: z.string(),
+    slots: z.array(Slot),
+    taken: z
+      .array(Slot)
+      .optional()
+      .describe('With `include=taken`: slots within the opening hours and booking horizon that bookings hold'),
+  })
   .meta({ id: 'AvailabilityResponse' })
 export type AvailabilityResponse = z.infer<typeof AvailabilityResponse>
 

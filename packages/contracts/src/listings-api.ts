@@ -117,6 +117,10 @@ export const AuditEntry = z
     action: AuditAction,
     objectType: z.enum(['listing', 'organization', 'user']),
     objectId: Id,
+    objectName: z
+      .string()
+      .nullable()
+      .describe("The object's title or name as it is now; null when the object no longer exists"),
     reason: z.string().nullable(),
     createdAt: Instant,
   })

@@ -74,6 +74,7 @@ export const PROBLEM_CODES = {
   already_replied: 409,
   already_hidden: 409,
   not_hidden: 409,
+  no_open_reports: 409,
   job_not_dead: 409,
   // Issue 13: a member's or an organization's outstanding bookings reached their cap.
   booking_limit_reached: 409,

@@ -138,7 +138,7 @@ export const HiddenRatingPage = z
  * What a moderator did to a rating, as `rating_audit.action` stores it: the hide and unhide endpoints are its
  * only writers, and a check constraint keeps the column to these values so this enum stays the whole truth.
  */
-export const RatingAuditAction = z.enum(['hide', 'unhide']).meta({ id: 'RatingAuditAction' })
+export const RatingAuditAction = z.enum(['hide', 'unhide', 'dismiss']).meta({ id: 'RatingAuditAction' })
 export type RatingAuditAction = z.infer<typeof RatingAuditAction>
 
 /** One step of the moderation audit trail of ratings, as moderators read it. */
@@ -163,6 +163,16 @@ export const RatingAuditPage = z
 export const RatingReport = z
   .object({ ratingId: Id, reporterUserId: Id, reason: z.string(), createdAt: Instant })
   .meta({ id: 'RatingReport' })
+
+/**
+ * A report in the moderators' queue with what they judge it by: the rating itself (text, score, who rated
+ * whom) and the booking it rates.
+ */
+export const ReportedRating = RatingReport.extend({
+  rating: Rating,
+  booking: z.object({ id: Id, listingTitle: z.string(), start: Instant, end: Instant }),
+}).meta({ id: 'ReportedRating' })
+export type ReportedRating = z.infer<typeof ReportedRating>
 
 /** Reputation of one subject in one role: Bayesian average, raw mean, count and the score distribution. */
 export const Reputation = z

@@ -43,6 +43,22 @@ t.test('availability', async (t) => {
     t.ok(starts.includes('2026-12-01T06:00:00.000Z'))
   })
 
+  t.test('include=taken also lists the open slots bookings hold, so a picker can grey them out', async (t) => {
+    const window = `from=${encodeURIComponent(`${DAY}T00:00:00+08:00`)}&to=${encodeURIComponent(`${DAY}T23:59:00+08:00`)}`
+    const res = await h.app.inject({ method: 'GET', url: `/v1/availability/${listing.id}?${window}&include=taken` })
+    t.equal(res.statusCode, 200, res.body)
+    const body = res.json() as { slots: Array<{ start: string }>; taken: Array<{ start: string; end: string }> }
+    // The 12:00 booking and the slots its buffer touches, in order; none of them is also offered.
+    t.same(
+      body.taken.map((s) => s.start),
+      ['2026-12-01T03:00:00.000Z', '2026-12-01T04:00:00.000Z', '2026-12-01T05:00:00.000Z'],
+    )
+    t.equal(body.taken[1]?.end, '2026-12-01T05:00:00.000Z')
+    t.equal(body.slots.length + body.taken.length, 9, 'offered and taken together are the opening hours')
+    const plain = await h.app.inject({ method: 'GET', url: `/v1/availability/${listing.id}?${window}` })
+    t.equal(plain.json().taken, undefined, 'not computed unless asked for')
+  })
+
   t.test('an unknown listing is 404; a withdrawn one 409 listing_unavailable', async (t) => {
     const unknown = await h.app.inject({
       method: 'GET',

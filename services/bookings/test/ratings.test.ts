@@ -246,6 +246,58 @@ t.test('ratings', async (t) => {
     t.equal(audit[0]?.reason, '经核实为恶意评价')
   })
 
+  t.test('a report comes with its rating and booking; a moderator may dismiss it instead of hiding', async (t) => {
+    const b = await s.bookingIn('completed')
+    const providerRating = (await rate(p.provider.token, b.id, { score: 2, comment: '迟到了半小时' })).json()
+    await rate(p.requester.token, b.id, { score: 4 })
+    const post = (url: string, token: string, payload: unknown) =>
+      h.app.inject({ method: 'POST', url, headers: bearer(token), payload: payload as object })
+    const report = await post(`/v1/ratings/${providerRating.id}/reports`, p.requester.token, { reason: '其实准时到了' })
+    t.equal(report.statusCode, 201, report.body)
+
+    const queue = (await get('/v1/ratings/reports?limit=100', p.moderator.token)).json()
+    const item = queue.items.find((r: { ratingId: string }) => r.ratingId === providerRating.id)
+    t.match(item, {
+      reason: '其实准时到了',
+      rating: {
+        id: providerRating.id,
+        score: 2,
+        comment: '迟到了半小时',
+        side: 'provider',
+        raterOrganizationId: s.listing.organizationId,
+      },
+      booking: { id: b.id, listingTitle: s.listing.title },
+    })
+    t.equal(Date.parse(item.booking.start), Date.parse(b.start), 'the booking’s time')
+
+    const notMod = await post(`/v1/ratings/${providerRating.id}/reports/dismiss`, p.provider.token, { reason: '无' })
+    t.equal(notMod.statusCode, 403)
+    const dismissed = await post(`/v1/ratings/${providerRating.id}/reports/dismiss`, p.moderator.token, {
+      reason: '评价属实，举报不成立',
+    })
+    t.equal(dismissed.statusCode, 200, dismissed.body)
+    t.same(dismissed.json(), { ratingId: providerRating.id, dismissed: 1 })
+    const after = (await get('/v1/ratings/reports?limit=100', p.moderator.token)).json()
+    t.notOk(
+      after.items.some((r: { ratingId: string }) => r.ratingId === providerRating.id),
+      'it left the queue',
+    )
+    const rating = await s.db
+      .selectFrom('ratings')
+      .select('hiddenAt')
+      .where('id', '=', providerRating.id)
+      .executeTakeFirst()
+    t.equal(rating?.hiddenAt, null, 'the rating stays visible')
+    const trail = (await get('/v1/ratings/audit?limit=100', p.moderator.token)).json()
+    t.match(
+      trail.items.find((e: { ratingId: string }) => e.ratingId === providerRating.id),
+      { action: 'dismiss', reason: '评价属实，举报不成立' },
+    )
+    const twice = await post(`/v1/ratings/${providerRating.id}/reports/dismiss`, p.moderator.token, { reason: '再次' })
+    t.equal(twice.statusCode, 409)
+    t.equal(twice.json().code, 'no_open_reports')
+  })
+
   t.test('published ratings page through with a cursor, newest first', async (t) => {
     const seen: string[] = []
     let cursor: string | null = null

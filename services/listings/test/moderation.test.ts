@@ -1,6 +1,6 @@
 import t from 'tap'
 import { setModerator } from '../src/moderation/moderation.service.ts'
-import { act, counts, createListing, eventsOf, moderator, testDb } from './fixtures.ts'
+import { act, counts, createListing, eventsOf, moderator, testDb, venueBody } from './fixtures.ts'
 import { bearer, orgOwner, signUp, testApp } from './helpers.ts'
 
 t.test('moderation', async (t) => {
@@ -151,6 +151,17 @@ t.test('moderation', async (t) => {
         .reverse(),
       ['moderator.grant', 'listing.approve', 'listing.reject', 'organization.verify'],
     )
+    // Each entry names its object as it is now: the member, the listings' titles, the organization's name.
+    const names = all
+      .json()
+      .items.map((e: { objectType: string; objectName: string | null }) => [e.objectType, e.objectName])
+      .reverse()
+    t.same(names[0], ['user', mod.displayName])
+    t.same(names.slice(1, 3), [
+      ['listing', venueBody().title],
+      ['listing', venueBody().title],
+    ])
+    t.same(names[3], ['organization', '待认证的工会'])
   })
 
   t.test('a revoked moderator is refused at once, though the token still claims the flag', async (t) => {

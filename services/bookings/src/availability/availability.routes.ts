@@ -17,6 +17,12 @@ export function registerAvailabilityRoutes(app: App, deps: BookingsDeps) {
       },
     },
     async (request) =>
-      getAvailability(deps, request.params.listingId, new Date(request.query.from), new Date(request.query.to)),
+      getAvailability(
+        deps,
+        request.params.listingId,
+        new Date(request.query.from),
+        new Date(request.query.to),
+        request.query.include === 'taken',
+      ),
   )
 }

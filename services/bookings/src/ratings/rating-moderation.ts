@@ -1,4 +1,4 @@
-import type { Actor, HiddenRating, Rating, RatingAuditEntry } from '@commons/contracts'
+import type { Actor, HiddenRating, Rating, RatingAuditEntry, ReportedRating } from '@commons/contracts'
 import { conflict, notFound, pageOf } from '@commons/service-kit'
 import { keysetRows } from '../db/keyset.ts'
 import type { BookingsDeps } from '../deps.ts'
@@ -6,21 +6,86 @@ import { publishReputation, subjectsOf } from '../reputation/reputation.service.
 import { toRatingDto } from './rating-dto.ts'
 import {
   auditKeyset,
+  bookingsOfRatings,
+  deleteReportsOf,
   hiddenKeyset,
   hiddenRatings,
   insertRatingAudit,
   lockRating,
   ratingAudit,
+  ratingsByIds,
   repliesOf,
   reports,
   reportsKeyset,
   updateRatingRow,
 } from './ratings.repository.ts'
 
-/** `GET /v1/ratings/reports` (moderators): reports, newest first, with cursor pagination. */
-export async function listReports(deps: BookingsDeps, q: { cursor?: string | undefined; limit: number }) {
+/**
+ * `GET /v1/ratings/reports` (moderators): reports, newest first, with cursor pagination; each with the
+ * rating it is about and that rating's booking, so a moderator decides on what was written, not on an id.
+ */
+export async function listReports(
+  deps: BookingsDeps,
+  q: { cursor?: string | undefined; limit: number },
+): Promise<{ items: ReportedRating[]; nextCursor: string | null }> {
   const rows = await keysetRows(reports(deps.db), reportsKeyset, q)
-  return pageOf(rows, q.limit, (r) => ({ ...r, createdAt: r.createdAt.toISOString() }), reportsKeyset.position)
+  const ids = [...new Set(rows.slice(0, q.limit).map((r) => r.ratingId))]
+  const ratings = new Map((await ratingsByIds(deps.db, ids)).map((r) => [r.id, r]))
+  const bookings = new Map(
+    (await bookingsOfRatings(deps.db, [...new Set([...ratings.values()].map((r) => r.bookingId))])).map((b) => [
+      b.id,
+      b,
+    ]),
+  )
+  const replies = await repliesOf(deps.db, ids)
+  return pageOf(
+    rows,
+    q.limit,
+    (r) => {
+      // A report references its rating and a rating its booking by foreign key: both are there.
+      const rating = ratings.get(r.ratingId)!
+      const booking = bookings.get(rating.bookingId)!
+      return {
+        ...r,
+        createdAt: r.createdAt.toISOString(),
+        rating: toRatingDto(rating, replies.get(rating.id)),
+        booking: {
+          id: booking.id,
+          listingTitle: booking.listingTitle,
+          start: booking.startAt.toISOString(),
+          end: booking.endAt.toISOString(),
+        },
+      }
+    },
+    reportsKeyset.position,
+  )
+}
+
+/**
+ * `POST /v1/ratings/:id/reports/dismiss` (moderators): the reports against a rating were not founded; they
+ * leave the queue and the decision, with its reason, joins the ratings' audit trail. 409 `no_open_reports`
+ * when there is nothing to dismiss.
+ */
+export async function dismissReports(
+  deps: BookingsDeps,
+  actor: Actor,
+  id: string,
+  reason: string,
+): Promise<{ ratingId: string; dismissed: number }> {
+  return deps.db.transaction().execute(async (trx) => {
+    const rating = await lockRating(trx, id)
+    if (!rating) throw notFound('rating', id)
+    const dismissed = await deleteReportsOf(trx, id)
+    if (dismissed === 0) throw conflict('no_open_reports', 'This rating has no open reports to dismiss.')
+    await insertRatingAudit(trx, {
+      ratingId: id,
+      actorUserId: actor.userId,
+      action: 'dismiss',
+      reason,
+      at: deps.clock.now(),
+    })
+    return { ratingId: id, dismissed }
+  })
 }
 
 /**

@@ -196,6 +196,24 @@ export const reportsKeyset: Keyset<ReportRow, { p: string; r: string; u: string 
 
 export const reports = (db: Kysely<DB>) => db.selectFrom('ratingReports').selectAll()
 
+/** Ratings by id (any state: moderators look at hidden and unpublished ones too). */
+export async function ratingsByIds(db: Kysely<DB>, ids: readonly string[]): Promise<RatingRow[]> {
+  if (ids.length === 0) return []
+  return db.selectFrom('ratings').selectAll().where('id', 'in', ids).execute()
+}
+
+/** What a moderator needs of the bookings rated: the listing's title and the time. */
+export async function bookingsOfRatings(db: Kysely<DB>, ids: readonly string[]) {
+  if (ids.length === 0) return []
+  return db.selectFrom('bookings').select(['id', 'listingTitle', 'startAt', 'endAt']).where('id', 'in', ids).execute()
+}
+
+/** Removes every report against a rating; returns how many there were. */
+export async function deleteReportsOf(trx: Transaction<DB>, ratingId: string): Promise<number> {
+  const result = await trx.deleteFrom('ratingReports').where('ratingId', '=', ratingId).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 /** Hidden ratings by the hide's time, then id. */
 export const hiddenKeyset: Keyset<RatingRow, { h: string; id: string }> = {
   columns: ['hiddenAt', 'id'],

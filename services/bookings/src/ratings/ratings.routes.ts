@@ -11,19 +11,30 @@ import {
   RatingReasonBody,
   RatingReplyBody,
   RatingReport,
+  ReportedRating,
   UpdateRatingBody,
 } from '@commons/contracts'
 import { type App, requireActor, requireModerator } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import { hideRating, listHiddenRatings, listRatingAudit, listReports, unhideRating } from './rating-moderation.ts'
+import {
+  dismissReports,
+  hideRating,
+  listHiddenRatings,
+  listRatingAudit,
+  listReports,
+  unhideRating,
+} from './rating-moderation.ts'
 import { getBookingRatings, listRatings } from './rating-queries.ts'
 import { rateBooking, replyToRating, reportRating, updateRating } from './ratings.service.ts'
 
 const security = [{ bearerAuth: [] }]
 const ReportPage = z
-  .object({ items: z.array(RatingReport), nextCursor: z.string().nullable() })
+  .object({ items: z.array(ReportedRating), nextCursor: z.string().nullable() })
   .meta({ id: 'RatingReportPage' })
+const DismissedReports = z
+  .object({ ratingId: z.uuid(), dismissed: z.number().int().describe('How many reports were dismissed') })
+  .meta({ id: 'DismissedReports' })
 
 /** Two-way, double-blind ratings of bookings; replies, reports and moderation. */
 export function registerRatingRoutes(app: App, deps: BookingsDeps) {
@@ -168,6 +179,22 @@ export function registerRatingRoutes(app: App, deps: BookingsDeps) {
     },
     async (request, reply) =>
       reply.code(201).send(await reportRating(deps, requireActor(request), request.params.id, request.body.reason)),
+  )
+  app.post(
+    '/v1/ratings/:id/reports/dismiss',
+    {
+      schema: {
+        operationId: 'dismissRatingReports',
+        tags,
+        security,
+        params: IdParams,
+        body: RatingReasonBody,
+        description:
+          'Moderators: dismisses the reports against a rating (kept visible), with a recorded reason; 409 `no_open_reports` without any.',
+        response: { 200: DismissedReports },
+      },
+    },
+    async (request) => dismissReports(deps, requireModerator(request), request.params.id, request.body.reason),
   )
   app.post(
     '/v1/ratings/:id/hide',

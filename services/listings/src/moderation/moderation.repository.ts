@@ -20,11 +20,25 @@ export function recordAudit(
     .execute()
 }
 
-/** Up to `limit + 1` audit entries, newest first, with the moderator's display name. */
+/**
+ * Up to `limit + 1` audit entries, newest first, with the moderator's display name and the object's own
+ * name as it is now (a listing's title, an organization's or a member's name), so the log reads as what
+ * happened to what.
+ */
 export function listAudit(db: Kysely<DB>, opts: { afterId?: string; limit: number }) {
   let q = db
     .selectFrom('auditLog')
     .leftJoin('users', 'users.id', 'auditLog.actorId')
+    .leftJoin('listings', (j) =>
+      j.onRef('listings.id', '=', 'auditLog.objectId').on('auditLog.objectType', '=', 'listing'),
+    )
+    .leftJoin('organizations', (j) =>
+      j.onRef('organizations.id', '=', 'auditLog.objectId').on('auditLog.objectType', '=', 'organization'),
+    )
+    .leftJoin('users as subject', (j) =>
+      j.onRef('subject.id', '=', 'auditLog.objectId').on('auditLog.objectType', '=', 'user'),
+    )
+    .select((eb) => eb.fn.coalesce('listings.title', 'organizations.name', 'subject.displayName').as('objectName'))
     .select([
       'auditLog.id',
       'auditLog.actorId',

@@ -102,6 +102,7 @@ export async function getAuditLog(db: Kysely<DB>, actor: Actor, query: CursorQue
       action: r.action,
       objectType: r.objectType,
       objectId: r.objectId,
+      objectName: r.objectName,
       reason: r.reason,
       createdAt: r.createdAt.toISOString(),
     }),

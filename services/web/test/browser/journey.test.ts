@@ -260,6 +260,11 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await mod.goto(`${base}/profiles/${requesterOrg.organization.id}`)
     await mod.getByRole('heading', { level: 1, name: /联洋社区青年志愿者协会/ }).waitFor()
     await mod.getByRole('button', { name: '认证此组织' }).click()
+    // Verification cannot be undone: the moderator sees the organization's details and confirms.
+    const confirm = mod.getByRole('dialog', { name: '确认认证这个组织？' })
+    await confirm.getByText('联洋社区青年志愿者协会').waitFor()
+    t.ok(await confirm.getByText('青年', { exact: false }).first().isVisible(), 'its kind is shown')
+    await confirm.getByRole('button', { name: '确认认证' }).click()
     await mod.getByText('已认证。此组织的资源今后无需审核即可发布。').waitFor()
 
     await mod.getByRole('link', { name: '审核', exact: true }).click()
@@ -268,12 +273,23 @@ t.test('the booking journey across three browser contexts', { skip: CHROMIUM ? f
     await mod.getByRole('link', { name: '操作记录' }).click()
     await mod.getByRole('cell', { name: '认证组织' }).waitFor()
     t.ok(await mod.getByRole('cell', { name: '通过资源' }).isVisible(), 'the approval is logged')
+    t.ok(
+      await mod.getByRole('cell').getByRole('link', { name: '联洋社区青年志愿者协会' }).first().isVisible(),
+      'the audit log names the organization, linked to its page',
+    )
+    t.ok(
+      await mod.getByRole('cell').getByRole('link', { name: '党群服务中心多功能会议室' }).first().isVisible(),
+      'and the listing by its title',
+    )
     await capture(mod, 'moderation-audit')
 
     await mod.getByRole('link', { name: '被举报的评价' }).click()
     const report = mod.locator('.card', { hasText: '评价内容与事实不符' })
     await report.waitFor()
     await capture(mod, 'moderation-reports')
+    t.ok(await report.getByText('准时到场').first().isVisible(), 'the report shows the rating it is about')
+    t.ok(await report.getByRole('link', { name: '党群服务中心多功能会议室' }).isVisible(), 'and the booking')
+    t.ok(await report.getByRole('button', { name: '驳回举报' }).isVisible(), 'dismissing sits beside hiding')
     t.ok(await report.getByRole('button', { name: '隐藏这条评价' }).isDisabled(), 'a reason comes first')
     await report.getByLabel('隐藏原因（会记录在操作记录中）').fill('经核实，评价与事实不符')
     await report.getByRole('button', { name: '隐藏这条评价' }).click()

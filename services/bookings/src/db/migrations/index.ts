@@ -11,6 +11,8 @@ import * as bookingParties from './2026-11-30T1300-booking-parties.ts'
 import * as cancellationTerms from './2026-11-30T1300-cancellation-terms.ts'
 import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 
+import * as reportDismissal from './2026-11-30T1300-report-dismissal.ts'
+
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-bookings': bookings,
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1310-payment-steps': paymentSteps,
 
   '2026-11-30T1300-booking-parties': bookingParties,
+
+  '2026-11-30T1300-report-dismissal': reportDismissal,
 }

@@ -1,5 +1,6 @@
 import { type CommonsClient, createCommonsClient, type Schema } from '@commons/client'
-import { readStorage, writeStorage } from './i18n.ts'
+import { lang, readStorage, writeStorage } from './i18n.ts'
+import { describeFieldError, describeProblem } from './problem-text.ts'
 import { createStore } from './store.ts'
 
 export type Problem = Schema<'Problem'>
@@ -146,20 +147,22 @@ export async function signOut(): Promise<void> {
   clearSession()
 }
 
-/** Field errors of a problem, keyed by the field path without the `body.` prefix. */
+/**
+ * Field errors of a problem, keyed by the field path without the `body.` prefix, each in the person's
+ * language and naming its field (the server's own message is English).
+ */
 export function fieldErrorsOf(problem: Problem | undefined): Record<string, string> {
   const errors: Record<string, string> = {}
   for (const e of problem?.errors ?? []) {
     const path = e.path.replace(/^(body|querystring|params)\.?/, '')
-    errors[path || '_'] ??= e.message
+    errors[path || '_'] ??= describeFieldError(path, e.message, lang.get())
   }
   return errors
 }
 
-/** A readable sentence for a problem, falling back to its title. */
+/** The sentence for a problem in the person's language, chosen by its code; never the server's `detail`. */
 export function problemText(problem: unknown): string {
-  const p = problem as Problem | undefined
-  return p?.detail ?? p?.title ?? String(problem ?? '')
+  return describeProblem(problem, lang.get())
 }
 
 /** The problem of a failed call (the OpenAPI documents declare no error bodies, so the type is widened here). */

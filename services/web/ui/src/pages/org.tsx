@@ -120,7 +120,7 @@ function Members({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   )
 }
 
-function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+function Listings({ orgId, canManage, verified }: { orgId: string; canManage: boolean; verified: boolean }) {
   const t = useT()
   const listings = useLoad(
     async () =>
@@ -189,7 +189,8 @@ function Listings({ orgId, canManage }: { orgId: string; canManage: boolean }) {
                       disabled={busy === l.id}
                       onClick={() => (action === 'archive' ? setArchiving(l) : void act(l, action))}
                     >
-                      {t(`action.${action}`)}
+                      {/* A verified organization's listing publishes at once: the button says so. */}
+                      {action === 'submit' && verified ? t('action.publish') : t(`action.${action}`)}
                     </button>
                   ))}
                 </div>
@@ -234,7 +235,7 @@ function Organization({ orgId }: { orgId: string }) {
         {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
       </p>
       {org.data.description && <p>{org.data.description}</p>}
-      <Listings orgId={orgId} canManage={canManage} />
+      <Listings orgId={orgId} canManage={canManage} verified={org.data.verified} />
       {canManage && <ContactsForm orgId={orgId} />}
       {role && <Members orgId={orgId} canManage={canManage} />}
     </>

@@ -2,14 +2,15 @@ import type { Schema } from '@commons/client'
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import { Empty, ErrorNote, Loading } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
-import { api, auth, type Problem, problemOf, problemText } from '../../lib/api.ts'
-import { formatDateTime, formatMoney, type MessageKey, tEnum, useT } from '../../lib/i18n.ts'
+import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
+import { formatMoney, type MessageKey, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
 import { signInHref } from '../../lib/return-to.ts'
 import { Link, navigate, useQuery } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
 
-import { DAY, type Listing, type Slot, WINDOW_DAYS } from './types.ts'
+import { pickerDays, SlotPicker } from './slot-picker.tsx'
+import { DAY, type Listing, type Slot } from './types.ts'
 
 function durationsFrom(slots: Slot[], index: number, listing: Listing): number[] {
   const { slotMinutes, minDurationMinutes, maxDurationMinutes } = listing.rules
@@ -24,22 +25,43 @@ function durationsFrom(slots: Slot[], index: number, listing: Listing): number[]
   return out
 }
 
+/** The availability API answers at most 92 days per call; a longer horizon is read in such pieces. */
+const WINDOW_LIMIT_DAYS = 92
+/** Past a year the strip stops: nobody scrolls further, and the calls would add up. */
+const HORIZON_CAP_DAYS = 366
+
+/** Free and taken slots over the whole horizon, read in pieces the API accepts, in order. */
+async function loadHorizon(listingId: string, from: Date, days: number) {
+  const pieces = []
+  for (let offset = 0; offset < days; offset += WINDOW_LIMIT_DAYS) {
+    const start = new Date(from.getTime() + offset * DAY)
+    const end = new Date(from.getTime() + Math.min(days, offset + WINDOW_LIMIT_DAYS) * DAY)
+    pieces.push(
+      api
+        .GET('/v1/availability/{listingId}', {
+          params: {
+            path: { listingId },
+            query: { from: start.toISOString(), to: end.toISOString(), include: 'taken' },
+          },
+        })
+        .then(must),
+    )
+  }
+  const answers = await Promise.all(pieces)
+  return {
+    timezone: answers[0]?.timezone ?? 'Asia/Shanghai',
+    slots: answers.flatMap((a) => a.slots),
+    taken: answers.flatMap((a) => a.taken ?? []),
+  }
+}
+
 export function BookingPanel({ listing }: { listing: Listing }) {
   const t = useT()
   const me = useStore(auth)
   const from = useMemo(() => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000), [])
-  const slots = useLoad(
-    async () =>
-      must(
-        await api.GET('/v1/availability/{listingId}', {
-          params: {
-            path: { listingId: listing.id },
-            query: { from: from.toISOString(), to: new Date(from.getTime() + WINDOW_DAYS * DAY).toISOString() },
-          },
-        }),
-      ),
-    [listing.id],
-  )
+  const horizonDays = Math.min(Math.max(1, listing.rules.maxAdvanceDays), HORIZON_CAP_DAYS)
+  const slots = useLoad(() => loadHorizon(listing.id, from, horizonDays), [listing.id, horizonDays])
+  const [day, setDay] = useState<string | undefined>()
   const [chosen, setChosen] = useState<number | undefined>()
   const [minutes, setMinutes] = useState<number>(listing.rules.minDurationMinutes)
   const [orgId, setOrgId] = useState('')
@@ -64,18 +86,19 @@ export function BookingPanel({ listing }: { listing: Listing }) {
   }, [booked])
   // One key per intended booking: a double click, or a retry after a lost answer, books once.
   const idempotencyKey = useMemo(() => crypto.randomUUID(), [chosen, minutes, orgId])
+  const zone = slots.data?.timezone ?? listing.availability.timezone
+  const all = slots.data?.slots ?? []
+  const days = useMemo(
+    () => pickerDays(from, horizonDays, all, slots.data?.taken ?? [], zone),
+    [slots.data, from, horizonDays, zone],
+  )
 
   if (slots.loading && !slots.data) return <Loading label={t('book.loadingSlots')} />
   if (slots.error !== undefined || !slots.data) return <ErrorNote>{t('book.slotsError')}</ErrorNote>
-  const all = slots.data.slots
-  const zone = slots.data.timezone
-  if (all.length === 0) return <Empty title={t('book.noSlots')} />
+  if (all.length === 0) return <Empty title={t('book.noSlotsHorizon', { n: horizonDays })} />
+  // Until a day is picked, the first one with a free slot.
+  const shownDay = day ?? days.find((d) => d.free.length > 0)?.date ?? days[0]?.date ?? ''
 
-  const byDay = new Map<string, Array<{ slot: Slot; index: number }>>()
-  all.forEach((slot, index) => {
-    const day = formatDateTime(slot.start, zone, { dateStyle: 'full', timeStyle: undefined })
-    byDay.set(day, [...(byDay.get(day) ?? []), { slot, index }])
-  })
   const durations = chosen === undefined ? [] : durationsFrom(all, chosen, listing)
   const start = chosen === undefined ? undefined : all[chosen]!.start
   const end =
@@ -121,31 +144,22 @@ export function BookingPanel({ listing }: { listing: Listing }) {
 
   return (
     <form class="booking" onSubmit={book}>
-      <fieldset class="slots">
-        <legend>{t('book.pickSlot')}</legend>
-        {[...byDay.entries()].slice(0, 7).map(([day, items]) => (
-          <div class="slot-day" key={day}>
-            <p class="slot-date">{day}</p>
-            <div class="slot-row">
-              {items.map(({ slot, index }) => (
-                <label class={`slot${chosen === index ? ' is-chosen' : ''}`} key={slot.start}>
-                  <input
-                    type="radio"
-                    name="slot"
-                    value={slot.start}
-                    checked={chosen === index}
-                    onChange={() => {
-                      setChosen(index)
-                      setMinutes(listing.rules.minDurationMinutes)
-                    }}
-                  />
-                  {formatDateTime(slot.start, zone, { dateStyle: undefined, timeStyle: 'short' })}
-                </label>
-              ))}
-            </div>
-          </div>
-        ))}
-      </fieldset>
+      <SlotPicker
+        listing={listing}
+        days={days}
+        free={all}
+        zone={zone}
+        day={shownDay}
+        onDay={(date) => {
+          setDay(date)
+          setChosen(undefined)
+        }}
+        chosen={chosen}
+        onChoose={(index) => {
+          setChosen(index)
+          setMinutes(listing.rules.minDurationMinutes)
+        }}
+      />
       {problem?.code === 'slot_unavailable' && <ErrorNote>{t('book.slotTaken')}</ErrorNote>}
       {chosen !== undefined && durations.length === 0 && <ErrorNote>{t('book.tooShort')}</ErrorNote>}
       {chosen !== undefined && durations.length > 0 && (
@@ -252,5 +266,5 @@ const BOOKING_ERRORS: Record<string, MessageKey> = {
 }
 
 function fieldError(problem: Problem | undefined, field: string): string | undefined {
-  return problem?.errors?.find((e) => e.path.replace(/^body\./, '') === field)?.message
+  return fieldErrorsOf(problem)[field]
 }

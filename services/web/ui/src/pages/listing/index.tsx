@@ -3,7 +3,7 @@ import { ErrorNote, Loading } from '../../components/feedback.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { ListingPrivateDetailsForm } from '../../components/private-forms.tsx'
 import { api, auth } from '../../lib/api.ts'
-import { tEnum, useT } from '../../lib/i18n.ts'
+import { formatMoney, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad } from '../../lib/load.ts'
 import { Link } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
@@ -11,6 +11,37 @@ import { useStore } from '../../lib/store.ts'
 import { BookingPanel } from './booking-panel.tsx'
 import { Facts } from './facts.tsx'
 import { ListingRatings } from './listing-ratings.tsx'
+import type { Listing } from './types.ts'
+
+/**
+ * On phones the booking panel sits below the description and facts: a bar kept at the bottom of the
+ * screen says the price and takes the person to the date strip in one tap.
+ */
+function BookBar({ listing }: { listing: Listing }) {
+  const t = useT()
+  const p = listing.pricing
+  const price =
+    p.model === 'fee'
+      ? `${formatMoney(p.price.amount, p.price.currency)}${t(p.unit === 'hour' ? 'price.perHour' : 'price.perBooking')}`
+      : t('book.barFree')
+  return (
+    <aside class="book-bar" aria-label={t('book.barLabel')}>
+      <span class="book-bar-price">{price}</span>
+      <button
+        type="button"
+        class="btn btn-primary"
+        onClick={() => {
+          const card = document.getElementById('book-title')
+          card?.scrollIntoView({ behavior: 'smooth', block: 'start' })
+          const target = document.querySelector<HTMLElement>('.date-chip[aria-pressed="true"]') ?? card
+          target?.focus({ preventScroll: true })
+        }}
+      >
+        {t('book.bookNow')}
+      </button>
+    </aside>
+  )
+}
 
 export default function ListingPage({ id }: { id: string }) {
   const t = useT()
@@ -89,6 +120,7 @@ export default function ListingPage({ id }: { id: string }) {
           {l.status === 'published' ? <BookingPanel listing={l} /> : <p>{t('book.notPublished')}</p>}
         </section>
       </div>
+      {l.status === 'published' && <BookBar listing={l} />}
     </article>
   )
 }

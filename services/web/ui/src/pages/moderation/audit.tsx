@@ -68,13 +68,15 @@ export function Audit() {
                 <td>{e.actorName ?? t('moderation.operator')}</td>
                 <td>{tEnum('audit', e.action)}</td>
                 <td>
+                  {/* The object by its name, linked to its page; its kind beside it for the unnamed. */}
                   {e.objectType === 'listing' ? (
-                    <Link href={`/listings/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                    <Link href={`/listings/${e.objectId}`}>{e.objectName ?? tEnum('auditObject', e.objectType)}</Link>
                   ) : e.objectType === 'organization' ? (
-                    <Link href={`/profiles/${e.objectId}`}>{tEnum('auditObject', e.objectType)}</Link>
+                    <Link href={`/profiles/${e.objectId}`}>{e.objectName ?? tEnum('auditObject', e.objectType)}</Link>
                   ) : (
-                    tEnum('auditObject', e.objectType)
-                  )}
+                    (e.objectName ?? tEnum('auditObject', e.objectType))
+                  )}{' '}
+                  <span class="note">{tEnum('auditObject', e.objectType)}</span>
                 </td>
                 <td>{e.reason ?? '—'}</td>
               </tr>

@@ -7,27 +7,73 @@ import { ReasonForm } from '../../components/reason-form.tsx'
 import { api, problemText } from '../../lib/api.ts'
 import { formatDateTime, tEnum, useT } from '../../lib/i18n.ts'
 import { must, useLoad, usePages } from '../../lib/load.ts'
+import { Link } from '../../lib/router.tsx'
 
-function ReportItem({ report, onDone }: { report: Schema<'RatingReport'>; onDone: () => void }) {
+/** Who wrote a rating: the rater organization's public name (ratings carry its id). */
+function RaterName({ orgId }: { orgId: string }) {
+  const org = useLoad(
+    async () => (await api.GET('/v1/organizations/{id}', { params: { path: { id: orgId } } })).data,
+    [orgId],
+  )
+  return <Link href={`/profiles/${orgId}`}>{org.data?.name ?? '…'}</Link>
+}
+
+/**
+ * A report with what it is about: the rating's score and text, who wrote it, the booking it rates; the
+ * moderator hides the rating or dismisses the report, each with a reason for the audit trail.
+ */
+function ReportItem({
+  report,
+  onDone,
+}: {
+  report: Schema<'ReportedRating'>
+  onDone: (how: 'hidden' | 'dismissed') => void
+}) {
   const t = useT()
+  const r = report.rating
   const hide = async (reason: string) => {
     const res = await api.POST('/v1/ratings/{id}/hide', { params: { path: { id: report.ratingId } }, body: { reason } })
-    if (!res.error) onDone()
+    if (!res.error) onDone('hidden')
+    return res
+  }
+  const dismiss = async (reason: string) => {
+    const res = await api.POST('/v1/ratings/{id}/reports/dismiss', {
+      params: { path: { id: report.ratingId } },
+      body: { reason },
+    })
+    if (!res.error) onDone('dismissed')
     return res
   }
   return (
     <li class="card">
       <p class="card-title">{t('moderation.reportReason', { reason: report.reason })}</p>
-      <p class="note">
-        {t('moderation.reportMeta', { id: report.ratingId.slice(0, 8), when: formatDateTime(report.createdAt) })}
-      </p>
-      <ReasonForm
-        id={`hide-${report.ratingId}-${report.createdAt}`}
-        label={t('moderation.hideReason')}
-        submitLabel={t('moderation.hide')}
-        danger
-        send={hide}
-      />
+      <blockquote class="reported-rating">
+        <p>
+          <Stars score={r.score} /> <span class="rating-side">{tEnum('ratingSide', r.side)}</span>
+        </p>
+        <p class="rating-comment">{r.comment ?? t('moderation.noComment')}</p>
+        <p class="note">
+          {t('moderation.ratedBy')} <RaterName orgId={r.raterOrganizationId} /> · {t('moderation.ratedBooking')}{' '}
+          <Link href={`/listings/${r.listingId}`}>{report.booking.listingTitle}</Link>{' '}
+          {formatDateTime(report.booking.start)}
+        </p>
+      </blockquote>
+      <p class="note">{t('moderation.reportedAt', { when: formatDateTime(report.createdAt) })}</p>
+      <div class="report-decisions">
+        <ReasonForm
+          id={`hide-${report.ratingId}-${report.createdAt}`}
+          label={t('moderation.hideReason')}
+          submitLabel={t('moderation.hide')}
+          danger
+          send={hide}
+        />
+        <ReasonForm
+          id={`dismiss-${report.ratingId}-${report.createdAt}`}
+          label={t('moderation.dismissReason')}
+          submitLabel={t('moderation.dismiss')}
+          send={dismiss}
+        />
+      </div>
     </li>
   )
 }
@@ -39,14 +85,22 @@ export function Reports() {
     [],
   )
   const [hidden, setHidden] = useState<string[]>([])
+  const [dismissed, setDismissed] = useState<string[]>([])
   if (reports.loading && !reports.data) return <Loading />
   if (reports.error !== undefined) return <ErrorNote>{problemText(reports.error)}</ErrorNote>
-  const items = (reports.data?.items ?? []).filter((r) => !hidden.includes(r.ratingId))
+  const items = (reports.data?.items ?? []).filter(
+    (r) => !hidden.includes(r.ratingId) && !dismissed.includes(r.ratingId),
+  )
   return (
     <>
       {hidden.length > 0 && (
         <p class="note" role="status">
           {t('moderation.hiddenN', { n: hidden.length })}
+        </p>
+      )}
+      {dismissed.length > 0 && (
+        <p class="note" role="status">
+          {t('moderation.dismissedN', { n: dismissed.length })}
         </p>
       )}
       {items.length === 0 ? (
@@ -57,7 +111,9 @@ export function Reports() {
             <ReportItem
               key={`${r.ratingId}-${r.createdAt}`}
               report={r}
-              onDone={() => setHidden((h) => [...h, r.ratingId])}
+              onDone={(how) =>
+                how === 'hidden' ? setHidden((h) => [...h, r.ratingId]) : setDismissed((d) => [...d, r.ratingId])
+              }
             />
           ))}
         </ul>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OrgRole } from './auth.ts'
-import { CityName, Id, Instant } from './common.ts'
+import { CityName, Id, Instant, text } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
@@ -30,7 +30,7 @@ export const User = z
 export type User = z.infer<typeof User>
 
 export const RegisterBody = z
-  .strictObject({ email: Email, password: Password, displayName: z.string().trim().min(1).max(40) })
+  .strictObject({ email: Email, password: Password, displayName: text({ min: 1, max: 40 }) })
   .meta({ id: 'RegisterBody' })
 
 export const LoginBody = z
@@ -60,11 +60,11 @@ export type Me = z.infer<typeof Me>
 
 export const CreateOrganizationBody = z
   .strictObject({
-    name: z.string().trim().min(2).max(80),
+    name: text({ min: 2, max: 80 }),
     kind: OrganizationKind,
-    district: z.string().trim().min(1).max(40),
+    district: text({ min: 1, max: 40 }),
     city: CityName,
-    description: z.string().trim().max(2000).default(''),
+    description: text({ max: 2000, multiline: true }).default(''),
   })
   .meta({ id: 'CreateOrganizationBody' })
 

@@ -47,8 +47,8 @@ export const BookingMode = z.enum(['instant', 'request']).meta({ id: 'BookingMod
 export const Location = z
   .strictObject({
     city: CityName,
-    district: z.string().trim().min(1).max(40),
-    address: z.string().trim().min(1).max(200).optional(),
+    district: text({ min: 1, max: 40 }),
+    address: text({ min: 1, max: 200 }).optional(),
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),
   })
@@ -138,7 +138,7 @@ export const AvailabilityException = z
     date: z.iso.date(),
     closed: z.boolean().default(false),
     hours: DayHoursList.default([]),
-    note: z.string().max(200).optional(),
+    note: text({ max: 200 }).optional(),
   })
   .refine((e) => !(e.closed && e.hours.length > 0), { message: 'a closed day has no hours', path: ['hours'] })
   .meta({ id: 'AvailabilityException' })

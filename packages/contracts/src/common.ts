@@ -94,10 +94,10 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu
 
 /**
  * A character that shows: anything but white space, separators, controls, format characters (zero-width
- * space and joiners, LRM/RLM, BOM, soft hyphen) and the blank letters that fonts draw as nothing (Hangul
- * fillers, braille blank, combining grapheme joiner, Mongolian vowel separator).
+ * space and joiners, LRM/RLM, BOM, soft hyphen), Unicode's default-ignorable characters (Hangul fillers,
+ * combining grapheme joiner, variation selectors) and the braille blank, which fonts draw as nothing.
  */
-const VISIBLE = /[^\s\p{Z}\p{Cc}\p{Cf}\u034F\u115F\u1160\u180E\u2800\u3164\uFFA0]/u
+const VISIBLE = /[^\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u
 
 /** `value` without bidi overrides: what every human-text field stores. */
 export const stripBidiControls = (value: string) => value.replace(BIDI_CONTROLS, '')

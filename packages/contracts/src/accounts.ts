@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { OrgRole } from './auth.ts'
 import { CityName, Id, Instant, text } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
+import { PhotoId } from './photos.ts'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
 export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254)).meta({ id: 'Email' })
@@ -69,6 +70,7 @@ export const CreateOrganizationBody = z
   .meta({ id: 'CreateOrganizationBody' })
 
 export const UpdateOrganizationBody = CreateOrganizationBody.partial()
+  .extend({ logo: PhotoId.nullable().optional().describe('An uploaded photo of the organization; null removes it') })
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' })
   .meta({ id: 'UpdateOrganizationBody' })
 

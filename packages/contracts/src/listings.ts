@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CityName, Id, Instant, MAX_MONEY_AMOUNT, Money, text } from './common.ts'
+import { ListingPhoto } from './photos.ts'
 
 /*
  * A listing is one of three kinds sharing common fields. The kind-specific fields sit flat next to the
@@ -168,9 +169,11 @@ export const ListingCommonFields = z.strictObject({
   description: text({ max: 5000, multiline: true }).default(''),
   tags: z.array(Tag).max(12).default([]),
   photos: z
-    .array(z.url({ protocol: /^https$/ }))
+    .array(ListingPhoto)
     .max(12)
-    .default([]),
+    .default([])
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'a photo is listed twice' })
+    .describe('Uploaded photos in the order shown; the first is the cover'),
   location: Location,
   pricing: Pricing.default({ model: 'free' }),
   rules: BookingRules.default(BookingRules.parse({})),

@@ -13,6 +13,7 @@ export interface DB extends KitTables {
   needs: NeedsTable
   auditLog: AuditLogTable
   loginThrottle: LoginThrottleTable
+  photos: PhotosTable
 }
 
 export interface UsersTable {
@@ -52,6 +53,8 @@ export interface OrganizationsTable {
   district: string
   city: string
   description: string
+  /** Photo id of the logo, one of the organization's photos. */
+  logo: Generated<string | null>
   verified: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -116,4 +119,14 @@ export interface LoginThrottleTable {
   failures: number
   lastFailureAt: Date
   lockedUntil: Date | null
+}
+
+/** A photo an organization uploaded; its variants are in the photo store under `id`. */
+export interface PhotosTable {
+  organizationId: string
+  id: string
+  uploadedBy: string
+  width: number
+  height: number
+  createdAt: Generated<Date>
 }

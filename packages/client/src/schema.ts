@@ -779,6 +779,40 @@ export interface paths {
         patch: operations["changeMemberRole"];
         trace?: never;
     };
+    "/v1/organizations/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description multipart/form-data with one file field: a JPEG, PNG or WebP photo of at most 10 MB (the type is read from the bytes). EXIF is removed; the answer names the WebP variants. Use the id in a listing's photos or as the organization's logo. */
+        post: operations["uploadPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/photos/{id}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A WebP variant of a photo (card 480×360, page up to 1280×960, share 1200×630). */
+        get: operations["getPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ratings": {
         parameters: {
             query?: never;
@@ -1151,6 +1185,27 @@ export interface components {
             start: components["schemas"]["InstantInput"];
             end: components["schemas"]["InstantInput"];
         };
+        PhotoIdInput: string;
+        /** @enum {string} */
+        PhotoVariantInput: "card" | "page" | "share";
+        ListingPhotoInput: {
+            id: components["schemas"]["PhotoIdInput"];
+            /**
+             * @description What the photo shows, for screen readers
+             * @default
+             */
+            alt: string;
+        };
+        UploadedPhotoInput: {
+            id: components["schemas"]["PhotoIdInput"];
+            width: number;
+            height: number;
+            urls: {
+                card: string;
+                page: string;
+                share: string;
+            };
+        };
         /** @enum {string} */
         OrganizationKindInput: "party_branch" | "trade_union" | "youth_league" | "womens_federation" | "residents_committee" | "social_organization" | "enterprise" | "other";
         OrganizationInput: {
@@ -1160,6 +1215,11 @@ export interface components {
             district: string;
             city: string;
             description: string;
+            /**
+             * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
+             * @default null
+             */
+            logo: components["schemas"]["PhotoIdInput"] | null;
             /** @description Set by moderators after checking the organization is what it says */
             verified: boolean;
             version: number;
@@ -1224,6 +1284,8 @@ export interface components {
             city?: string;
             /** @default  */
             description: string;
+            /** @description An uploaded photo of the organization; null removes it */
+            logo?: components["schemas"]["PhotoIdInput"] | null;
         };
         OrganizationCreatedInput: {
             organization: components["schemas"]["OrganizationInput"];
@@ -1330,8 +1392,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1372,8 +1437,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1414,8 +1482,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1464,8 +1535,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1506,8 +1580,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1548,8 +1625,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1767,10 +1847,7 @@ export interface components {
                 lat: number;
                 lng: number;
             };
-            /**
-             * Format: uri
-             * @description the first photo, when the listing has photos
-             */
+            /** @description URL of the first photo's card variant, when the listing has photos */
             coverPhoto?: string;
         };
         FacetsInput: {
@@ -2139,7 +2216,7 @@ export interface components {
             title?: string | null;
             description?: string | null;
             tags?: string[] | null;
-            photos?: string[] | null;
+            photos?: components["schemas"]["ListingPhotoInput"][] | null;
             location?: components["schemas"]["LocationInput"] | null;
             pricing?: components["schemas"]["PricingInput"] | null;
             rules?: components["schemas"]["BookingRulesInput"] | null;
@@ -2272,6 +2349,27 @@ export interface components {
             start: components["schemas"]["Instant"];
             end: components["schemas"]["Instant"];
         };
+        PhotoId: string;
+        /** @enum {string} */
+        PhotoVariant: "card" | "page" | "share";
+        ListingPhoto: {
+            id: components["schemas"]["PhotoId"];
+            /**
+             * @description What the photo shows, for screen readers
+             * @default
+             */
+            alt: string;
+        };
+        UploadedPhoto: {
+            id: components["schemas"]["PhotoId"];
+            width: number;
+            height: number;
+            urls: {
+                card: string;
+                page: string;
+                share: string;
+            };
+        };
         /** @enum {string} */
         OrganizationKind: "party_branch" | "trade_union" | "youth_league" | "womens_federation" | "residents_committee" | "social_organization" | "enterprise" | "other";
         Organization: {
@@ -2281,6 +2379,11 @@ export interface components {
             district: string;
             city: string;
             description: string;
+            /**
+             * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
+             * @default null
+             */
+            logo: components["schemas"]["PhotoId"] | null;
             /** @description Set by moderators after checking the organization is what it says */
             verified: boolean;
             version: number;
@@ -2346,6 +2449,8 @@ export interface components {
             city?: string;
             /** @default  */
             description: string;
+            /** @description An uploaded photo of the organization; null removes it */
+            logo?: components["schemas"]["PhotoId"] | null;
         };
         OrganizationCreated: {
             organization: components["schemas"]["Organization"];
@@ -2452,8 +2557,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2494,8 +2602,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2536,8 +2647,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2586,8 +2700,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2628,8 +2745,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2670,8 +2790,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2889,10 +3012,7 @@ export interface components {
                 lat: number;
                 lng: number;
             };
-            /**
-             * Format: uri
-             * @description the first photo, when the listing has photos
-             */
+            /** @description URL of the first photo's card variant, when the listing has photos */
             coverPhoto?: string;
         };
         Facets: {
@@ -3261,7 +3381,7 @@ export interface components {
             title?: string | null;
             description?: string | null;
             tags?: string[] | null;
-            photos?: string[] | null;
+            photos?: components["schemas"]["ListingPhoto"][] | null;
             location?: components["schemas"]["Location"] | null;
             pricing?: components["schemas"]["Pricing"] | null;
             rules?: components["schemas"]["BookingRules"] | null;
@@ -4709,6 +4829,49 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Member"];
                 };
+            };
+        };
+    };
+    uploadPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedPhoto"];
+                };
+            };
+        };
+    };
+    getPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["PhotoIdInput"];
+                file: "card.webp" | "page.webp" | "share.webp";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

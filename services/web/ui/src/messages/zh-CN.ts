@@ -558,6 +558,20 @@ const zhCN = {
   'search.geoUnsupported': '这个浏览器不支持定位，请按区筛选。',
   'search.suggestions': '搜索建议',
   'search.suggestTag': '标签：{tag}（{n}）',
+
+  // Photos (listing form, listing page, organization logo)
+  'photos.label': '照片',
+  'photos.hint': 'JPEG、PNG 或 WebP，每张不超过 10 MB，最多 12 张。第一张是封面。照片中的位置等信息会被去除。',
+  'photos.cover': '封面',
+  'photos.makeCover': '设为封面',
+  'photos.alt': '第 {n} 张照片的文字说明',
+  'photos.nth': '第 {n} 张照片',
+  'photos.earlier': '第 {n} 张照片前移',
+  'photos.later': '第 {n} 张照片后移',
+  'photos.remove': '删除第 {n} 张',
+  'photos.uploading': '正在上传照片…',
+  'photos.logo': '组织标志',
+  'photos.logoAlt': '{name}的标志',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -866,6 +866,40 @@ export interface paths {
         patch: operations["changeMemberRole"];
         trace?: never;
     };
+    "/v1/organizations/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description multipart/form-data with one file field: a JPEG, PNG or WebP photo of at most 10 MB (the type is read from the bytes). EXIF is removed; the answer names the WebP variants. Use the id in a listing's photos or as the organization's logo. */
+        post: operations["uploadPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/photos/{id}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A WebP variant of a photo (card 480×360, page up to 1280×960, share 1200×630). */
+        get: operations["getPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ratings": {
         parameters: {
             query?: never;
@@ -1238,6 +1272,27 @@ export interface components {
             start: components["schemas"]["InstantInput"];
             end: components["schemas"]["InstantInput"];
         };
+        PhotoIdInput: string;
+        /** @enum {string} */
+        PhotoVariantInput: "card" | "page" | "share";
+        ListingPhotoInput: {
+            id: components["schemas"]["PhotoIdInput"];
+            /**
+             * @description What the photo shows, for screen readers
+             * @default
+             */
+            alt: string;
+        };
+        UploadedPhotoInput: {
+            id: components["schemas"]["PhotoIdInput"];
+            width: number;
+            height: number;
+            urls: {
+                card: string;
+                page: string;
+                share: string;
+            };
+        };
         /** @enum {string} */
         OrganizationKindInput: "party_branch" | "trade_union" | "youth_league" | "womens_federation" | "residents_committee" | "social_organization" | "enterprise" | "other";
         OrganizationInput: {
@@ -1247,6 +1302,11 @@ export interface components {
             district: string;
             city: string;
             description: string;
+            /**
+             * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
+             * @default null
+             */
+            logo: components["schemas"]["PhotoIdInput"] | null;
             /** @description Set by moderators after checking the organization is what it says */
             verified: boolean;
             version: number;
@@ -1313,6 +1373,8 @@ export interface components {
             city?: string;
             /** @default  */
             description: string;
+            /** @description An uploaded photo of the organization; null removes it */
+            logo?: components["schemas"]["PhotoIdInput"] | null;
         };
         OrganizationCreatedInput: {
             organization: components["schemas"]["OrganizationInput"];
@@ -1479,8 +1541,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1521,8 +1586,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1563,8 +1631,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1613,8 +1684,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1655,8 +1729,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1697,8 +1774,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhotoInput"][];
             location: components["schemas"]["LocationInput"];
             /**
              * @default {
@@ -1922,10 +2002,7 @@ export interface components {
                 lat: number;
                 lng: number;
             };
-            /**
-             * Format: uri
-             * @description the first photo, when the listing has photos
-             */
+            /** @description URL of the first photo's card variant, when the listing has photos */
             coverPhoto?: string;
         };
         FacetsInput: {
@@ -2326,7 +2403,7 @@ export interface components {
             title?: string | null;
             description?: string | null;
             tags?: string[] | null;
-            photos?: string[] | null;
+            photos?: components["schemas"]["ListingPhotoInput"][] | null;
             location?: components["schemas"]["LocationInput"] | null;
             pricing?: components["schemas"]["PricingInput"] | null;
             rules?: components["schemas"]["BookingRulesInput"] | null;
@@ -2465,6 +2542,27 @@ export interface components {
             start: components["schemas"]["Instant"];
             end: components["schemas"]["Instant"];
         };
+        PhotoId: string;
+        /** @enum {string} */
+        PhotoVariant: "card" | "page" | "share";
+        ListingPhoto: {
+            id: components["schemas"]["PhotoId"];
+            /**
+             * @description What the photo shows, for screen readers
+             * @default
+             */
+            alt: string;
+        };
+        UploadedPhoto: {
+            id: components["schemas"]["PhotoId"];
+            width: number;
+            height: number;
+            urls: {
+                card: string;
+                page: string;
+                share: string;
+            };
+        };
         /** @enum {string} */
         OrganizationKind: "party_branch" | "trade_union" | "youth_league" | "womens_federation" | "residents_committee" | "social_organization" | "enterprise" | "other";
         Organization: {
@@ -2474,6 +2572,11 @@ export interface components {
             district: string;
             city: string;
             description: string;
+            /**
+             * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
+             * @default null
+             */
+            logo: components["schemas"]["PhotoId"] | null;
             /** @description Set by moderators after checking the organization is what it says */
             verified: boolean;
             version: number;
@@ -2541,6 +2644,8 @@ export interface components {
             city?: string;
             /** @default  */
             description: string;
+            /** @description An uploaded photo of the organization; null removes it */
+            logo?: components["schemas"]["PhotoId"] | null;
         };
         OrganizationCreated: {
             organization: components["schemas"]["Organization"];
@@ -2707,8 +2812,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2749,8 +2857,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2791,8 +2902,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2841,8 +2955,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2883,8 +3000,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -2925,8 +3045,11 @@ export interface components {
             description: string;
             /** @default [] */
             tags: string[];
-            /** @default [] */
-            photos: string[];
+            /**
+             * @description Uploaded photos in the order shown; the first is the cover
+             * @default []
+             */
+            photos: components["schemas"]["ListingPhoto"][];
             location: components["schemas"]["Location"];
             /**
              * @default {
@@ -3150,10 +3273,7 @@ export interface components {
                 lat: number;
                 lng: number;
             };
-            /**
-             * Format: uri
-             * @description the first photo, when the listing has photos
-             */
+            /** @description URL of the first photo's card variant, when the listing has photos */
             coverPhoto?: string;
         };
         Facets: {
@@ -3554,7 +3674,7 @@ export interface components {
             title?: string | null;
             description?: string | null;
             tags?: string[] | null;
-            photos?: string[] | null;
+            photos?: components["schemas"]["ListingPhoto"][] | null;
             location?: components["schemas"]["Location"] | null;
             pricing?: components["schemas"]["Pricing"] | null;
             rules?: components["schemas"]["BookingRules"] | null;
@@ -5180,6 +5300,49 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Member"];
                 };
+            };
+        };
+    };
+    uploadPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadedPhoto"];
+                };
+            };
+        };
+    };
+    getPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["PhotoIdInput"];
+                file: "card.webp" | "page.webp" | "share.webp";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

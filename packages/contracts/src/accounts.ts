@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { OrgRole } from './auth.ts'
-import { CityName, Id, Instant } from './common.ts'
+import { CityName, Id, Instant, text } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
+import { PhotoId } from './photos.ts'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
 export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254)).meta({ id: 'Email' })
@@ -31,7 +32,7 @@ export const User = z
 export type User = z.infer<typeof User>
 
 export const RegisterBody = z
-  .strictObject({ email: Email, password: Password, displayName: z.string().trim().min(1).max(40) })
+  .strictObject({ email: Email, password: Password, displayName: text({ min: 1, max: 40 }) })
   .meta({ id: 'RegisterBody' })
 
 export const LoginBody = z
@@ -61,15 +62,16 @@ export type Me = z.infer<typeof Me>
 
 export const CreateOrganizationBody = z
   .strictObject({
-    name: z.string().trim().min(2).max(80),
+    name: text({ min: 2, max: 80 }),
     kind: OrganizationKind,
-    district: z.string().trim().min(1).max(40),
+    district: text({ min: 1, max: 40 }),
     city: CityName,
-    description: z.string().trim().max(2000).default(''),
+    description: text({ max: 2000, multiline: true }).default(''),
   })
   .meta({ id: 'CreateOrganizationBody' })
 
 export const UpdateOrganizationBody = CreateOrganizationBody.partial()
+  .extend({ logo: PhotoId.nullable().optional().describe('An uploaded photo of the organization; null removes it') })
   .refine((b) => Object.keys(b).length > 0, { message: 'change at least one field' })
   .meta({ id: 'UpdateOrganizationBody' })
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { BookingStatus } from './booking-status.ts'
-import { Id, Instant } from './common.ts'
+import { Id, Instant, text } from './common.ts'
 import { BookingContacts, BookingParties } from './contacts.ts'
 import { CancellationPolicy, ListingKind } from './listings.ts'
 
@@ -47,7 +47,7 @@ export const CreateBookingBody = z
     start: Instant,
     end: Instant,
     attendees: z.number().int().min(1).max(100_000),
-    purpose: z.string().trim().min(1).max(500),
+    purpose: text({ min: 1, max: 500, multiline: true }),
   })
   .refine((b) => Date.parse(b.start) < Date.parse(b.end), { message: 'end must be after start', path: ['end'] })
   .meta({ id: 'CreateBookingBody' })
@@ -113,14 +113,14 @@ export type BookingAction = z.infer<typeof BookingAction>
 
 /** Body of a transition; the reason is kept in the audit trail. */
 export const TransitionBody = z
-  .strictObject({ reason: z.string().trim().max(500).optional() })
+  .strictObject({ reason: text({ max: 500, multiline: true }).optional() })
   .meta({ id: 'TransitionBody' })
 
 /** Body of `POST /v1/bookings/:id/payment` (offline provider: the provider records the payment received). */
 export const RecordPaymentBody = z
   .strictObject({
     method: z.enum(['cash', 'bank_transfer', 'wechat_pay', 'alipay', 'other']),
-    reference: z.string().trim().min(1).max(200),
+    reference: text({ min: 1, max: 200 }),
   })
   .meta({ id: 'RecordPaymentBody' })
 
@@ -128,7 +128,7 @@ export const RecordPaymentBody = z
 export const ReportDamageBody = z
   .strictObject({
     amount: z.number().int().min(1).describe('Minor units of the deposit to keep'),
-    reason: z.string().trim().min(1).max(500),
+    reason: text({ min: 1, max: 500, multiline: true }),
   })
   .meta({ id: 'ReportDamageBody' })
 

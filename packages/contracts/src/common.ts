@@ -86,23 +86,51 @@ export function decodeCursor<T extends z.ZodType>(schema: T, cursor: string): z.
 }
 
 /**
- * A city as groups write it, in one spelling: "上海市" and "上海" name the same city, so the formal suffix
- * 市 is dropped (names of two characters or fewer keep it). Search filters and matching compare cities
- * exactly, so every city field goes through this.
+ * Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Text people write never needs
+ * them: the UI sets direction itself, and an override left open reorders whatever is shown after the field
+ * (the "Trojan Source" trick in a title that makes a price or a name read backwards). They are stripped.
  */
-export const normalizeCity = (city: string) => (city.length > 2 && city.endsWith('市') ? city.slice(0, -1) : city)
-export const CityName = z.string().trim().min(1).max(40).overwrite(normalizeCity)
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu
 
 /**
- * Text people write: no control characters (they are invisible, break CSV and terminals, and U+0001/U+0002
- * are the search highlighter's markers); `multiline` allows line breaks and tabs.
+ * A character that shows: anything but white space, separators, controls, format characters (zero-width
+ * space and joiners, LRM/RLM, BOM, soft hyphen), Unicode's default-ignorable characters (Hangul fillers,
+ * combining grapheme joiner, variation selectors) and the braille blank, which fonts draw as nothing.
+ */
+const VISIBLE = /[^\s\p{Z}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/u
+
+/** `value` without bidi overrides: what every human-text field stores. */
+export const stripBidiControls = (value: string) => value.replace(BIDI_CONTROLS, '')
+
+/** Whether `value` has at least one character a reader can see. */
+export const hasVisibleCharacter = (value: string) => VISIBLE.test(value)
+
+/**
+ * Text people write, the one helper every human-text field goes through: a value that is not empty must
+ * show something, even where the field may be empty (a title of zero-width spaces or bidi marks is a blank
+ * card, and blank-looking text is how spam hides); bidi overrides are stripped and the ends trimmed; no control characters (they are invisible, break CSV and terminals, and U+0001/U+0002
+ * are the search highlighter's markers); `multiline` allows line breaks and tabs. `min` and `max` count
+ * what remains.
  */
 export function text(opts: { min?: number; max: number; multiline?: boolean }) {
   const forbidden = opts.multiline ? /[^\P{Cc}\n\r\t]/u : /\p{Cc}/u
   return z
     .string()
+    .refine((value) => value === '' || hasVisibleCharacter(value), {
+      message: 'must contain a visible character',
+      abort: true,
+    })
+    .overwrite(stripBidiControls)
     .trim()
     .min(opts.min ?? 0)
     .max(opts.max)
     .refine((value) => !forbidden.test(value), { message: 'must not contain control characters' })
 }
+
+/**
+ * A city as groups write it, in one spelling: "上海市" and "上海" name the same city, so the formal suffix
+ * 市 is dropped (names of two characters or fewer keep it). Search filters and matching compare cities
+ * exactly, so every city field goes through this.
+ */
+export const normalizeCity = (city: string) => (city.length > 2 && city.endsWith('市') ? city.slice(0, -1) : city)
+export const CityName = text({ min: 1, max: 40 }).overwrite(normalizeCity)

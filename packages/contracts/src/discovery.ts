@@ -103,7 +103,7 @@ export const SearchHit = z
       .object({ lat: z.number(), lng: z.number() })
       .optional()
       .describe('coordinates, when the listing publishes them'),
-    coverPhoto: z.url().optional().describe('the first photo, when the listing has photos'),
+    coverPhoto: z.string().optional().describe("URL of the first photo's card variant, when the listing has photos"),
   })
   .meta({ id: 'SearchHit' })
 export type SearchHit = z.infer<typeof SearchHit>

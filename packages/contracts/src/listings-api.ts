@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CityName, CursorQuery, cursorPage, Id, Instant } from './common.ts'
+import { CityName, CursorQuery, cursorPage, Id, Instant, text } from './common.ts'
 import {
   ExpertiseFields,
   Listing,
@@ -92,7 +92,7 @@ export type ModerationListingsQuery = z.infer<typeof ModerationListingsQuery>
 
 /** Body of `POST /v1/moderation/listings/:id/reject`: why; the organization sees it on the draft. */
 export const RejectListingBody = z
-  .strictObject({ reason: z.string().trim().min(2).max(1000) })
+  .strictObject({ reason: text({ min: 2, max: 1000, multiline: true }) })
   .meta({ id: 'RejectListingBody' })
 
 /** What moderators did, and what the system did to protect an account (`account.login_throttled`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CityName, Id, Instant, MAX_MONEY_AMOUNT, Money, text } from './common.ts'
+import { ListingPhoto } from './photos.ts'
 
 /*
  * A listing is one of three kinds sharing common fields. The kind-specific fields sit flat next to the
@@ -47,8 +48,8 @@ export const BookingMode = z.enum(['instant', 'request']).meta({ id: 'BookingMod
 export const Location = z
   .strictObject({
     city: CityName,
-    district: z.string().trim().min(1).max(40),
-    address: z.string().trim().min(1).max(200).optional(),
+    district: text({ min: 1, max: 40 }),
+    address: text({ min: 1, max: 200 }).optional(),
     lat: z.number().min(-90).max(90).optional(),
     lng: z.number().min(-180).max(180).optional(),
   })
@@ -138,7 +139,7 @@ export const AvailabilityException = z
     date: z.iso.date(),
     closed: z.boolean().default(false),
     hours: DayHoursList.default([]),
-    note: z.string().max(200).optional(),
+    note: text({ max: 200 }).optional(),
   })
   .refine((e) => !(e.closed && e.hours.length > 0), { message: 'a closed day has no hours', path: ['hours'] })
   .meta({ id: 'AvailabilityException' })
@@ -168,9 +169,11 @@ export const ListingCommonFields = z.strictObject({
   description: text({ max: 5000, multiline: true }).default(''),
   tags: z.array(Tag).max(12).default([]),
   photos: z
-    .array(z.url({ protocol: /^https$/ }))
+    .array(ListingPhoto)
     .max(12)
-    .default([]),
+    .default([])
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, { message: 'a photo is listed twice' })
+    .describe('Uploaded photos in the order shown; the first is the cover'),
   location: Location,
   pricing: Pricing.default({ model: 'free' }),
   rules: BookingRules.default(BookingRules.parse({})),

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CityName, Id, Instant, Money } from './common.ts'
+import { CityName, Id, Instant, Money, text } from './common.ts'
 import { ListingKind } from './listings.ts'
 
 export const NeedStatus = z.enum(['open', 'closed']).meta({ id: 'NeedStatus' })
@@ -8,11 +8,14 @@ export const NeedStatus = z.enum(['open', 'closed']).meta({ id: 'NeedStatus' })
 export const NeedFields = z
   .strictObject({
     kind: ListingKind,
-    title: z.string().trim().min(2).max(80),
-    description: z.string().trim().max(2000).default(''),
-    tags: z.array(z.string().trim().min(1).max(20)).max(12).default([]),
+    title: text({ min: 2, max: 80 }),
+    description: text({ max: 2000, multiline: true }).default(''),
+    tags: z
+      .array(text({ min: 1, max: 20 }))
+      .max(12)
+      .default([]),
     city: CityName,
-    district: z.string().trim().min(1).max(40),
+    district: text({ min: 1, max: 40 }),
     window: z
       .strictObject({ start: Instant, end: Instant })
       .refine((w) => Date.parse(w.start) < Date.parse(w.end), { message: 'end must be after start', path: ['end'] }),

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, Instant } from './common.ts'
+import { PhotoId } from './photos.ts'
 
 /** What kind of grassroots organization this is. */
 export const OrganizationKind = z
@@ -25,6 +26,9 @@ export const Organization = z
     district: z.string(),
     city: z.string(),
     description: z.string(),
+    logo: PhotoId.nullable()
+      .default(null)
+      .describe('One of its uploaded photos (see photoUrl); events written before logos existed lack it'),
     verified: z.boolean().describe('Set by moderators after checking the organization is what it says'),
     version: z.number().int(),
     createdAt: Instant,

@@ -51,6 +51,7 @@ export const PROBLEM_CODES = {
   rating_not_found: 404,
   user_not_found: 404,
   job_not_found: 404,
+  photo_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -85,7 +86,9 @@ export const PROBLEM_CODES = {
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,
   payload_too_large: 413,
+  photo_too_large: 413,
   unsupported_media_type: 415,
+  photo_type_unsupported: 415,
   if_match_required: 428,
   rate_limited: 429,
   login_throttled: 429,
@@ -96,6 +99,7 @@ export const PROBLEM_CODES = {
   idempotency_key_reused: 422,
   amount_exceeds_deposit: 422,
   unknown_dimension: 422,
+  photo_unreadable: 422,
 
   // 5xx: something on our side or behind us
   internal_error: 500,

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Id, Instant } from './common.ts'
+import { Id, Instant, text } from './common.ts'
 import { ListingKind } from './listings.ts'
 
 /** Which side of a booking wrote a rating: the requesting group rates the provider, and the reverse. */
@@ -23,7 +23,7 @@ const Score = z.number().int().min(1).max(5)
 export const CreateRatingBody = z
   .strictObject({
     score: Score,
-    comment: z.string().trim().min(1).max(2000).optional(),
+    comment: text({ min: 1, max: 2000, multiline: true }).optional(),
     dimensions: z
       .record(z.string().max(40), Score)
       .optional()
@@ -36,7 +36,7 @@ export type CreateRatingBody = z.infer<typeof CreateRatingBody>
 export const UpdateRatingBody = z
   .strictObject({
     score: Score.optional(),
-    comment: z.string().trim().min(1).max(2000).nullable().optional(),
+    comment: text({ min: 1, max: 2000, multiline: true }).nullable().optional(),
     dimensions: z.record(z.string().max(40), Score).optional(),
   })
   .meta({ id: 'UpdateRatingBody' })
@@ -44,12 +44,12 @@ export type UpdateRatingBody = z.infer<typeof UpdateRatingBody>
 
 /** Body of a public reply by the rated side (one per rating). */
 export const RatingReplyBody = z
-  .strictObject({ body: z.string().trim().min(1).max(2000) })
+  .strictObject({ body: text({ min: 1, max: 2000, multiline: true }) })
   .meta({ id: 'RatingReplyBody' })
 
 /** Body of an abuse report (anyone signed in) or a moderator's hide or unhide (the reason is recorded and audited). */
 export const RatingReasonBody = z
-  .strictObject({ reason: z.string().trim().min(1).max(500) })
+  .strictObject({ reason: text({ min: 1, max: 500, multiline: true }) })
   .meta({ id: 'RatingReasonBody' })
 
 /** A rating as the API returns it. Unpublished ratings are shown only to their rater. */

@@ -21,6 +21,7 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   listings: 'listings',
   needs: 'listings',
   moderation: 'listings',
+  photos: 'listings',
   search: 'discovery',
   suggest: 'discovery',
   matches: 'discovery',

@@ -20,7 +20,10 @@ t.test('search forgives how people type', async (t) => {
       title: '陆家嘴社区会议室',
       description: '二十人会议室，投影白板齐全',
       tags: ['会议'],
-      photos: ['https://img.example.com/meeting-1.jpg', 'https://img.example.com/meeting-2.jpg'],
+      photos: [
+        { id: 'a'.repeat(32), alt: '会议室' },
+        { id: 'b'.repeat(32), alt: '' },
+      ],
     }),
     activity: listing({
       title: '湖贝社区活动室',
@@ -117,7 +120,7 @@ t.test('search forgives how people type', async (t) => {
     const [meeting] = (await search(h.app, { q: '会议室' })).json().hits as Hit[]
     t.same(meeting!.location, { lat: 31.2304, lng: 121.4737 })
     t.equal(meeting!.district, '浦东新区')
-    t.equal(meeting!.coverPhoto, 'https://img.example.com/meeting-1.jpg')
+    t.equal(meeting!.coverPhoto, `/v1/photos/${'a'.repeat(32)}/card.webp`, 'the card variant of the first photo')
     const [labor] = (await search(h.app, { q: '劳动法律咨询' })).json().hits as Hit[]
     t.notOk('location' in labor!, 'no coordinates when the listing has none')
     t.notOk('coverPhoto' in labor!, 'no cover photo without photos')

@@ -175,7 +175,10 @@ export async function withdraw(db: Kysely<KitTables>, l: Listing, version: numbe
   )
 }
 
-export async function updateOrganization(db: Kysely<KitTables>, org: Organization) {
+export async function updateOrganization(
+  db: Kysely<KitTables>,
+  org: Omit<Organization, 'logo'> & { logo?: string | null },
+) {
   await db.transaction().execute((trx) =>
     appendEvent(trx, {
       type: LISTINGS_EVENTS.organizationUpdated,

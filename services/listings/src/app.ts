@@ -12,6 +12,8 @@ import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
 import { registerNeedRoutes } from './needs/needs.routes.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
+import { createPhotoStorage } from './photos/photo-storage.ts'
+import { registerPhotoRoutes } from './photos/photos.routes.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'listings'
@@ -71,5 +73,9 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   registerNeedRoutes(app, db)
   registerModerationRoutes(app, db)
   registerContactRoutes(app, db)
+
+  const storage = createPhotoStorage(config)
+  app.addHook('onClose', () => storage.close?.())
+  await registerPhotoRoutes(app, { db, storage })
   return app
 }

@@ -18,5 +18,19 @@ export const ListingsConfig = DataServiceConfig.extend({
   LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** How long before another sign-in code may be texted to the same number. */
   PHONE_CODE_RESEND_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+
+  /** Photos are stored under DATA_DIR/photos unless an S3-compatible bucket is configured. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** An S3-compatible bucket for photos (Aliyun OSS, Tencent COS, MinIO, AWS S3); unset: local disk. */
+  PHOTOS_S3_BUCKET: z.string().min(1).optional(),
+  /** The store's endpoint, e.g. https://oss-cn-shanghai.aliyuncs.com; unset: AWS S3. */
+  PHOTOS_S3_ENDPOINT: z.url().optional(),
+  PHOTOS_S3_REGION: z.string().min(1).default('us-east-1'),
+  PHOTOS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  PHOTOS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key), which MinIO and most self-hosted stores need. */
+  PHOTOS_S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** Prepended to every key, so deployments can share a bucket. */
+  PHOTOS_S3_PREFIX: z.string().default('photos/'),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

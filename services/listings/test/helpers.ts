@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
@@ -13,8 +16,11 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
     template: 'listings',
     prepare: (url) => migrate({ DATABASE_URL: url }),
   })
+  const dataDir = await mkdtemp(join(tmpdir(), 'listings-test-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const config = parseConfig(ListingsConfig, {
     LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     SERVICE_TOKEN,
     RUN_WORKERS: 'false',

@@ -106,7 +106,11 @@ t.test('creating a listing', async (t) => {
         }),
         'body.availability.weekly.tue',
       ],
-      ['a photo over http', venueBody({ photos: ['http://example.org/a.jpg'] }), 'body.photos.0'],
+      [
+        'a photo that is a link, not an upload',
+        venueBody({ photos: [{ id: 'https://example.org/a.jpg' }] }),
+        'body.photos.0.id',
+      ],
       ['a server-set status', venueBody({ status: 'published' }), 'body.status'],
       ['a field of another kind', venueBody({ skills: ['x'] }), 'body.skills'],
     ]

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { act, createListing, eventsOf, moderator, testDb } from './fixtures.ts'
 import { bearer, orgOwner, testApp } from './helpers.ts'
+import { multipart, phoneJpeg, upload } from './photo-fixtures.ts'
 
 t.test('what the public sees of an unverified organization was reviewed', async (t) => {
   const { app, databaseUrl } = await testApp(t)
@@ -27,7 +28,8 @@ t.test('what the public sees of an unverified organization was reviewed', async 
 
   t.test('editing the title of an approved listing sends it back to review and off the market', async (t) => {
     const listing = await published()
-    const res = await patch(listing.id, { title: '换了标题的场地', photos: ['https://example.org/new.jpg'] }, 3)
+    const photo = (await upload(app, owner.token, owner.organization.id, multipart(await phoneJpeg()))).json()
+    const res = await patch(listing.id, { title: '换了标题的场地', photos: [{ id: photo.id }] }, 3)
     t.equal(res.statusCode, 200)
     t.equal(res.json().status, 'pending_review')
     t.same(

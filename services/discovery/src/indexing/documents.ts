@@ -1,4 +1,5 @@
 import type { Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
+import { photoUrl } from '@commons/contracts'
 import { normalizeScript, pinyinTokens } from '../search/chinese.ts'
 import { keywordsIn } from '../search/query.ts'
 
@@ -93,7 +94,7 @@ export function toListingDocument({ listing, organization, rating, popularity }:
     pinyin: pinyin.full,
     pinyinInitials: pinyin.initials,
   }
-  if (listing.photos[0]) doc.coverPhoto = listing.photos[0]
+  if (listing.photos[0]) doc.coverPhoto = photoUrl(listing.photos[0].id, 'card')
   if (listing.location.lat !== undefined && listing.location.lng !== undefined) {
     doc.lat = listing.location.lat
     doc.lng = listing.location.lng

@@ -17,6 +17,7 @@ export interface DB extends KitTables {
   listingPrivateDetails: ListingPrivateDetailsTable
   phoneCodes: PhoneCodesTable
   needRequests: NeedRequestsTable
+  photos: PhotosTable
 }
 
 export interface UsersTable {
@@ -58,6 +59,8 @@ export interface OrganizationsTable {
   district: string
   city: string
   description: string
+  /** Photo id of the logo, one of the organization's photos. */
+  logo: Generated<string | null>
   verified: Generated<boolean>
   version: Generated<number>
   createdAt: Generated<Date>
@@ -157,5 +160,15 @@ export interface NeedRequestsTable {
   key: string
   bodyHash: Buffer
   needId: string
+  createdAt: Generated<Date>
+}
+
+/** A photo an organization uploaded; its variants are in the photo store under `id`. */
+export interface PhotosTable {
+  organizationId: string
+  id: string
+  uploadedBy: string
+  width: number
+  height: number
   createdAt: Generated<Date>
 }

@@ -10,6 +10,7 @@ import { isModerator } from '../moderation/moderators.ts'
 import { findOrganization, roleIn } from '../organizations/organizations.repository.ts'
 import { assertRole, atLeast } from '../organizations/permissions.ts'
 import { cursorId, pageById } from '../pagination.ts'
+import { assertOwnPhotos } from '../photos/photos.repository.ts'
 import { feedEffect, type ListingAction, nextStatus, REVIEWED_FIELDS } from './listing-machine.ts'
 import {
   findListing,
@@ -76,6 +77,12 @@ export async function createListing(
   fields: ListingFields,
 ): Promise<Listing> {
   await assertRole(db, actor, organizationId, 'admin')
+  await assertOwnPhotos(
+    db,
+    organizationId,
+    fields.photos.map((p) => p.id),
+    'body.photos',
+  )
   const row = await db.transaction().execute((trx) => insertListing(trx, newId(), organizationId, fields))
   return toListingDto(row)
 }
@@ -131,6 +138,14 @@ export async function updateListing(
     await assertListingAdmin(trx, actor, current)
     if (ifMatch !== current.version) throw preconditionFailed()
     const fields = mergeListingFields(current.details, patch)
+    if ('photos' in patch) {
+      await assertOwnPhotos(
+        trx,
+        current.organizationId,
+        fields.photos.map((p) => p.id),
+        'body.photos',
+      )
+    }
     const organization = await findOrganization(trx, current.organizationId)
     const reviewedContentChanged = REVIEWED_FIELDS.some(
       (key) =>

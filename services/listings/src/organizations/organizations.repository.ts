@@ -10,6 +10,7 @@ export function toOrganizationDto(row: OrganizationRow): Organization {
     district: row.district,
     city: row.city,
     description: row.description,
+    logo: row.logo,
     verified: row.verified,
     version: row.version,
     createdAt: row.createdAt.toISOString(),

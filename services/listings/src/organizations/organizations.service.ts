@@ -7,6 +7,7 @@ import { findUserByEmail } from '../auth/auth.repository.ts'
 import { type AuthDeps, issueAccessToken } from '../auth/auth.service.ts'
 import type { DB, OrganizationRow } from '../db/schema.ts'
 import { isModerator } from '../moderation/moderators.ts'
+import { assertOwnPhotos } from '../photos/photos.repository.ts'
 import {
   countOwners,
   findOrganization,
@@ -63,13 +64,14 @@ export async function updateOrganization(
   db: Kysely<DB>,
   actor: Actor,
   id: string,
-  changes: Partial<OrganizationInput>,
+  changes: Partial<OrganizationInput> & { logo?: string | null | undefined },
   ifMatch?: number,
 ): Promise<Organization> {
   await assertRole(db, actor, id, 'admin')
   return db.transaction().execute(async (trx) => {
     const current = (await lockOrganization(trx, id)) ?? throwNotFound(id)
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
+    if (changes.logo) await assertOwnPhotos(trx, id, [changes.logo], 'body.logo')
     const row = await trx
       .updateTable('organizations')
       .set({ ...changes, version: current.version + 1, updatedAt: new Date() })

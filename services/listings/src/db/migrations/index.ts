@@ -4,10 +4,14 @@ import * as listings from './2026-11-21T1100-listings.ts'
 import * as loginThrottle from './2026-11-30T0900-login-throttle.ts'
 import * as contactsPhoneNeeds from './2026-11-30T1300-contacts-phone-needs.ts'
 
+import * as photos from './2026-11-30T1300-photos.ts'
+
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-accounts': accounts,
   '2026-11-21T1100-listings': listings,
   '2026-11-30T0900-login-throttle': loginThrottle,
   '2026-11-30T1300-contacts-phone-needs': contactsPhoneNeeds,
+
+  '2026-11-30T1300-photos': photos,
 }

@@ -32,7 +32,8 @@ export function VerifiedBadge() {
 export function ListingCard({ hit }: { hit: SearchHit }) {
   const t = useT()
   return (
-    <article class="card listing-card">
+    <article class={`card listing-card${hit.coverPhoto ? ' has-cover' : ''}`}>
+      {hit.coverPhoto && <img class="card-cover" src={hit.coverPhoto} alt="" loading="lazy" width={480} height={360} />}
       <p class="card-kind">{tEnum('kind', hit.kind)}</p>
       <h3 class="card-title">
         <Link href={`/listings/${hit.id}`}>

@@ -169,3 +169,19 @@ export function problemText(problem: unknown): string {
 export function problemOf(result: { error?: unknown }): Problem | undefined {
   return result.error as Problem | undefined
 }
+
+/** Uploads one photo for an organization (multipart, which the typed client does not build). */
+export async function uploadPhoto(
+  organizationId: string,
+  file: Blob,
+): Promise<{ data?: Schema<'UploadedPhoto'>; error?: Problem }> {
+  const form = new FormData()
+  form.append('file', file)
+  const response = await fetchWithRefresh(`/v1/organizations/${organizationId}/photos`, {
+    method: 'POST',
+    headers: accessToken ? { authorization: `Bearer ${accessToken}` } : {},
+    body: form,
+  })
+  const body = await response.json().catch(() => undefined)
+  return response.ok ? { data: body } : { error: body as Problem }
+}

@@ -729,6 +729,21 @@ const en: Record<MessageKey, string> = {
   'moderation.dismiss': 'Dismiss report',
   'moderation.dismissedN': 'Dismissed {n} reports; the ratings stay visible.',
   'ratingAudit.dismiss': 'Dismissed reports',
+
+  // Photos (listing form, listing page, organization logo)
+  'photos.label': 'Photos',
+  'photos.hint':
+    'JPEG, PNG or WebP, up to 10 MB each, 12 at most. The first one is the cover. Location data in photos is removed.',
+  'photos.cover': 'Cover',
+  'photos.makeCover': 'Make cover',
+  'photos.alt': 'Description of photo {n}',
+  'photos.nth': 'Photo {n}',
+  'photos.earlier': 'Move photo {n} earlier',
+  'photos.later': 'Move photo {n} later',
+  'photos.remove': 'Remove photo {n}',
+  'photos.uploading': 'Uploading photos…',
+  'photos.logo': 'Logo',
+  'photos.logoAlt': 'Logo of {name}',
 }
 
 export default en

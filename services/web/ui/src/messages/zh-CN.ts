@@ -720,6 +720,21 @@ const zhCN = {
   'moderation.dismiss': '驳回举报',
   'moderation.dismissedN': '已驳回 {n} 条举报，评价保持显示。',
   'ratingAudit.dismiss': '驳回举报',
+
+
+  // Photos (listing form, listing page, organization logo)
+  'photos.label': '照片',
+  'photos.hint': 'JPEG、PNG 或 WebP，每张不超过 10 MB，最多 12 张。第一张是封面。照片中的位置等信息会被去除。',
+  'photos.cover': '封面',
+  'photos.makeCover': '设为封面',
+  'photos.alt': '第 {n} 张照片的文字说明',
+  'photos.nth': '第 {n} 张照片',
+  'photos.earlier': '第 {n} 张照片前移',
+  'photos.later': '第 {n} 张照片后移',
+  'photos.remove': '删除第 {n} 张',
+  'photos.uploading': '正在上传照片…',
+  'photos.logo': '组织标志',
+  'photos.logoAlt': '{name}的标志',
 } as const
 
 export type MessageKey = keyof typeof zhCN

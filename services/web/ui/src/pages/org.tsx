@@ -1,5 +1,5 @@
 import type { Schema } from '@commons/client'
-import { AddMemberBody, OrgRole } from '@commons/contracts'
+import { AddMemberBody, OrgRole, photoUrl } from '@commons/contracts'
 import { useState } from 'preact/hooks'
 import { VerifiedBadge } from '../components/cards.tsx'
 import { ConfirmDialog } from '../components/confirm-dialog.tsx'
@@ -8,7 +8,7 @@ import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
 import { ContactsForm } from '../components/private-forms.tsx'
 import { RequireAuth } from '../components/require-auth.tsx'
-import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../lib/api.ts'
+import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText, uploadPhoto } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
@@ -215,6 +215,40 @@ function Listings({ orgId, canManage, verified }: { orgId: string; canManage: bo
   )
 }
 
+/** Uploads a photo and makes it the organization's logo. */
+function LogoUpload({ orgId, version, onDone }: { orgId: string; version: number; onDone: () => void }) {
+  const t = useT()
+  const [problem, setProblem] = useState<Problem | undefined>()
+  const change = async (input: HTMLInputElement) => {
+    const file = input.files?.[0]
+    if (!file) return
+    setProblem(undefined)
+    const uploaded = await uploadPhoto(orgId, file)
+    input.value = ''
+    if (!uploaded.data) return setProblem(uploaded.error)
+    const res = await api.PATCH('/v1/organizations/{id}', {
+      params: { path: { id: orgId } },
+      headers: { 'if-match': `"${version}"` },
+      // The generated type lists defaulted fields as required; the API takes a partial update.
+      body: { logo: uploaded.data.id } as never,
+    })
+    if (res.data) onDone()
+    else setProblem(problemOf(res))
+  }
+  return (
+    <div class="field">
+      <label for="org-logo">{t('photos.logo')}</label>
+      <input
+        id="org-logo"
+        type="file"
+        accept="image/jpeg,image/png,image/webp"
+        onChange={(e) => void change(e.target as HTMLInputElement)}
+      />
+      {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}
+    </div>
+  )
+}
+
 function Organization({ orgId }: { orgId: string }) {
   const t = useT()
   const me = useStore(auth)
@@ -234,6 +268,16 @@ function Organization({ orgId }: { orgId: string }) {
       <p class="lead">
         {tEnum('orgKind', org.data.kind)} · {org.data.city} {org.data.district}
       </p>
+      {org.data.logo && (
+        <img
+          class="org-logo"
+          src={photoUrl(org.data.logo, 'card')}
+          alt={t('photos.logoAlt', { name: org.data.name })}
+          width={96}
+          height={96}
+        />
+      )}
+      {canManage && <LogoUpload orgId={orgId} version={org.data.version} onDone={org.reload} />}
       {org.data.description && <p>{org.data.description}</p>}
       <Listings orgId={orgId} canManage={canManage} verified={org.data.verified} />
       {canManage && <ContactsForm orgId={orgId} />}

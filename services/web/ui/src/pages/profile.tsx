@@ -1,4 +1,5 @@
 import type { Schema } from '@commons/client'
+import { photoUrl } from '@commons/contracts'
 import { PriceTag, VerifiedBadge } from '../components/cards.tsx'
 import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
 import { LedgerChart, LedgerTable } from '../components/ledger-chart.tsx'
@@ -92,6 +93,15 @@ export default function ProfilePage({ orgId }: { orgId: string }) {
       <p>
         {o.city} {o.district}
       </p>
+      {o.logo && (
+        <img
+          class="org-logo"
+          src={photoUrl(o.logo, 'card')}
+          alt={t('photos.logoAlt', { name: o.name })}
+          width={96}
+          height={96}
+        />
+      )}
       {o.description && <p class="description">{o.description}</p>}
       {me.moderator && !o.verified && (
         <div class="actions">

@@ -16,7 +16,7 @@ export interface FormState {
   title: string
   description: string
   tags: string
-  photos: string
+  photos: Array<{ id: string; alt: string }>
   city: string
   district: string
   address: string
@@ -62,7 +62,7 @@ export function emptyForm(): FormState {
     title: '',
     description: '',
     tags: '',
-    photos: '',
+    photos: [],
     city: '上海',
     district: '',
     address: '',
@@ -107,7 +107,7 @@ export function fromListing(l: Listing): FormState {
     title: l.title,
     description: l.description,
     tags: l.tags.join('，'),
-    photos: l.photos.join('\n'),
+    photos: l.photos.map((p) => ({ id: p.id, alt: p.alt })),
     city: l.location.city,
     district: l.location.district,
     address: l.location.address ?? '',
@@ -170,7 +170,7 @@ export function toBody(f: FormState, editing: boolean): Record<string, unknown> 
     title: f.title,
     description: f.description,
     tags: list(f.tags),
-    photos: list(f.photos.replace(/\s+/g, '\n')),
+    photos: f.photos.map((p) => ({ id: p.id, alt: p.alt.trim() })),
     location,
     pricing,
     rules: {

@@ -12,6 +12,7 @@ import { ErrorNote } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { ExceptionsEditor, WeeklyEditor } from '../../components/hours-editor.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
+import { PhotoEditor } from '../../components/photo-editor.tsx'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
 import { tEnum, useT } from '../../lib/i18n.ts'
 import { navigate } from '../../lib/router.tsx'
@@ -116,9 +117,12 @@ export function ListingForm({ orgId, listing }: { orgId: string; listing?: Listi
           {(a) => <textarea {...a} rows={5} value={f.description} onInput={set('description')} />}
         </Field>
         {text('tags', t('form.tags'), f.tags, set('tags'), { placeholder: t('form.listHint') })}
-        <Field id="l-photos" label={t('form.photos')} hint={t('form.photosHint')} error={err('photos')}>
-          {(a) => <textarea {...a} rows={2} value={f.photos} onInput={set('photos')} />}
-        </Field>
+        <PhotoEditor
+          organizationId={orgId}
+          photos={f.photos}
+          onChange={(photos) => setF((v) => ({ ...v, photos }))}
+          error={err('photos') ?? Object.entries(errors).find(([k]) => k.startsWith('photos.'))?.[1]}
+        />
       </fieldset>
 
       {f.kind === 'venue' && (

@@ -1,3 +1,4 @@
+import { photoUrl } from '@commons/contracts'
 import { VerifiedBadge } from '../../components/cards.tsx'
 import { ErrorNote, Loading } from '../../components/feedback.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
@@ -80,9 +81,13 @@ export default function ListingPage({ id }: { id: string }) {
       {manages && <ListingPrivateDetailsForm listingId={l.id} />}
       {l.photos.length > 0 && (
         <ul class="photos">
-          {l.photos.map((src, i) => (
-            <li key={src}>
-              <img src={src} alt={t('listing.photoN', { n: i + 1, title: l.title })} loading="lazy" />
+          {l.photos.map((photo, i) => (
+            <li key={photo.id}>
+              <img
+                src={photoUrl(photo.id, 'page')}
+                alt={photo.alt || t('listing.photoN', { n: i + 1, title: l.title })}
+                loading={i === 0 ? 'eager' : 'lazy'}
+              />
             </li>
           ))}
         </ul>

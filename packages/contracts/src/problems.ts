@@ -16,6 +16,8 @@ export const PROBLEM_CODES = {
   json_too_deep: 400,
   malformed_url: 400,
   path_not_allowed: 400,
+  // messaging
+  invalid_unsubscribe_token: 400,
 
   // 401: no credentials, or they are no good
   unauthenticated: 401,
@@ -26,6 +28,8 @@ export const PROBLEM_CODES = {
   invalid_refresh_token: 401,
   refresh_token_reused: 401,
   unknown_key: 401,
+  // messaging
+  invalid_stream_ticket: 401,
 
   // 403: the caller is known but may not do this
   forbidden: 403,
@@ -47,6 +51,8 @@ export const PROBLEM_CODES = {
   rating_not_found: 404,
   user_not_found: 404,
   job_not_found: 404,
+  // messaging
+  conversation_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -71,6 +77,8 @@ export const PROBLEM_CODES = {
   already_hidden: 409,
   not_hidden: 409,
   job_not_dead: 409,
+  // messaging
+  already_reported: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

@@ -9,6 +9,7 @@ export {
   testDatabase,
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
+export { type ReceivedMail, type SmtpTestServer, startSmtpServer } from './smtp-server.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
 export { stripeJsSource, TEST_CARDS } from './stripe-js.ts'
 export {

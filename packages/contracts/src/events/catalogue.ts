@@ -6,8 +6,10 @@ import {
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
+  OrganizationMembersPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
+import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
 
 /** Event types mapped to their payload schemas: the shape of an event catalogue. */
 export type EventSchemas = Record<string, z.ZodType>
@@ -24,6 +26,8 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.needClosed]: NeedClosedPayload,
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
+  [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
+  [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

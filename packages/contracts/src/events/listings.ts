@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { OrgRole } from '../auth.ts'
 import { Id } from '../common.ts'
 import { Listing, ListingStatus } from '../listings.ts'
 import { Need, NeedStatus } from '../needs.ts'
@@ -16,6 +17,8 @@ export const LISTINGS_EVENTS = {
   needOpened: 'need.opened',
   /** entityId = need id. */
   needClosed: 'need.closed',
+  /** The organization's members after a change of membership; entityId = organization id (messaging). */
+  organizationMembers: 'organization.members',
 } as const
 
 /**
@@ -48,3 +51,16 @@ export const NeedClosedPayload = z
   .object({ needId: Id, status: NeedStatus, version: z.number().int() })
   .meta({ id: 'NeedClosedPayload' })
 export type NeedClosedPayload = z.infer<typeof NeedClosedPayload>
+
+/**
+ * Payload of `organization.members`: every member with their role, after each change (join, role change,
+ * removal), so messaging knows who speaks for an organization from current state, not token claims.
+ * Display names only: emails and other contact data never travel on this feed (discovery reads it too).
+ */
+export const OrganizationMembersPayload = z
+  .object({
+    organizationId: Id,
+    members: z.array(z.object({ userId: Id, displayName: z.string(), role: OrgRole })),
+  })
+  .meta({ id: 'OrganizationMembersPayload' })
+export type OrganizationMembersPayload = z.infer<typeof OrganizationMembersPayload>

@@ -102,6 +102,7 @@ export interface ModerationReadsTable {
 }
 export interface NotificationsTable {
   id: string
+  seq: Generated<number>
   userId: string
   type: string
   params: ColumnType<Record<string, unknown>, string, string>
@@ -117,7 +118,7 @@ export interface PreferencesTable {
   language: Generated<string>
   emailAddress: string | null
   emailEnabled: Generated<boolean>
-  types: ColumnType<Record<string, { inApp?: boolean; email?: boolean }>, string | undefined, string>
+  types: ColumnType<Array<{ type: string; inApp?: boolean; email?: boolean }>, string | undefined, string>
   updatedAt: Date
 }
 export interface DeliveriesTable {

@@ -14,7 +14,7 @@ import type { MessagingDeps } from '../deps.ts'
 import { preferencesOf } from './notify.ts'
 import { renderNotification } from './templates.ts'
 
-const Position = z.tuple([z.iso.datetime(), z.uuid()])
+const Position = z.tuple([z.iso.datetime(), z.number().int()])
 
 /** A notification as its recipient reads it, in their language. */
 export function toNotificationDto(row: NotificationRow, language: Language): Notification {
@@ -51,10 +51,10 @@ export async function listNotifications(
   const at = readCursor(Position, q.cursor)
   let query = deps.db.selectFrom('notifications').selectAll().where('userId', '=', actor.userId)
   if (q.unread) query = query.where('readAt', 'is', null)
-  if (at) query = query.where(sql<boolean>`(created_at, id) < (${at[0]}::timestamptz, ${at[1]}::uuid)`)
+  if (at) query = query.where(sql<boolean>`(created_at, seq) < (${at[0]}::timestamptz, ${at[1]}::bigint)`)
   const rows = await query
     .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .limit(q.limit + 1)
     .execute()
   const language = (await preferencesOf(deps.db, [actor.userId])).get(actor.userId)!.language
@@ -62,7 +62,7 @@ export async function listNotifications(
     rows,
     q.limit,
     (r) => toNotificationDto(r, language),
-    (r) => [r.createdAt.toISOString(), r.id],
+    (r) => [r.createdAt.toISOString(), r.seq],
   )
   return { ...page, unread: await unreadCount(deps.db, actor.userId) }
 }
@@ -116,7 +116,7 @@ export async function updatePreferences(
       language: body.language ?? current.language,
       emailAddress: body.email?.address === undefined ? current.emailAddress : body.email.address,
       emailEnabled: body.email?.enabled ?? current.emailEnabled,
-      types: JSON.stringify(types),
+      types: JSON.stringify(Object.entries(types).map(([type, switches]) => ({ type, ...switches }))),
       updatedAt: deps.clock.now(),
     }
     await trx

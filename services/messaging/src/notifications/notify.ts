@@ -53,7 +53,7 @@ export async function preferencesOf(
         language: r.language === 'en' ? 'en' : 'zh-CN',
         emailAddress: r.emailAddress,
         emailEnabled: r.emailEnabled,
-        types: r.types,
+        types: Object.fromEntries(r.types.map(({ type, ...switches }) => [type, switches])),
       } satisfies StoredPreferences,
     ]),
   )

@@ -2,7 +2,6 @@ import type { Actor } from '@commons/contracts'
 import { type DbOrigin, dbOrigin } from '@commons/db'
 import { requireActor, unauthorized } from '@commons/service-kit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
 import pg from 'pg'
 import type { MessagingDeps } from '../deps.ts'
 import { toNotificationDto, unreadCount } from './notifications.service.ts'
@@ -10,6 +9,8 @@ import { NOTIFICATIONS_CHANNEL, preferencesOf } from './notify.ts'
 
 const TICKET_PURPOSE = 'stream-ticket'
 const RECONNECT_PAUSE_MS = 1000
+/** Unread notifications a stream compares against what it sent (a burst beyond this arrives as the count). */
+const RECENT = 100
 
 /**
  * `POST /v1/notifications/stream-ticket`: EventSource cannot send an Authorization header, and an access
@@ -68,16 +69,18 @@ export class NotificationStreams {
     const userId = streamUser(this.deps, request, ticket)
     await this.listen()
     const { db } = this.deps
-    // The newest notification at connect time: the stream sends what comes after it.
-    const newest = await db
-      .selectFrom('notifications')
-      .select(['createdAt', 'id'])
-      .where('userId', '=', userId)
-      .orderBy('createdAt', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst()
-    let last: { createdAt: Date; id: string } | undefined = newest
+    const latestUnread = () =>
+      db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('userId', '=', userId)
+        .where('readAt', 'is', null)
+        .orderBy('seq', 'desc')
+        .limit(RECENT)
+        .execute()
+    // What is unread at connect time the page has already loaded; the stream sends what comes after. Ids
+    // rather than a position: a notification whose transaction commits late still arrives.
+    const sent = new Set((await latestUnread()).map((r) => r.id))
     reply.hijack()
     const raw = reply.raw
     raw.writeHead(200, {
@@ -94,12 +97,10 @@ export class NotificationStreams {
     let again = false
     const push = async () => {
       const language = (await preferencesOf(db, [userId])).get(userId)!.language
-      let query = db.selectFrom('notifications').selectAll().where('userId', '=', userId).where('readAt', 'is', null)
-      if (last) query = query.where(sql<boolean>`(created_at, id) > (${last.createdAt}, ${last.id}::uuid)`)
-      const rows = await query.orderBy('createdAt').orderBy('id').limit(100).execute()
-      for (const row of rows) {
+      const fresh = (await latestUnread()).filter((r) => !sent.has(r.id)).reverse()
+      for (const row of fresh) {
         send('notification', toNotificationDto(row, language))
-        last = { createdAt: row.createdAt, id: row.id }
+        sent.add(row.id)
       }
       send('unread', { unread: await unreadCount(db, userId) })
     }

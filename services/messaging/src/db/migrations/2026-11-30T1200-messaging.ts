@@ -104,6 +104,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     create table notifications (
       id uuid primary key,
+      -- Ties of created_at (one event notifies in one instant) are ordered by insertion.
+      seq bigint generated always as identity,
       user_id uuid not null,
       type text not null,
       params jsonb not null,
@@ -114,7 +116,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       dedupe_key text not null,
       unique (user_id, dedupe_key)
     );
-    create index notifications_page on notifications (user_id, created_at desc, id desc);
+    create index notifications_page on notifications (user_id, created_at desc, seq desc);
     create index notifications_unread on notifications (user_id) where read_at is null;
 
     create table preferences (
@@ -122,7 +124,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       language text not null default 'zh-CN',
       email_address text,
       email_enabled boolean not null default true,
-      types jsonb not null default '{}',
+      -- [{type, inApp, email}]: a list, not an object keyed by type, because the CamelCasePlugin would
+      -- rewrite snake_case keys of a stored object when reading it back.
+      types jsonb not null default '[]',
       updated_at timestamptz not null
     );
 

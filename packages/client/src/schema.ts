@@ -375,6 +375,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listConversations"];
+        put?: never;
+        post: operations["openConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMessages"];
+        put?: never;
+        post: operations["postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reportConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Moderators: conversations a party reported, newest report first. */
+        get: operations["listReportedConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger": {
         parameters: {
             query?: never;
@@ -691,6 +788,120 @@ export interface paths {
         put?: never;
         /** Close a need: it leaves the board */
         post: operations["closeNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getNotificationPreferences"];
+        put: operations["updateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Server-Sent Events: `notification` (a Notification) when one arrives and `unread` ({unread}) after each change. Authenticate with `?ticket=` from createStreamTicket (EventSource cannot send headers) or a bearer token. */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createStreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The link in every email: turns email off for its recipient, no sign-in needed. */
+        get: operations["unsubscribeEmail"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2119,6 +2330,135 @@ export interface components {
             status: components["schemas"]["NeedStatusInput"];
             version: number;
         };
+        OrganizationMembersPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            members: {
+                userId: components["schemas"]["IdInput"];
+                displayName: string;
+                role: components["schemas"]["OrgRoleInput"];
+            }[];
+        };
+        ConversationSubjectInput: {
+            /** @enum {string} */
+            type: "booking" | "need";
+            id: components["schemas"]["IdInput"];
+        };
+        CreateConversationBodyInput: {
+            subject: components["schemas"]["ConversationSubjectInput"];
+            organizationId: components["schemas"]["IdInput"];
+        };
+        ConversationInput: {
+            id: components["schemas"]["IdInput"];
+            subject: components["schemas"]["ConversationSubjectInput"];
+            /** @description The listing or need it is about, as known to messaging */
+            title: string;
+            requesterOrganization: {
+                id: components["schemas"]["IdInput"];
+                name: string;
+            };
+            providerOrganization: {
+                id: components["schemas"]["IdInput"];
+                name: string;
+            };
+            lastMessageAt: components["schemas"]["InstantInput"] | null;
+            lastMessagePreview: string | null;
+            /** @description Messages of the other parties after the caller's last read */
+            unread: number;
+            reported: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        ConversationPageInput: {
+            items: components["schemas"]["ConversationInput"][];
+            nextCursor: string | null;
+        };
+        PostMessageBodyInput: {
+            text: string;
+        };
+        MessageInput: {
+            id: components["schemas"]["IdInput"];
+            conversationId: components["schemas"]["IdInput"];
+            author: {
+                userId: components["schemas"]["IdInput"];
+                displayName: string;
+                organizationId: components["schemas"]["IdInput"] | null;
+            };
+            text: string;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        MessagePageInput: {
+            items: components["schemas"]["MessageInput"][];
+            nextCursor: string | null;
+        };
+        ReportConversationBodyInput: {
+            reason: string;
+        };
+        /** @enum {string} */
+        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        NotificationInput: {
+            id: components["schemas"]["IdInput"];
+            type: components["schemas"]["NotificationTypeInput"];
+            title: string;
+            body: string;
+            link: string;
+            read: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        NotificationPageInput: {
+            items: components["schemas"]["NotificationInput"][];
+            nextCursor: string | null;
+            unread: number;
+        };
+        MarkNotificationsReadBodyInput: {
+            ids: components["schemas"]["IdInput"][];
+        } | {
+            /** @constant */
+            all: true;
+        };
+        UnreadCountInput: {
+            unread: number;
+        };
+        /** @enum {string} */
+        LanguageInput: "zh-CN" | "en";
+        NotificationPreferencesInput: {
+            language: components["schemas"]["LanguageInput"];
+            email: {
+                address: string | null;
+                enabled: boolean;
+            };
+            types: {
+                [key: string]: {
+                    inApp: boolean;
+                    email: boolean;
+                };
+            };
+        };
+        UpdatePreferencesBodyInput: {
+            language?: components["schemas"]["LanguageInput"];
+            email?: {
+                address?: string | null;
+                enabled?: boolean;
+            };
+            types?: {
+                [key: string]: {
+                    inApp?: boolean;
+                    email?: boolean;
+                };
+            };
+        };
+        StreamTicketInput: {
+            ticket: string;
+            expiresAt: components["schemas"]["InstantInput"];
+        };
+        ConversationUpdatedPayloadInput: {
+            conversation: {
+                id: components["schemas"]["IdInput"];
+                subject: components["schemas"]["ConversationSubjectInput"];
+                requesterOrganizationId: components["schemas"]["IdInput"];
+                providerOrganizationId: components["schemas"]["IdInput"];
+                messages: number;
+                lastMessageAt: components["schemas"]["InstantInput"] | null;
+            };
+        };
         FeedEventInput: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
             cursor: string;
@@ -3241,6 +3581,135 @@ export interface components {
             status: components["schemas"]["NeedStatus"];
             version: number;
         };
+        OrganizationMembersPayload: {
+            organizationId: components["schemas"]["Id"];
+            members: {
+                userId: components["schemas"]["Id"];
+                displayName: string;
+                role: components["schemas"]["OrgRole"];
+            }[];
+        };
+        ConversationSubject: {
+            /** @enum {string} */
+            type: "booking" | "need";
+            id: components["schemas"]["Id"];
+        };
+        CreateConversationBody: {
+            subject: components["schemas"]["ConversationSubject"];
+            organizationId: components["schemas"]["Id"];
+        };
+        Conversation: {
+            id: components["schemas"]["Id"];
+            subject: components["schemas"]["ConversationSubject"];
+            /** @description The listing or need it is about, as known to messaging */
+            title: string;
+            requesterOrganization: {
+                id: components["schemas"]["Id"];
+                name: string;
+            };
+            providerOrganization: {
+                id: components["schemas"]["Id"];
+                name: string;
+            };
+            lastMessageAt: components["schemas"]["Instant"] | null;
+            lastMessagePreview: string | null;
+            /** @description Messages of the other parties after the caller's last read */
+            unread: number;
+            reported: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        ConversationPage: {
+            items: components["schemas"]["Conversation"][];
+            nextCursor: string | null;
+        };
+        PostMessageBody: {
+            text: string;
+        };
+        Message: {
+            id: components["schemas"]["Id"];
+            conversationId: components["schemas"]["Id"];
+            author: {
+                userId: components["schemas"]["Id"];
+                displayName: string;
+                organizationId: components["schemas"]["Id"] | null;
+            };
+            text: string;
+            createdAt: components["schemas"]["Instant"];
+        };
+        MessagePage: {
+            items: components["schemas"]["Message"][];
+            nextCursor: string | null;
+        };
+        ReportConversationBody: {
+            reason: string;
+        };
+        /** @enum {string} */
+        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        Notification: {
+            id: components["schemas"]["Id"];
+            type: components["schemas"]["NotificationType"];
+            title: string;
+            body: string;
+            link: string;
+            read: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+            unread: number;
+        };
+        MarkNotificationsReadBody: {
+            ids: components["schemas"]["Id"][];
+        } | {
+            /** @constant */
+            all: true;
+        };
+        UnreadCount: {
+            unread: number;
+        };
+        /** @enum {string} */
+        Language: "zh-CN" | "en";
+        NotificationPreferences: {
+            language: components["schemas"]["Language"];
+            email: {
+                address: string | null;
+                enabled: boolean;
+            };
+            types: {
+                [key: string]: {
+                    inApp: boolean;
+                    email: boolean;
+                };
+            };
+        };
+        UpdatePreferencesBody: {
+            language?: components["schemas"]["Language"];
+            email?: {
+                address?: string | null;
+                enabled?: boolean;
+            };
+            types?: {
+                [key: string]: {
+                    inApp?: boolean;
+                    email?: boolean;
+                };
+            };
+        };
+        StreamTicket: {
+            ticket: string;
+            expiresAt: components["schemas"]["Instant"];
+        };
+        ConversationUpdatedPayload: {
+            conversation: {
+                id: components["schemas"]["Id"];
+                subject: components["schemas"]["ConversationSubject"];
+                requesterOrganizationId: components["schemas"]["Id"];
+                providerOrganizationId: components["schemas"]["Id"];
+                messages: number;
+                lastMessageAt: components["schemas"]["Instant"] | null;
+            };
+        };
         FeedEvent: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
             cursor: string;
@@ -3969,6 +4438,216 @@ export interface operations {
             };
         };
     };
+    listConversations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+        };
+    };
+    openConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversationBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page: older messages */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and text answer the first message again; same key with another text is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMessageBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    reportConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportConversationBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    listReportedConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+        };
+    };
     getLedger: {
         parameters: {
             query?: {
@@ -4485,6 +5164,183 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Need"];
+                };
+            };
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description true: only unread ones */
+                unread?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePreferencesBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkNotificationsReadBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: {
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    createStreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    unsubscribeEmail: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
                 };
             };
         };

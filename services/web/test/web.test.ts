@@ -45,6 +45,7 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
       LISTINGS_URL: urls.listings,
       DISCOVERY_URL: urls.discovery,
       BOOKINGS_URL: urls.bookings,
+      MESSAGING_URL: urls.messaging,
     }),
   )
   t.teardown(() => web.close())
@@ -52,8 +53,13 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
 }
 
 t.test('the web entry point', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    messaging: messaging!.url,
+  })
 
   t.test('routes each prefix to its owning service, query string intact', async (t) => {
     const search = await web.inject({ method: 'GET', url: '/v1/search?q=%E4%BC%9A%E8%AE%AE%E5%AE%A4&page=2' })
@@ -123,7 +129,7 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
   const gone = await upstream(t, 'discovery')
   await gone.app.close()
   const live = await upstream(t, 'listings')
-  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url })
+  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url, messaging: live.url })
   const res = await web.inject({ method: 'GET', url: '/v1/search?q=x' })
   t.equal(res.statusCode, 503)
   t.equal(res.json().code, 'service_unavailable')
@@ -134,12 +140,17 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
 })
 
 t.test('is not ready while an upstream is alive but not ready', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
   let searchReachable = false
   discovery!.app.readinessChecks.set('meilisearch', async () => {
     if (!searchReachable) throw new Error('search engine unreachable')
   })
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    messaging: messaging!.url,
+  })
   t.equal((await fetch(`${discovery!.url}/health`)).status, 200, 'discovery is alive')
   const ready = await web.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 503)

@@ -19,7 +19,7 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
   })
   app.route({
     method: ['GET', 'POST'],
-    url: `/v1/${name === 'listings' ? 'listings' : name === 'discovery' ? 'search' : 'bookings'}`,
+    url: `/v1/${{ listings: 'listings', discovery: 'search', bookings: 'bookings', messaging: 'conversations' }[name]}`,
     // The echo does not verify tokens, so it can show what the entry point passed on.
     config: { auth: 'none' },
     schema: { operationId: `echo${name}`, tags: [name], response: { 200: Echo } },
@@ -114,7 +114,7 @@ t.test('the web entry point', async (t) => {
   t.test('serves the merged OpenAPI document and the API reference', async (t) => {
     const doc = (await web.inject({ method: 'GET', url: '/openapi.json' })).json()
     t.equal(doc.openapi, '3.1.0')
-    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/listings', '/v1/search'])
+    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/conversations', '/v1/listings', '/v1/search'])
     const docs = await web.inject({ method: 'GET', url: '/docs/' })
     t.equal(docs.statusCode, 200)
     t.match(docs.body, /swagger-ui/i)

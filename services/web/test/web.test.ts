@@ -33,6 +33,9 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
     }),
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
+  // Upstreams share this process with the entry point: build each document now (the plugin keeps it), so
+  // the merge's 5 s fetches do not wait for four document builds in a row on a loaded machine.
+  app.swagger()
   t.teardown(() => app.close())
   const address = app.server.address() as { port: number }
   return { url: `http://127.0.0.1:${address.port}`, app }

@@ -10,6 +10,7 @@ import { BookingsConfig, buildApp as buildBookings } from '@commons/bookings'
 import { prefixesOf, SERVICES, type ServiceName } from '@commons/contracts'
 import { buildApp as buildDiscovery, DiscoveryConfig } from '@commons/discovery'
 import { buildApp as buildListings, ListingsConfig } from '@commons/listings'
+import { buildApp as buildMessaging, MessagingConfig } from '@commons/messaging'
 import { type App, parseConfig } from '@commons/service-kit'
 import { mergeOpenApi, type OpenApiDocument } from '@commons/web'
 import openapiTS, { astToString } from 'openapi-typescript'
@@ -29,6 +30,7 @@ const builders: Record<ServiceName, () => Promise<App>> = {
   listings: () => buildListings(parseConfig(ListingsConfig, env)),
   discovery: () => buildDiscovery(parseConfig(DiscoveryConfig, env)),
   bookings: () => buildBookings(parseConfig(BookingsConfig, env)),
+  messaging: () => buildMessaging(parseConfig(MessagingConfig, env)),
 }
 
 const check = process.argv.includes('--check')

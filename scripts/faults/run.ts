@@ -45,7 +45,8 @@ const rows: Row[] = []
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-faults-'))
 const keepDir = guardDirectory(dataDir)
-const [web, listings, discovery, bookings, pgPort, meiliPort] = (await freePorts(6)) as number[] as [
+const [web, listings, discovery, bookings, pgPort, meiliPort, messaging] = (await freePorts(7)) as number[] as [
+  number,
   number,
   number,
   number,
@@ -75,6 +76,7 @@ const stack: ChildProcess = spawn(
       LISTINGS_PORT: String(listings),
       DISCOVERY_PORT: String(discovery),
       BOOKINGS_PORT: String(bookings),
+      MESSAGING_PORT: String(messaging),
       PG_PORT: String(pgPort),
       MEILI_PORT: String(meiliPort),
     },

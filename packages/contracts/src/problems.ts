@@ -16,6 +16,8 @@ export const PROBLEM_CODES = {
   json_too_deep: 400,
   malformed_url: 400,
   path_not_allowed: 400,
+  // messaging
+  invalid_unsubscribe_token: 400,
 
   // 401: no credentials, or they are no good
   unauthenticated: 401,
@@ -28,6 +30,9 @@ export const PROBLEM_CODES = {
   unknown_key: 401,
   invalid_code: 401,
   phone_not_registered: 401,
+
+  // messaging
+  invalid_stream_ticket: 401,
 
   // 403: the caller is known but may not do this
   forbidden: 403,
@@ -52,6 +57,9 @@ export const PROBLEM_CODES = {
   user_not_found: 404,
   job_not_found: 404,
   photo_not_found: 404,
+
+  // messaging
+  conversation_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -82,6 +90,9 @@ export const PROBLEM_CODES = {
   time_credits_exhausted: 409,
 
   phone_taken: 409,
+
+  // messaging
+  already_reported: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

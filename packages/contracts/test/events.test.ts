@@ -4,11 +4,16 @@ import {
   EVENT_CATALOGUE,
   isEventType,
   LISTINGS_EVENTS,
+  MESSAGING_EVENTS,
   ReputationUpdatedPayload,
 } from '../src/index.ts'
 
 t.test('the catalogue holds every event type of every feed, and nothing else', async (t) => {
-  const feedTypes = [...Object.values(LISTINGS_EVENTS), ...Object.values(BOOKINGS_EVENTS)].sort()
+  const feedTypes = [
+    ...Object.values(LISTINGS_EVENTS),
+    ...Object.values(BOOKINGS_EVENTS),
+    ...Object.values(MESSAGING_EVENTS),
+  ].sort()
   t.same(Object.keys(EVENT_CATALOGUE).sort(), feedTypes)
   t.ok(feedTypes.every(isEventType))
   t.notOk(isEventType('thing.changed'))

@@ -10,6 +10,8 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { startS3Server, type TestS3 } from './s3.ts'
+
+export { type ReceivedMail, type SmtpTestServer, startSmtpServer } from './smtp-server.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
 export { stripeJsSource, TEST_CARDS } from './stripe-js.ts'
 export {

@@ -10,9 +10,13 @@ t.test('creating and updating organizations', async (t) => {
   t.test('the creator becomes owner; the fresh token carries the role; organization.updated is appended', async (t) => {
     const owner = await orgOwner(app, { name: '南山区某社工机构', kind: 'social_organization' })
     t.equal(decodeJwt(owner.token).orgs?.[owner.organization.id as never], 'owner')
+    // organization.members tells messaging who speaks for the organization (issue 14).
     t.same(
       (await eventsOf(db, owner.organization.id)).map((e) => [e.type, e.version]),
-      [['organization.updated', 1]],
+      [
+        ['organization.updated', 1],
+        ['organization.members', 1],
+      ],
     )
   })
 
@@ -57,7 +61,7 @@ t.test('creating and updating organizations', async (t) => {
     t.equal(stale.json().code, 'version_mismatch')
     const extra = await patch(bearer(owner.token), { verified: true })
     t.equal(extra.statusCode, 400, 'verified is for moderators')
-    t.equal((await eventsOf(db, owner.organization.id)).length, 1, 'no event from refused updates')
+    t.equal((await eventsOf(db, owner.organization.id)).length, 2, 'no event from refused updates')
     const ok = await patch({ ...bearer(owner.token), 'if-match': '"1"' })
     t.equal(ok.statusCode, 200)
     t.equal(ok.json().version, 2)
@@ -66,6 +70,7 @@ t.test('creating and updating organizations', async (t) => {
       (await eventsOf(db, owner.organization.id)).map((e) => [e.type, e.version]),
       [
         ['organization.updated', 1],
+        ['organization.members', 1],
         ['organization.updated', 2],
       ],
     )
@@ -155,5 +160,23 @@ t.test('members and roles', async (t) => {
     const second = await signUp(app)
     await add(owner.token, second.user.email, 'owner')
     t.equal((await remove(owner.token, owner.user.id)).statusCode, 204)
+  })
+
+  t.test('every membership change appends organization.members with all members after it, no emails', async (t) => {
+    const db = testDb(t, databaseUrl)
+    const events = (await eventsOf(db, owner.organization.id)).filter((e) => e.type === 'organization.members')
+    // Created, 2 added, 1 role change and back, 2 removals, 1 owner added, the first owner left.
+    t.same(
+      events.map((e) => e.version),
+      events.map((_, i) => i + 1),
+      'versions grow by one per change',
+    )
+    t.equal(events.length, 9)
+    const last = events.at(-1)!.payload as { members: Array<{ userId: string; role: string; email?: string }> }
+    t.same(
+      last.members.map((m) => m.role),
+      ['owner'],
+    )
+    t.notOk(JSON.stringify(events.map((e) => e.payload)).includes('@'), 'no email address travels on the feed')
   })
 })

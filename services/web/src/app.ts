@@ -18,7 +18,12 @@ import { pageMeta, withMeta } from './share-meta.ts'
 export type Upstreams = Readonly<Record<ServiceName, string>>
 
 export function upstreamsOf(config: WebConfig): Upstreams {
-  return { listings: config.LISTINGS_URL, discovery: config.DISCOVERY_URL, bookings: config.BOOKINGS_URL }
+  return {
+    listings: config.LISTINGS_URL,
+    discovery: config.DISCOVERY_URL,
+    bookings: config.BOOKINGS_URL,
+    messaging: config.MESSAGING_URL,
+  }
 }
 
 const DOCS_CACHE_MS = 10_000

@@ -19,7 +19,7 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
   })
   app.route({
     method: ['GET', 'POST'],
-    url: `/v1/${name === 'listings' ? 'listings' : name === 'discovery' ? 'search' : 'bookings'}`,
+    url: `/v1/${{ listings: 'listings', discovery: 'search', bookings: 'bookings', messaging: 'conversations' }[name]}`,
     // The echo does not verify tokens, so it can show what the entry point passed on.
     config: { auth: 'none' },
     schema: { operationId: `echo${name}`, tags: [name], response: { 200: Echo } },
@@ -33,6 +33,9 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
     }),
   })
   await app.listen({ host: '127.0.0.1', port: 0 })
+  // Upstreams share this process with the entry point: build each document now (the plugin keeps it), so
+  // the merge's 5 s fetches do not wait for four document builds in a row on a loaded machine.
+  app.swagger()
   t.teardown(() => app.close())
   const address = app.server.address() as { port: number }
   return { url: `http://127.0.0.1:${address.port}`, app }
@@ -45,6 +48,7 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
       LISTINGS_URL: urls.listings,
       DISCOVERY_URL: urls.discovery,
       BOOKINGS_URL: urls.bookings,
+      MESSAGING_URL: urls.messaging,
     }),
   )
   t.teardown(() => web.close())
@@ -52,8 +56,13 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
 }
 
 t.test('the web entry point', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    messaging: messaging!.url,
+  })
 
   t.test('routes each prefix to its owning service, query string intact', async (t) => {
     const search = await web.inject({ method: 'GET', url: '/v1/search?q=%E4%BC%9A%E8%AE%AE%E5%AE%A4&page=2' })
@@ -108,7 +117,7 @@ t.test('the web entry point', async (t) => {
   t.test('serves the merged OpenAPI document and the API reference', async (t) => {
     const doc = (await web.inject({ method: 'GET', url: '/openapi.json' })).json()
     t.equal(doc.openapi, '3.1.0')
-    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/listings', '/v1/search'])
+    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/conversations', '/v1/listings', '/v1/search'])
     const docs = await web.inject({ method: 'GET', url: '/docs/' })
     t.equal(docs.statusCode, 200)
     t.match(docs.body, /swagger-ui/i)
@@ -123,7 +132,7 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
   const gone = await upstream(t, 'discovery')
   await gone.app.close()
   const live = await upstream(t, 'listings')
-  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url })
+  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url, messaging: live.url })
   const res = await web.inject({ method: 'GET', url: '/v1/search?q=x' })
   t.equal(res.statusCode, 503)
   t.equal(res.json().code, 'service_unavailable')
@@ -134,12 +143,17 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
 })
 
 t.test('is not ready while an upstream is alive but not ready', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
   let searchReachable = false
   discovery!.app.readinessChecks.set('meilisearch', async () => {
     if (!searchReachable) throw new Error('search engine unreachable')
   })
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    messaging: messaging!.url,
+  })
   t.equal((await fetch(`${discovery!.url}/health`)).status, 200, 'discovery is alive')
   const ready = await web.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 503)

@@ -8,8 +8,11 @@ import {
   NeedClosedPayload,
   NeedOpenedPayload,
   OrganizationContactsPayload,
+
+  OrganizationMembersPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
+import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
 
 /** Event types mapped to their payload schemas: the shape of an event catalogue. */
 export type EventSchemas = Record<string, z.ZodType>
@@ -28,6 +31,8 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.listingPrivateDetails]: ListingPrivateDetailsPayload,
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
+  [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
+  [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

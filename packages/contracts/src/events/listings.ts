@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { OrgRole } from '../auth.ts'
 import { Id } from '../common.ts'
 import { ListingPrivateDetails, OrganizationContacts } from '../contacts.ts'
 import { Listing, ListingStatus } from '../listings.ts'
@@ -24,6 +25,9 @@ export const LISTINGS_EVENTS = {
   organizationContacts: 'private.organization_contacts',
   /** Private: a listing's arrival notes and payment terms (entityId = listing id); as above. */
   listingPrivateDetails: 'private.listing_details',
+
+  /** The organization's members after a change of membership; entityId = organization id (messaging). */
+  organizationMembers: 'organization.members',
 } as const
 
 /**
@@ -71,3 +75,16 @@ export type ListingPrivateDetailsPayload = z.infer<typeof ListingPrivateDetailsP
 
 /** Whether an event type carries private data (contacts, arrival notes): never indexed or shown publicly. */
 export const isPrivateEventType = (type: string) => type.startsWith('private.')
+
+/**
+ * Payload of `organization.members`: every member with their role, after each change (join, role change,
+ * removal), so messaging knows who speaks for an organization from current state, not token claims.
+ * Display names only: emails and other contact data never travel on this feed (discovery reads it too).
+ */
+export const OrganizationMembersPayload = z
+  .object({
+    organizationId: Id,
+    members: z.array(z.object({ userId: Id, displayName: z.string(), role: OrgRole })),
+  })
+  .meta({ id: 'OrganizationMembersPayload' })
+export type OrganizationMembersPayload = z.infer<typeof OrganizationMembersPayload>

@@ -30,6 +30,30 @@ export function organizationEvent(trx: AnyTransaction, row: OrganizationRow) {
   })
 }
 
+/**
+ * Appends `organization.members` with every member after a change of membership (messaging's parties come
+ * from it). The organization row is locked by every membership change, so counting the earlier events
+ * gives a version that grows in commit order.
+ */
+export async function membersEvent(trx: Transaction<DB>, organizationId: string) {
+  const members = await listMembers(trx, organizationId)
+  const previous = await trx
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('type', '=', LISTINGS_EVENTS.organizationMembers)
+    .where('entityId', '=', organizationId)
+    .executeTakeFirstOrThrow()
+  return appendEvent(trx, {
+    type: LISTINGS_EVENTS.organizationMembers,
+    entityId: organizationId,
+    version: Number(previous.n) + 1,
+    payload: {
+      organizationId,
+      members: members.map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role })),
+    },
+  })
+}
+
 /** Creates an organization with the caller as owner, and a token that already carries the role. */
 export async function createOrganization(deps: AuthDeps, actor: Actor, input: OrganizationInput) {
   const row = await deps.db.transaction().execute(async (trx) => {
@@ -43,6 +67,7 @@ export async function createOrganization(deps: AuthDeps, actor: Actor, input: Or
       .values({ organizationId: org.id, userId: actor.userId, role: 'owner' })
       .execute()
     await organizationEvent(trx, org)
+    await membersEvent(trx, org.id)
     return org
   })
   const access = await issueAccessToken(deps, actor.userId)
@@ -118,6 +143,7 @@ export async function addMember(db: Kysely<DB>, actor: Actor, id: string, input:
     await lockOrganization(trx, id)
     if (await roleIn(trx, id, user.id)) throw conflict('already_member', 'This user is already a member.')
     await trx.insertInto('memberships').values({ organizationId: id, userId: user.id, role: input.role }).execute()
+    await membersEvent(trx, id)
     const members = await listMembers(trx, id)
     return toMember(members.find((m) => m.userId === user.id)!)
   })
@@ -138,6 +164,7 @@ export async function changeRole(db: Kysely<DB>, actor: Actor, id: string, userI
       .where('organizationId', '=', id)
       .where('userId', '=', userId)
       .execute()
+    await membersEvent(trx, id)
     const members = await listMembers(trx, id)
     return toMember(members.find((m) => m.userId === userId)!)
   })
@@ -153,6 +180,7 @@ export async function removeMember(db: Kysely<DB>, actor: Actor, id: string, use
     if (!leaving) assertMayGrant(actorRole, current)
     if (current === 'owner') await assertNotLastOwner(trx, id)
     await trx.deleteFrom('memberships').where('organizationId', '=', id).where('userId', '=', userId).execute()
+    await membersEvent(trx, id)
   })
 }
 

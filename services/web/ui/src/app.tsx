@@ -1,4 +1,5 @@
 import type { ComponentType } from 'preact'
+import { NotificationBell } from './components/notification-bell.tsx'
 import { auth, signOut } from './lib/api.ts'
 import { LANGS, lang, setLang, useT } from './lib/i18n.ts'
 import { lazyPage } from './lib/lazy-page.tsx'
@@ -26,6 +27,7 @@ const ROUTES: Array<[string, Page]> = [
   ['/bookings/:id/booked', lazyPage(() => import('./pages/bookings/index.tsx'))],
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
+  ['/notifications', lazyPage(() => import('./pages/notifications.tsx'))],
 ]
 
 function NotFound() {
@@ -73,6 +75,7 @@ function Header() {
           </ul>
         </nav>
         <div class="header-tools">
+          <NotificationBell />
           {me.status === 'signed-in' ? (
             <>
               <span class="who">{me.user?.displayName}</span>

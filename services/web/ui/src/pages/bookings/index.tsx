@@ -1,3 +1,4 @@
+import { Conversation } from '../../components/conversation.tsx'
 import { ErrorNote, Loading } from '../../components/feedback.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { RequireAuth } from '../../components/require-auth.tsx'
@@ -38,8 +39,12 @@ function BookingDetail({ id }: { id: string }) {
       <ul class="card-list">
         <BookingCard key={`${b.id}:${b.version}`} booking={b} role={role} detail />
       </ul>
-      {/* The conversation between the two sides (messaging) mounts here. */}
-      <section id="booking-conversation" class="conversation-slot" data-booking-id={b.id} />
+      {role.includes('requester') || role.includes('provider') ? (
+        <Conversation
+          subject={{ type: 'booking', id: b.id }}
+          organizationId={role.includes('provider') ? b.providerOrganizationId : b.requesterOrganizationId}
+        />
+      ) : null}
     </>
   )
 }

@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely'
+import * as messaging from './2026-11-30T1200-messaging.ts'
+
+/** The messaging schema's migrations, by name; names sort in the order they apply. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-30T1200-messaging': messaging,
+}

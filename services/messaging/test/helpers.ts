@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto'
+import {
+  type Actor,
+  BOOKINGS_EVENTS,
+  type BookingStatus,
+  LISTINGS_EVENTS,
+  Listing,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+} from '@commons/contracts'
+import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
+import { type App, parseConfig } from '@commons/service-kit'
+import { testDatabase } from '@commons/testkit'
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose'
+import type { Kysely } from 'kysely'
+import type { Test } from 'tap'
+import { buildApp, type MessagingOverrides, migrate } from '../src/app.ts'
+import { MessagingConfig } from '../src/config.ts'
+
+export const SERVICE_TOKEN = 's'.repeat(40)
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  constructor(public current: Date) {}
+  now = () => this.current
+  set(at: string | Date) {
+    this.current = new Date(at)
+  }
+}
+
+const keys = await (async () => {
+  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'EdDSA', use: 'sig' }
+  return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) }
+})()
+
+/** An access token as listings would issue it. Its role claims are deliberately empty: messaging must not need them. */
+export async function tokenFor(actor: Partial<Actor> & { userId: string }): Promise<string> {
+  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
+    .setSubject(actor.userId)
+    .setIssuer(TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(keys.privateKey)
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A person with a token. */
+export interface Person {
+  userId: string
+  name: string
+  token: string
+  headers: { authorization: string }
+}
+
+export async function person(name: string, extra: Partial<Actor> = {}): Promise<Person> {
+  const userId = randomUUID()
+  const token = await tokenFor({ userId, ...extra })
+  return { userId, name, token, headers: bearer(token) }
+}
+
+export interface BookingFacts {
+  id: string
+  listingId: string
+  providerOrganizationId: string
+  requesterOrganizationId: string
+  requesterUserId: string
+  start: string
+  end: string
+  version: number
+}
+
+export interface Harness {
+  app: App
+  clock: TestClock
+  databaseUrl: string
+  /** Appends events to the stand-in listings feed and waits until messaging applied them. */
+  listings(...events: NewEvent[]): Promise<void>
+  bookings(...events: NewEvent[]): Promise<void>
+  /** An organization with its members (role by person). */
+  organization(
+    name: string,
+    members: Array<[Person, 'owner' | 'admin' | 'member']>,
+    opts?: { verified?: boolean },
+  ): Promise<string>
+  /** A published listing of `organizationId`. */
+  listing(organizationId: string, title?: string): Promise<string>
+  /** A booking moved to `status` (its version grows with each call). */
+  booking(b: BookingFacts, status: BookingStatus): Promise<BookingFacts>
+  need(organizationId: string, title?: string): Promise<string>
+}
+
+const orgVersions = new Map<string, number>()
+
+/**
+ * A messaging app on a fresh database, fed from `listings` and `bookings` outboxes in the same database
+ * (the real consumers with function sources), with a test clock and locally signed tokens.
+ */
+export async function testApp(
+  t: Test,
+  opts: { now?: string; env?: Record<string, string>; overrides?: MessagingOverrides } = {},
+): Promise<Harness> {
+  const databaseUrl = await testDatabase(t, {
+    template: 'messaging',
+    prepare: async (url) => {
+      await migrate({ DATABASE_URL: url })
+      for (const schema of ['listings', 'bookings']) {
+        const db = createDb({ url, schema, poolMax: 1 })
+        try {
+          await migrateToLatest(db, { schema, migrations: {} })
+        } finally {
+          await db.destroy()
+        }
+      }
+    },
+  })
+  const listingsDb = createDb<unknown>({ url: databaseUrl, schema: 'listings', poolMax: 2 })
+  const bookingsDb = createDb<unknown>({ url: databaseUrl, schema: 'bookings', poolMax: 2 })
+  const clock = new TestClock(new Date(opts.now ?? '2026-12-01T02:00:00Z'))
+  const config = parseConfig(MessagingConfig, {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    SERVICE_TOKEN,
+    RUN_WORKERS: 'true',
+    RATE_LIMIT_MAX: '100000',
+    JOB_POLL_MS: '60000',
+    PUBLIC_URL: 'https://commons.example',
+    ...opts.env,
+  })
+  const app = await buildApp(config, {
+    keys: keys.jwks,
+    clock,
+    feeds: {
+      listings: (after, limit) => readFeed(listingsDb, { after, limit }),
+      bookings: (after, limit) => readFeed(bookingsDb, { after, limit }),
+    },
+    startJobRunner: false,
+    ...opts.overrides,
+  })
+  t.teardown(async () => {
+    await app.close()
+    await listingsDb.destroy()
+    await bookingsDb.destroy()
+  })
+  const emitTo =
+    (db: Kysely<unknown>) =>
+    async (...events: NewEvent[]) => {
+      await db.transaction().execute(async (trx) => {
+        for (const event of events) await appendEvent(trx, event)
+      })
+      await app.messaging.syncFeeds()
+    }
+  const listings = emitTo(listingsDb)
+  const bookings = emitTo(bookingsDb)
+  const now = '2026-11-01T00:00:00Z'
+  return {
+    app,
+    clock,
+    databaseUrl,
+    listings,
+    bookings,
+    async organization(name, members, o = {}) {
+      const id = randomUUID()
+      const version = (orgVersions.get(id) ?? 0) + 1
+      orgVersions.set(id, version)
+      const organization = {
+        id,
+        name,
+        kind: 'residents_committee' as const,
+        district: '浦东新区',
+        city: '上海',
+        description: '',
+        verified: o.verified ?? false,
+        version,
+        createdAt: now,
+        updatedAt: now,
+      }
+      await listings(
+        { type: LISTINGS_EVENTS.organizationUpdated, entityId: id, version, payload: { organization } },
+        {
+          type: LISTINGS_EVENTS.organizationMembers,
+          entityId: id,
+          version: 1,
+          payload: {
+            organizationId: id,
+            members: members.map(([p, role]) => ({ userId: p.userId, displayName: p.name, role })),
+          },
+        },
+      )
+      return id
+    },
+    async listing(organizationId, title = '社区活动室') {
+      const id = randomUUID()
+      await listings({
+        type: LISTINGS_EVENTS.listingPublished,
+        entityId: id,
+        version: 2,
+        payload: {
+          listing: Listing.parse(listingSnapshot(id, organizationId, title)),
+          organization: { id: organizationId, name: '', kind: 'other', verified: false },
+        },
+      })
+      return id
+    },
+    async booking(b, status) {
+      const next = { ...b, version: b.version + 1 }
+      await bookings({
+        type: BOOKINGS_EVENTS.bookingChanged,
+        entityId: b.id,
+        version: next.version,
+        payload: {
+          booking: {
+            id: b.id,
+            listingId: b.listingId,
+            listingKind: 'venue',
+            providerOrganizationId: b.providerOrganizationId,
+            requesterOrganizationId: b.requesterOrganizationId,
+            requesterUserId: b.requesterUserId,
+            status,
+            holdsSlot: ['requested', 'confirmed', 'completed'].includes(status),
+            start: b.start,
+            end: b.end,
+            bufferMinutes: 0,
+            attendees: 10,
+            version: next.version,
+          },
+        },
+      })
+      return next
+    },
+    async need(organizationId, title = '需要一个能容纳 30 人的活动室') {
+      const id = randomUUID()
+      await listings({
+        type: LISTINGS_EVENTS.needOpened,
+        entityId: id,
+        version: 1,
+        payload: {
+          need: {
+            id,
+            organizationId,
+            kind: 'venue',
+            title,
+            description: '',
+            tags: [],
+            city: '上海',
+            district: '浦东新区',
+            window: { start: '2026-12-10T01:00:00Z', end: '2026-12-20T10:00:00Z' },
+            status: 'open',
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          },
+        },
+      })
+      return id
+    },
+  }
+}
+
+const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+
+function listingSnapshot(id: string, organizationId: string, title: string) {
+  return {
+    id,
+    organizationId,
+    kind: 'venue' as const,
+    title,
+    description: '',
+    tags: [],
+    photos: [],
+    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
+    capacity: 40,
+    amenities: [],
+    pricing: { model: 'free' },
+    rules: {
+      mode: 'request',
+      slotMinutes: 60,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 240,
+      minNoticeHours: 24,
+      maxAdvanceDays: 90,
+      bufferMinutes: 0,
+      cancellationPolicy: 'moderate',
+    },
+    availability: {
+      timezone: 'Asia/Shanghai',
+      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
+    },
+    status: 'published',
+    version: 2,
+    rejectionReason: null,
+    createdAt: '2026-11-01T00:00:00Z',
+    updatedAt: '2026-11-01T00:00:00Z',
+    publishedAt: '2026-11-01T00:00:00Z',
+  }
+}
+
+/** Two organizations, a listing of the provider and a requested booking, with the people of each side. */
+export async function bookingScene(h: Harness) {
+  const [booker, colleague, providerAdmin, providerMember, outsider] = await Promise.all([
+    person('王小明'),
+    person('李华'),
+    person('张主任'),
+    person('赵志愿'),
+    person('路人甲'),
+  ])
+  const requesterOrg = await h.organization('阳光社区居委会', [
+    [booker, 'member'],
+    [colleague, 'admin'],
+  ])
+  const providerOrg = await h.organization('浦东党群服务中心', [
+    [providerAdmin, 'owner'],
+    [providerMember, 'member'],
+  ])
+  const listingId = await h.listing(providerOrg, '二楼多功能厅')
+  let booking: BookingFacts = {
+    id: randomUUID(),
+    listingId,
+    providerOrganizationId: providerOrg,
+    requesterOrganizationId: requesterOrg,
+    requesterUserId: booker.userId,
+    start: '2026-12-05T02:00:00Z',
+    end: '2026-12-05T04:00:00Z',
+    version: 0,
+  }
+  booking = await h.booking(booking, 'requested')
+  return { booker, colleague, providerAdmin, providerMember, outsider, requesterOrg, providerOrg, listingId, booking }
+}

@@ -1,0 +1,30 @@
+import { useEffect } from 'preact/hooks'
+import { auth } from '../lib/api.ts'
+import { useT } from '../lib/i18n.ts'
+import { startNotifications, stopNotifications, unreadCount } from '../lib/notifications.ts'
+import { Link } from '../lib/router.tsx'
+import { useStore } from '../lib/store.ts'
+
+/** The bell in the header: unread count, live from the notification stream; opens the notification center. */
+export function NotificationBell() {
+  const t = useT()
+  const me = useStore(auth)
+  const count = useStore(unreadCount)
+  const signedIn = me.status === 'signed-in'
+  useEffect(() => {
+    if (signedIn) startNotifications()
+    else stopNotifications()
+  }, [signedIn])
+  if (!signedIn) return null
+  const label = count > 0 ? t('bell.unread', { count }) : t('bell.label')
+  return (
+    <Link href="/notifications" class="bell" aria-label={label} title={label}>
+      <span aria-hidden="true">🔔</span>
+      {count > 0 ? (
+        <span class="bell-count" data-testid="bell-count" aria-hidden="true">
+          {count > 99 ? '99+' : count}
+        </span>
+      ) : null}
+    </Link>
+  )
+}

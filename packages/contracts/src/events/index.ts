@@ -1,4 +1,5 @@
 export * from './bookings.ts'
 export * from './catalogue.ts'
+export * from './community.ts'
 export * from './feed.ts'
 export * from './listings.ts'

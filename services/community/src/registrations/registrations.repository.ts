@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { DB, RegistrationRow } from '../db/schema.ts'
 
@@ -20,31 +19,46 @@ export const findByIdempotencyKey = (db: Kysely<DB>, userId: string, key: string
     .where('idempotencyKey', '=', key)
     .executeTakeFirst()
 
-/** Confirmed sign-ups of a role; called with the activity locked, so the count cannot change meanwhile. */
-export async function confirmedCount(trx: Transaction<DB>, activityId: string, role: RegistrationRow['role']) {
-  const row = await trx
-    .selectFrom('registrations')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('activityId', '=', activityId)
-    .where('role', '=', role)
-    .where('status', '=', 'confirmed')
-    .executeTakeFirstOrThrow()
-  return row.n
-}
-
-/** A 6-digit check-in code no live sign-up of the activity has (the activity is locked by the caller). */
-export async function freshCode(trx: Transaction<DB>, activityId: string): Promise<string> {
-  for (;;) {
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-    const taken = await trx
-      .selectFrom('registrations')
-      .select('id')
-      .where('activityId', '=', activityId)
-      .where('code', '=', code)
-      .where('status', '<>', 'cancelled')
-      .executeTakeFirst()
-    if (!taken) return code
-  }
+/**
+ * Inserts a sign-up, confirmed while the role has places left and waitlisted after, with a 6-digit check-in
+ * code no live sign-up of the activity has. Called with the activity locked, so the count cannot change
+ * meanwhile; one statement, so the lock is held for one round trip.
+ */
+export async function insertRegistration(
+  trx: Transaction<DB>,
+  r: {
+    id: string
+    activityId: string
+    userId: string
+    displayName: string
+    role: RegistrationRow['role']
+    partyMember: boolean
+    places: number
+    idempotencyKey: string | null
+    now: Date
+  },
+): Promise<RegistrationRow> {
+  const { rows } = await sql<RegistrationRow>`
+    insert into registrations
+      (id, activity_id, user_id, display_name, role, party_member, status, code, idempotency_key, created_at, updated_at)
+    select ${r.id}, ${r.activityId}, ${r.userId}, ${r.displayName}, ${r.role}, ${r.partyMember},
+      case when (
+        select count(*) from registrations
+        where activity_id = ${r.activityId} and role = ${r.role} and status = 'confirmed'
+      ) < ${r.places} then 'confirmed' else 'waitlisted' end,
+      (
+        select c from (
+          select lpad(floor(random() * 1000000)::int::text, 6, '0') as c from generate_series(1, 32)
+        ) candidates
+        where c not in (
+          select code from registrations where activity_id = ${r.activityId} and status <> 'cancelled'
+        )
+        limit 1
+      ),
+      ${r.idempotencyKey}, ${r.now}, ${r.now}
+    returning *
+  `.execute(trx)
+  return rows[0] as RegistrationRow
 }
 
 /** The 1-based waitlist position of every waitlisted sign-up of an activity, by arrival. */

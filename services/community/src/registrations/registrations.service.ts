@@ -9,10 +9,9 @@ import type { ActivityRow, RegistrationRow } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { toRegistrationDto } from './registration-dto.ts'
 import {
-  confirmedCount,
   findByIdempotencyKey,
   findLiveRegistration,
-  freshCode,
+  insertRegistration,
   promoteNext,
   waitlistPositions,
 } from './registrations.repository.ts'
@@ -73,27 +72,19 @@ export async function signUp(
       if (now > activity.signUpDeadline) throw conflict('sign_up_closed', 'Sign-ups for this activity have closed.')
       const places = placesOf(activity, body.role)
       if (places === 0) throw conflict('sign_up_closed', 'This activity has no volunteer places.')
-      if (await findLiveRegistration(trx, activityId, actor.userId)) {
-        throw conflict('already_signed_up', 'You are already signed up for this activity.')
-      }
-      const taken = await confirmedCount(trx, activityId, body.role)
-      return trx
-        .insertInto('registrations')
-        .values({
-          id: newId(now.getTime()),
-          activityId,
-          userId: actor.userId,
-          displayName: body.displayName,
-          role: body.role,
-          partyMember: body.role === 'volunteer' && body.partyMember,
-          status: taken < places ? 'confirmed' : 'waitlisted',
-          code: await freshCode(trx, activityId),
-          idempotencyKey: idempotencyKey ?? null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      // One statement after the lock: the count and the code are read with the lock held (a fresh snapshot),
+      // and few round trips under the lock keep a rush of sign-ups moving.
+      return insertRegistration(trx, {
+        id: newId(now.getTime()),
+        activityId,
+        userId: actor.userId,
+        displayName: body.displayName,
+        role: body.role,
+        partyMember: body.role === 'volunteer' && body.partyMember,
+        places,
+        idempotencyKey: idempotencyKey ?? null,
+        now,
+      })
     })
     return { registration: await withPosition(deps, row), created: true }
   } catch (error) {

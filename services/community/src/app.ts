@@ -7,7 +7,10 @@ import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
 import { endActivity } from './ending/activity-end.ts'
+import { registerEvaluationRoutes } from './evaluations/evaluations.routes.ts'
+import { closeEvaluationWindow } from './evaluations/evaluations.service.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
+import { registerActivityLedgerRoutes } from './ledger/activity-ledger.ts'
 import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
 
@@ -76,12 +79,14 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     jobs: defineJobQueue<CommunityJobs>({ schema: JOBS_SCHEMA, clock }),
   }
   // Feature folders register here; registration order is the order of the OpenAPI document's paths.
+  registerActivityLedgerRoutes(app, deps)
   registerActivityRoutes(app, deps)
   registerRegistrationRoutes(app, deps)
+  registerEvaluationRoutes(app, deps)
 
   const handlers: JobHandlers<CommunityJobs> = {
     'activity.end': (job) => endActivity(deps, job.activityId),
-    'evaluation-window.close': async () => {},
+    'evaluation-window.close': (job) => closeEvaluationWindow(deps, job.activityId),
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
 

@@ -85,3 +85,47 @@ export function signUp(
     payload: { role, displayName: '居民' },
   })
 }
+
+/**
+ * An activity that was held: published, `attendees` and `volunteers` signed up and checked in, the clock
+ * moved to its end and the end job run. Returns the activity and the people.
+ */
+export async function heldActivity(
+  h: Harness,
+  host: { id: string; admin: Person },
+  opts: { attendees: number; volunteers: number; day?: string },
+) {
+  const day = opts.day ?? '2026-12-08'
+  h.clock.set(`${day}T00:00:00Z`)
+  h.clock.advance(-3 * 24 * 3600_000)
+  const activity = await publishedActivity(h, host, {
+    start: `${day}T02:00:00Z`,
+    end: `${day}T04:00:00Z`,
+    signUpDeadline: `${day}T01:00:00Z`,
+    capacity: Math.max(1, opts.attendees),
+    volunteerPlaces: opts.volunteers,
+  })
+  const attendees = await Promise.all(Array.from({ length: opts.attendees }, () => person()))
+  const volunteers = await Promise.all(Array.from({ length: opts.volunteers }, () => person()))
+  const codes: string[] = []
+  for (const a of attendees) codes.push((await signUp(h, activity.id, a)).json().code)
+  for (const v of volunteers) codes.push((await signUp(h, activity.id, v, 'volunteer')).json().code)
+  h.clock.set(`${day}T01:55:00Z`)
+  for (const code of codes) {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/v1/activities/${activity.id}/check-ins`,
+      headers: host.admin.headers,
+      payload: { code },
+    })
+    if (res.statusCode !== 200) throw new Error(`check-in: ${res.body}`)
+  }
+  h.clock.set(`${day}T04:00:00Z`)
+  await h.app.community.runDueJobs()
+  return { activity, attendees, volunteers }
+}
+
+/** Submits an evaluation; returns the raw response. */
+export function evaluate(h: Harness, who: Person, body: Record<string, unknown>) {
+  return h.app.inject({ method: 'POST', url: '/v1/evaluations', headers: who.headers, payload: body })
+}

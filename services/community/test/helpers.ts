@@ -90,7 +90,7 @@ export async function testApp(
   const bookingsDb = createDb<unknown>({ url: databaseUrl, schema: 'bookings', poolMax: 2 })
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T00:00:00Z'))
   const config = parseConfig(CommunityConfig, {
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.COMMUNITY_TEST_LOG ?? 'silent',
     DATABASE_URL: databaseUrl,
     SERVICE_TOKEN,
     RUN_WORKERS: 'true',

@@ -1,5 +1,5 @@
 import type { KitTables } from '@commons/db'
-import type { ColumnType, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 /** Table types of the `community` schema (camelCase; the database uses snake_case). */
 export interface DB extends KitTables {
@@ -8,6 +8,12 @@ export interface DB extends KitTables {
   bookings: BookingsTable
   activities: ActivitiesTable
   registrations: RegistrationsTable
+  evaluations: EvaluationsTable
+  evaluationReports: EvaluationReportsTable
+  evaluationAudit: EvaluationAuditTable
+  organizationFlags: OrganizationFlagsTable
+  flagAudit: FlagAuditTable
+  scorecardVersions: ScorecardVersionsTable
 }
 
 type Updated = ColumnType<Date, Date | undefined, Date>
@@ -104,3 +110,66 @@ export interface RegistrationsTable {
   updatedAt: Date
 }
 export type RegistrationRow = Selectable<RegistrationsTable>
+
+/** Three-way evaluations (migration 2026-11-30T1400-evaluations). */
+export interface EvaluationsTable {
+  id: string
+  activityId: string
+  organizationId: string
+  direction: 'attendee_to_host' | 'attendee_to_volunteer' | 'host_to_volunteer' | 'volunteer_to_host'
+  authorUserId: string
+  /** The author, or the host organization for host_to_volunteer (it speaks once per volunteer). */
+  authorKey: string
+  subjectUserId: string | null
+  score: number
+  dimensions: ColumnType<Record<string, number>, string, string>
+  comment: string | null
+  reply: string | null
+  repliedAt: Date | null
+  publishedAt: Date | null
+  hiddenAt: Date | null
+  hiddenReason: string | null
+  createdAt: Date
+}
+export type EvaluationRow = Selectable<EvaluationsTable>
+
+export interface EvaluationReportsTable {
+  id: string
+  evaluationId: string
+  reporterUserId: string
+  reason: string
+  createdAt: Date
+}
+
+export interface EvaluationAuditTable {
+  id: Generated<number>
+  evaluationId: string
+  action: string
+  actorUserId: string
+  reason: string
+  at: Date
+}
+
+export interface OrganizationFlagsTable {
+  organizationId: string
+  rectifying: boolean
+  since: Date | null
+  average90d: number | null
+  count90d: number
+  updatedAt: Date
+}
+
+export interface FlagAuditTable {
+  id: Generated<number>
+  organizationId: string
+  rectifying: boolean
+  average90d: number | null
+  count90d: number
+  at: Date
+}
+
+export interface ScorecardVersionsTable {
+  subject: string
+  id: string
+  version: number
+}

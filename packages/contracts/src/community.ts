@@ -31,7 +31,7 @@ export const ActivityPlaceInput = z
       address: z.string().trim().min(1).max(200),
     }),
   ])
-  .meta({ id: 'ActivityPlaceInput' })
+  .meta({ id: 'ActivityPlaceChoice' })
 export type ActivityPlaceInput = z.infer<typeof ActivityPlaceInput>
 
 /** Where an activity takes place, resolved for display. */

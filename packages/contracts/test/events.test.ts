@@ -1,6 +1,7 @@
 import t from 'tap'
 import {
   BOOKINGS_EVENTS,
+  COMMUNITY_EVENTS,
   EVENT_CATALOGUE,
   isEventType,
   LISTINGS_EVENTS,
@@ -8,7 +9,11 @@ import {
 } from '../src/index.ts'
 
 t.test('the catalogue holds every event type of every feed, and nothing else', async (t) => {
-  const feedTypes = [...Object.values(LISTINGS_EVENTS), ...Object.values(BOOKINGS_EVENTS)].sort()
+  const feedTypes = [
+    ...Object.values(LISTINGS_EVENTS),
+    ...Object.values(BOOKINGS_EVENTS),
+    ...Object.values(COMMUNITY_EVENTS),
+  ].sort()
   t.same(Object.keys(EVENT_CATALOGUE).sort(), feedTypes)
   t.ok(feedTypes.every(isEventType))
   t.notOk(isEventType('thing.changed'))

@@ -41,6 +41,7 @@ const StartConfig = z.object({
   DISCOVERY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.discovery),
   BOOKINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.bookings),
   MESSAGING_PORT: z.coerce.number().int().default(DEFAULT_PORTS.messaging),
+  COMMUNITY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.community),
   /** Load the Chinese demo marketplace on first start (once: it notices when it is there). */
   DEMO_DATA: z.stringbool().default(true),
 })
@@ -144,6 +145,7 @@ const ports: Record<keyof typeof DEFAULT_PORTS, number> = {
   discovery: config.DISCOVERY_PORT,
   bookings: config.BOOKINGS_PORT,
   messaging: config.MESSAGING_PORT,
+  community: config.COMMUNITY_PORT,
 }
 const urlOf = (name: keyof typeof DEFAULT_PORTS) => `http://127.0.0.1:${ports[name]}`
 const env = {
@@ -160,6 +162,7 @@ const env = {
   BOOKINGS_URL: urlOf('bookings'),
   MESSAGING_URL: urlOf('messaging'),
   PUBLIC_URL: `http://localhost:${ports.web}`,
+  COMMUNITY_URL: urlOf('community'),
   JWKS_URL: `${urlOf('listings')}/.well-known/jwks.json`,
 }
 

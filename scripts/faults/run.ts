@@ -45,7 +45,8 @@ const rows: Row[] = []
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-faults-'))
 const keepDir = guardDirectory(dataDir)
-const [web, listings, discovery, bookings, pgPort, meiliPort, messaging] = (await freePorts(7)) as number[] as [
+const [web, listings, discovery, bookings, pgPort, meiliPort, messaging, community] = (await freePorts(8)) as number[] as [
+  number,
   number,
   number,
   number,
@@ -77,6 +78,9 @@ const stack: ChildProcess = spawn(
       DISCOVERY_PORT: String(discovery),
       BOOKINGS_PORT: String(bookings),
       MESSAGING_PORT: String(messaging),
+
+      // Not under fault injection (yet), but started by the stack: a free port keeps it off 4105.
+      COMMUNITY_PORT: String(community),
       PG_PORT: String(pgPort),
       MEILI_PORT: String(meiliPort),
     },

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { migrate as migrateBookings } from '@commons/bookings'
+import { migrate as migrateCommunity } from '@commons/community'
 import { migrate as migrateDiscovery } from '@commons/discovery'
 import { guardProcess } from '@commons/infra'
 import { migrate as migrateListings } from '@commons/listings'
@@ -31,7 +32,7 @@ export interface CallResult {
 export interface TestStack {
   /** The web entry point, e.g. http://127.0.0.1:41234 */
   base: string
-  ports: { web: number; listings: number; discovery: number; bookings: number; messaging: number }
+  ports: { web: number; listings: number; discovery: number; bookings: number; messaging: number; community: number }
   databaseUrl: string
   /** Calls the public API through the web entry point with JSON in and out. */
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
@@ -65,12 +66,15 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       await migrateDiscovery({ DATABASE_URL: url })
       await migrateBookings({ DATABASE_URL: url })
       await migrateMessaging({ DATABASE_URL: url })
+
+      await migrateCommunity({ DATABASE_URL: url })
     },
   })
   const meili = await testMeili(t)
   const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-stack-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const [web, listings, discovery, bookings, messaging] = (await freePorts(5)) as [
+  const [web, listings, discovery, bookings, messaging, community] = (await freePorts(6)) as [
+    number,
     number,
     number,
     number,
@@ -94,6 +98,7 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       DISCOVERY_PORT: String(discovery),
       BOOKINGS_PORT: String(bookings),
       MESSAGING_PORT: String(messaging),
+      COMMUNITY_PORT: String(community),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -168,7 +173,7 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
         await client.end()
       }
     },
-    ports: { web, listings, discovery, bookings, messaging },
+    ports: { web, listings, discovery, bookings, messaging, community },
     databaseUrl,
     stop: async () => {
       child.kill('SIGTERM')

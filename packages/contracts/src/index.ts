@@ -4,6 +4,8 @@ export * from './booking-status.ts'
 export * from './bookings.ts'
 export * from './common.ts'
 export * from './contacts.ts'
+
+export * from './community.ts'
 export * from './discovery.ts'
 export * from './events/index.ts'
 export * from './listings.ts'

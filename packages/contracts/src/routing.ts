@@ -1,5 +1,5 @@
 /** The services behind the public entry point. */
-export const SERVICES = ['listings', 'discovery', 'bookings', 'messaging'] as const
+export const SERVICES = ['listings', 'discovery', 'bookings', 'messaging', 'community'] as const
 export type ServiceName = (typeof SERVICES)[number]
 
 /** Default local ports (DESIGN.md §4); tests choose free ports at run time. */
@@ -9,6 +9,7 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName | 'web', number>> = Obje
   discovery: 4102,
   bookings: 4103,
   messaging: 4104,
+  community: 4105,
 })
 
 /**
@@ -40,6 +41,10 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   // messaging
   conversations: 'messaging',
   notifications: 'messaging',
+
+  // community
+  activities: 'community',
+  evaluations: 'community',
 })
 
 /** The public prefixes each service owns, e.g. `listings -> ['/v1/auth', '/v1/me', ...]`. */

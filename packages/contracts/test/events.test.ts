@@ -1,6 +1,7 @@
 import t from 'tap'
 import {
   BOOKINGS_EVENTS,
+  COMMUNITY_EVENTS,
   EVENT_CATALOGUE,
   isEventType,
   LISTINGS_EVENTS,
@@ -13,6 +14,7 @@ t.test('the catalogue holds every event type of every feed, and nothing else', a
     ...Object.values(LISTINGS_EVENTS),
     ...Object.values(BOOKINGS_EVENTS),
     ...Object.values(MESSAGING_EVENTS),
+    ...Object.values(COMMUNITY_EVENTS),
   ].sort()
   t.same(Object.keys(EVENT_CATALOGUE).sort(), feedTypes)
   t.ok(feedTypes.every(isEventType))

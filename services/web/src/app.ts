@@ -23,6 +23,7 @@ export function upstreamsOf(config: WebConfig): Upstreams {
     discovery: config.DISCOVERY_URL,
     bookings: config.BOOKINGS_URL,
     messaging: config.MESSAGING_URL,
+    community: config.COMMUNITY_URL,
   }
 }
 

@@ -35,6 +35,7 @@ export const WebConfig = BaseConfig.extend({
   DISCOVERY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.discovery}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
   MESSAGING_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.messaging}`),
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
   /** Seconds an upstream may take to answer before the client gets 504 (fractions allowed; 0 would mean never). */
   UPSTREAM_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
   /**

@@ -31,6 +31,7 @@ async function web(t: Test, env: Record<string, string> = {}) {
       DISCOVERY_URL: urls[1],
       BOOKINGS_URL: urls[2],
       MESSAGING_URL: urls[3],
+      COMMUNITY_URL: urls[4],
       ...env,
     }),
   )

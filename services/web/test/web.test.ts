@@ -4,6 +4,15 @@ import t, { type Test } from 'tap'
 import { z } from 'zod'
 import { buildApp, mergeOpenApi, type OpenApiDocument, WebConfig } from '../src/index.ts'
 
+/** The one path each upstream's echo answers on. */
+const ECHO_PATHS: Record<ServiceName, string> = {
+  listings: 'listings',
+  discovery: 'search',
+  bookings: 'bookings',
+  messaging: 'conversations',
+  community: 'activities',
+}
+
 /** A real HTTP service standing in for one upstream: it reports who it is and what it received. */
 async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app: App }> {
   const app = await buildService({ name, config: parseConfig(BaseConfig, { LOG_LEVEL: 'silent' }) })
@@ -19,7 +28,7 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
   })
   app.route({
     method: ['GET', 'POST'],
-    url: `/v1/${{ listings: 'listings', discovery: 'search', bookings: 'bookings', messaging: 'conversations' }[name]}`,
+    url: `/v1/${ECHO_PATHS[name]}`,
     // The echo does not verify tokens, so it can show what the entry point passed on.
     config: { auth: 'none' },
     schema: { operationId: `echo${name}`, tags: [name], response: { 200: Echo } },
@@ -49,6 +58,7 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
       DISCOVERY_URL: urls.discovery,
       BOOKINGS_URL: urls.bookings,
       MESSAGING_URL: urls.messaging,
+      COMMUNITY_URL: urls.community,
     }),
   )
   t.teardown(() => web.close())
@@ -56,12 +66,15 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
 }
 
 t.test('the web entry point', async (t) => {
-  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const [listings, discovery, bookings, messaging, community] = await Promise.all(
+    SERVICES.map((s) => upstream(t, s)),
+  )
   const web = await webWith(t, {
     listings: listings!.url,
     discovery: discovery!.url,
     bookings: bookings!.url,
     messaging: messaging!.url,
+    community: community!.url,
   })
 
   t.test('routes each prefix to its owning service, query string intact', async (t) => {
@@ -117,7 +130,13 @@ t.test('the web entry point', async (t) => {
   t.test('serves the merged OpenAPI document and the API reference', async (t) => {
     const doc = (await web.inject({ method: 'GET', url: '/openapi.json' })).json()
     t.equal(doc.openapi, '3.1.0')
-    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/conversations', '/v1/listings', '/v1/search'])
+    t.same(Object.keys(doc.paths).sort(), [
+      '/v1/activities',
+      '/v1/bookings',
+      '/v1/conversations',
+      '/v1/listings',
+      '/v1/search',
+    ])
     const docs = await web.inject({ method: 'GET', url: '/docs/' })
     t.equal(docs.statusCode, 200)
     t.match(docs.body, /swagger-ui/i)
@@ -132,7 +151,13 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
   const gone = await upstream(t, 'discovery')
   await gone.app.close()
   const live = await upstream(t, 'listings')
-  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url, messaging: live.url })
+  const web = await webWith(t, {
+    listings: live.url,
+    discovery: gone.url,
+    bookings: live.url,
+    messaging: live.url,
+    community: live.url,
+  })
   const res = await web.inject({ method: 'GET', url: '/v1/search?q=x' })
   t.equal(res.statusCode, 503)
   t.equal(res.json().code, 'service_unavailable')
@@ -143,7 +168,9 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
 })
 
 t.test('is not ready while an upstream is alive but not ready', async (t) => {
-  const [listings, discovery, bookings, messaging] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const [listings, discovery, bookings, messaging, community] = await Promise.all(
+    SERVICES.map((s) => upstream(t, s)),
+  )
   let searchReachable = false
   discovery!.app.readinessChecks.set('meilisearch', async () => {
     if (!searchReachable) throw new Error('search engine unreachable')
@@ -153,6 +180,7 @@ t.test('is not ready while an upstream is alive but not ready', async (t) => {
     discovery: discovery!.url,
     bookings: bookings!.url,
     messaging: messaging!.url,
+    community: community!.url,
   })
   t.equal((await fetch(`${discovery!.url}/health`)).status, 200, 'discovery is alive')
   const ready = await web.inject({ method: 'GET', url: '/ready' })

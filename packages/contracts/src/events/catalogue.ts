@@ -1,6 +1,12 @@
 import type { z } from 'zod'
 import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
 import {
+  ActivityChangedPayload,
+  COMMUNITY_EVENTS,
+  ScorecardUpdatedPayload,
+  VolunteerServedPayload,
+} from './community.ts'
+import {
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
@@ -8,7 +14,6 @@ import {
   NeedClosedPayload,
   NeedOpenedPayload,
   OrganizationContactsPayload,
-
   OrganizationMembersPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
@@ -33,6 +38,11 @@ export const EVENT_CATALOGUE = {
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
   [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
+
+  // community
+  [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
+  [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,
+  [COMMUNITY_EVENTS.scorecardUpdated]: ScorecardUpdatedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

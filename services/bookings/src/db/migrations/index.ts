@@ -13,6 +13,8 @@ import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 
 import * as reportDismissal from './2026-11-30T1300-report-dismissal.ts'
 
+import * as activityCredits from './2026-11-30T1400-activity-credits.ts'
+
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-bookings': bookings,
@@ -25,8 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1000-jobs-adoption': jobsAdoption,
   '2026-11-30T1300-cancellation-terms': cancellationTerms,
   '2026-11-30T1310-payment-steps': paymentSteps,
-
   '2026-11-30T1300-booking-parties': bookingParties,
-
   '2026-11-30T1300-report-dismissal': reportDismissal,
+  '2026-11-30T1400-activity-credits': activityCredits,
 }

@@ -729,6 +729,54 @@ export interface paths {
         patch: operations["updateOrganization"];
         trace?: never;
     };
+    "/v1/organizations/{id}/children/{childId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeChildOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/children/{childId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["confirmChildOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/hierarchy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOrganizationHierarchy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{id}/listings": {
         parameters: {
             query?: never;
@@ -777,6 +825,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["changeMemberRole"];
+        trace?: never;
+    };
+    "/v1/organizations/{id}/parent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["requestParentOrganization"];
+        post?: never;
+        delete: operations["leaveParentOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOrganizationQuotas"];
+        put: operations["setOrganizationQuotas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/ratings": {
@@ -2098,6 +2178,40 @@ export interface components {
                 count: number;
             };
         };
+        /** @enum {string} */
+        ParentLinkStatusInput: "pending" | "confirmed";
+        ParentLinkInput: {
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string;
+            parentId: components["schemas"]["IdInput"];
+            parentName: string;
+            status: components["schemas"]["ParentLinkStatusInput"];
+            requestedAt: components["schemas"]["InstantInput"];
+            confirmedAt: components["schemas"]["InstantInput"] | null;
+        };
+        RequestParentBodyInput: {
+            parentId: components["schemas"]["IdInput"];
+        };
+        OrganizationHierarchyInput: {
+            parent: components["schemas"]["ParentLinkInput"] | null;
+            children: components["schemas"]["ParentLinkInput"][];
+        };
+        QuotaInput: {
+            kind: components["schemas"]["ListingKindInput"];
+            hoursPerMonth: number;
+        };
+        QuotasInput: {
+            quotas: components["schemas"]["QuotaInput"][];
+        };
+        QuotaExceededDetailsInput: {
+            kind: components["schemas"]["ListingKindInput"];
+            /** @description YYYY-MM in the listing time zone */
+            month: string;
+            hoursPerMonth: number;
+            usedHours: number;
+            requestedHours: number;
+            remainingHours: number;
+        };
         ListingPublishedPayloadInput: {
             listing: components["schemas"]["ListingInput"];
             organization: components["schemas"]["OrganizationSummaryInput"];
@@ -2117,6 +2231,16 @@ export interface components {
         NeedClosedPayloadInput: {
             needId: components["schemas"]["IdInput"];
             status: components["schemas"]["NeedStatusInput"];
+            version: number;
+        };
+        OrganizationParentChangedPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            parentId: components["schemas"]["IdInput"] | null;
+            version: number;
+        };
+        OrganizationQuotasChangedPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            quotas: components["schemas"]["QuotaInput"][];
             version: number;
         };
         FeedEventInput: {
@@ -3220,6 +3344,40 @@ export interface components {
                 count: number;
             };
         };
+        /** @enum {string} */
+        ParentLinkStatus: "pending" | "confirmed";
+        ParentLink: {
+            organizationId: components["schemas"]["Id"];
+            organizationName: string;
+            parentId: components["schemas"]["Id"];
+            parentName: string;
+            status: components["schemas"]["ParentLinkStatus"];
+            requestedAt: components["schemas"]["Instant"];
+            confirmedAt: components["schemas"]["Instant"] | null;
+        };
+        RequestParentBody: {
+            parentId: components["schemas"]["Id"];
+        };
+        OrganizationHierarchy: {
+            parent: components["schemas"]["ParentLink"] | null;
+            children: components["schemas"]["ParentLink"][];
+        };
+        Quota: {
+            kind: components["schemas"]["ListingKind"];
+            hoursPerMonth: number;
+        };
+        Quotas: {
+            quotas: components["schemas"]["Quota"][];
+        };
+        QuotaExceededDetails: {
+            kind: components["schemas"]["ListingKind"];
+            /** @description YYYY-MM in the listing time zone */
+            month: string;
+            hoursPerMonth: number;
+            usedHours: number;
+            requestedHours: number;
+            remainingHours: number;
+        };
         ListingPublishedPayload: {
             listing: components["schemas"]["Listing"];
             organization: components["schemas"]["OrganizationSummary"];
@@ -3239,6 +3397,16 @@ export interface components {
         NeedClosedPayload: {
             needId: components["schemas"]["Id"];
             status: components["schemas"]["NeedStatus"];
+            version: number;
+        };
+        OrganizationParentChangedPayload: {
+            organizationId: components["schemas"]["Id"];
+            parentId: components["schemas"]["Id"] | null;
+            version: number;
+        };
+        OrganizationQuotasChangedPayload: {
+            organizationId: components["schemas"]["Id"];
+            quotas: components["schemas"]["Quota"][];
             version: number;
         };
         FeedEvent: {
@@ -4561,6 +4729,72 @@ export interface operations {
             };
         };
     };
+    removeChildOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                childId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    confirmChildOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                childId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLink"];
+                };
+            };
+        };
+    };
+    getOrganizationHierarchy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationHierarchy"];
+                };
+            };
+        };
+    };
     listOrganizationListings: {
         parameters: {
             query?: {
@@ -4708,6 +4942,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Member"];
+                };
+            };
+        };
+    };
+    requestParentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestParentBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLink"];
+                };
+            };
+        };
+    };
+    leaveParentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getOrganizationQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quotas"];
+                };
+            };
+        };
+    };
+    setOrganizationQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotasInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quotas"];
                 };
             };
         };

@@ -47,6 +47,8 @@ export const PROBLEM_CODES = {
   rating_not_found: 404,
   user_not_found: 404,
   job_not_found: 404,
+  // organization hierarchy, quotas, surveys
+  parent_link_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -71,6 +73,9 @@ export const PROBLEM_CODES = {
   already_hidden: 409,
   not_hidden: 409,
   job_not_dead: 409,
+  // organization hierarchy, quotas, surveys
+  hierarchy_cycle: 409,
+  quota_exceeded: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

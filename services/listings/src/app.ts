@@ -6,6 +6,7 @@ import { TokenKeys } from './auth/keys.ts'
 import type { ListingsConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { registerHierarchyRoutes } from './hierarchy/hierarchy.routes.ts'
 import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
 import { registerNeedRoutes } from './needs/needs.routes.ts'
@@ -56,5 +57,6 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
   registerListingRoutes(app, db)
   registerNeedRoutes(app, db)
   registerModerationRoutes(app, db)
+  registerHierarchyRoutes(app, db)
   return app
 }

@@ -6,6 +6,8 @@ import {
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
+  OrganizationParentChangedPayload,
+  OrganizationQuotasChangedPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
 
@@ -22,6 +24,8 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.organizationUpdated]: OrganizationUpdatedPayload,
   [LISTINGS_EVENTS.needOpened]: NeedOpenedPayload,
   [LISTINGS_EVENTS.needClosed]: NeedClosedPayload,
+  [LISTINGS_EVENTS.organizationParentChanged]: OrganizationParentChangedPayload,
+  [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
 } as const satisfies EventSchemas

@@ -1,4 +1,4 @@
-import type { AuditAction, ListingFields, ListingKind, ListingStatus, NeedFields } from '@commons/contracts'
+import type { AuditAction, ListingFields, ListingKind, ListingStatus, NeedFields, Quota } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
@@ -13,6 +13,8 @@ export interface DB extends KitTables {
   needs: NeedsTable
   auditLog: AuditLogTable
   loginThrottle: LoginThrottleTable
+  organizationParents: OrganizationParentsTable
+  organizationQuotas: OrganizationQuotasTable
 }
 
 export interface UsersTable {
@@ -116,4 +118,25 @@ export interface LoginThrottleTable {
   failures: number
   lastFailureAt: Date
   lockedUntil: Date | null
+}
+
+/** An organization's link to its parent; `none` once it ended (the row keeps the version). */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  status: 'none' | 'pending' | 'confirmed'
+  requestedBy: string | null
+  requestedAt: Date | null
+  confirmedBy: string | null
+  confirmedAt: Date | null
+  version: Generated<number>
+}
+export type OrganizationParentRow = Selectable<OrganizationParentsTable>
+
+/** A parent organization's fair-share quotas. */
+export interface OrganizationQuotasTable {
+  organizationId: string
+  quotas: ColumnType<Quota[], string, string>
+  version: Generated<number>
+  updatedAt: Generated<Date>
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely'
 import * as accounts from './2026-11-21T1000-accounts.ts'
 import * as listings from './2026-11-21T1100-listings.ts'
 import * as loginThrottle from './2026-11-30T0900-login-throttle.ts'
+import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-accounts': accounts,
   '2026-11-21T1100-listings': listings,
   '2026-11-30T0900-login-throttle': loginThrottle,
+  '2026-11-30T1300-hierarchy': hierarchy,
 }

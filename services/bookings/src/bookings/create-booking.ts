@@ -15,6 +15,7 @@ import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
 import { audit, findIdempotencyKey, insertBooking, saveIdempotencyKey } from './bookings.repository.ts'
 import { priceSnapshot } from './pricing.ts'
+import { enforceQuota } from './quota.ts'
 import { scheduleTimerOf } from './transitions.ts'
 
 // Two-key advisory locks, apart from the migration and feed-consumer namespaces.
@@ -105,6 +106,14 @@ export async function createBooking(
       // two conflicting inserts can deadlock, and Postgres only notices after deadlock_timeout (1 s) while
       // both hold a connection: under a burst for one slot that stalls the pool.
       await sql`select pg_advisory_xact_lock(${BOOKING_LOCK_NAMESPACE}, hashtext(${listing.listingId}))`.execute(trx)
+      await enforceQuota(trx, {
+        providerOrganizationId: listing.organizationId,
+        requesterOrganizationId: body.organizationId,
+        kind: listing.kind,
+        timezone: availability.timezone,
+        start,
+        end,
+      })
       const row = await insertBooking(trx, {
         id,
         listingId: listing.listingId,

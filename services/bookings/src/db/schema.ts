@@ -7,6 +7,7 @@ import type {
   ListingKind,
   ListingStatus,
   Pricing,
+  Quota,
   RatingAuditAction,
 } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
@@ -24,6 +25,8 @@ export interface DB extends KitTables {
   payments: PaymentsTable
   webhookEvents: WebhookEventsTable
   calendarFeeds: CalendarFeedsTable
+  organizationParents: OrganizationParentsTable
+  organizationQuotas: OrganizationQuotasTable
 }
 
 export interface ListingReplicaTable {
@@ -241,3 +244,17 @@ export interface CreditEntriesTable {
 
 // Declaration merging adds the ratings tables to DB without touching the declaration above.
 export interface DB extends RatingsTables {}
+
+/** Replica of confirmed parent links (listings feed, `organization.parent_changed`). */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  version: number
+}
+
+/** Replica of parents' fair-share quotas (listings feed, `organization.quotas_changed`). */
+export interface OrganizationQuotasTable {
+  organizationId: string
+  quotas: Json<Quota[]>
+  version: number
+}

@@ -7,6 +7,7 @@ import * as auditRole from './2026-11-22T1100-booking-audit-role.ts'
 import * as hiddenRatings from './2026-11-22T1200-hidden-ratings.ts'
 import * as ratingAudit from './2026-11-22T1300-rating-audit.ts'
 import * as jobsAdoption from './2026-11-30T1000-jobs-adoption.ts'
+import * as quota from './2026-11-30T1300-quota.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1200-hidden-ratings': hiddenRatings,
   '2026-11-22T1300-rating-audit': ratingAudit,
   '2026-11-30T1000-jobs-adoption': jobsAdoption,
+  '2026-11-30T1300-quota': quota,
 }

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { BookingsConfig, buildApp as buildBookings } from '@commons/bookings'
+import { buildApp as buildCommunity, CommunityConfig } from '@commons/community'
 import { prefixesOf, SERVICES, type ServiceName } from '@commons/contracts'
 import { buildApp as buildDiscovery, DiscoveryConfig } from '@commons/discovery'
 import { buildApp as buildListings, ListingsConfig } from '@commons/listings'
@@ -29,6 +30,7 @@ const builders: Record<ServiceName, () => Promise<App>> = {
   listings: () => buildListings(parseConfig(ListingsConfig, env)),
   discovery: () => buildDiscovery(parseConfig(DiscoveryConfig, env)),
   bookings: () => buildBookings(parseConfig(BookingsConfig, env)),
+  community: () => buildCommunity(parseConfig(CommunityConfig, env)),
 }
 
 const check = process.argv.includes('--check')

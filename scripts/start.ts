@@ -40,6 +40,7 @@ const StartConfig = z.object({
   LISTINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.listings),
   DISCOVERY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.discovery),
   BOOKINGS_PORT: z.coerce.number().int().default(DEFAULT_PORTS.bookings),
+  COMMUNITY_PORT: z.coerce.number().int().default(DEFAULT_PORTS.community),
   /** Load the Chinese demo marketplace on first start (once: it notices when it is there). */
   DEMO_DATA: z.stringbool().default(true),
 })
@@ -142,6 +143,7 @@ const ports: Record<keyof typeof DEFAULT_PORTS, number> = {
   listings: config.LISTINGS_PORT,
   discovery: config.DISCOVERY_PORT,
   bookings: config.BOOKINGS_PORT,
+  community: config.COMMUNITY_PORT,
 }
 const urlOf = (name: keyof typeof DEFAULT_PORTS) => `http://127.0.0.1:${ports[name]}`
 const env = {
@@ -156,6 +158,7 @@ const env = {
   LISTINGS_URL: urlOf('listings'),
   DISCOVERY_URL: urlOf('discovery'),
   BOOKINGS_URL: urlOf('bookings'),
+  COMMUNITY_URL: urlOf('community'),
   JWKS_URL: `${urlOf('listings')}/.well-known/jwks.json`,
 }
 

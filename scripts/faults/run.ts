@@ -45,7 +45,8 @@ const rows: Row[] = []
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-faults-'))
 const keepDir = guardDirectory(dataDir)
-const [web, listings, discovery, bookings, pgPort, meiliPort] = (await freePorts(6)) as number[] as [
+const [web, listings, discovery, bookings, pgPort, meiliPort, community] = (await freePorts(7)) as number[] as [
+  number,
   number,
   number,
   number,
@@ -75,6 +76,8 @@ const stack: ChildProcess = spawn(
       LISTINGS_PORT: String(listings),
       DISCOVERY_PORT: String(discovery),
       BOOKINGS_PORT: String(bookings),
+      // Not under fault injection (yet), but started by the stack: a free port keeps it off 4105.
+      COMMUNITY_PORT: String(community),
       PG_PORT: String(pgPort),
       MEILI_PORT: String(meiliPort),
     },

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { migrate as migrateBookings } from '@commons/bookings'
+import { migrate as migrateCommunity } from '@commons/community'
 import { migrate as migrateDiscovery } from '@commons/discovery'
 import { guardProcess } from '@commons/infra'
 import { migrate as migrateListings } from '@commons/listings'
@@ -30,7 +31,7 @@ export interface CallResult {
 export interface TestStack {
   /** The web entry point, e.g. http://127.0.0.1:41234 */
   base: string
-  ports: { web: number; listings: number; discovery: number; bookings: number }
+  ports: { web: number; listings: number; discovery: number; bookings: number; community: number }
   databaseUrl: string
   /** Calls the public API through the web entry point with JSON in and out. */
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
@@ -63,12 +64,19 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       await migrateListings({ DATABASE_URL: url })
       await migrateDiscovery({ DATABASE_URL: url })
       await migrateBookings({ DATABASE_URL: url })
+      await migrateCommunity({ DATABASE_URL: url })
     },
   })
   const meili = await testMeili(t)
   const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-stack-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  const [web, listings, discovery, bookings] = (await freePorts(4)) as [number, number, number, number]
+  const [web, listings, discovery, bookings, community] = (await freePorts(5)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
 
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', 'scripts/start.ts'], {
     cwd: REPO_ROOT,
@@ -85,6 +93,7 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
       LISTINGS_PORT: String(listings),
       DISCOVERY_PORT: String(discovery),
       BOOKINGS_PORT: String(bookings),
+      COMMUNITY_PORT: String(community),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -159,7 +168,7 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
         await client.end()
       }
     },
-    ports: { web, listings, discovery, bookings },
+    ports: { web, listings, discovery, bookings, community },
     databaseUrl,
     stop: async () => {
       child.kill('SIGTERM')

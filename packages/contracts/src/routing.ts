@@ -1,5 +1,5 @@
 /** The services behind the public entry point. */
-export const SERVICES = ['listings', 'discovery', 'bookings'] as const
+export const SERVICES = ['listings', 'discovery', 'bookings', 'community'] as const
 export type ServiceName = (typeof SERVICES)[number]
 
 /** Default local ports (DESIGN.md §4); tests choose free ports at run time. */
@@ -8,6 +8,7 @@ export const DEFAULT_PORTS: Readonly<Record<ServiceName | 'web', number>> = Obje
   listings: 4101,
   discovery: 4102,
   bookings: 4103,
+  community: 4105,
 })
 
 /**
@@ -35,6 +36,9 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   'time-credits': 'bookings',
   calendars: 'bookings',
   webhooks: 'bookings',
+  // community
+  activities: 'community',
+  evaluations: 'community',
 })
 
 /** The public prefixes each service owns, e.g. `listings -> ['/v1/auth', '/v1/me', ...]`. */

@@ -14,7 +14,12 @@ import { mergeOpenApi, type OpenApiDocument } from './openapi.ts'
 export type Upstreams = Readonly<Record<ServiceName, string>>
 
 export function upstreamsOf(config: WebConfig): Upstreams {
-  return { listings: config.LISTINGS_URL, discovery: config.DISCOVERY_URL, bookings: config.BOOKINGS_URL }
+  return {
+    listings: config.LISTINGS_URL,
+    discovery: config.DISCOVERY_URL,
+    bookings: config.BOOKINGS_URL,
+    community: config.COMMUNITY_URL,
+  }
 }
 
 const DOCS_CACHE_MS = 10_000

@@ -34,6 +34,7 @@ export const WebConfig = BaseConfig.extend({
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
   DISCOVERY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.discovery}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
   /** Seconds an upstream may take to answer before the client gets 504 (fractions allowed; 0 would mean never). */
   UPSTREAM_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(30),
   /**

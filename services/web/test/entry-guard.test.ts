@@ -30,6 +30,7 @@ async function web(t: Test, env: Record<string, string> = {}) {
       LISTINGS_URL: urls[0],
       DISCOVERY_URL: urls[1],
       BOOKINGS_URL: urls[2],
+      COMMUNITY_URL: urls[3],
       ...env,
     }),
   )

@@ -16,6 +16,7 @@ async function webServing(t: Test, uiDir: string, env: Record<string, string> = 
       LISTINGS_URL: DEAD,
       DISCOVERY_URL: DEAD,
       BOOKINGS_URL: DEAD,
+      COMMUNITY_URL: DEAD,
       UPSTREAM_TIMEOUT_SECONDS: '1',
       UI_DIR: uiDir,
     }),

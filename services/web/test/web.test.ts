@@ -4,6 +4,14 @@ import t, { type Test } from 'tap'
 import { z } from 'zod'
 import { buildApp, mergeOpenApi, type OpenApiDocument, WebConfig } from '../src/index.ts'
 
+/** The one path each upstream's echo answers on. */
+const ECHO_PATHS: Record<ServiceName, string> = {
+  listings: 'listings',
+  discovery: 'search',
+  bookings: 'bookings',
+  community: 'activities',
+}
+
 /** A real HTTP service standing in for one upstream: it reports who it is and what it received. */
 async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app: App }> {
   const app = await buildService({ name, config: parseConfig(BaseConfig, { LOG_LEVEL: 'silent' }) })
@@ -19,7 +27,7 @@ async function upstream(t: Test, name: ServiceName): Promise<{ url: string; app:
   })
   app.route({
     method: ['GET', 'POST'],
-    url: `/v1/${name === 'listings' ? 'listings' : name === 'discovery' ? 'search' : 'bookings'}`,
+    url: `/v1/${ECHO_PATHS[name]}`,
     // The echo does not verify tokens, so it can show what the entry point passed on.
     config: { auth: 'none' },
     schema: { operationId: `echo${name}`, tags: [name], response: { 200: Echo } },
@@ -45,6 +53,7 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
       LISTINGS_URL: urls.listings,
       DISCOVERY_URL: urls.discovery,
       BOOKINGS_URL: urls.bookings,
+      COMMUNITY_URL: urls.community,
     }),
   )
   t.teardown(() => web.close())
@@ -52,8 +61,13 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
 }
 
 t.test('the web entry point', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const [listings, discovery, bookings, community] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    community: community!.url,
+  })
 
   t.test('routes each prefix to its owning service, query string intact', async (t) => {
     const search = await web.inject({ method: 'GET', url: '/v1/search?q=%E4%BC%9A%E8%AE%AE%E5%AE%A4&page=2' })
@@ -108,7 +122,7 @@ t.test('the web entry point', async (t) => {
   t.test('serves the merged OpenAPI document and the API reference', async (t) => {
     const doc = (await web.inject({ method: 'GET', url: '/openapi.json' })).json()
     t.equal(doc.openapi, '3.1.0')
-    t.same(Object.keys(doc.paths).sort(), ['/v1/bookings', '/v1/listings', '/v1/search'])
+    t.same(Object.keys(doc.paths).sort(), ['/v1/activities', '/v1/bookings', '/v1/listings', '/v1/search'])
     const docs = await web.inject({ method: 'GET', url: '/docs/' })
     t.equal(docs.statusCode, 200)
     t.match(docs.body, /swagger-ui/i)
@@ -123,7 +137,7 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
   const gone = await upstream(t, 'discovery')
   await gone.app.close()
   const live = await upstream(t, 'listings')
-  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url })
+  const web = await webWith(t, { listings: live.url, discovery: gone.url, bookings: live.url, community: live.url })
   const res = await web.inject({ method: 'GET', url: '/v1/search?q=x' })
   t.equal(res.statusCode, 503)
   t.equal(res.json().code, 'service_unavailable')
@@ -134,12 +148,17 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
 })
 
 t.test('is not ready while an upstream is alive but not ready', async (t) => {
-  const [listings, discovery, bookings] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
+  const [listings, discovery, bookings, community] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
   let searchReachable = false
   discovery!.app.readinessChecks.set('meilisearch', async () => {
     if (!searchReachable) throw new Error('search engine unreachable')
   })
-  const web = await webWith(t, { listings: listings!.url, discovery: discovery!.url, bookings: bookings!.url })
+  const web = await webWith(t, {
+    listings: listings!.url,
+    discovery: discovery!.url,
+    bookings: bookings!.url,
+    community: community!.url,
+  })
   t.equal((await fetch(`${discovery!.url}/health`)).status, 200, 'discovery is alive')
   const ready = await web.inject({ method: 'GET', url: '/ready' })
   t.equal(ready.statusCode, 503)

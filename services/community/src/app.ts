@@ -1,0 +1,120 @@
+import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
+import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import type { CommunityConfig } from './config.ts'
+import { migrations } from './db/migrations/index.ts'
+import type { DB } from './db/schema.ts'
+import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
+import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
+import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
+
+/** The Postgres schema this service owns. */
+export const SCHEMA = 'community'
+
+/** Applies the community schema's migrations and installs (or upgrades) its job queue's tables. */
+export async function migrate(config: Pick<CommunityConfig, 'DATABASE_URL'>): Promise<void> {
+  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
+  try {
+    await migrateToLatest(db, { schema: SCHEMA, migrations })
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** What tests, benchmarks and tools may put in place of the production parts. */
+export interface CommunityOverrides {
+  /** Keys that verify access tokens (default: the JWKS at JWKS_URL). */
+  keys?: KeySource
+  clock?: Clock
+  /** The listings and bookings feeds (default: LISTINGS_URL / BOOKINGS_URL with the service token). */
+  feeds?: { listings?: FeedSource; bookings?: FeedSource }
+  /**
+   * Whether RUN_WORKERS starts the job runner (default true). The runner goes by the database's clock;
+   * tests with a clock of their own leave it off and run due jobs with `app.community.runDueJobs()`.
+   */
+  startJobRunner?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Community's background work, reachable for tests and scripts. */
+    community: {
+      deps: CommunityDeps
+      /** Resolves once the replicas caught up with the listings and bookings feeds (RUN_WORKERS only). */
+      syncFeeds(): Promise<void>
+      /** Runs every job due by the deps' clock now; resolves with how many attempts ran. */
+      runDueJobs(): Promise<number>
+    }
+  }
+}
+
+/**
+ * Builds the community service: activities with sign-up and check-in, three-way evaluations and
+ * scorecards, needs surveys and overviews. Each feature folder registers its routes here.
+ */
+export async function buildApp(config: CommunityConfig, overrides: CommunityOverrides = {}): Promise<App> {
+  const app = await buildService({
+    name: 'community',
+    config,
+    keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    description: 'Activities, sign-ups and check-in, three-way evaluations, needs surveys and overviews',
+  })
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'community' })
+  app.addHook('onClose', () => db.destroy())
+  app.readinessChecks.set('database', () => ping(db))
+  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+
+  const clock = overrides.clock ?? systemClock
+  const deps: CommunityDeps = {
+    db,
+    clock,
+    config,
+    jobs: defineJobQueue<CommunityJobs>({ schema: JOBS_SCHEMA, clock }),
+  }
+  // Feature folders register here; registration order is the order of the OpenAPI document's paths.
+
+  const handlers: JobHandlers<CommunityJobs> = {
+    'evaluation-window.close': async () => {},
+  }
+  const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
+
+  const syncs: Array<() => Promise<void>> = []
+  if (config.RUN_WORKERS) {
+    const consumers = [
+      startConsumer({
+        db,
+        name: 'community.listings',
+        source: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
+        handle: (trx, event) => applyListingsEvent(trx, event, clock.now()),
+        registry: app.metrics.registry,
+        log: app.log,
+      }),
+      startConsumer({
+        db,
+        name: 'community.bookings',
+        source: overrides.feeds?.bookings ?? { url: config.BOOKINGS_URL, token: config.SERVICE_TOKEN },
+        handle: (trx, event) => applyBookingsEvent(trx, event, clock.now()),
+        registry: app.metrics.registry,
+        log: app.log,
+      }),
+    ]
+    for (const consumer of consumers) syncs.push(() => consumer.drain())
+    // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
+    app.addHook('onClose', async () => {
+      await Promise.all(consumers.map((c) => c.stop()))
+    })
+    if (overrides.startJobRunner !== false) {
+      await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.JOB_POLL_MS })
+      app.addHook('onClose', () => worker.stop())
+    }
+  }
+  app.decorate('community', {
+    deps,
+    syncFeeds: async () => {
+      for (const sync of syncs) await sync()
+    },
+    runDueJobs: () => worker.runDue(),
+  })
+  return app
+}

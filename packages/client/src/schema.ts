@@ -1126,6 +1126,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSurveys"];
+        put?: never;
+        post: operations["createSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSurvey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["publishSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["submitSurveyResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSurveyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/texts/{textId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["moderateSurveyText"];
+        trace?: never;
+    };
     "/v1/time-credits/members/{id}": {
         parameters: {
             query?: never;
@@ -2356,6 +2452,154 @@ export interface components {
             publishableKey: string;
             parts: components["schemas"]["PaymentSessionPartInput"][];
         };
+        /** @enum {string} */
+        QuestionTypeInput: "single" | "multiple" | "scale" | "text";
+        /** @enum {string} */
+        QuestionRoleInput: "target_group" | "district";
+        QuestionOptionInput: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            label: string;
+            /** @description The kind of resource choosing this option asks for (overviews) */
+            category?: components["schemas"]["ListingKindInput"];
+        };
+        QuestionInput: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            type: components["schemas"]["QuestionTypeInput"];
+            title: string;
+            /** @default false */
+            required: boolean;
+            role?: components["schemas"]["QuestionRoleInput"];
+            /** @default [] */
+            options: components["schemas"]["QuestionOptionInput"][];
+        };
+        CreateSurveyBodyInput: {
+            organizationId: components["schemas"]["IdInput"];
+            title: string;
+            /** @default  */
+            description: string;
+            /**
+             * @description Whether people may answer without signing in
+             * @default false
+             */
+            allowAnonymous: boolean;
+            questions: components["schemas"]["QuestionInput"][];
+        };
+        PublishSurveyBodyInput: {
+            /** @description Default: now */
+            opensAt?: components["schemas"]["InstantInput"];
+            closesAt: components["schemas"]["InstantInput"];
+        };
+        /** @enum {string} */
+        SurveyStatusInput: "draft" | "published";
+        SurveyInput: {
+            id: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string | null;
+            title: string;
+            description: string;
+            allowAnonymous: boolean;
+            questions: components["schemas"]["QuestionInput"][];
+            status: components["schemas"]["SurveyStatusInput"];
+            opensAt: components["schemas"]["InstantInput"] | null;
+            closesAt: components["schemas"]["InstantInput"] | null;
+            /** @description Whether answers are taken right now */
+            open: boolean;
+            /** @description Path of the public form, for the link and the QR code */
+            link: string;
+            /** @description For anonymous answers: find a `solution` such that SHA-256 of `token:solution` starts with `bits` zero bits */
+            challenge: {
+                token: string;
+                bits: number;
+            } | null;
+            version: number;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        SubmitResponseBodyInput: {
+            answers: {
+                [key: string]: string | string[] | number;
+            };
+            deviceId?: string;
+            challenge?: {
+                token: string;
+                solution: string;
+            };
+            /** @default false */
+            onBehalf: boolean;
+        };
+        ResponseReceiptInput: {
+            id: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            enteredByGridWorker: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        OptionResultInput: {
+            id: string;
+            label: string;
+            count: number | null;
+            percent: number | null;
+        };
+        TextAnswerInput: {
+            id: components["schemas"]["IdInput"];
+            text: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+        };
+        QuestionResultInput: {
+            questionId: string;
+            title: string;
+            type: components["schemas"]["QuestionTypeInput"];
+            answered: number | null;
+            /** @description Choices, and the scores 1–5 of a scale */
+            options: components["schemas"]["OptionResultInput"][];
+            /** @description Scale questions */
+            mean: number | null;
+            /** @description Text questions: all for the organization, approved ones for others */
+            texts: components["schemas"]["TextAnswerInput"][];
+        };
+        CrossTabInput: {
+            by: components["schemas"]["QuestionRoleInput"];
+            questionId: string;
+            rows: {
+                /** @description The label of the respondent group */
+                group: string;
+                respondents: number | null;
+                /** @description Option id -> count */
+                counts: {
+                    [key: string]: number | null;
+                };
+            }[];
+        };
+        SurveyResultsInput: {
+            surveyId: components["schemas"]["IdInput"];
+            title: string;
+            responses: number;
+            gridWorkerEntries: number;
+            /** @description Whether cells under 5 answers are hidden (the viewer is not the organization) */
+            suppressed: boolean;
+            questions: components["schemas"]["QuestionResultInput"][];
+            crossTabs: components["schemas"]["CrossTabInput"][];
+        };
+        ModerateTextBodyInput: {
+            /** @enum {string} */
+            status: "approved" | "rejected";
+        };
+        SurveyNeedBodyInput: {
+            questionId: string;
+            optionId: string;
+            need: components["schemas"]["NeedFieldsInput"];
+        };
+        SurveyNeedInput: {
+            needId: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            questionId: string;
+            optionId: string;
+            /** @description The result the need rests on, e.g. "42% of 老年人 chose 智能手机培训" */
+            evidence: string;
+            createdAt: components["schemas"]["InstantInput"];
+        };
         CalendarLinkInput: {
             token: string;
             path: string;
@@ -3521,6 +3765,154 @@ export interface components {
             provider: "stripe";
             publishableKey: string;
             parts: components["schemas"]["PaymentSessionPart"][];
+        };
+        /** @enum {string} */
+        QuestionType: "single" | "multiple" | "scale" | "text";
+        /** @enum {string} */
+        QuestionRole: "target_group" | "district";
+        QuestionOption: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            label: string;
+            /** @description The kind of resource choosing this option asks for (overviews) */
+            category?: components["schemas"]["ListingKind"];
+        };
+        Question: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            type: components["schemas"]["QuestionType"];
+            title: string;
+            /** @default false */
+            required: boolean;
+            role?: components["schemas"]["QuestionRole"];
+            /** @default [] */
+            options: components["schemas"]["QuestionOption"][];
+        };
+        CreateSurveyBody: {
+            organizationId: components["schemas"]["Id"];
+            title: string;
+            /** @default  */
+            description: string;
+            /**
+             * @description Whether people may answer without signing in
+             * @default false
+             */
+            allowAnonymous: boolean;
+            questions: components["schemas"]["Question"][];
+        };
+        PublishSurveyBody: {
+            /** @description Default: now */
+            opensAt?: components["schemas"]["Instant"];
+            closesAt: components["schemas"]["Instant"];
+        };
+        /** @enum {string} */
+        SurveyStatus: "draft" | "published";
+        Survey: {
+            id: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            organizationName: string | null;
+            title: string;
+            description: string;
+            allowAnonymous: boolean;
+            questions: components["schemas"]["Question"][];
+            status: components["schemas"]["SurveyStatus"];
+            opensAt: components["schemas"]["Instant"] | null;
+            closesAt: components["schemas"]["Instant"] | null;
+            /** @description Whether answers are taken right now */
+            open: boolean;
+            /** @description Path of the public form, for the link and the QR code */
+            link: string;
+            /** @description For anonymous answers: find a `solution` such that SHA-256 of `token:solution` starts with `bits` zero bits */
+            challenge: {
+                token: string;
+                bits: number;
+            } | null;
+            version: number;
+            createdAt: components["schemas"]["Instant"];
+        };
+        SubmitResponseBody: {
+            answers: {
+                [key: string]: string | string[] | number;
+            };
+            deviceId?: string;
+            challenge?: {
+                token: string;
+                solution: string;
+            };
+            /** @default false */
+            onBehalf: boolean;
+        };
+        ResponseReceipt: {
+            id: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            enteredByGridWorker: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        OptionResult: {
+            id: string;
+            label: string;
+            count: number | null;
+            percent: number | null;
+        };
+        TextAnswer: {
+            id: components["schemas"]["Id"];
+            text: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+        };
+        QuestionResult: {
+            questionId: string;
+            title: string;
+            type: components["schemas"]["QuestionType"];
+            answered: number | null;
+            /** @description Choices, and the scores 1–5 of a scale */
+            options: components["schemas"]["OptionResult"][];
+            /** @description Scale questions */
+            mean: number | null;
+            /** @description Text questions: all for the organization, approved ones for others */
+            texts: components["schemas"]["TextAnswer"][];
+        };
+        CrossTab: {
+            by: components["schemas"]["QuestionRole"];
+            questionId: string;
+            rows: {
+                /** @description The label of the respondent group */
+                group: string;
+                respondents: number | null;
+                /** @description Option id -> count */
+                counts: {
+                    [key: string]: number | null;
+                };
+            }[];
+        };
+        SurveyResults: {
+            surveyId: components["schemas"]["Id"];
+            title: string;
+            responses: number;
+            gridWorkerEntries: number;
+            /** @description Whether cells under 5 answers are hidden (the viewer is not the organization) */
+            suppressed: boolean;
+            questions: components["schemas"]["QuestionResult"][];
+            crossTabs: components["schemas"]["CrossTab"][];
+        };
+        ModerateTextBody: {
+            /** @enum {string} */
+            status: "approved" | "rejected";
+        };
+        SurveyNeedBody: {
+            questionId: string;
+            optionId: string;
+            need: components["schemas"]["NeedFields"];
+        };
+        SurveyNeed: {
+            needId: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            questionId: string;
+            optionId: string;
+            /** @description The result the need rests on, e.g. "42% of 老年人 chose 智能手机培训" */
+            evidence: string;
+            createdAt: components["schemas"]["Instant"];
         };
         CalendarLink: {
             token: string;
@@ -5447,6 +5839,180 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+        };
+    };
+    listSurveys: {
+        parameters: {
+            query: {
+                organizationId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Survey"][];
+                    };
+                };
+            };
+        };
+    };
+    createSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSurveyBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    getSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    publishSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishSurveyBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    submitSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitResponseBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReceipt"];
+                };
+            };
+        };
+    };
+    getSurveyResults: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    moderateSurveyText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                textId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerateTextBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextAnswer"];
                 };
             };
         };

@@ -16,6 +16,7 @@ export const PROBLEM_CODES = {
   json_too_deep: 400,
   malformed_url: 400,
   path_not_allowed: 400,
+  challenge_failed: 400,
 
   // 401: no credentials, or they are no good
   unauthenticated: 401,
@@ -49,6 +50,8 @@ export const PROBLEM_CODES = {
   job_not_found: 404,
   // organization hierarchy, quotas, surveys
   parent_link_not_found: 404,
+  survey_not_found: 404,
+  survey_text_not_found: 404,
 
   // 409: the object's state does not allow this
   invalid_transition: 409,
@@ -76,6 +79,8 @@ export const PROBLEM_CODES = {
   // organization hierarchy, quotas, surveys
   hierarchy_cycle: 409,
   quota_exceeded: 409,
+  survey_closed: 409,
+  already_answered: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

@@ -7,6 +7,7 @@ import type { DB } from './db/schema.ts'
 import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
+import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'community'
@@ -73,6 +74,15 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     jobs: defineJobQueue<CommunityJobs>({ schema: JOBS_SCHEMA, clock }),
   }
   // Feature folders register here; registration order is the order of the OpenAPI document's paths.
+  registerSurveyRoutes(app, {
+    ...deps,
+    challenge: {
+      secret: `survey-challenge:${config.SERVICE_TOKEN}`,
+      bits: config.SURVEY_CHALLENGE_BITS,
+      ttlMs: 3_600_000,
+    },
+    anonymousPerHour: config.SURVEY_ANONYMOUS_PER_HOUR,
+  })
 
   const handlers: JobHandlers<CommunityJobs> = {
     'evaluation-window.close': async () => {},

@@ -1,11 +1,16 @@
+import type { AnswerValue, NeedFields, Question } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
-import type { ColumnType, Selectable } from 'kysely'
+import type { ColumnType, Generated, Selectable } from 'kysely'
 
 /** Table types of the `community` schema (camelCase; the database uses snake_case). */
 export interface DB extends KitTables {
   organizations: OrganizationsTable
   venues: VenuesTable
   bookings: BookingsTable
+  surveys: SurveysTable
+  surveyResponses: SurveyResponsesTable
+  surveyTexts: SurveyTextsTable
+  surveyNeeds: SurveyNeedsTable
 }
 
 type Updated = ColumnType<Date, Date | undefined, Date>
@@ -51,3 +56,62 @@ export interface BookingsTable {
   updatedAt: Updated
 }
 export type BookingRow = Selectable<BookingsTable>
+
+type Json<T> = ColumnType<T, string, string>
+
+/** Needs surveys (questionnaires) of organizations. */
+export interface SurveysTable {
+  id: string
+  organizationId: string
+  title: string
+  description: string
+  allowAnonymous: boolean
+  questions: Json<Question[]>
+  status: Generated<'draft' | 'published'>
+  opensAt: Date | null
+  closesAt: Date | null
+  createdBy: string
+  version: Generated<number>
+  createdAt: Date
+}
+export type SurveyRow = Selectable<SurveysTable>
+
+export interface SurveyResponsesTable {
+  id: string
+  surveyId: string
+  respondentUserId: string | null
+  deviceHash: string | null
+  enteredBy: string | null
+  challengeHash: string | null
+  clientHash: string | null
+  answers: Json<Record<string, AnswerValue>>
+  targetGroup: string | null
+  district: string | null
+  createdAt: Date
+}
+export type SurveyResponseRow = Selectable<SurveyResponsesTable>
+
+/** Free-text answers, moderated before anyone outside the survey's organization sees them. */
+export interface SurveyTextsTable {
+  id: string
+  surveyId: string
+  responseId: string
+  questionId: string
+  text: string
+  status: Generated<'pending' | 'approved' | 'rejected'>
+  moderatedBy: string | null
+  createdAt: Date
+}
+
+/** Needs raised from survey results (the need itself lives on the listings needs board). */
+export interface SurveyNeedsTable {
+  needId: string
+  surveyId: string
+  organizationId: string
+  questionId: string
+  optionId: string
+  evidence: string
+  fields: Json<NeedFields>
+  createdBy: string
+  createdAt: Date
+}

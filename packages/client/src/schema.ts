@@ -1158,6 +1158,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/surveys/{id}/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSurveyNeeds"];
+        put?: never;
+        post: operations["raiseSurveyNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/surveys/{id}/publish": {
         parameters: {
             query?: never;
@@ -1905,6 +1921,8 @@ export interface components {
             id: components["schemas"]["IdInput"];
             organizationId: components["schemas"]["IdInput"];
             status: components["schemas"]["NeedStatusInput"];
+            /** @description The needs survey whose result this need was raised from */
+            surveyId?: components["schemas"]["IdInput"];
             version: number;
             createdAt: components["schemas"]["InstantInput"];
             updatedAt: components["schemas"]["InstantInput"];
@@ -2338,6 +2356,13 @@ export interface components {
             organizationId: components["schemas"]["IdInput"];
             quotas: components["schemas"]["QuotaInput"][];
             version: number;
+        };
+        SurveyNeedRequestedPayloadInput: {
+            needId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            evidence: string;
+            need: components["schemas"]["NeedFieldsInput"];
         };
         FeedEventInput: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
@@ -3219,6 +3244,8 @@ export interface components {
             id: components["schemas"]["Id"];
             organizationId: components["schemas"]["Id"];
             status: components["schemas"]["NeedStatus"];
+            /** @description The needs survey whose result this need was raised from */
+            surveyId?: components["schemas"]["Id"];
             version: number;
             createdAt: components["schemas"]["Instant"];
             updatedAt: components["schemas"]["Instant"];
@@ -3652,6 +3679,13 @@ export interface components {
             organizationId: components["schemas"]["Id"];
             quotas: components["schemas"]["Quota"][];
             version: number;
+        };
+        SurveyNeedRequestedPayload: {
+            needId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            evidence: string;
+            need: components["schemas"]["NeedFields"];
         };
         FeedEvent: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
@@ -5909,6 +5943,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    listSurveyNeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurveyNeed"][];
+                    };
+                };
+            };
+        };
+    };
+    raiseSurveyNeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyNeedBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyNeed"];
                 };
             };
         };

@@ -27,6 +27,7 @@ export const Need = NeedFields.extend({
   id: Id,
   organizationId: Id,
   status: NeedStatus,
+  surveyId: Id.optional().describe('The needs survey whose result this need was raised from'),
   version: z.number().int().min(1),
   createdAt: Instant,
   updatedAt: Instant,

@@ -308,6 +308,42 @@ t.test('results', async (t) => {
     )
   })
 
+  t.test('a result becomes a need on the board, through the community feed, with its evidence', async (t) => {
+    const need = {
+      kind: 'expertise',
+      title: '老年人智能手机培训',
+      city: '上海',
+      district: '浦东新区',
+      window: { start: '2026-12-10T01:00:00Z', end: '2026-12-20T10:00:00Z' },
+      attendees: 20,
+    }
+    const raise = (who: Person, payload: object) =>
+      h.app.inject({ method: 'POST', url: `/v1/surveys/${id}/needs`, headers: who.headers, payload })
+    t.equal((await raise(worker, { questionId: 'wants', optionId: 'phone', need })).statusCode, 403)
+    t.equal((await raise(admin, { questionId: 'say', optionId: 'x', need })).statusCode, 400)
+    const raised = await raise(admin, { questionId: 'wants', optionId: 'phone', need })
+    t.equal(raised.statusCode, 201, raised.body)
+    t.equal(raised.json().evidence, '「您最需要哪些服务？」75%（6/8）选择了「智能手机培训」；其中 100% 的老年人（6/6）')
+    const feed = await h.app.inject({
+      method: 'GET',
+      url: '/v1/events',
+      headers: { authorization: `Bearer ${'s'.repeat(40)}` },
+    })
+    const event = feed.json().events.find((e: { type: string }) => e.type === 'survey.need_requested')
+    t.same(event.payload, {
+      needId: raised.json().needId,
+      organizationId: org,
+      surveyId: id,
+      evidence: raised.json().evidence,
+      need: { ...need, description: '', tags: [] },
+    })
+    const listed = (await h.app.inject({ method: 'GET', url: `/v1/surveys/${id}/needs` })).json()
+    t.same(
+      listed.items.map((n: { needId: string }) => n.needId),
+      [raised.json().needId],
+    )
+  })
+
   t.test('CSV: UTF-8 with a byte order mark, headers, suppressed cells empty', async (t) => {
     const res = await results(stranger, '?format=csv')
     t.equal(res.statusCode, 200)

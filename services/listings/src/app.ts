@@ -1,4 +1,4 @@
-import { createDb, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
+import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { type App, buildService } from '@commons/service-kit'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
@@ -10,6 +10,7 @@ import { registerHierarchyRoutes } from './hierarchy/hierarchy.routes.ts'
 import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
 import { registerNeedRoutes } from './needs/needs.routes.ts'
+import { applyCommunityEvent } from './needs/survey-needs.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
 
 /** The Postgres schema this service owns. */
@@ -25,8 +26,24 @@ export async function migrate(config: Pick<ListingsConfig, 'DATABASE_URL'>): Pro
   }
 }
 
+/** What tests and tools may put in place of the production parts. */
+export interface ListingsOverrides {
+  /** The community feed (default: COMMUNITY_URL with the service token). */
+  communityFeed?: FeedSource
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Listings' background work, reachable for tests. */
+    listings: {
+      /** Resolves once needs raised from surveys on the community feed are on the board (RUN_WORKERS only). */
+      syncCommunity(): Promise<void>
+    }
+  }
+}
+
 /** Builds the listings service: accounts, organizations, listings, needs and moderation. */
-export async function buildApp(config: ListingsConfig): Promise<App> {
+export async function buildApp(config: ListingsConfig, overrides: ListingsOverrides = {}): Promise<App> {
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'listings' })
   const keys = new TokenKeys(db)
   const app = await buildService({
@@ -58,5 +75,21 @@ export async function buildApp(config: ListingsConfig): Promise<App> {
   registerNeedRoutes(app, db)
   registerModerationRoutes(app, db)
   registerHierarchyRoutes(app, db)
+
+  let syncCommunity = async () => {}
+  if (config.RUN_WORKERS) {
+    const community = startConsumer({
+      db,
+      name: 'listings.community',
+      source: overrides.communityFeed ?? { url: config.COMMUNITY_URL, token: config.SERVICE_TOKEN },
+      handle: (trx, event) => applyCommunityEvent(trx, event),
+      registry: app.metrics.registry,
+      log: app.log,
+    })
+    syncCommunity = () => community.drain()
+    // Registered after the db's onClose hook, so (hooks run in reverse) it stops before the pool closes.
+    app.addHook('onClose', () => community.stop())
+  }
+  app.decorate('listings', { syncCommunity: () => syncCommunity() })
   return app
 }

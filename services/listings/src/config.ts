@@ -1,5 +1,5 @@
 import { DEFAULT_PORTS } from '@commons/contracts'
-import { DataServiceConfig, Port } from '@commons/service-kit'
+import { DataServiceConfig, HttpUrl, Port } from '@commons/service-kit'
 import { z } from 'zod'
 
 /** The listings service's environment. */
@@ -16,5 +16,7 @@ export const ListingsConfig = DataServiceConfig.extend({
   LOGIN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   /** The longest lock (an attacker who knows an email can keep its owner out this long at most). */
   LOGIN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** The community service, whose feed brings needs raised from survey results. */
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

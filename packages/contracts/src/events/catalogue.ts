@@ -10,6 +10,7 @@ import {
   OrganizationQuotasChangedPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
+import { SURVEY_EVENTS, SurveyNeedRequestedPayload } from './surveys.ts'
 
 /** Event types mapped to their payload schemas: the shape of an event catalogue. */
 export type EventSchemas = Record<string, z.ZodType>
@@ -28,6 +29,7 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
+  [SURVEY_EVENTS.needRequested]: SurveyNeedRequestedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -6,11 +6,14 @@ import {
   ResponseReceipt,
   SubmitResponseBody,
   Survey,
+  SurveyNeed,
+  SurveyNeedBody,
   SurveyResults,
   TextAnswer,
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
+import { raiseNeed, surveyNeeds } from './survey-needs.ts'
 import {
   createSurvey,
   getSurvey,
@@ -106,6 +109,33 @@ export function registerSurveyRoutes(app: App, deps: SurveyDeps) {
         .header('content-disposition', `attachment; filename="survey-${request.params.id}.csv"`)
         .send(csv())
     },
+  )
+  app.post(
+    '/v1/surveys/:id/needs',
+    {
+      schema: {
+        operationId: 'raiseSurveyNeed',
+        tags,
+        security,
+        params: IdParams,
+        body: SurveyNeedBody,
+        response: { 201: SurveyNeed },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await raiseNeed(deps, requireActor(request), request.params.id, request.body)),
+  )
+  app.get(
+    '/v1/surveys/:id/needs',
+    {
+      schema: {
+        operationId: 'listSurveyNeeds',
+        tags,
+        params: IdParams,
+        response: { 200: z.object({ items: z.array(SurveyNeed) }) },
+      },
+    },
+    async (request) => ({ items: await surveyNeeds(deps, request.actor, request.params.id) }),
   )
   app.patch(
     '/v1/surveys/:id/texts/:textId',

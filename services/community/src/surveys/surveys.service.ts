@@ -84,7 +84,7 @@ function toSurvey(deps: SurveyDeps, row: SurveyWithOrg): Survey {
  * A survey the actor may see: its organization's members always; anyone else once it is published (a
  * draft is the organization's business, so others get 404 as if it did not exist).
  */
-async function visibleSurvey(deps: SurveyDeps, actor: Actor | null | undefined, id: string) {
+export async function visibleSurvey(deps: SurveyDeps, actor: Actor | null | undefined, id: string) {
   const row = await findSurvey(deps.db, id)
   if (!row || (row.status === 'draft' && !isMember(actor, row.organizationId) && !actor?.moderator))
     throw notFound('survey', id)

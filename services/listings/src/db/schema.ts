@@ -100,6 +100,8 @@ export interface NeedsTable {
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
   closedAt: Date | null
+  /** The needs survey the need was raised from, if any. */
+  surveyId: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NeedRow = Selectable<NeedsTable>
 

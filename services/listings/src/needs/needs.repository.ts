@@ -9,6 +9,7 @@ export function toNeedDto(row: NeedRow): Need {
     id: row.id,
     organizationId: row.organizationId,
     status: row.status,
+    ...(row.surveyId ? { surveyId: row.surveyId } : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

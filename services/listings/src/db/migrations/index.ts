@@ -3,6 +3,7 @@ import * as accounts from './2026-11-21T1000-accounts.ts'
 import * as listings from './2026-11-21T1100-listings.ts'
 import * as loginThrottle from './2026-11-30T0900-login-throttle.ts'
 import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
+import * as needSurvey from './2026-11-30T1500-need-survey.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1100-listings': listings,
   '2026-11-30T0900-login-throttle': loginThrottle,
   '2026-11-30T1300-hierarchy': hierarchy,
+  '2026-11-30T1500-need-survey': needSurvey,
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { SURVEY_EVENTS } from '@commons/contracts'
-import { appendEvent, createDb, migrateToLatest, readFeed } from '@commons/db'
+import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import t from 'tap'
@@ -40,7 +40,8 @@ t.test('a need raised from a survey result arrives on the board from the communi
   const owner = await orgOwner(app)
   const needId = randomUUID()
   const surveyId = randomUUID()
-  const event = {
+  const evidence = '「您最需要哪些服务？」75%（6/8）选择了「智能手机培训」'
+  const event: NewEvent = {
     type: SURVEY_EVENTS.needRequested,
     entityId: needId,
     version: 1,
@@ -48,7 +49,7 @@ t.test('a need raised from a survey result arrives on the board from the communi
       needId,
       organizationId: owner.organization.id,
       surveyId,
-      evidence: '「您最需要哪些服务？」75%（6/8）选择了「智能手机培训」',
+      evidence,
       need: {
         kind: 'expertise',
         title: '老年人智能手机培训',
@@ -59,7 +60,7 @@ t.test('a need raised from a survey result arrives on the board from the communi
         window: { start: '2026-12-10T01:00:00Z', end: '2026-12-20T10:00:00Z' },
       },
     },
-  } as const
+  }
   // Delivered twice, as at-least-once delivery may: one need.
   for (let i = 0; i < 2; i++) {
     await communityDb.transaction().execute((trx) => appendEvent(trx, event))
@@ -70,7 +71,7 @@ t.test('a need raised from a survey result arrives on the board from the communi
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.json().surveyId, surveyId)
   t.equal(res.json().organizationId, owner.organization.id)
-  t.equal(res.json().description, `来自需求调查：${event.payload.evidence}\n\n每周一次`)
+  t.equal(res.json().description, `来自需求调查：${evidence}\n\n每周一次`)
   t.same(
     (await eventsOf(db, needId)).map((e) => e.type),
     ['need.opened'],

@@ -97,6 +97,20 @@ export const PROBLEM_CODES = {
   amount_exceeds_deposit: 422,
   unknown_dimension: 422,
 
+  // community: activities, sign-ups, check-in, evaluations
+  activity_not_found: 404,
+  registration_not_found: 404,
+  evaluation_not_found: 404,
+  sign_up_closed: 409,
+  already_signed_up: 409,
+  cancellation_closed: 409,
+  activity_not_over: 409,
+  evaluation_window_closed: 409,
+  already_evaluated: 409,
+  not_a_participant: 403,
+  place_unavailable: 422,
+  check_in_code_unknown: 422,
+
   // 5xx: something on our side or behind us
   internal_error: 500,
   payment_provider_error: 502,

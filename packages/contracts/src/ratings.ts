@@ -232,7 +232,10 @@ export type Ledger = z.infer<typeof Ledger>
 /** One posting of the time-credit ledger as its owner sees it. */
 export const TimeCreditEntry = z
   .object({
-    bookingId: Id,
+    /** The volunteer booking that moved the credits, or null for a community activity (`activityId`). */
+    bookingId: Id.nullable(),
+    /** The community activity the volunteer served at, or null for a booking. */
+    activityId: Id.nullable(),
     kind: z.enum(['earn', 'reverse']),
     hours: z.number().describe('Positive: time given; negative: time received (or a reversal)'),
     organizationId: Id,

@@ -5,6 +5,7 @@ import { registerAvailabilityRoutes } from './availability/availability.routes.t
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
 import { applyHierarchyEvent } from './bookings/quota.ts'
 import { registerCalendarRoutes } from './calendars/calendars.routes.ts'
+import { applyCommunityEvent } from './community/activity-credits.ts'
 import type { BookingsConfig } from './config.ts'
 import { registerCreditRoutes } from './credits/credits.routes.ts'
 import { migrations } from './db/migrations/index.ts'
@@ -47,6 +48,8 @@ export interface BookingsOverrides {
   clock?: Clock
   /** The listings feed (default: LISTINGS_URL with the service token). */
   listingsFeed?: FeedSource
+  /** The community feed (default: COMMUNITY_URL with the service token; not read when neither is given). */
+  communityFeed?: FeedSource
   payments?: PaymentProvider
   /**
    * Whether RUN_WORKERS starts the job runner (default true). The runner goes by the database's clock;
@@ -62,6 +65,8 @@ declare module 'fastify' {
       deps: BookingsDeps
       /** Resolves once the listing replica has caught up with the listings feed (RUN_WORKERS only). */
       syncListings(): Promise<void>
+      /** Resolves once the community feed's volunteer hours were credited (RUN_WORKERS with a community feed). */
+      syncCommunity(): Promise<void>
       /**
        * Runs every job due by the deps' clock now (timers, rating windows), including those they enqueue
        * that are due by then; resolves with how many attempts ran.
@@ -137,6 +142,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
 
   let syncListings = async () => {}
   let syncCompletions = async () => {}
+  let syncCommunity = async () => {}
   if (config.RUN_WORKERS) {
     const listings = startConsumer({
       db,
@@ -155,14 +161,34 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
       await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.TIMER_POLL_MS })
       app.addHook('onClose', () => worker.stop())
     }
+    // Volunteers' hours at community activities, credited like volunteer bookings.
+    const communitySource =
+      overrides.communityFeed ??
+      (config.COMMUNITY_URL ? { url: config.COMMUNITY_URL, token: config.SERVICE_TOKEN } : undefined)
+    const community = communitySource
+      ? startConsumer({
+          db,
+          name: 'bookings.community',
+          source: communitySource,
+          handle: (trx, event) => applyCommunityEvent(trx, event, deps.clock.now()),
+          registry: app.metrics.registry,
+          log: app.log,
+        })
+      : undefined
     syncListings = () => listings.drain()
     syncCompletions = () => completions.drain()
+    syncCommunity = async () => community?.drain()
     // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
     app.addHook('onClose', async () => {
-      await Promise.all([listings.stop(), completions.stop()])
+      await Promise.all([listings.stop(), completions.stop(), community?.stop()])
     })
   }
-  app.decorate('bookings', { deps, syncListings: () => syncListings(), runDueJobs: () => worker.runDue() })
+  app.decorate('bookings', {
+    deps,
+    syncListings: () => syncListings(),
+    syncCommunity: () => syncCommunity(),
+    runDueJobs: () => worker.runDue(),
+  })
   app.decorate('ratings', { syncCompletions: () => syncCompletions(), closeDueWindows: () => worker.runDue() })
   return app
 }

@@ -10,6 +10,11 @@ export const BookingsConfig = DataServiceConfig.extend({
   PORT: Port.default(DEFAULT_PORTS.bookings),
   JWKS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}/.well-known/jwks.json`),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
+  /**
+   * The community service, whose feed announces volunteers' hours at activities, credited as time credits.
+   * Unset: activities earn no credits here (`pnpm start`, compose and Helm set it).
+   */
+  COMMUNITY_URL: HttpUrl.optional(),
   /** How often the job runner looks for due jobs (timers, rating windows) when no notification woke it, in ms. */
   TIMER_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Enables Stripe payments (PaymentIntents with manual capture); unset: offline payments. */

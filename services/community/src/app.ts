@@ -1,11 +1,14 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { registerActivityRoutes } from './activities/activities.routes.ts'
 import type { CommunityConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
+import { endActivity } from './ending/activity-end.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
+import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
 import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
 
@@ -74,6 +77,8 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     jobs: defineJobQueue<CommunityJobs>({ schema: JOBS_SCHEMA, clock }),
   }
   // Feature folders register here; registration order is the order of the OpenAPI document's paths.
+  registerActivityRoutes(app, deps)
+  registerRegistrationRoutes(app, deps)
   registerSurveyRoutes(app, {
     ...deps,
     challenge: {
@@ -85,6 +90,7 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
   })
 
   const handlers: JobHandlers<CommunityJobs> = {
+    'activity.end': (job) => endActivity(deps, job.activityId),
     'evaluation-window.close': async () => {},
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })

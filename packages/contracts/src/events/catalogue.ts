@@ -1,6 +1,12 @@
 import type { z } from 'zod'
 import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
 import {
+  ActivityChangedPayload,
+  COMMUNITY_EVENTS,
+  ScorecardUpdatedPayload,
+  VolunteerServedPayload,
+} from './community.ts'
+import {
   LISTINGS_EVENTS,
   ListingPublishedPayload,
   ListingWithdrawnPayload,
@@ -30,6 +36,10 @@ export const EVENT_CATALOGUE = {
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [SURVEY_EVENTS.needRequested]: SurveyNeedRequestedPayload,
+  // community
+  [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
+  [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,
+  [COMMUNITY_EVENTS.scorecardUpdated]: ScorecardUpdatedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -1,5 +1,6 @@
 export * from './bookings.ts'
 export * from './catalogue.ts'
+export * from './community.ts'
 export * from './feed.ts'
 export * from './listings.ts'
 export * from './surveys.ts'

@@ -121,11 +121,60 @@ export async function reverseVolunteerBooking(trx: Transaction<DB>, bookingId: s
   return true
 }
 
+/**
+ * Credits a volunteer's hours at a community activity, once per sign-up (community's
+ * `activity.volunteer-served`). Double entry: the volunteer gains the hours, the host organization, which
+ * received the service on behalf of the people it served, spends them; the journal sums to zero.
+ */
+export async function creditVolunteerServed(
+  trx: Transaction<DB>,
+  served: { registrationId: string; activityId: string; organizationId: string; userId: string; minutes: number },
+  now: Date,
+): Promise<boolean> {
+  const journal = await trx
+    .insertInto('creditJournals')
+    .values({
+      id: newId(),
+      bookingId: null,
+      activityId: served.activityId,
+      registrationId: served.registrationId,
+      kind: 'earn',
+      createdAt: now,
+    })
+    .onConflict((oc) => oc.columns(['registrationId', 'kind']).where('registrationId', 'is not', null).doNothing())
+    .returning('id')
+    .executeTakeFirst()
+  if (!journal) return false
+  await trx
+    .insertInto('creditEntries')
+    .values([
+      {
+        journalId: journal.id,
+        accountKind: 'member',
+        accountId: served.userId,
+        organizationId: served.organizationId,
+        minutes: served.minutes,
+        createdAt: now,
+      },
+      {
+        journalId: journal.id,
+        accountKind: 'organization',
+        accountId: served.organizationId,
+        organizationId: served.organizationId,
+        minutes: -served.minutes,
+        createdAt: now,
+      },
+    ])
+    .execute()
+  await checkBalanced(trx)
+  return true
+}
+
 async function entriesOf(db: BookingsDeps['db'], kind: 'member' | 'organization', id: string) {
   return db
     .selectFrom('creditEntries as e')
     .innerJoin('creditJournals as j', 'j.id', 'e.journalId')
-    .select(['j.bookingId', 'j.kind', 'e.minutes', 'e.organizationId', 'e.createdAt'])
+    .select(['j.bookingId', 'j.activityId', 'j.kind', 'e.minutes', 'e.organizationId', 'e.createdAt'])
     .where('e.accountKind', '=', kind)
     .where('e.accountId', '=', id)
     .orderBy('e.id', 'desc')
@@ -162,6 +211,7 @@ export async function memberCredits(deps: BookingsDeps, actor: Actor, memberId: 
     ...totals(rows),
     entries: rows.slice(0, 200).map((r) => ({
       bookingId: r.bookingId,
+      activityId: r.activityId,
       kind: r.kind,
       hours: hours(r.minutes),
       organizationId: r.organizationId,
@@ -173,8 +223,9 @@ export async function memberCredits(deps: BookingsDeps, actor: Actor, memberId: 
 /** `GET /v1/time-credits/organizations/:id` (public): the organization's balance and totals. */
 export async function organizationCredits(deps: BookingsDeps, organizationId: string) {
   const rows = await entriesOf(deps.db, 'organization', organizationId)
-  const bookings = new Set(rows.filter((r) => r.kind === 'earn').map((r) => r.bookingId))
-  const reversed = new Set(rows.filter((r) => r.kind === 'reverse').map((r) => r.bookingId))
+  const ofBookings = rows.filter((r) => r.bookingId !== null)
+  const bookings = new Set(ofBookings.filter((r) => r.kind === 'earn').map((r) => r.bookingId))
+  const reversed = new Set(ofBookings.filter((r) => r.kind === 'reverse').map((r) => r.bookingId))
   return {
     organizationId,
     ...totals(rows),

@@ -227,7 +227,10 @@ export interface ReputationVersionsTable {
 
 export interface CreditJournalsTable {
   id: string
-  bookingId: string
+  /** A booking's journal, or (null) a community activity sign-up's: see `registrationId`. */
+  bookingId: string | null
+  activityId: ColumnType<string | null, string | null | undefined, string | null>
+  registrationId: ColumnType<string | null, string | null | undefined, string | null>
   kind: 'earn' | 'reverse'
   createdAt: Date
 }

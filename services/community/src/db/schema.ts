@@ -7,6 +7,8 @@ export interface DB extends KitTables {
   organizations: OrganizationsTable
   venues: VenuesTable
   bookings: BookingsTable
+  activities: ActivitiesTable
+  registrations: RegistrationsTable
   surveys: SurveysTable
   surveyResponses: SurveyResponsesTable
   surveyTexts: SurveyTextsTable
@@ -56,6 +58,57 @@ export interface BookingsTable {
   updatedAt: Updated
 }
 export type BookingRow = Selectable<BookingsTable>
+
+/** Activities (migration 2026-11-30T1300-activities). */
+export interface ActivitiesTable {
+  id: string
+  organizationId: string
+  title: string
+  description: string
+  category: string
+  targetGroups: string[]
+  startAt: Date
+  endAt: Date
+  placeKind: 'booking' | 'venue' | 'address'
+  placeRef: string | null
+  placeListingId: string | null
+  placeTitle: string | null
+  placeDistrict: string
+  placeAddress: string | null
+  capacity: number
+  volunteerPlaces: number
+  volunteerSkills: string[]
+  signUpDeadline: Date
+  status: ColumnType<'draft' | 'published' | 'cancelled', 'draft' | undefined, 'draft' | 'published' | 'cancelled'>
+  cancelReason: string | null
+  endedAt: Date | null
+  evaluationsPublishedAt: Date | null
+  version: ColumnType<number, number | undefined, number>
+  createdBy: string
+  createdAt: Date
+  updatedAt: Date
+}
+export type ActivityRow = Selectable<ActivitiesTable>
+
+/** Sign-ups (migration 2026-11-30T1300-activities). */
+export interface RegistrationsTable {
+  id: string
+  seq: ColumnType<string, never, never>
+  activityId: string
+  userId: string
+  displayName: string
+  role: 'attendee' | 'volunteer'
+  partyMember: boolean
+  status: 'confirmed' | 'waitlisted' | 'cancelled'
+  code: string
+  idempotencyKey: string | null
+  checkedInAt: Date | null
+  late: ColumnType<boolean, boolean | undefined, boolean>
+  noShow: ColumnType<boolean, boolean | undefined, boolean>
+  createdAt: Date
+  updatedAt: Date
+}
+export type RegistrationRow = Selectable<RegistrationsTable>
 
 type Json<T> = ColumnType<T, string, string>
 

@@ -8,6 +8,7 @@ import * as hiddenRatings from './2026-11-22T1200-hidden-ratings.ts'
 import * as ratingAudit from './2026-11-22T1300-rating-audit.ts'
 import * as jobsAdoption from './2026-11-30T1000-jobs-adoption.ts'
 import * as quota from './2026-11-30T1300-quota.ts'
+import * as activityCredits from './2026-11-30T1400-activity-credits.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T1300-rating-audit': ratingAudit,
   '2026-11-30T1000-jobs-adoption': jobsAdoption,
   '2026-11-30T1300-quota': quota,
+  '2026-11-30T1400-activity-credits': activityCredits,
 }

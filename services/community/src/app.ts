@@ -8,6 +8,8 @@ import type { DB } from './db/schema.ts'
 import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
 import { endActivity } from './ending/activity-end.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
+import { applyOverviewEvent } from './overview/overview.replica.ts'
+import { registerOverviewRoutes } from './overview/overview.routes.ts'
 import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
 import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
@@ -88,6 +90,7 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     },
     anonymousPerHour: config.SURVEY_ANONYMOUS_PER_HOUR,
   })
+  registerOverviewRoutes(app, deps)
 
   const handlers: JobHandlers<CommunityJobs> = {
     'activity.end': (job) => endActivity(deps, job.activityId),
@@ -102,7 +105,10 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
         db,
         name: 'community.listings',
         source: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-        handle: (trx, event) => applyListingsEvent(trx, event, clock.now()),
+        handle: async (trx, event) => {
+          await applyListingsEvent(trx, event, clock.now())
+          await applyOverviewEvent(trx, event)
+        },
         registry: app.metrics.registry,
         log: app.log,
       }),

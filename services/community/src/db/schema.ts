@@ -1,4 +1,4 @@
-import type { AnswerValue, NeedFields, Question } from '@commons/contracts'
+import type { AnswerValue, ListingKind, NeedFields, Question } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Selectable } from 'kysely'
 
@@ -13,6 +13,9 @@ export interface DB extends KitTables {
   surveyResponses: SurveyResponsesTable
   surveyTexts: SurveyTextsTable
   surveyNeeds: SurveyNeedsTable
+  organizationParents: OrganizationParentsTable
+  overviewListings: OverviewListingsTable
+  overviewNeeds: OverviewNeedsTable
 }
 
 type Updated = ColumnType<Date, Date | undefined, Date>
@@ -167,4 +170,33 @@ export interface SurveyNeedsTable {
   fields: Json<NeedFields>
   createdBy: string
   createdAt: Date
+}
+
+/** Confirmed parent links (listings feed); parent_id is null once a link ended. */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  version: number
+}
+
+/** Every listing's kind and district, for overviews (listings feed). */
+export interface OverviewListingsTable {
+  id: string
+  version: number
+  organizationId: string
+  kind: ListingKind
+  district: string
+  published: boolean
+}
+
+/** Needs on the board, for overviews (listings feed). */
+export interface OverviewNeedsTable {
+  id: string
+  version: number
+  organizationId: string
+  kind: ListingKind
+  district: string
+  open: boolean
+  openedAt: Date
+  closedAt: Date | null
 }

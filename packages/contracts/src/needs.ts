@@ -31,6 +31,7 @@ export const Need = NeedFields.extend({
   organizationId: Id,
   organizationName: z.string().optional().describe('Who posted it, as the board shows it'),
   status: NeedStatus,
+  surveyId: Id.optional().describe('The needs survey whose result this need was raised from'),
   version: z.number().int().min(1),
   createdAt: Instant,
   updatedAt: Instant,

@@ -19,6 +19,8 @@ export const PROBLEM_CODES = {
   // messaging
   invalid_unsubscribe_token: 400,
 
+  challenge_failed: 400,
+
   // 401: no credentials, or they are no good
   unauthenticated: 401,
   invalid_token: 401,
@@ -61,6 +63,11 @@ export const PROBLEM_CODES = {
   // messaging
   conversation_not_found: 404,
 
+  // organization hierarchy, quotas, surveys
+  parent_link_not_found: 404,
+  survey_not_found: 404,
+  survey_text_not_found: 404,
+
   // 409: the object's state does not allow this
   invalid_transition: 409,
   slot_unavailable: 409,
@@ -92,6 +99,12 @@ export const PROBLEM_CODES = {
 
   // messaging
   already_reported: 409,
+
+  // organization hierarchy, quotas, surveys
+  hierarchy_cycle: 409,
+  quota_exceeded: 409,
+  survey_closed: 409,
+  already_answered: 409,
 
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,

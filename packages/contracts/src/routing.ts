@@ -45,6 +45,9 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   // community
   activities: 'community',
   evaluations: 'community',
+  // community: needs surveys and overviews
+  surveys: 'community',
+  overview: 'community',
 })
 
 /** The public prefixes each service owns, e.g. `listings -> ['/v1/auth', '/v1/me', ...]`. */

@@ -3,6 +3,7 @@ import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '
 import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
 import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
+import { applyHierarchyEvent } from './bookings/quota.ts'
 import { registerCalendarRoutes } from './calendars/calendars.routes.ts'
 import { applyCommunityEvent } from './community/activity-credits.ts'
 import type { BookingsConfig } from './config.ts'
@@ -149,7 +150,10 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
       db,
       name: 'bookings.listings',
       source: overrides.listingsFeed ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-      handle: (trx, event) => applyListingEvent(trx, event, deps.clock.now()),
+      handle: async (trx, event) => {
+        await applyListingEvent(trx, event, deps.clock.now())
+        await applyHierarchyEvent(trx, event)
+      },
       registry: app.metrics.registry,
       log: app.log,
     })

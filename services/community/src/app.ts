@@ -11,8 +11,12 @@ import { registerEvaluationRoutes } from './evaluations/evaluations.routes.ts'
 import { closeEvaluationWindow } from './evaluations/evaluations.service.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
 import { registerActivityLedgerRoutes } from './ledger/activity-ledger.ts'
+
+import { applyOverviewEvent } from './overview/overview.replica.ts'
+import { registerOverviewRoutes } from './overview/overview.routes.ts'
 import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
+import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'community'
@@ -84,6 +88,17 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
   registerRegistrationRoutes(app, deps)
   registerEvaluationRoutes(app, deps)
 
+  registerSurveyRoutes(app, {
+    ...deps,
+    challenge: {
+      secret: `survey-challenge:${config.SERVICE_TOKEN}`,
+      bits: config.SURVEY_CHALLENGE_BITS,
+      ttlMs: 3_600_000,
+    },
+    anonymousPerHour: config.SURVEY_ANONYMOUS_PER_HOUR,
+  })
+  registerOverviewRoutes(app, deps)
+
   const handlers: JobHandlers<CommunityJobs> = {
     'activity.end': (job) => endActivity(deps, job.activityId),
     'evaluation-window.close': (job) => closeEvaluationWindow(deps, job.activityId),
@@ -97,7 +112,10 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
         db,
         name: 'community.listings',
         source: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-        handle: (trx, event) => applyListingsEvent(trx, event, clock.now()),
+        handle: async (trx, event) => {
+          await applyListingsEvent(trx, event, clock.now())
+          await applyOverviewEvent(trx, event)
+        },
         registry: app.metrics.registry,
         log: app.log,
       }),

@@ -1,4 +1,4 @@
-import { createDb, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
+import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { type App, buildService } from '@commons/service-kit'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
@@ -8,9 +8,11 @@ import type { ListingsConfig } from './config.ts'
 import { registerContactRoutes } from './contacts/contacts.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { registerHierarchyRoutes } from './hierarchy/hierarchy.routes.ts'
 import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
 import { registerNeedRoutes } from './needs/needs.routes.ts'
+import { applyCommunityEvent } from './needs/survey-needs.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
 import { createPhotoStorage } from './photos/photo-storage.ts'
 import { registerPhotoRoutes } from './photos/photos.routes.ts'
@@ -34,6 +36,19 @@ export interface ListingsOverrides {
   logStream?: { write(line: string): void }
   /** A text message provider; without one, codes go to the log outside production and nowhere in it. */
   sms?: SmsChannel
+
+  /** The community feed (default: COMMUNITY_URL with the service token). */
+  communityFeed?: FeedSource
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Listings' background work, reachable for tests. */
+    listings: {
+      /** Resolves once needs raised from surveys on the community feed are on the board (RUN_WORKERS only). */
+      syncCommunity(): Promise<void>
+    }
+  }
 }
 
 /** Builds the listings service: accounts, organizations, listings, needs and moderation. */
@@ -77,5 +92,23 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   const storage = createPhotoStorage(config)
   app.addHook('onClose', () => storage.close?.())
   await registerPhotoRoutes(app, { db, storage })
+
+  registerHierarchyRoutes(app, db)
+
+  let syncCommunity = async () => {}
+  if (config.RUN_WORKERS) {
+    const community = startConsumer({
+      db,
+      name: 'listings.community',
+      source: overrides.communityFeed ?? { url: config.COMMUNITY_URL, token: config.SERVICE_TOKEN },
+      handle: (trx, event) => applyCommunityEvent(trx, event),
+      registry: app.metrics.registry,
+      log: app.log,
+    })
+    syncCommunity = () => community.drain()
+    // Registered after the db's onClose hook, so (hooks run in reverse) it stops before the pool closes.
+    app.addHook('onClose', () => community.stop())
+  }
+  app.decorate('listings', { syncCommunity: () => syncCommunity() })
   return app
 }

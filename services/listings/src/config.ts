@@ -1,5 +1,5 @@
 import { DEFAULT_PORTS } from '@commons/contracts'
-import { DataServiceConfig, Port } from '@commons/service-kit'
+import { DataServiceConfig, HttpUrl, Port } from '@commons/service-kit'
 import { z } from 'zod'
 
 /** The listings service's environment. */
@@ -32,5 +32,8 @@ export const ListingsConfig = DataServiceConfig.extend({
   PHOTOS_S3_FORCE_PATH_STYLE: z.stringbool().default(false),
   /** Prepended to every key, so deployments can share a bucket. */
   PHOTOS_S3_PREFIX: z.string().default('photos/'),
+
+  /** The community service, whose feed brings needs raised from survey results. */
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

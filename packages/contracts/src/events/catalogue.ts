@@ -19,6 +19,12 @@ import {
 } from './listings.ts'
 import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
 
+  OrganizationParentChangedPayload,
+  OrganizationQuotasChangedPayload,
+  OrganizationUpdatedPayload,
+} from './listings.ts'
+import { SURVEY_EVENTS, SurveyNeedRequestedPayload } from './surveys.ts'
+
 /** Event types mapped to their payload schemas: the shape of an event catalogue. */
 export type EventSchemas = Record<string, z.ZodType>
 
@@ -39,6 +45,12 @@ export const EVENT_CATALOGUE = {
   [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
   [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
 
+
+  [LISTINGS_EVENTS.organizationParentChanged]: OrganizationParentChangedPayload,
+  [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,
+  [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
+  [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
+  [SURVEY_EVENTS.needRequested]: SurveyNeedRequestedPayload,
   // community
   [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
   [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,

@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { OrgRole } from '../auth.ts'
 import { Id } from '../common.ts'
 import { ListingPrivateDetails, OrganizationContacts } from '../contacts.ts'
+
+import { Quota } from '../hierarchy.ts'
 import { Listing, ListingStatus } from '../listings.ts'
 import { Need, NeedStatus } from '../needs.ts'
 import { Organization, OrganizationSummary } from '../organizations.ts'
@@ -28,6 +30,11 @@ export const LISTINGS_EVENTS = {
 
   /** The organization's members after a change of membership; entityId = organization id (messaging). */
   organizationMembers: 'organization.members',
+
+  /** entityId = the child organization's id; version grows with every change of its parent link. */
+  organizationParentChanged: 'organization.parent_changed',
+  /** entityId = the parent organization's id; version grows with every change of its quotas. */
+  organizationQuotasChanged: 'organization.quotas_changed',
 } as const
 
 /**
@@ -88,3 +95,18 @@ export const OrganizationMembersPayload = z
   })
   .meta({ id: 'OrganizationMembersPayload' })
 export type OrganizationMembersPayload = z.infer<typeof OrganizationMembersPayload>
+
+/**
+ * Payload of `organization.parent_changed`: the organization's confirmed parent after the change, null while
+ * it has none (a pending request does not count, so it is not sent until the parent's admin confirms).
+ */
+export const OrganizationParentChangedPayload = z
+  .object({ organizationId: Id, parentId: Id.nullable(), version: z.number().int() })
+  .meta({ id: 'OrganizationParentChangedPayload' })
+export type OrganizationParentChangedPayload = z.infer<typeof OrganizationParentChangedPayload>
+
+/** Payload of `organization.quotas_changed`: all of a parent's fair-share quotas after the change. */
+export const OrganizationQuotasChangedPayload = z
+  .object({ organizationId: Id, quotas: z.array(Quota), version: z.number().int() })
+  .meta({ id: 'OrganizationQuotasChangedPayload' })
+export type OrganizationQuotasChangedPayload = z.infer<typeof OrganizationQuotasChangedPayload>

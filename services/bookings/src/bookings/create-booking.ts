@@ -18,6 +18,7 @@ import { findIdempotencyKey } from './bookings.repository.ts'
 import { cancellationTermsOf } from './cancellation.ts'
 import { insertNewBooking } from './create-booking.repository.ts'
 import { priceSnapshot } from './pricing.ts'
+import { enforceQuota } from './quota.ts'
 import { SlotClaims } from './slot-claims.ts'
 import { scheduleTimerOf } from './transitions.ts'
 
@@ -146,7 +147,7 @@ export async function createBooking(
       deps,
       actor,
       body,
-      { listing, rules, pricing, start, end, busyUntil, now },
+      { listing, rules, pricing, start, end, busyUntil, now, timezone: availability.timezone },
       {
         idempotencyKey,
         requestHash,
@@ -185,6 +186,8 @@ async function insertBooking(
     end: Date
     busyUntil: Date
     now: Date
+    /** The listing's time zone, in which quotas count calendar months. */
+    timezone: string
   },
   request: { idempotencyKey: string | undefined; requestHash: string },
 ): Promise<CreateOutcome> {
@@ -242,6 +245,14 @@ async function insertBooking(
           organizationId: body.organizationId,
           minutes: Math.round((end.getTime() - start.getTime()) / MINUTE),
         })
+      await enforceQuota(trx, {
+        providerOrganizationId: listing.organizationId,
+        requesterOrganizationId: body.organizationId,
+        kind: listing.kind,
+        timezone: terms.timezone,
+        start,
+        end,
+      })
       // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
       // and then replays this answer.
       await insertNewBooking(

@@ -8,6 +8,7 @@ import type {
   ListingKind,
   ListingStatus,
   Pricing,
+  Quota,
   RatingAuditAction,
 } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
@@ -26,7 +27,8 @@ export interface DB extends KitTables {
   webhookEvents: WebhookEventsTable
   calendarFeeds: CalendarFeedsTable
   paymentSteps: PaymentStepsTable
-
+  organizationParents: OrganizationParentsTable
+  organizationQuotas: OrganizationQuotasTable
   organizationReplica: OrganizationReplicaTable
   listingPrivateReplica: ListingPrivateReplicaTable
 }
@@ -292,3 +294,17 @@ export interface CreditEntriesTable {
 
 // Declaration merging adds the ratings tables to DB without touching the declaration above.
 export interface DB extends RatingsTables {}
+
+/** Replica of confirmed parent links (listings feed, `organization.parent_changed`). */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  version: number
+}
+
+/** Replica of parents' fair-share quotas (listings feed, `organization.quotas_changed`). */
+export interface OrganizationQuotasTable {
+  organizationId: string
+  quotas: Json<Quota[]>
+  version: number
+}

@@ -1,3 +1,4 @@
+import type { AnswerValue, ListingKind, NeedFields, Question } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Selectable } from 'kysely'
 
@@ -14,6 +15,14 @@ export interface DB extends KitTables {
   organizationFlags: OrganizationFlagsTable
   flagAudit: FlagAuditTable
   scorecardVersions: ScorecardVersionsTable
+
+  surveys: SurveysTable
+  surveyResponses: SurveyResponsesTable
+  surveyTexts: SurveyTextsTable
+  surveyNeeds: SurveyNeedsTable
+  organizationParents: OrganizationParentsTable
+  overviewListings: OverviewListingsTable
+  overviewNeeds: OverviewNeedsTable
 }
 
 type Updated = ColumnType<Date, Date | undefined, Date>
@@ -172,4 +181,92 @@ export interface ScorecardVersionsTable {
   subject: string
   id: string
   version: number
+}
+
+type Json<T> = ColumnType<T, string, string>
+
+/** Needs surveys (questionnaires) of organizations. */
+export interface SurveysTable {
+  id: string
+  organizationId: string
+  title: string
+  description: string
+  allowAnonymous: boolean
+  questions: Json<Question[]>
+  status: Generated<'draft' | 'published'>
+  opensAt: Date | null
+  closesAt: Date | null
+  createdBy: string
+  version: Generated<number>
+  createdAt: Date
+}
+export type SurveyRow = Selectable<SurveysTable>
+
+export interface SurveyResponsesTable {
+  id: string
+  surveyId: string
+  respondentUserId: string | null
+  deviceHash: string | null
+  enteredBy: string | null
+  challengeHash: string | null
+  clientHash: string | null
+  answers: Json<Record<string, AnswerValue>>
+  targetGroup: string | null
+  district: string | null
+  createdAt: Date
+}
+export type SurveyResponseRow = Selectable<SurveyResponsesTable>
+
+/** Free-text answers, moderated before anyone outside the survey's organization sees them. */
+export interface SurveyTextsTable {
+  id: string
+  surveyId: string
+  responseId: string
+  questionId: string
+  text: string
+  status: Generated<'pending' | 'approved' | 'rejected'>
+  moderatedBy: string | null
+  createdAt: Date
+}
+
+/** Needs raised from survey results (the need itself lives on the listings needs board). */
+export interface SurveyNeedsTable {
+  needId: string
+  surveyId: string
+  organizationId: string
+  questionId: string
+  optionId: string
+  evidence: string
+  fields: Json<NeedFields>
+  createdBy: string
+  createdAt: Date
+}
+
+/** Confirmed parent links (listings feed); parent_id is null once a link ended. */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  version: number
+}
+
+/** Every listing's kind and district, for overviews (listings feed). */
+export interface OverviewListingsTable {
+  id: string
+  version: number
+  organizationId: string
+  kind: ListingKind
+  district: string
+  published: boolean
+}
+
+/** Needs on the board, for overviews (listings feed). */
+export interface OverviewNeedsTable {
+  id: string
+  version: number
+  organizationId: string
+  kind: ListingKind
+  district: string
+  open: boolean
+  openedAt: Date
+  closedAt: Date | null
 }

@@ -1,4 +1,4 @@
-import type { AuditAction, ListingFields, ListingKind, ListingStatus, NeedFields } from '@commons/contracts'
+import type { AuditAction, ListingFields, ListingKind, ListingStatus, NeedFields, Quota } from '@commons/contracts'
 import type { KitTables } from '@commons/db'
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 
@@ -18,6 +18,9 @@ export interface DB extends KitTables {
   phoneCodes: PhoneCodesTable
   needRequests: NeedRequestsTable
   photos: PhotosTable
+
+  organizationParents: OrganizationParentsTable
+  organizationQuotas: OrganizationQuotasTable
 }
 
 export interface UsersTable {
@@ -107,6 +110,8 @@ export interface NeedsTable {
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
   closedAt: Date | null
+  /** The needs survey the need was raised from, if any. */
+  surveyId: ColumnType<string | null, string | null | undefined, string | null>
 }
 export type NeedRow = Selectable<NeedsTable>
 
@@ -171,4 +176,25 @@ export interface PhotosTable {
   width: number
   height: number
   createdAt: Generated<Date>
+}
+
+/** An organization's link to its parent; `none` once it ended (the row keeps the version). */
+export interface OrganizationParentsTable {
+  organizationId: string
+  parentId: string | null
+  status: 'none' | 'pending' | 'confirmed'
+  requestedBy: string | null
+  requestedAt: Date | null
+  confirmedBy: string | null
+  confirmedAt: Date | null
+  version: Generated<number>
+}
+export type OrganizationParentRow = Selectable<OrganizationParentsTable>
+
+/** A parent organization's fair-share quotas. */
+export interface OrganizationQuotasTable {
+  organizationId: string
+  quotas: ColumnType<Quota[], string, string>
+  version: Generated<number>
+  updatedAt: Generated<Date>
 }

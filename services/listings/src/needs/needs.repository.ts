@@ -10,6 +10,7 @@ export function toNeedDto(row: NeedRow, organizationName?: string): Need {
     organizationId: row.organizationId,
     ...(organizationName === undefined ? {} : { organizationName }),
     status: row.status,
+    ...(row.surveyId ? { surveyId: row.surveyId } : {}),
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -13,6 +13,8 @@ import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 
 import * as reportDismissal from './2026-11-30T1300-report-dismissal.ts'
 
+
+import * as quota from './2026-11-30T1300-quota.ts'
 import * as activityCredits from './2026-11-30T1400-activity-credits.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
@@ -29,5 +31,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1310-payment-steps': paymentSteps,
   '2026-11-30T1300-booking-parties': bookingParties,
   '2026-11-30T1300-report-dismissal': reportDismissal,
+
+  '2026-11-30T1300-quota': quota,
   '2026-11-30T1400-activity-credits': activityCredits,
 }

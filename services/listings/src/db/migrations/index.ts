@@ -6,6 +6,9 @@ import * as contactsPhoneNeeds from './2026-11-30T1300-contacts-phone-needs.ts'
 
 import * as photos from './2026-11-30T1300-photos.ts'
 
+import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
+import * as needSurvey from './2026-11-30T1500-need-survey.ts'
+
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-accounts': accounts,
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1300-contacts-phone-needs': contactsPhoneNeeds,
 
   '2026-11-30T1300-photos': photos,
+
+  '2026-11-30T1300-hierarchy': hierarchy,
+  '2026-11-30T1500-need-survey': needSurvey,
 }

@@ -133,7 +133,7 @@ export const ListActivitiesQuery = z.object({
   district: z.string().max(40).optional(),
   targetGroup: TargetGroup.optional(),
   hasVolunteerPlaces: z.stringbool().optional(),
-  /** `mine`: the activities the caller signed up for (signed in); `drafts`: also drafts of the organization. */
+  /** `drafts`: with `organizationId`, also that organization's drafts (its members and moderators). */
   include: z.enum(['published', 'drafts']).default('published'),
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -108,7 +108,7 @@ export async function submitEvaluation(
       throw error
     }
     if (await everyoneSpoke(trx, activity, served)) {
-      await publishEvaluations(deps, trx, activity, now)
+      await publishEvaluations(trx, activity, now)
       await deps.jobs.cancel(trx, evaluationWindowKey(activity.id))
       row = await trx.selectFrom('evaluations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
     }
@@ -141,7 +141,7 @@ async function everyoneSpoke(
 }
 
 /** Publishes every evaluation of an activity at once, then settles the host's flag and the scorecards. */
-async function publishEvaluations(deps: CommunityDeps, trx: Transaction<DB>, activity: ActivityRow, now: Date) {
+async function publishEvaluations(trx: Transaction<DB>, activity: ActivityRow, now: Date) {
   await trx
     .updateTable('evaluations')
     .set({ publishedAt: now })
@@ -165,7 +165,7 @@ export async function closeEvaluationWindow(deps: CommunityDeps, activityId: str
   await deps.db.transaction().execute(async (trx) => {
     const activity = await lockActivity(trx, activityId)
     if (!activity || activity.evaluationsPublishedAt || !activity.endedAt) return
-    await publishEvaluations(deps, trx, activity, deps.clock.now())
+    await publishEvaluations(trx, activity, deps.clock.now())
   })
 }
 

@@ -32,6 +32,26 @@ async function withPosition(deps: CommunityDeps, row: RegistrationRow): Promise<
   return toRegistrationDto(row, positions.get(row.id) ?? null)
 }
 
+/**
+ * Sign-ups of one activity queue in this process before they take a database connection: they would only
+ * wait for the activity's row lock anyway, and a burst waiting inside the pool runs into its acquire
+ * timeout (503) while holding connections every other request needs. The row lock still orders replicas.
+ */
+const queues = new Map<string, Promise<unknown>>()
+function inTurn<T>(activityId: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(activityId) ?? Promise.resolve()
+  const mine = previous.then(work, work)
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  )
+  queues.set(activityId, settled)
+  void settled.then(() => {
+    if (queues.get(activityId) === settled) queues.delete(activityId)
+  })
+  return mine
+}
+
 /** What a sign-up call answers: the sign-up, and whether it was made now (201) or replayed (200). */
 export interface SignUpOutcome {
   registration: Registration
@@ -62,30 +82,32 @@ export async function signUp(
   const earlier = await replay()
   if (earlier) return earlier
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
-      const activity = await lockActivity(trx, activityId)
-      if (!activity || (activity.status === 'draft' && !actor.moderator && !actor.roles[activity.organizationId])) {
-        throw notFound('activity', activityId)
-      }
-      const now = deps.clock.now()
-      if (activity.status !== 'published') throw conflict('sign_up_closed', `The activity is ${activity.status}.`)
-      if (now > activity.signUpDeadline) throw conflict('sign_up_closed', 'Sign-ups for this activity have closed.')
-      const places = placesOf(activity, body.role)
-      if (places === 0) throw conflict('sign_up_closed', 'This activity has no volunteer places.')
-      // One statement after the lock: the count and the code are read with the lock held (a fresh snapshot),
-      // and few round trips under the lock keep a rush of sign-ups moving.
-      return insertRegistration(trx, {
-        id: newId(now.getTime()),
-        activityId,
-        userId: actor.userId,
-        displayName: body.displayName,
-        role: body.role,
-        partyMember: body.role === 'volunteer' && body.partyMember,
-        places,
-        idempotencyKey: idempotencyKey ?? null,
-        now,
-      })
-    })
+    const row = await inTurn(activityId, () =>
+      deps.db.transaction().execute(async (trx) => {
+        const activity = await lockActivity(trx, activityId)
+        if (!activity || (activity.status === 'draft' && !actor.moderator && !actor.roles[activity.organizationId])) {
+          throw notFound('activity', activityId)
+        }
+        const now = deps.clock.now()
+        if (activity.status !== 'published') throw conflict('sign_up_closed', `The activity is ${activity.status}.`)
+        if (now > activity.signUpDeadline) throw conflict('sign_up_closed', 'Sign-ups for this activity have closed.')
+        const places = placesOf(activity, body.role)
+        if (places === 0) throw conflict('sign_up_closed', 'This activity has no volunteer places.')
+        // One statement after the lock: the count and the code are read with the lock held (a fresh snapshot),
+        // and few round trips under the lock keep a rush of sign-ups moving.
+        return insertRegistration(trx, {
+          id: newId(now.getTime()),
+          activityId,
+          userId: actor.userId,
+          displayName: body.displayName,
+          role: body.role,
+          partyMember: body.role === 'volunteer' && body.partyMember,
+          places,
+          idempotencyKey: idempotencyKey ?? null,
+          now,
+        })
+      }),
+    )
     return { registration: await withPosition(deps, row), created: true }
   } catch (error) {
     // Two requests with one key raced: the loser answers the winner's sign-up.

@@ -45,16 +45,9 @@ const rows: Row[] = []
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'commons-faults-'))
 const keepDir = guardDirectory(dataDir)
-const [web, listings, discovery, bookings, pgPort, meiliPort, messaging, community] = (await freePorts(8)) as number[] as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-]
+const [web, listings, discovery, bookings, pgPort, meiliPort, messaging, community] = (await freePorts(
+  8,
+)) as number[] as [number, number, number, number, number, number, number, number]
 const ports = { web, listings, discovery, bookings, postgres: pgPort, meilisearch: meiliPort }
 const base = `http://127.0.0.1:${web}`
 const databaseUrl = `postgres://commons:commons@127.0.0.1:${pgPort}/commons`

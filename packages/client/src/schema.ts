@@ -537,6 +537,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listConversations"];
+        put?: never;
+        post: operations["openConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMessages"];
+        put?: never;
+        post: operations["postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reportConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/reported": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Moderators: conversations a party reported, newest report first. */
+        get: operations["listReportedConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/evaluations": {
         parameters: {
             query?: never;
@@ -1006,6 +1103,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getNotificationPreferences"];
+        put: operations["updateNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["markNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Server-Sent Events: `notification` (a Notification) when one arrives and `unread` ({unread}) after each change. Authenticate with `?ticket=` from createStreamTicket (EventSource cannot send headers) or a bearer token. */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/stream-ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createStreamTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The link in every email: turns email off for its recipient, no sign-in needed. */
+        get: operations["unsubscribeEmail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations": {
         parameters: {
             query?: never;
@@ -1038,6 +1249,38 @@ export interface paths {
         patch: operations["updateOrganization"];
         trace?: never;
     };
+    "/v1/organizations/{id}/children/{childId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeChildOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/children/{childId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["confirmChildOrganization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{id}/contacts": {
         parameters: {
             query?: never;
@@ -1049,6 +1292,22 @@ export interface paths {
         get: operations["getOrganizationContacts"];
         /** Set the contact person, mobile and WeChat ID the other side of a confirmed booking sees */
         put: operations["putOrganizationContacts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/hierarchy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOrganizationHierarchy"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1106,6 +1365,22 @@ export interface paths {
         patch: operations["changeMemberRole"];
         trace?: never;
     };
+    "/v1/organizations/{id}/parent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["requestParentOrganization"];
+        post?: never;
+        delete: operations["leaveParentOrganization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{id}/photos": {
         parameters: {
             query?: never;
@@ -1117,6 +1392,38 @@ export interface paths {
         put?: never;
         /** @description multipart/form-data with one file field: a JPEG, PNG or WebP photo of at most 10 MB (the type is read from the bytes). EXIF is removed; the answer names the WebP variants. Use the id in a listing's photos or as the organization's logo. */
         post: operations["uploadPhoto"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/quotas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOrganizationQuotas"];
+        put: operations["setOrganizationQuotas"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/overview/organizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getOrganizationOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1217,6 +1524,23 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reportRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ratings/{id}/reports/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Moderators: dismisses the reports against a rating (kept visible), with a recorded reason; 409 `no_open_reports` without any. */
+        post: operations["dismissRatingReports"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1405,6 +1729,118 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSurveys"];
+        put?: never;
+        post: operations["createSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSurvey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listSurveyNeeds"];
+        put?: never;
+        post: operations["raiseSurveyNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["publishSurvey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["submitSurveyResponse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getSurveyResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/surveys/{id}/texts/{textId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["moderateSurveyText"];
         trace?: never;
     };
     "/v1/time-credits/members/{id}": {
@@ -2060,6 +2496,8 @@ export interface components {
             listingId: components["schemas"]["IdInput"];
             timezone: string;
             slots: components["schemas"]["SlotInput"][];
+            /** @description With `include=taken`: slots within the opening hours and booking horizon that bookings hold */
+            taken?: components["schemas"]["SlotInput"][];
         };
         CreateBookingBodyInput: {
             listingId: components["schemas"]["IdInput"];
@@ -2431,6 +2869,8 @@ export interface components {
             /** @description Who posted it, as the board shows it */
             organizationName?: string;
             status: components["schemas"]["NeedStatusInput"];
+            /** @description The needs survey whose result this need was raised from */
+            surveyId?: components["schemas"]["IdInput"];
             version: number;
             createdAt: components["schemas"]["InstantInput"];
             updatedAt: components["schemas"]["InstantInput"];
@@ -2678,7 +3118,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        RatingAuditActionInput: "hide" | "unhide";
+        RatingAuditActionInput: "hide" | "unhide" | "dismiss";
         RatingAuditEntryInput: {
             /** @description The audit entry; opaque, unique across the trail */
             id: string;
@@ -2699,6 +3139,19 @@ export interface components {
             reporterUserId: components["schemas"]["IdInput"];
             reason: string;
             createdAt: components["schemas"]["InstantInput"];
+        };
+        ReportedRatingInput: {
+            ratingId: components["schemas"]["IdInput"];
+            reporterUserId: components["schemas"]["IdInput"];
+            reason: string;
+            createdAt: components["schemas"]["InstantInput"];
+            rating: components["schemas"]["RatingInput"];
+            booking: {
+                id: components["schemas"]["IdInput"];
+                listingTitle: string;
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+            };
         };
         ReputationInput: {
             /** @description Bayesian average: (prior mean × prior weight + sum) / (prior weight + count) */
@@ -2842,6 +3295,40 @@ export interface components {
             rectifying: boolean;
             version: number;
         };
+        /** @enum {string} */
+        ParentLinkStatusInput: "pending" | "confirmed";
+        ParentLinkInput: {
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string;
+            parentId: components["schemas"]["IdInput"];
+            parentName: string;
+            status: components["schemas"]["ParentLinkStatusInput"];
+            requestedAt: components["schemas"]["InstantInput"];
+            confirmedAt: components["schemas"]["InstantInput"] | null;
+        };
+        RequestParentBodyInput: {
+            parentId: components["schemas"]["IdInput"];
+        };
+        OrganizationHierarchyInput: {
+            parent: components["schemas"]["ParentLinkInput"] | null;
+            children: components["schemas"]["ParentLinkInput"][];
+        };
+        QuotaInput: {
+            kind: components["schemas"]["ListingKindInput"];
+            hoursPerMonth: number;
+        };
+        QuotasInput: {
+            quotas: components["schemas"]["QuotaInput"][];
+        };
+        QuotaExceededDetailsInput: {
+            kind: components["schemas"]["ListingKindInput"];
+            /** @description YYYY-MM in the listing time zone */
+            month: string;
+            hoursPerMonth: number;
+            usedHours: number;
+            requestedHours: number;
+            remainingHours: number;
+        };
         ListingPublishedPayloadInput: {
             listing: components["schemas"]["ListingInput"];
             organization: components["schemas"]["OrganizationSummaryInput"];
@@ -2871,6 +3358,152 @@ export interface components {
             listingId: components["schemas"]["IdInput"];
             organizationId: components["schemas"]["IdInput"];
             details: components["schemas"]["ListingPrivateDetailsInput"];
+        };
+        OrganizationMembersPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            members: {
+                userId: components["schemas"]["IdInput"];
+                displayName: string;
+                role: components["schemas"]["OrgRoleInput"];
+            }[];
+        };
+        OrganizationParentChangedPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            parentId: components["schemas"]["IdInput"] | null;
+            version: number;
+        };
+        OrganizationQuotasChangedPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            quotas: components["schemas"]["QuotaInput"][];
+            version: number;
+        };
+        ConversationSubjectInput: {
+            /** @enum {string} */
+            type: "booking" | "need";
+            id: components["schemas"]["IdInput"];
+        };
+        CreateConversationBodyInput: {
+            subject: components["schemas"]["ConversationSubjectInput"];
+            organizationId: components["schemas"]["IdInput"];
+        };
+        ConversationInput: {
+            id: components["schemas"]["IdInput"];
+            subject: components["schemas"]["ConversationSubjectInput"];
+            /** @description The listing or need it is about, as known to messaging */
+            title: string;
+            requesterOrganization: {
+                id: components["schemas"]["IdInput"];
+                name: string;
+            };
+            providerOrganization: {
+                id: components["schemas"]["IdInput"];
+                name: string;
+            };
+            lastMessageAt: components["schemas"]["InstantInput"] | null;
+            lastMessagePreview: string | null;
+            /** @description Messages of the other parties after the caller's last read */
+            unread: number;
+            reported: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        ConversationPageInput: {
+            items: components["schemas"]["ConversationInput"][];
+            nextCursor: string | null;
+        };
+        PostMessageBodyInput: {
+            text: string;
+        };
+        MessageInput: {
+            id: components["schemas"]["IdInput"];
+            conversationId: components["schemas"]["IdInput"];
+            author: {
+                userId: components["schemas"]["IdInput"];
+                displayName: string;
+                organizationId: components["schemas"]["IdInput"] | null;
+            };
+            text: string;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        MessagePageInput: {
+            items: components["schemas"]["MessageInput"][];
+            nextCursor: string | null;
+        };
+        ReportConversationBodyInput: {
+            reason: string;
+        };
+        /** @enum {string} */
+        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        NotificationInput: {
+            id: components["schemas"]["IdInput"];
+            type: components["schemas"]["NotificationTypeInput"];
+            title: string;
+            body: string;
+            link: string;
+            read: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        NotificationPageInput: {
+            items: components["schemas"]["NotificationInput"][];
+            nextCursor: string | null;
+            unread: number;
+        };
+        MarkNotificationsReadBodyInput: {
+            ids: components["schemas"]["IdInput"][];
+        } | {
+            /** @constant */
+            all: true;
+        };
+        UnreadCountInput: {
+            unread: number;
+        };
+        /** @enum {string} */
+        LanguageInput: "zh-CN" | "en";
+        NotificationPreferencesInput: {
+            language: components["schemas"]["LanguageInput"];
+            email: {
+                address: string | null;
+                enabled: boolean;
+            };
+            types: {
+                [key: string]: {
+                    inApp: boolean;
+                    email: boolean;
+                };
+            };
+        };
+        UpdatePreferencesBodyInput: {
+            language?: components["schemas"]["LanguageInput"];
+            email?: {
+                address?: string | null;
+                enabled?: boolean;
+            };
+            types?: {
+                [key: string]: {
+                    inApp?: boolean;
+                    email?: boolean;
+                };
+            };
+        };
+        StreamTicketInput: {
+            ticket: string;
+            expiresAt: components["schemas"]["InstantInput"];
+        };
+        ConversationUpdatedPayloadInput: {
+            conversation: {
+                id: components["schemas"]["IdInput"];
+                subject: components["schemas"]["ConversationSubjectInput"];
+                requesterOrganizationId: components["schemas"]["IdInput"];
+                providerOrganizationId: components["schemas"]["IdInput"];
+                messages: number;
+                lastMessageAt: components["schemas"]["InstantInput"] | null;
+            };
+        };
+        SurveyNeedRequestedPayloadInput: {
+            needId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            evidence: string;
+            need: components["schemas"]["NeedFieldsInput"];
         };
         FeedEventInput: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
@@ -2959,12 +3592,75 @@ export interface components {
             /** @enum {string} */
             objectType: "listing" | "organization" | "user";
             objectId: components["schemas"]["IdInput"];
+            /** @description The object's title or name as it is now; null when the object no longer exists */
+            objectName: string | null;
             reason: string | null;
             createdAt: components["schemas"]["InstantInput"];
         };
         AuditPageInput: {
             items: components["schemas"]["AuditEntryInput"][];
             nextCursor: string | null;
+        };
+        UnmetDemandCellInput: {
+            district: string;
+            category: components["schemas"]["ListingKindInput"];
+            /** @description Open needs of the organizations in scope */
+            openNeeds: number;
+            /** @description Survey answers asking for this kind (null: fewer than 5, suppressed) */
+            surveyDemand: number | null;
+            /** @description Published listings of this kind in the district, by anyone */
+            listings: number;
+            /** @description Demand and no listing of the kind in the district */
+            unmet: boolean;
+        };
+        OrganizationOverviewInput: {
+            organizationId: components["schemas"]["IdInput"];
+            name: string | null;
+            asOf: components["schemas"]["InstantInput"];
+            organizations: {
+                id: components["schemas"]["IdInput"];
+                name: string | null;
+                depth: number;
+            }[];
+            listings: {
+                published: number;
+                byKind: {
+                    venue: number;
+                    expertise: number;
+                    volunteer_time: number;
+                };
+                byDistrict: {
+                    district: string;
+                    kind: components["schemas"]["ListingKindInput"];
+                    count: number;
+                }[];
+            };
+            bookings: {
+                completedAsProvider: number;
+                hoursShared: number;
+                completedAsRequester: number;
+                hoursUsed: number;
+            };
+            activities: {
+                held: number;
+                peopleServed: number;
+            };
+            needs: {
+                open: number;
+                byKind: {
+                    venue: number;
+                    expertise: number;
+                    volunteer_time: number;
+                };
+                averageWaitDays: number | null;
+                longestWaitDays: number | null;
+            };
+            surveyDemand: {
+                category: components["schemas"]["ListingKindInput"];
+                district: string;
+                answers: number | null;
+            }[];
+            unmetDemand: components["schemas"]["UnmetDemandCellInput"][];
         };
         /** @enum {string} */
         PaymentPurposeInput: "charge" | "deposit";
@@ -2985,13 +3681,167 @@ export interface components {
             publishableKey: string;
             parts: components["schemas"]["PaymentSessionPartInput"][];
         };
+        /** @enum {string} */
+        QuestionTypeInput: "single" | "multiple" | "scale" | "text";
+        /** @enum {string} */
+        QuestionRoleInput: "target_group" | "district";
+        QuestionOptionInput: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            label: string;
+            /** @description The kind of resource choosing this option asks for (overviews) */
+            category?: components["schemas"]["ListingKindInput"];
+        };
+        QuestionInput: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            type: components["schemas"]["QuestionTypeInput"];
+            title: string;
+            /** @default false */
+            required: boolean;
+            role?: components["schemas"]["QuestionRoleInput"];
+            /** @default [] */
+            options: components["schemas"]["QuestionOptionInput"][];
+        };
+        CreateSurveyBodyInput: {
+            organizationId: components["schemas"]["IdInput"];
+            title: string;
+            /** @default  */
+            description: string;
+            /**
+             * @description Whether people may answer without signing in
+             * @default false
+             */
+            allowAnonymous: boolean;
+            questions: components["schemas"]["QuestionInput"][];
+        };
+        PublishSurveyBodyInput: {
+            /** @description Default: now */
+            opensAt?: components["schemas"]["InstantInput"];
+            closesAt: components["schemas"]["InstantInput"];
+        };
+        /** @enum {string} */
+        SurveyStatusInput: "draft" | "published";
+        SurveyInput: {
+            id: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string | null;
+            title: string;
+            description: string;
+            allowAnonymous: boolean;
+            questions: components["schemas"]["QuestionInput"][];
+            status: components["schemas"]["SurveyStatusInput"];
+            opensAt: components["schemas"]["InstantInput"] | null;
+            closesAt: components["schemas"]["InstantInput"] | null;
+            /** @description Whether answers are taken right now */
+            open: boolean;
+            /** @description Path of the public form, for the link and the QR code */
+            link: string;
+            /** @description For anonymous answers: find a `solution` such that SHA-256 of `token:solution` starts with `bits` zero bits */
+            challenge: {
+                token: string;
+                bits: number;
+            } | null;
+            version: number;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        SubmitResponseBodyInput: {
+            answers: {
+                [key: string]: string | string[] | number;
+            };
+            deviceId?: string;
+            challenge?: {
+                token: string;
+                solution: string;
+            };
+            /** @default false */
+            onBehalf: boolean;
+        };
+        ResponseReceiptInput: {
+            id: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            enteredByGridWorker: boolean;
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        OptionResultInput: {
+            id: string;
+            label: string;
+            count: number | null;
+            percent: number | null;
+        };
+        TextAnswerInput: {
+            id: components["schemas"]["IdInput"];
+            text: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+        };
+        QuestionResultInput: {
+            questionId: string;
+            title: string;
+            type: components["schemas"]["QuestionTypeInput"];
+            answered: number | null;
+            /** @description Choices, and the scores 1–5 of a scale */
+            options: components["schemas"]["OptionResultInput"][];
+            /** @description Scale questions */
+            mean: number | null;
+            /** @description Text questions: all for the organization, approved ones for others */
+            texts: components["schemas"]["TextAnswerInput"][];
+        };
+        CrossTabInput: {
+            by: components["schemas"]["QuestionRoleInput"];
+            questionId: string;
+            rows: {
+                /** @description The label of the respondent group */
+                group: string;
+                respondents: number | null;
+                /** @description Option id -> count */
+                counts: {
+                    [key: string]: number | null;
+                };
+            }[];
+        };
+        SurveyResultsInput: {
+            surveyId: components["schemas"]["IdInput"];
+            title: string;
+            responses: number;
+            gridWorkerEntries: number;
+            /** @description Whether cells under 5 answers are hidden (the viewer is not the organization) */
+            suppressed: boolean;
+            questions: components["schemas"]["QuestionResultInput"][];
+            crossTabs: components["schemas"]["CrossTabInput"][];
+        };
+        ModerateTextBodyInput: {
+            /** @enum {string} */
+            status: "approved" | "rejected";
+        };
+        SurveyNeedBodyInput: {
+            questionId: string;
+            optionId: string;
+            need: components["schemas"]["NeedFieldsInput"];
+        };
+        SurveyNeedInput: {
+            needId: components["schemas"]["IdInput"];
+            surveyId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            questionId: string;
+            optionId: string;
+            /** @description The result the need rests on, e.g. "42% of 老年人 chose 智能手机培训" */
+            evidence: string;
+            createdAt: components["schemas"]["InstantInput"];
+        };
         CalendarLinkInput: {
             token: string;
             path: string;
         };
         RatingReportPageInput: {
-            items: components["schemas"]["RatingReportInput"][];
+            items: components["schemas"]["ReportedRatingInput"][];
             nextCursor: string | null;
+        };
+        DismissedReportsInput: {
+            /** Format: uuid */
+            ratingId: string;
+            /** @description How many reports were dismissed */
+            dismissed: number;
         };
         OrganizationContactsAnswerInput: {
             contacts: components["schemas"]["OrganizationContactsInput"] | null;
@@ -3580,6 +4430,8 @@ export interface components {
             listingId: components["schemas"]["Id"];
             timezone: string;
             slots: components["schemas"]["Slot"][];
+            /** @description With `include=taken`: slots within the opening hours and booking horizon that bookings hold */
+            taken?: components["schemas"]["Slot"][];
         };
         CreateBookingBody: {
             listingId: components["schemas"]["Id"];
@@ -3951,6 +4803,8 @@ export interface components {
             /** @description Who posted it, as the board shows it */
             organizationName?: string;
             status: components["schemas"]["NeedStatus"];
+            /** @description The needs survey whose result this need was raised from */
+            surveyId?: components["schemas"]["Id"];
             version: number;
             createdAt: components["schemas"]["Instant"];
             updatedAt: components["schemas"]["Instant"];
@@ -4198,7 +5052,7 @@ export interface components {
             nextCursor: string | null;
         };
         /** @enum {string} */
-        RatingAuditAction: "hide" | "unhide";
+        RatingAuditAction: "hide" | "unhide" | "dismiss";
         RatingAuditEntry: {
             /** @description The audit entry; opaque, unique across the trail */
             id: string;
@@ -4219,6 +5073,19 @@ export interface components {
             reporterUserId: components["schemas"]["Id"];
             reason: string;
             createdAt: components["schemas"]["Instant"];
+        };
+        ReportedRating: {
+            ratingId: components["schemas"]["Id"];
+            reporterUserId: components["schemas"]["Id"];
+            reason: string;
+            createdAt: components["schemas"]["Instant"];
+            rating: components["schemas"]["Rating"];
+            booking: {
+                id: components["schemas"]["Id"];
+                listingTitle: string;
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+            };
         };
         Reputation: {
             /** @description Bayesian average: (prior mean × prior weight + sum) / (prior weight + count) */
@@ -4362,6 +5229,40 @@ export interface components {
             rectifying: boolean;
             version: number;
         };
+        /** @enum {string} */
+        ParentLinkStatus: "pending" | "confirmed";
+        ParentLink: {
+            organizationId: components["schemas"]["Id"];
+            organizationName: string;
+            parentId: components["schemas"]["Id"];
+            parentName: string;
+            status: components["schemas"]["ParentLinkStatus"];
+            requestedAt: components["schemas"]["Instant"];
+            confirmedAt: components["schemas"]["Instant"] | null;
+        };
+        RequestParentBody: {
+            parentId: components["schemas"]["Id"];
+        };
+        OrganizationHierarchy: {
+            parent: components["schemas"]["ParentLink"] | null;
+            children: components["schemas"]["ParentLink"][];
+        };
+        Quota: {
+            kind: components["schemas"]["ListingKind"];
+            hoursPerMonth: number;
+        };
+        Quotas: {
+            quotas: components["schemas"]["Quota"][];
+        };
+        QuotaExceededDetails: {
+            kind: components["schemas"]["ListingKind"];
+            /** @description YYYY-MM in the listing time zone */
+            month: string;
+            hoursPerMonth: number;
+            usedHours: number;
+            requestedHours: number;
+            remainingHours: number;
+        };
         ListingPublishedPayload: {
             listing: components["schemas"]["Listing"];
             organization: components["schemas"]["OrganizationSummary"];
@@ -4391,6 +5292,152 @@ export interface components {
             listingId: components["schemas"]["Id"];
             organizationId: components["schemas"]["Id"];
             details: components["schemas"]["ListingPrivateDetails"];
+        };
+        OrganizationMembersPayload: {
+            organizationId: components["schemas"]["Id"];
+            members: {
+                userId: components["schemas"]["Id"];
+                displayName: string;
+                role: components["schemas"]["OrgRole"];
+            }[];
+        };
+        OrganizationParentChangedPayload: {
+            organizationId: components["schemas"]["Id"];
+            parentId: components["schemas"]["Id"] | null;
+            version: number;
+        };
+        OrganizationQuotasChangedPayload: {
+            organizationId: components["schemas"]["Id"];
+            quotas: components["schemas"]["Quota"][];
+            version: number;
+        };
+        ConversationSubject: {
+            /** @enum {string} */
+            type: "booking" | "need";
+            id: components["schemas"]["Id"];
+        };
+        CreateConversationBody: {
+            subject: components["schemas"]["ConversationSubject"];
+            organizationId: components["schemas"]["Id"];
+        };
+        Conversation: {
+            id: components["schemas"]["Id"];
+            subject: components["schemas"]["ConversationSubject"];
+            /** @description The listing or need it is about, as known to messaging */
+            title: string;
+            requesterOrganization: {
+                id: components["schemas"]["Id"];
+                name: string;
+            };
+            providerOrganization: {
+                id: components["schemas"]["Id"];
+                name: string;
+            };
+            lastMessageAt: components["schemas"]["Instant"] | null;
+            lastMessagePreview: string | null;
+            /** @description Messages of the other parties after the caller's last read */
+            unread: number;
+            reported: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        ConversationPage: {
+            items: components["schemas"]["Conversation"][];
+            nextCursor: string | null;
+        };
+        PostMessageBody: {
+            text: string;
+        };
+        Message: {
+            id: components["schemas"]["Id"];
+            conversationId: components["schemas"]["Id"];
+            author: {
+                userId: components["schemas"]["Id"];
+                displayName: string;
+                organizationId: components["schemas"]["Id"] | null;
+            };
+            text: string;
+            createdAt: components["schemas"]["Instant"];
+        };
+        MessagePage: {
+            items: components["schemas"]["Message"][];
+            nextCursor: string | null;
+        };
+        ReportConversationBody: {
+            reason: string;
+        };
+        /** @enum {string} */
+        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        Notification: {
+            id: components["schemas"]["Id"];
+            type: components["schemas"]["NotificationType"];
+            title: string;
+            body: string;
+            link: string;
+            read: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+            unread: number;
+        };
+        MarkNotificationsReadBody: {
+            ids: components["schemas"]["Id"][];
+        } | {
+            /** @constant */
+            all: true;
+        };
+        UnreadCount: {
+            unread: number;
+        };
+        /** @enum {string} */
+        Language: "zh-CN" | "en";
+        NotificationPreferences: {
+            language: components["schemas"]["Language"];
+            email: {
+                address: string | null;
+                enabled: boolean;
+            };
+            types: {
+                [key: string]: {
+                    inApp: boolean;
+                    email: boolean;
+                };
+            };
+        };
+        UpdatePreferencesBody: {
+            language?: components["schemas"]["Language"];
+            email?: {
+                address?: string | null;
+                enabled?: boolean;
+            };
+            types?: {
+                [key: string]: {
+                    inApp?: boolean;
+                    email?: boolean;
+                };
+            };
+        };
+        StreamTicket: {
+            ticket: string;
+            expiresAt: components["schemas"]["Instant"];
+        };
+        ConversationUpdatedPayload: {
+            conversation: {
+                id: components["schemas"]["Id"];
+                subject: components["schemas"]["ConversationSubject"];
+                requesterOrganizationId: components["schemas"]["Id"];
+                providerOrganizationId: components["schemas"]["Id"];
+                messages: number;
+                lastMessageAt: components["schemas"]["Instant"] | null;
+            };
+        };
+        SurveyNeedRequestedPayload: {
+            needId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            evidence: string;
+            need: components["schemas"]["NeedFields"];
         };
         FeedEvent: {
             /** @description Opaque position of this event in the feed; pass as `after` to read on */
@@ -4479,12 +5526,75 @@ export interface components {
             /** @enum {string} */
             objectType: "listing" | "organization" | "user";
             objectId: components["schemas"]["Id"];
+            /** @description The object's title or name as it is now; null when the object no longer exists */
+            objectName: string | null;
             reason: string | null;
             createdAt: components["schemas"]["Instant"];
         };
         AuditPage: {
             items: components["schemas"]["AuditEntry"][];
             nextCursor: string | null;
+        };
+        UnmetDemandCell: {
+            district: string;
+            category: components["schemas"]["ListingKind"];
+            /** @description Open needs of the organizations in scope */
+            openNeeds: number;
+            /** @description Survey answers asking for this kind (null: fewer than 5, suppressed) */
+            surveyDemand: number | null;
+            /** @description Published listings of this kind in the district, by anyone */
+            listings: number;
+            /** @description Demand and no listing of the kind in the district */
+            unmet: boolean;
+        };
+        OrganizationOverview: {
+            organizationId: components["schemas"]["Id"];
+            name: string | null;
+            asOf: components["schemas"]["Instant"];
+            organizations: {
+                id: components["schemas"]["Id"];
+                name: string | null;
+                depth: number;
+            }[];
+            listings: {
+                published: number;
+                byKind: {
+                    venue: number;
+                    expertise: number;
+                    volunteer_time: number;
+                };
+                byDistrict: {
+                    district: string;
+                    kind: components["schemas"]["ListingKind"];
+                    count: number;
+                }[];
+            };
+            bookings: {
+                completedAsProvider: number;
+                hoursShared: number;
+                completedAsRequester: number;
+                hoursUsed: number;
+            };
+            activities: {
+                held: number;
+                peopleServed: number;
+            };
+            needs: {
+                open: number;
+                byKind: {
+                    venue: number;
+                    expertise: number;
+                    volunteer_time: number;
+                };
+                averageWaitDays: number | null;
+                longestWaitDays: number | null;
+            };
+            surveyDemand: {
+                category: components["schemas"]["ListingKind"];
+                district: string;
+                answers: number | null;
+            }[];
+            unmetDemand: components["schemas"]["UnmetDemandCell"][];
         };
         /** @enum {string} */
         PaymentPurpose: "charge" | "deposit";
@@ -4505,13 +5615,167 @@ export interface components {
             publishableKey: string;
             parts: components["schemas"]["PaymentSessionPart"][];
         };
+        /** @enum {string} */
+        QuestionType: "single" | "multiple" | "scale" | "text";
+        /** @enum {string} */
+        QuestionRole: "target_group" | "district";
+        QuestionOption: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            label: string;
+            /** @description The kind of resource choosing this option asks for (overviews) */
+            category?: components["schemas"]["ListingKind"];
+        };
+        Question: {
+            /** @description A short key, unique within its survey (question) or question (option) */
+            id: string;
+            type: components["schemas"]["QuestionType"];
+            title: string;
+            /** @default false */
+            required: boolean;
+            role?: components["schemas"]["QuestionRole"];
+            /** @default [] */
+            options: components["schemas"]["QuestionOption"][];
+        };
+        CreateSurveyBody: {
+            organizationId: components["schemas"]["Id"];
+            title: string;
+            /** @default  */
+            description: string;
+            /**
+             * @description Whether people may answer without signing in
+             * @default false
+             */
+            allowAnonymous: boolean;
+            questions: components["schemas"]["Question"][];
+        };
+        PublishSurveyBody: {
+            /** @description Default: now */
+            opensAt?: components["schemas"]["Instant"];
+            closesAt: components["schemas"]["Instant"];
+        };
+        /** @enum {string} */
+        SurveyStatus: "draft" | "published";
+        Survey: {
+            id: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            organizationName: string | null;
+            title: string;
+            description: string;
+            allowAnonymous: boolean;
+            questions: components["schemas"]["Question"][];
+            status: components["schemas"]["SurveyStatus"];
+            opensAt: components["schemas"]["Instant"] | null;
+            closesAt: components["schemas"]["Instant"] | null;
+            /** @description Whether answers are taken right now */
+            open: boolean;
+            /** @description Path of the public form, for the link and the QR code */
+            link: string;
+            /** @description For anonymous answers: find a `solution` such that SHA-256 of `token:solution` starts with `bits` zero bits */
+            challenge: {
+                token: string;
+                bits: number;
+            } | null;
+            version: number;
+            createdAt: components["schemas"]["Instant"];
+        };
+        SubmitResponseBody: {
+            answers: {
+                [key: string]: string | string[] | number;
+            };
+            deviceId?: string;
+            challenge?: {
+                token: string;
+                solution: string;
+            };
+            /** @default false */
+            onBehalf: boolean;
+        };
+        ResponseReceipt: {
+            id: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            enteredByGridWorker: boolean;
+            createdAt: components["schemas"]["Instant"];
+        };
+        OptionResult: {
+            id: string;
+            label: string;
+            count: number | null;
+            percent: number | null;
+        };
+        TextAnswer: {
+            id: components["schemas"]["Id"];
+            text: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected";
+        };
+        QuestionResult: {
+            questionId: string;
+            title: string;
+            type: components["schemas"]["QuestionType"];
+            answered: number | null;
+            /** @description Choices, and the scores 1–5 of a scale */
+            options: components["schemas"]["OptionResult"][];
+            /** @description Scale questions */
+            mean: number | null;
+            /** @description Text questions: all for the organization, approved ones for others */
+            texts: components["schemas"]["TextAnswer"][];
+        };
+        CrossTab: {
+            by: components["schemas"]["QuestionRole"];
+            questionId: string;
+            rows: {
+                /** @description The label of the respondent group */
+                group: string;
+                respondents: number | null;
+                /** @description Option id -> count */
+                counts: {
+                    [key: string]: number | null;
+                };
+            }[];
+        };
+        SurveyResults: {
+            surveyId: components["schemas"]["Id"];
+            title: string;
+            responses: number;
+            gridWorkerEntries: number;
+            /** @description Whether cells under 5 answers are hidden (the viewer is not the organization) */
+            suppressed: boolean;
+            questions: components["schemas"]["QuestionResult"][];
+            crossTabs: components["schemas"]["CrossTab"][];
+        };
+        ModerateTextBody: {
+            /** @enum {string} */
+            status: "approved" | "rejected";
+        };
+        SurveyNeedBody: {
+            questionId: string;
+            optionId: string;
+            need: components["schemas"]["NeedFields"];
+        };
+        SurveyNeed: {
+            needId: components["schemas"]["Id"];
+            surveyId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            questionId: string;
+            optionId: string;
+            /** @description The result the need rests on, e.g. "42% of 老年人 chose 智能手机培训" */
+            evidence: string;
+            createdAt: components["schemas"]["Instant"];
+        };
         CalendarLink: {
             token: string;
             path: string;
         };
         RatingReportPage: {
-            items: components["schemas"]["RatingReport"][];
+            items: components["schemas"]["ReportedRating"][];
             nextCursor: string | null;
+        };
+        DismissedReports: {
+            /** Format: uuid */
+            ratingId: string;
+            /** @description How many reports were dismissed */
+            dismissed: number;
         };
         OrganizationContactsAnswer: {
             contacts: components["schemas"]["OrganizationContacts"] | null;
@@ -5020,6 +6284,8 @@ export interface operations {
             query: {
                 from: components["schemas"]["InstantInput"];
                 to: components["schemas"]["InstantInput"];
+                /** @description `taken`: also list the open slots other bookings hold, for a picker that greys them out */
+                include?: "taken";
             };
             header?: never;
             path: {
@@ -5475,6 +6741,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarLink"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+        };
+    };
+    openConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateConversationBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page: older messages */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessagePage"];
+                };
+            };
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and text answer the first message again; same key with another text is 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostMessageBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    reportConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportConversationBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+        };
+    };
+    listReportedConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
                 };
             };
         };
@@ -6265,6 +7741,183 @@ export interface operations {
             };
         };
     };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description true: only unread ones */
+                unread?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
+    updateNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePreferencesBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+        };
+    };
+    markNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkNotificationsReadBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: {
+                ticket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    createStreamTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamTicket"];
+                };
+            };
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    unsubscribeEmail: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
     createOrganization: {
         parameters: {
             query?: never;
@@ -6337,6 +7990,50 @@ export interface operations {
             };
         };
     };
+    removeChildOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                childId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    confirmChildOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                childId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLink"];
+                };
+            };
+        };
+    };
     getOrganizationContacts: {
         parameters: {
             query?: never;
@@ -6381,6 +8078,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationContactsAnswer"];
+                };
+            };
+        };
+    };
+    getOrganizationHierarchy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationHierarchy"];
                 };
             };
         };
@@ -6536,6 +8255,52 @@ export interface operations {
             };
         };
     };
+    requestParentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestParentBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParentLink"];
+                };
+            };
+        };
+    };
+    leaveParentOrganization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     uploadPhoto: {
         parameters: {
             query?: never;
@@ -6554,6 +8319,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UploadedPhoto"];
+                };
+            };
+        };
+    };
+    getOrganizationQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quotas"];
+                };
+            };
+        };
+    };
+    setOrganizationQuotas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuotasInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Quotas"];
+                };
+            };
+        };
+    };
+    getOrganizationOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOverview"];
                 };
             };
         };
@@ -6707,6 +8542,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RatingReport"];
+                };
+            };
+        };
+    };
+    dismissRatingReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingReasonBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DismissedReports"];
                 };
             };
         };
@@ -6986,6 +8847,230 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Suggestions"];
+                };
+            };
+        };
+    };
+    listSurveys: {
+        parameters: {
+            query: {
+                organizationId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Survey"][];
+                    };
+                };
+            };
+        };
+    };
+    createSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSurveyBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    getSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    listSurveyNeeds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SurveyNeed"][];
+                    };
+                };
+            };
+        };
+    };
+    raiseSurveyNeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyNeedBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyNeed"];
+                };
+            };
+        };
+    };
+    publishSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishSurveyBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    submitSurveyResponse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitResponseBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseReceipt"];
+                };
+            };
+        };
+    };
+    getSurveyResults: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyResults"];
+                    "text/csv": string;
+                };
+            };
+        };
+    };
+    moderateSurveyText: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                textId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModerateTextBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TextAnswer"];
                 };
             };
         };

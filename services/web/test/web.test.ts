@@ -66,9 +66,7 @@ async function webWith(t: Test, urls: Record<ServiceName, string>) {
 }
 
 t.test('the web entry point', async (t) => {
-  const [listings, discovery, bookings, messaging, community] = await Promise.all(
-    SERVICES.map((s) => upstream(t, s)),
-  )
+  const [listings, discovery, bookings, messaging, community] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
   const web = await webWith(t, {
     listings: listings!.url,
     discovery: discovery!.url,
@@ -168,9 +166,7 @@ t.test('an upstream that is down gives 503 service_unavailable, not a hang or a 
 })
 
 t.test('is not ready while an upstream is alive but not ready', async (t) => {
-  const [listings, discovery, bookings, messaging, community] = await Promise.all(
-    SERVICES.map((s) => upstream(t, s)),
-  )
+  const [listings, discovery, bookings, messaging, community] = await Promise.all(SERVICES.map((s) => upstream(t, s)))
   let searchReachable = false
   discovery!.app.readinessChecks.set('meilisearch', async () => {
     if (!searchReachable) throw new Error('search engine unreachable')

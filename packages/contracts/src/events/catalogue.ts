@@ -15,14 +15,11 @@ import {
   NeedOpenedPayload,
   OrganizationContactsPayload,
   OrganizationMembersPayload,
-  OrganizationUpdatedPayload,
-} from './listings.ts'
-import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
-
   OrganizationParentChangedPayload,
   OrganizationQuotasChangedPayload,
   OrganizationUpdatedPayload,
 } from './listings.ts'
+import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
 import { SURVEY_EVENTS, SurveyNeedRequestedPayload } from './surveys.ts'
 
 /** Event types mapped to their payload schemas: the shape of an event catalogue. */
@@ -44,12 +41,8 @@ export const EVENT_CATALOGUE = {
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
   [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
-
-
   [LISTINGS_EVENTS.organizationParentChanged]: OrganizationParentChangedPayload,
   [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,
-  [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
-  [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [SURVEY_EVENTS.needRequested]: SurveyNeedRequestedPayload,
   // community
   [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,

@@ -4,5 +4,4 @@ export * from './community.ts'
 export * from './feed.ts'
 export * from './listings.ts'
 export * from './messaging.ts'
-
 export * from './surveys.ts'

@@ -9,12 +9,10 @@ import * as ratingAudit from './2026-11-22T1300-rating-audit.ts'
 import * as jobsAdoption from './2026-11-30T1000-jobs-adoption.ts'
 import * as bookingParties from './2026-11-30T1300-booking-parties.ts'
 import * as cancellationTerms from './2026-11-30T1300-cancellation-terms.ts'
-import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
+import * as quota from './2026-11-30T1300-quota.ts'
 
 import * as reportDismissal from './2026-11-30T1300-report-dismissal.ts'
-
-
-import * as quota from './2026-11-30T1300-quota.ts'
+import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 import * as activityCredits from './2026-11-30T1400-activity-credits.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */

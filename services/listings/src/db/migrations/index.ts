@@ -3,10 +3,8 @@ import * as accounts from './2026-11-21T1000-accounts.ts'
 import * as listings from './2026-11-21T1100-listings.ts'
 import * as loginThrottle from './2026-11-30T0900-login-throttle.ts'
 import * as contactsPhoneNeeds from './2026-11-30T1300-contacts-phone-needs.ts'
-
-import * as photos from './2026-11-30T1300-photos.ts'
-
 import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
+import * as photos from './2026-11-30T1300-photos.ts'
 import * as needSurvey from './2026-11-30T1500-need-survey.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */

@@ -623,7 +623,6 @@ const zhCN = {
   'needs.contact': '联系需求方',
   'needs.contactAs': '以哪个组织的名义',
 
-
   // Field names in errors, and errors that name them (problem messages are in problems.zh-CN.ts).
   'field.title': '标题',
   'field.description': '介绍',
@@ -720,7 +719,6 @@ const zhCN = {
   'moderation.dismiss': '驳回举报',
   'moderation.dismissedN': '已驳回 {n} 条举报，评价保持显示。',
   'ratingAudit.dismiss': '驳回举报',
-
 
   // Photos (listing form, listing page, organization logo)
   'photos.label': '照片',

@@ -31,9 +31,9 @@ export interface World {
   stranger: Person
   strangerOrg: string
   /** A valid body of each kind, for writes whose case names one. */
-  bodies: Record<'listing' | 'need' | 'booking' | 'view', unknown>
+  bodies: Record<'listing' | 'need' | 'booking' | 'view' | 'conversation' | 'activity' | 'survey', unknown>
   /** Query strings a case may name. */
-  queries: Record<'window' | 'victimBookings' | 'organization', string>
+  queries: Record<'window' | 'victimBookings' | 'organization' | 'forgedTicket', string>
 }
 
 const PASSWORD = 'correct horse battery'
@@ -225,11 +225,15 @@ export async function buildWorld(stack: TestStack): Promise<World> {
       // For the victim's requesting group, which the caller is no member of.
       booking: bookingBody(requesterOrg, 1),
       view: { listingId: listing },
+      conversation: { subject: { type: 'booking', id: booking }, organizationId: victimOrg },
+      activity: { organizationId: victimOrg, title: '冒名的活动' },
+      survey: { organizationId: victimOrg, title: '冒名的问卷' },
     },
     queries: {
       window,
       victimBookings: `as=provider&organizationId=${victimOrg}`,
       organization: `organizationId=${victimOrg}`,
+      forgedTicket: 'ticket=forged',
     },
   }
 }

@@ -26,6 +26,7 @@ export type FeedSource = { url: string; token: string; timeoutMs?: number } | Fe
 export interface ConsumerLog {
   info(obj: Record<string, unknown>, msg: string): void
   warn(obj: Record<string, unknown>, msg: string): void
+  debug?(obj: Record<string, unknown>, msg: string): void
   error(obj: Record<string, unknown>, msg: string): void
 }
 
@@ -202,6 +203,10 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
 
   const loop = async () => {
     let failures = 0
+    // When the first of a run of failures happened, and whether it was worth a warning yet: a source that
+    // is still starting (every service starts at once) answers within seconds, and says nothing then.
+    let failingSince = 0
+    let warned = false
     opts.log?.info(logFields, 'feed consumer started')
     while (!stopping.signal.aborted) {
       const poll = ++pollsStarted
@@ -214,8 +219,9 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         const outcome = await runBatch((events) => {
           fetched = events
         })
-        if (failures > 0) opts.log?.info({ ...logFields, failures }, 'feed consumer recovered')
+        if (warned) opts.log?.info({ ...logFields, failures }, 'feed consumer recovered')
         failures = 0
+        warned = false
         if (outcome === 'moved') {
           // Another replica applied this page between the fetch and the lock: read on from its cursor.
         } else if (outcome === 'locked') {
@@ -240,14 +246,16 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
         // drain() cut a long poll short: poll again at once, without a wait.
         if (pollAbort.signal.aborted && (error as Error).name === 'AbortError') continue
         failures += 1
+        if (failures === 1) failingSince = Date.now()
         metrics?.errors.inc(logFields)
         const oldestPending = fetched[0]
         if (oldestPending) behindSince = new Date(oldestPending.occurredAt)
         pauseMs = backoff(failures, minBackoffMs, maxBackoffMs)
-        opts.log?.warn(
-          { ...logFields, err: error, failures, retryInMs: Math.round(pauseMs) },
-          'feed consumer batch failed; retrying',
-        )
+        const persistent = Date.now() - failingSince >= QUIET_FAILURE_MS
+        warned ||= persistent
+        const fields = { ...logFields, err: error, failures, retryInMs: Math.round(pauseMs) }
+        if (persistent) opts.log?.warn(fields, 'feed consumer batch failed; retrying')
+        else opts.log?.debug?.(fields, 'feed consumer batch failed; retrying')
       }
       reportLag()
       if (idle && wakeRequested) pauseMs = 0
@@ -286,6 +294,9 @@ export function startConsumer<DB>(opts: ConsumerOptions<DB>): ConsumerHandle {
 }
 
 /** Exponential backoff with "equal jitter": half the step is fixed, half random. */
+/** How long a source may fail before it is worth a warning (a service still starting answers sooner). */
+const QUIET_FAILURE_MS = 10_000
+
 function backoff(failures: number, minMs: number, maxMs: number): number {
   const step = Math.min(maxMs, minMs * 2 ** (failures - 1))
   return step / 2 + (Math.random() * step) / 2

@@ -224,5 +224,6 @@ export const CASES: Record<string, Case> = {
   moderateSurveyText: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
   raiseSurveyNeed: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
   listSurveyNeeds: { anonymous: 'public', stranger: 'public', target: 'nothing' },
-  getOrganizationOverview: { anonymous: 'auth', stranger: 'denied', target: 'organization' },
+  // 404 to anyone but the organization's admins and moderators, so it does not tell who has an overview.
+  getOrganizationOverview: { anonymous: 'denied', stranger: 'denied', target: 'organization' },
 }

@@ -7,6 +7,7 @@ import {
   LISTINGS_EVENTS,
   MESSAGING_EVENTS,
   ReputationUpdatedPayload,
+  SURVEY_EVENTS,
 } from '../src/index.ts'
 
 t.test('the catalogue holds every event type of every feed, and nothing else', async (t) => {
@@ -15,6 +16,7 @@ t.test('the catalogue holds every event type of every feed, and nothing else', a
     ...Object.values(BOOKINGS_EVENTS),
     ...Object.values(MESSAGING_EVENTS),
     ...Object.values(COMMUNITY_EVENTS),
+    ...Object.values(SURVEY_EVENTS),
   ].sort()
   t.same(Object.keys(EVENT_CATALOGUE).sort(), feedTypes)
   t.ok(feedTypes.every(isEventType))

@@ -272,9 +272,11 @@ t.test('every route answers each role as the access rules say', async (t) => {
       t.equal(res.statusCode, row.expect[role], `${row.name} as ${role}: ${res.body.slice(0, 160)}`)
     }
   }
-  // The table covers every documented operation of the service.
+  // The table covers every documented operation of activities and evaluations; surveys and the overview
+  // have their own role tests (surveys.test.ts, overview.test.ts).
   const covered = new Set(ROWS.map((r) => r.name.replace(/ \(.*\)$/, '')))
-  for (const [path, ops] of Object.entries(paths)) {
+  const ownedHere = (path: string) => /^\/v1\/(activities|evaluations)(\/|$)/.test(path)
+  for (const [path, ops] of Object.entries(paths).filter(([path]) => ownedHere(path))) {
     for (const method of Object.keys(ops)) {
       const name = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`
       t.ok(covered.has(name), `${name} is in the table`)

@@ -121,10 +121,11 @@ t.test('moderation', async (t) => {
       events.map((e) => [e.type, e.version]),
       [
         ['organization.updated', 1],
+        ['organization.members', 1],
         ['organization.updated', 2],
       ],
     )
-    t.match(events[1]!.payload, { organization: { id: org.organization.id, verified: true } })
+    t.match(events[2]!.payload, { organization: { id: org.organization.id, verified: true } })
     t.match(await db.selectFrom('auditLog').selectAll().where('objectId', '=', org.organization.id).execute(), [
       { action: 'organization.verify', actorId: mod.user.id },
     ])

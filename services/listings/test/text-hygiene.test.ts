@@ -51,7 +51,7 @@ t.test('every human-text field of every write route refuses invisible values and
 
   const routes: Array<{
     operationId: string
-    method: 'POST' | 'PATCH'
+    method: 'POST' | 'PATCH' | 'PUT'
     url: string
     token?: string
     headers?: Record<string, string>
@@ -87,6 +87,22 @@ t.test('every human-text field of every write route refuses invisible values and
       headers: { 'if-match': `"${owner.organization.version}"` },
       body: { name: '新名字' },
       fields: ['name', 'district', 'city', 'description'],
+    },
+    {
+      operationId: 'putOrganizationContacts',
+      method: 'PUT',
+      url: `/v1/organizations/${owner.organization.id}/contacts`,
+      token: owner.token,
+      body: { contactPerson: '王主任', mobile: '13800001234' },
+      fields: ['contactPerson'],
+    },
+    {
+      operationId: 'putListingPrivateDetails',
+      method: 'PUT',
+      url: `/v1/listings/${listing.id}/private-details`,
+      token: owner.token,
+      body: { arrivalNotes: '从东门进', paymentTerms: '现场付现金' },
+      fields: ['arrivalNotes', 'paymentTerms'],
     },
     {
       operationId: 'createListing',
@@ -155,7 +171,19 @@ t.test('every human-text field of every write route refuses invisible values and
     .filter((op) => op.requestBody)
     .map((op) => op.operationId)
     .sort()
-  const credentialsOnly = ['login', 'refreshSession', 'logout', 'addMember', 'changeMemberRole']
+  // Routes whose bodies hold no human text: credentials, phone numbers and codes, ids and numbers.
+  const credentialsOnly = [
+    'login',
+    'refreshSession',
+    'logout',
+    'addMember',
+    'changeMemberRole',
+    'attachPhone',
+    'phoneLogin',
+    'requestPhoneCode',
+    'requestParentOrganization',
+    'setOrganizationQuotas',
+  ]
   t.same(withBody, [...routes.map((r) => r.operationId), ...credentialsOnly].sort(), 'every write route is walked')
 
   const before = await counts(db)

@@ -40,9 +40,12 @@ function clip(text: string, limit: number): string {
 
 /** A photo as listings return it: a URL, or (with photo variants) an object naming one. */
 function photoUrl(photo: unknown): string | undefined {
-  if (typeof photo === 'string') return photo
+  // A stored photo is named by its id (a listing's `{id, alt}`, an organization's logo id); its share-sized
+  // variant is the preview image.
+  if (typeof photo === 'string') return photo.includes('/') ? photo : `/v1/photos/${photo}/share.webp`
   if (photo && typeof photo === 'object') {
     const p = photo as Record<string, unknown>
+    if (typeof p.id === 'string') return `/v1/photos/${p.id}/share.webp`
     const variants = p.variants as Record<string, unknown> | undefined
     for (const candidate of [variants?.share, variants?.page, p.url, p.src]) {
       if (typeof candidate === 'string') return candidate

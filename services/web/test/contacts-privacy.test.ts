@@ -55,7 +55,7 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
       purpose: '居民议事会',
     },
   })
-  await call('POST', `/v1/bookings/${booking.id}/accept`, { token: providerOrg.accessToken })
+  await call('POST', `/v1/bookings/${booking.id}/accept`, { token: providerOrg.accessToken, body: {} })
   await eventually(async () => {
     const b = await call('GET', `/v1/bookings/${booking.id}`, { token: requesterOrg.accessToken })
     return b.contacts?.provider?.mobile === PROVIDER_MOBILE

@@ -9,12 +9,14 @@ import { join } from 'node:path'
 import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { parseConfig } from '@commons/service-kit'
 import t from 'tap'
-import { act, createListing, moderator, venueBody } from '../../listings/test/fixtures.ts'
+import { act, createListing, moderator, testDb, venueBody } from '../../listings/test/fixtures.ts'
 import { bearer, orgOwner, testApp } from '../../listings/test/helpers.ts'
 import { buildApp, WebConfig } from '../src/index.ts'
 
 const DEAD = 'http://127.0.0.1:9'
-const PHOTO = 'https://img.example.org/p/hall-cover.webp'
+// An uploaded photo as the listings service records it (the files themselves are not needed for the tags).
+const PHOTO_ID = 'a'.repeat(32)
+const PHOTO = `http://commons.example.cn/v1/photos/${PHOTO_ID}/share.webp`
 
 t.test('delivery: compression and link previews', async (t) => {
   const { app: listings, databaseUrl } = await testApp(t)
@@ -58,6 +60,16 @@ t.test('delivery: compression and link previews', async (t) => {
     payload: { refreshToken: owner.refreshToken },
   })
   const token = refreshed.json().accessToken as string
+  await testDb(t, databaseUrl)
+    .insertInto('photos')
+    .values({
+      organizationId: owner.organization.id,
+      id: PHOTO_ID,
+      uploadedBy: owner.user.id,
+      width: 1200,
+      height: 630,
+    })
+    .execute()
   const published = await createListing(
     listings,
     token,
@@ -65,7 +77,7 @@ t.test('delivery: compression and link previews', async (t) => {
     venueBody({
       title: '陆家嘴"星空"多功能厅 <礼堂>',
       description: `可容纳 60 人，投影、音响齐全。${'适合讲座、培训和居民议事。'.repeat(40)}`,
-      photos: [PHOTO],
+      photos: [{ id: PHOTO_ID, alt: '多功能厅' }],
     }),
   )
   t.equal((await act(listings, token, published.id, 'submit')).json().status, 'published')

@@ -115,6 +115,8 @@ t.test('the booking flow on a phone', { skip: CHROMIUM ? false : NO_CHROMIUM }, 
     await member.getByRole('heading', { level: 1, name: '预约详情' }).waitFor()
     await member.getByText('预约确认后，双方可以看到彼此的联系人、电话、地址和付款方式。').waitFor()
     const steps = member.getByRole('list', { name: '预约进度' }).getByRole('listitem')
+    // The history loads beside the booking: wait for its last step before reading them.
+    await steps.nth(2).waitFor()
     t.same(await steps.allTextContents().then((s) => s.map((x) => x.replace(/\d.*$/, ''))), [
       '待确认',
       '已确认',

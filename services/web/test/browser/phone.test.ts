@@ -186,7 +186,7 @@ t.test('booking and searching on a phone', { skip: CHROMIUM ? false : NO_CHROMIU
     t.pass('the lost slot now shows as taken')
     await page.locator('.slot').first().click()
     await page.getByRole('button', { name: '提交预约申请' }).click()
-    await page.getByText('预约已提交').waitFor()
+    await page.getByRole('heading', { name: '预约已提交' }).waitFor()
     const mine = await call('GET', `/v1/bookings?as=requester&organizationId=${memberOrg.organization.id}&limit=100`, {
       token: memberOrg.accessToken,
     })

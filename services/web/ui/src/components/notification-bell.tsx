@@ -18,7 +18,10 @@ export function NotificationBell() {
   if (!signedIn) return null
   const label = count > 0 ? t('bell.unread', { count }) : t('bell.label')
   return (
-    <Link href="/notifications" class="bell" aria-label={label} title={label}>
+    // The name is hidden text rather than aria-label: the visible bell and count are not words, and a label
+    // that does not contain what is seen confuses voice control.
+    <Link href="/notifications" class="bell" title={label}>
+      <span class="visually-hidden">{label}</span>
       <span aria-hidden="true">🔔</span>
       {count > 0 ? (
         <span class="bell-count" data-testid="bell-count" aria-hidden="true">

@@ -61,7 +61,7 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     return b.contacts?.provider?.mobile === PROVIDER_MOBILE
   }, 'the confirmed booking shows the contacts to its parties')
   await stack.beginBooking(booking.id)
-  await call('POST', `/v1/bookings/${booking.id}/complete`, { token: providerOrg.accessToken })
+  await call('POST', `/v1/bookings/${booking.id}/complete`, { token: providerOrg.accessToken, body: {} })
   const need = await call('POST', '/v1/needs', {
     token: requesterOrg.accessToken,
     body: {
@@ -89,6 +89,10 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     organizations: [providerOrg.organization.id, requesterOrg.organization.id],
     needs: [need.id],
     members: [requester.user.id],
+    // No activity, survey or photo exists here: their public pages answer 404, which must not leak either.
+    activities: [randomUUID()],
+    surveys: [randomUUID()],
+    photos: ['0'.repeat(32)],
   }
   const query: Record<string, string> = {
     from,

@@ -22,7 +22,19 @@ export function NotificationBell() {
     // that does not contain what is seen confuses voice control.
     <Link href="/notifications" class="bell" title={label}>
       <span class="visually-hidden">{label}</span>
-      <span aria-hidden="true">🔔</span>
+      {/* An outline rather than the emoji: not every phone's font has the bell glyph (it showed as a box). */}
+      <svg
+        aria-hidden="true"
+        width="20"
+        height="20"
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        stroke-width="2"
+      >
+        <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      </svg>
       {count > 0 ? (
         <span class="bell-count" data-testid="bell-count" aria-hidden="true">
           {count > 99 ? '99+' : count}

@@ -12,7 +12,7 @@ import {
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import { withParties, withPartiesOne } from './booking-parties.ts'
+import { attachParties, withParties, withPartiesOne } from './booking-parties.ts'
 import { getBooking, getBookingHistory, listBookingsOf, previewRefund, transitionBooking } from './bookings.service.ts'
 import { createBooking } from './create-booking.ts'
 
@@ -52,7 +52,10 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
     async (request, reply) => {
       const actor = requireActor(request)
       const outcome = await createBooking(deps, actor, request.body, request.headers['idempotency-key'])
-      return reply.code(201).send(await withPartiesOne(deps.db, actor, outcome.booking))
+      const booking = outcome.parties
+        ? attachParties(actor, [outcome.booking], outcome.parties)[0]!
+        : await withPartiesOne(deps.db, actor, outcome.booking)
+      return reply.code(201).send(booking)
     },
   )
   app.get(

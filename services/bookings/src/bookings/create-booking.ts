@@ -3,22 +3,24 @@ import type { Actor, Booking, BookingRules, BookingStatus, CreateBookingBody, Pr
 import { appendEvent, newId } from '@commons/db'
 import { checkWindow, openingPlanFor } from '@commons/scheduling'
 import { type AppError, conflict, forbidden, unprocessable } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { listingWithBusy } from '../availability/availability.repository.ts'
 import { isPgError } from '../db/pg-errors.ts'
 import type { BookingRow, DB, ListingReplicaRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
+import { type CreationParties, creationParties } from '../listings/parties.repository.ts'
 import { insertPaymentRows, paymentParts } from '../payments/payments.repository.ts'
 import { instantBookAllowed } from '../reputation/reputation.service.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
 import { checkBookingLimits, checkTimeCredits } from './booking-limits.ts'
+import { creationFacts, type PartyFacts } from './booking-parties.ts'
 import { findIdempotencyKey } from './bookings.repository.ts'
 import { cancellationTermsOf } from './cancellation.ts'
 import { insertNewBooking } from './create-booking.repository.ts'
 import { priceSnapshot } from './pricing.ts'
-import { enforceQuota } from './quota.ts'
+import { applicableCap, enforceQuota } from './quota.ts'
 import { SlotClaims } from './slot-claims.ts'
 import { scheduleTimerOf } from './transitions.ts'
 
@@ -38,6 +40,8 @@ export function slotProblem(error: unknown): AppError | undefined {
 export interface CreateOutcome {
   statusCode: number
   booking: Booking
+  /** For a booking created by this call (not a replay): its parties, read with the listing. */
+  parties?: PartyFacts
 }
 
 /**
@@ -62,9 +66,9 @@ async function replayed(
  * constraint is what actually keeps two bookings apart, so a race between two requests for one slot
  * ends in 409 `slot_unavailable` (constraint violation, or the deadlock two conflicting inserts can cause).
  *
- * Creation is bound by round trips: one read (the key's stored answer, in parallel with the listing and
- * its busy ranges), then a transaction of the booking with its audit step and key (one statement), its
- * timer and its event. A request for a slot another request of this process is inserting waits for that
+ * Creation is bound by round trips: one read (the key's stored answer, in parallel with the listing, its
+ * busy ranges, the cap that applies and both sides' replicas), then a transaction of the caps' locks and
+ * count, the booking with its audit step and key (one statement), its timer and its event. A request for a slot another request of this process is inserting waits for that
  * one (see SlotClaims) instead of queueing on the lock.
  */
 export async function createBooking(
@@ -91,7 +95,7 @@ export async function createBooking(
   // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
   const [replay, read] = await Promise.all([
     idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
-    listingWithBusy(deps.db, body.listingId, start, end, { reach: false }),
+    listingWithBusy(deps.db, body.listingId, start, end, { reach: false, extra: creationContext(body.organizationId) }),
   ])
   if (replay) return replay
   if (!actor.roles[body.organizationId])
@@ -143,18 +147,19 @@ export async function createBooking(
   })
   let created = false
   try {
+    const context = read.extra!
     const outcome = await insertBooking(
       deps,
       actor,
       body,
-      { listing, rules, pricing, start, end, busyUntil, now, timezone: availability.timezone },
+      { listing, rules, pricing, start, end, busyUntil, now, timezone: availability.timezone, cap: context.cap },
       {
         idempotencyKey,
         requestHash,
       },
     )
     created = true
-    return outcome
+    return { ...outcome, parties: creationFacts(outcome.booking, actor.displayName ?? null, context.parties) }
   } finally {
     claim.settle(created)
   }
@@ -173,6 +178,15 @@ function claimsOf(deps: BookingsDeps): SlotClaims {
   return claims
 }
 
+/**
+ * What a creation reads about a listing besides its terms and busy ranges, in the same round trip: the
+ * fair-share cap that applies to the requester, and both sides' replicas for the answer's parties.
+ */
+function creationContext(requesterOrganizationId: string) {
+  return sql<{ cap: number | null; parties: CreationParties }>`json_build_object(
+    'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)})`
+}
+
 /** The payment authorisation and the transaction that stores a booking whose window passed the checks. */
 async function insertBooking(
   deps: BookingsDeps,
@@ -188,6 +202,8 @@ async function insertBooking(
     now: Date
     /** The listing's time zone, in which quotas count calendar months. */
     timezone: string
+    /** The fair-share cap that applies (`applicableCap`), or null. */
+    cap: number | null
   },
   request: { idempotencyKey: string | undefined; requestHash: string },
 ): Promise<CreateOutcome> {
@@ -245,14 +261,18 @@ async function insertBooking(
           organizationId: body.organizationId,
           minutes: Math.round((end.getTime() - start.getTime()) / MINUTE),
         })
-      await enforceQuota(trx, {
-        providerOrganizationId: listing.organizationId,
-        requesterOrganizationId: body.organizationId,
-        kind: listing.kind,
-        timezone: terms.timezone,
-        start,
-        end,
-      })
+      await enforceQuota(
+        trx,
+        {
+          providerOrganizationId: listing.organizationId,
+          requesterOrganizationId: body.organizationId,
+          kind: listing.kind,
+          timezone: terms.timezone,
+          start,
+          end,
+        },
+        terms.cap,
+      )
       // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
       // and then replays this answer.
       await insertNewBooking(

@@ -8,7 +8,7 @@ import {
   SLOT_HOLDING_STATUSES,
 } from '@commons/contracts'
 import { problem } from '@commons/service-kit'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type RawBuilder, sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { HOUR } from '../units.ts'
 
@@ -48,19 +48,32 @@ export async function applyHierarchyEvent(trx: Transaction<DB>, event: FeedEvent
   }
 }
 
-/** Whether `organizationId` sits anywhere below `ancestorId` in the confirmed hierarchy. */
-async function isBelow(db: Kysely<DB>, organizationId: string, ancestorId: string): Promise<boolean> {
-  const { rows } = await sql<{ found: boolean }>`
+/**
+ * The cap (hours per month) that applies to a creation, as one scalar SQL expression over the listing row `l`
+ * (its owner and kind), so it is read in the same round trip as the listing: the owner's quota for the
+ * listing's kind, when the requester sits anywhere below the owner in the confirmed hierarchy; null
+ * otherwise. Read before the creating transaction like the listing's terms: a cap set meanwhile applies
+ * from the next creation on.
+ */
+export function applicableCap(requesterOrganizationId: string): RawBuilder<number | null> {
+  return sql<number | null>`(
     with recursive up (id, depth) as (
-      select parent_id, 1 from organization_parents where organization_id = ${organizationId} and parent_id is not null
+      select parent_id, 1 from organization_parents
+       where organization_id = ${requesterOrganizationId}::uuid and parent_id is not null
       union all
       select p.parent_id, up.depth + 1
         from organization_parents p join up on p.organization_id = up.id
        where p.parent_id is not null and up.depth < 64
     )
-    select exists (select 1 from up where id = ${ancestorId}) as found
-  `.execute(db)
-  return rows[0]?.found === true
+    select (q.cap->>'hoursPerMonth')::float8
+      from organization_quotas oq
+      cross join lateral jsonb_array_elements(oq.quotas) q(cap)
+     where oq.organization_id = l.organization_id
+       and l.organization_id <> ${requesterOrganizationId}::uuid
+       and q.cap->>'kind' = l.kind
+       and exists (select 1 from up where id = l.organization_id)
+     limit 1
+  )`
 }
 
 export interface QuotaRequest {
@@ -76,20 +89,14 @@ export interface QuotaRequest {
 /**
  * The fair-share check, inside the booking's transaction: an organization below the listing's owner books at
  * most the owner's monthly cap of hours of the listing's kind at the owner's listings, counted by the month
- * of each booking's start in the listing's time zone, over slot-holding bookings. Creations that count
+ * of each booking's start in the listing's time zone, over slot-holding bookings. `cap` is what
+ * `applicableCap` read with the listing (null: no cap applies). Creations that count
  * against one cap queue on an advisory lock, so the sum each one reads includes every booking committed
  * before it: no two concurrent bookings together pass the cap. Refuses with 409 `quota_exceeded`.
  */
-export async function enforceQuota(trx: Transaction<DB>, request: QuotaRequest): Promise<void> {
+export async function enforceQuota(trx: Transaction<DB>, request: QuotaRequest, cap: number | null): Promise<void> {
   const { providerOrganizationId: provider, requesterOrganizationId: requester, kind } = request
-  if (provider === requester) return
-  const quotas = await trx
-    .selectFrom('organizationQuotas')
-    .select('quotas')
-    .where('organizationId', '=', provider)
-    .executeTakeFirst()
-  const cap = quotas?.quotas.find((q) => q.kind === kind)?.hoursPerMonth
-  if (cap === undefined || !(await isBelow(trx, requester, provider))) return
+  if (cap === null) return
 
   await sql`select pg_advisory_xact_lock(${QUOTA_LOCK_NAMESPACE}, hashtext(${`${requester}:${provider}:${kind}`}))`.execute(
     trx,

@@ -1,5 +1,5 @@
 import type { ListingPrivateDetails, OrganizationContacts } from '@commons/contracts'
-import type { Kysely, Transaction } from 'kysely'
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
 /*
@@ -91,4 +91,33 @@ export async function listingDetailsByIds(db: Kysely<DB>, ids: readonly string[]
     .where('listingReplica.listingId', 'in', [...new Set(ids)])
     .execute()
   return new Map(rows.map((r) => [r.listingId, r]))
+}
+
+export type OrganizationFacts = Pick<OrganizationReplica, 'name' | 'contactPerson' | 'mobile' | 'wechatId'>
+export interface ListingFacts {
+  address: string | null
+  arrivalNotes: string | null
+  paymentTerms: string | null
+}
+
+/** The parties' replicas as a creation reads them, in the listing's own round trip (`listingWithBusy`'s extra). */
+export interface CreationParties {
+  organizations: Array<OrganizationFacts & { organizationId: string }>
+  listing: ListingFacts
+}
+
+/**
+ * A scalar SQL expression over the listing row `l`: both sides' organization replicas and the listing's
+ * private details, so a creation answers with its parties without reading them again after commit.
+ */
+export function creationParties(requesterOrganizationId: string): RawBuilder<CreationParties> {
+  return sql<CreationParties>`json_build_object(
+    'organizations', (
+      select coalesce(json_agg(json_build_object('organizationId', o.organization_id, 'name', o.name,
+        'contactPerson', o.contact_person, 'mobile', o.mobile, 'wechatId', o.wechat_id)), '[]'::json)
+      from organization_replica o
+      where o.organization_id in (l.organization_id, ${requesterOrganizationId}::uuid)),
+    'listing', (
+      select json_build_object('address', l.address, 'arrivalNotes', d.arrival_notes, 'paymentTerms', d.payment_terms)
+      from (select 1) one left join listing_private_replica d on d.listing_id = l.listing_id))`
 }

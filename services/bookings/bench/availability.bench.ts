@@ -82,10 +82,11 @@ const bench: Benchmark = async (ctx) => {
           pass: pure >= PURE_TARGET_PER_S,
         },
         {
+          // Issue 17: the endpoint, one query plus the function, at half the pure function's throughput or more.
           name: 'endpoint / pure function throughput',
           value: endpoint / pure,
-          target: '>= 0.3',
-          pass: endpoint / pure >= 0.3,
+          target: '>= 0.5',
+          pass: endpoint / pure >= 0.5,
         },
       ],
       details: { bookings: made, windowDays: WINDOW_DAYS },

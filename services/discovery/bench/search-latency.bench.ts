@@ -96,7 +96,8 @@ const bench: Benchmark = async (ctx) => {
         { metric: 'direct p99', value: direct.latency.p99, unit: 'ms' },
         { metric: 'direct throughput', value: direct.requests.average, unit: 'req/s' },
       ],
-      ratios: [{ name: 'p99 service / direct', value: ratio, target: '<= 1.3', pass: ratio <= 1.3 }],
+      // Issue 16: search through discovery stays within 1.15× of Meilisearch direct at p99.
+      ratios: [{ name: 'p99 service / direct', value: ratio, target: '<= 1.15', pass: ratio <= 1.15 }],
       details: { listings: c.size, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, queries: QUERIES },
     }
   } finally {

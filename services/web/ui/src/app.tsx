@@ -3,6 +3,7 @@ import { NotificationBell } from './components/notification-bell.tsx'
 import { auth, signOut } from './lib/api.ts'
 import { LANGS, lang, setLang, useT } from './lib/i18n.ts'
 import { lazyPage } from './lib/lazy-page.tsx'
+import { PHONE, useMedia } from './lib/media.ts'
 import { Link, matchPath, navigate, useLocation } from './lib/router.tsx'
 import { useStore } from './lib/store.ts'
 import { Home } from './pages/home.tsx'
@@ -42,9 +43,27 @@ function NotFound() {
   )
 }
 
-function Header() {
+/** The language switch: in the header on wider screens, in the footer on phones (the header has no
+ * room there). Rendered in one place at a time, so it stays one labelled control. */
+function LanguageSelect() {
   const t = useT()
   const current = useStore(lang)
+  return (
+    <label class="lang">
+      <span class="visually-hidden">{t('nav.language')}</span>
+      <select value={current} onChange={(e) => setLang((e.target as HTMLSelectElement).value as typeof current)}>
+        {LANGS.map((l) => (
+          <option key={l} value={l}>
+            {l === 'zh-CN' ? '中文' : 'English'}
+          </option>
+        ))}
+      </select>
+    </label>
+  )
+}
+
+function Header({ phone }: { phone: boolean }) {
+  const t = useT()
   const me = useStore(auth)
   const { path } = useLocation()
   const nav: Array<[string, string]> = [
@@ -100,16 +119,7 @@ function Header() {
               </Link>
             </>
           ) : null}
-          <label class="lang">
-            <span class="visually-hidden">{t('nav.language')}</span>
-            <select value={current} onChange={(e) => setLang((e.target as HTMLSelectElement).value as typeof current)}>
-              {LANGS.map((l) => (
-                <option key={l} value={l}>
-                  {l === 'zh-CN' ? '中文' : 'English'}
-                </option>
-              ))}
-            </select>
-          </label>
+          {phone ? null : <LanguageSelect />}
         </div>
       </div>
     </header>
@@ -128,12 +138,13 @@ export function App() {
     }
   }
   const t = useT()
+  const phone = useMedia(PHONE)
   return (
     <>
       <a class="skip-link" href="#main">
         {t('nav.skip')}
       </a>
-      <Header />
+      <Header phone={phone} />
       <main id="main" class="wrap">
         {page}
       </main>
@@ -143,6 +154,7 @@ export function App() {
           <p>
             <a href="/docs">{t('app.apiDocs')}</a>
           </p>
+          {phone ? <LanguageSelect /> : null}
         </div>
       </footer>
     </>

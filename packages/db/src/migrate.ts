@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely'
 import { assertSchemaName } from './database.ts'
 import { kitMigrations } from './kit-migrations.ts'
+import { isPgError } from './pg-errors.ts'
 
 export type { Migration } from 'kysely'
 
@@ -57,8 +58,21 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, opts: MigrateOptions):
   )
 }
 
+/**
+ * SQLSTATEs a catalog read can meet while another service changes its own schema in the same database
+ * (kysely's migrator lists every table before it migrates, and a view being replaced elsewhere can vanish
+ * under it): undefined column or table, internal "cache lookup failed". Retried, since the next read sees
+ * the finished change; a migration runs in a transaction, so a retry never finds half of it applied.
+ */
+const CATALOG_RACE = ['42703', '42P01', 'XX000']
+const ATTEMPTS = 5
+
 async function run(migrator: Migrator, schema: string): Promise<void> {
-  const result: MigrationResultSet = await migrator.migrateToLatest()
+  let result: MigrationResultSet = await migrator.migrateToLatest()
+  for (let attempt = 1; attempt < ATTEMPTS && result.error && isPgError(result.error, CATALOG_RACE); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    result = await migrator.migrateToLatest()
+  }
   if (!result.error) return
   const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
   const reason = result.error instanceof Error ? result.error.message : String(result.error)

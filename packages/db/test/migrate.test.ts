@@ -85,3 +85,47 @@ t.test('a database whose search_path is another schema is refused', async (t) =>
   const schemas = await sql`select 1 from pg_namespace where nspname in ('svc_one', 'svc_two')`.execute(db)
   t.equal(schemas.rows.length, 0, 'nothing was created')
 })
+
+t.test('a catalog read that meets another schema changing under it is retried, not fatal', async (t) => {
+  // At a first start every service migrates at once; a column vanishing under a catalog read (another
+  // service replacing a view) used to end the service with a stack trace.
+  const { url } = await feedDatabases(t)
+  const db = createDb<unknown>({ url, schema: 'svc_retry' })
+  t.teardown(() => db.destroy())
+  let calls = 0
+  const flaky: Record<string, Migration> = {
+    ...widgets,
+    '2026-11-21T1100-flaky': {
+      async up(db) {
+        calls += 1
+        // 42703 (undefined column) the first time, as the race raises it; fine the second time.
+        if (calls === 1) await sql`select vanished_column from widgets`.execute(db)
+        await sql`alter table widgets add column label text`.execute(db)
+      },
+    },
+  }
+  await migrateToLatest(db, { schema: 'svc_retry', migrations: flaky })
+  t.equal(calls, 2)
+  const applied = await sql<{ name: string }>`select name from svc_retry.kysely_migration order by name`.execute(db)
+  t.same(
+    applied.rows.map((r) => r.name),
+    ['2026-11-21T1000-widgets', '2026-11-21T1100-flaky'],
+  )
+})
+
+t.test('an error that is not a catalog race is not retried', async (t) => {
+  const { url } = await feedDatabases(t)
+  const db = createDb<unknown>({ url, schema: 'svc_once' })
+  t.teardown(() => db.destroy())
+  let calls = 0
+  const broken: Record<string, Migration> = {
+    '2026-11-21T1000-broken': {
+      async up(db) {
+        calls += 1
+        await sql`select 1 / 0`.execute(db)
+      },
+    },
+  }
+  await t.rejects(migrateToLatest(db, { schema: 'svc_once', migrations: broken }), /division by zero/)
+  t.equal(calls, 1)
+})

@@ -67,6 +67,8 @@ export interface ServiceOptions {
 }
 
 const READINESS_TIMEOUT_MS = 2000
+/** How long a readiness check fails before it is logged as a warning (services wait for each other at start). */
+const READINESS_WARN_AFTER_MS = 30_000
 const OPS_ROUTES = new Set(['/health', '/ready', '/metrics', '/openapi.json'])
 
 /**
@@ -208,14 +210,25 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
   app.get('/health', ops, async () => ({ status: 'ok' }))
   // "Can serve": every dependency a request needs answers. A 503 is problem+json like every other one, with
   // the checks beside the code, so a load balancer and a person read the same answer.
+  // A check failing at start (an upstream still starting) is expected and answered 503 on every probe; it
+  // is worth a warning once it has failed for a while, and a line when it recovers after one.
+  const failingSince = new Map<string, number>()
+  const warned = new Set<string>()
   app.get('/ready', ops, async (request, reply) => {
     const results = await Promise.all(
       [...app.readinessChecks].map(async ([name, check]) => {
         try {
           await withTimeout(check(), READINESS_TIMEOUT_MS)
+          failingSince.delete(name)
+          if (warned.delete(name)) app.log.info({ check: name }, 'readiness check recovered')
           return [name, 'ok'] as const
         } catch (error) {
-          app.log.warn({ check: name, err: error }, 'readiness check failed')
+          const since = failingSince.get(name) ?? Date.now()
+          failingSince.set(name, since)
+          if (!warned.has(name) && Date.now() - since >= READINESS_WARN_AFTER_MS) {
+            warned.add(name)
+            app.log.warn({ check: name, err: error }, 'readiness check failing')
+          } else app.log.debug({ check: name, err: error }, 'readiness check failed')
           return [name, 'failing'] as const
         }
       }),

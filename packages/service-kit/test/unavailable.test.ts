@@ -145,3 +145,24 @@ t.test('probes, scrapes and feed reads log at debug; an idle service writes noth
     'an ordinary request is logged at info',
   )
 })
+
+t.test('a readiness check failing while an upstream starts is not a warning on every probe', async (t) => {
+  // At start the supervisor probes /ready several times a second while upstreams come up; each failed
+  // check used to write a warning (hundreds of lines before the stack was ready).
+  const lines: Array<{ level: number; msg: string }> = []
+  const app = await buildService({
+    name: 'test',
+    config: parseConfig(BaseConfig, { LOG_LEVEL: 'info' }),
+    logStream: { write: (line) => lines.push(JSON.parse(line)) },
+  })
+  let up = false
+  app.readinessChecks.set('upstream', async () => {
+    if (!up) throw new Error('connect ECONNREFUSED')
+  })
+  t.teardown(() => app.close())
+  for (let i = 0; i < 20; i++) t.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 503)
+  t.same(lines, [], 'nothing at info or above while it has failed only briefly')
+  up = true
+  t.equal((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200)
+  t.same(lines, [], 'no recovery line for a failure that was never reported')
+})

@@ -1,6 +1,7 @@
 import type { Actor, SurveyActivity, SurveyActivityBody } from '@commons/contracts'
 import { badRequest, forbidden } from '@commons/service-kit'
 import { createActivity } from '../activities/activities.service.ts'
+import type { CommunityDeps } from '../deps.ts'
 import { tallyResults } from './results.ts'
 import { evidenceOf } from './survey-needs.ts'
 import { responsesOf, textsOf } from './surveys.repository.ts'
@@ -14,7 +15,7 @@ const DESCRIPTION_MAX = 4000
  * description opens with the result it rests on, so whoever publishes it later sees why it exists.
  */
 export async function draftActivity(
-  deps: SurveyDeps,
+  deps: SurveyDeps & CommunityDeps,
   actor: Actor,
   id: string,
   body: SurveyActivityBody,

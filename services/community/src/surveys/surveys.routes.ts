@@ -15,6 +15,7 @@ import {
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
+import type { CommunityDeps } from '../deps.ts'
 import { draftActivity } from './survey-activities.ts'
 import { raiseNeed, surveyNeeds } from './survey-needs.ts'
 import {
@@ -33,7 +34,7 @@ const TextParams = z.object({ id: z.uuid(), textId: z.uuid() })
 const ResultsCsv = z.string().describe('The results as CSV: UTF-8 with a byte order mark, CRLF line ends')
 
 /** Needs surveys: building, publishing, answering, results. */
-export function registerSurveyRoutes(app: App, deps: SurveyDeps) {
+export function registerSurveyRoutes(app: App, deps: SurveyDeps & CommunityDeps) {
   const tags = ['surveys']
 
   app.post(

@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { SCHEMA as COMMUNITY_SCHEMA, type CommunityDB } from '@commons/community'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '@commons/demo'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData, loadDemoSurveys } from '@commons/demo'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_MEILI_PORT,
@@ -202,6 +203,21 @@ if (config.DEMO_DATA) {
     log(`demo data failed to load: ${(error as Error).message}`)
   } finally {
     await demoDb.destroy()
+  }
+  // Demo surveys and the hierarchy: after the community service migrated its schema (it is ready by now).
+  const listingsDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
+  const communityDb = createDb<CommunityDB>({
+    url: databaseUrl,
+    schema: COMMUNITY_SCHEMA,
+    poolMax: 2,
+    applicationName: 'demo',
+  })
+  try {
+    await loadDemoSurveys(listingsDb, communityDb)
+  } catch (error) {
+    log(`demo surveys failed to load: ${(error as Error).message}`)
+  } finally {
+    await Promise.all([listingsDb.destroy(), communityDb.destroy()])
   }
 }
 

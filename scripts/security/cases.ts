@@ -224,6 +224,27 @@ export const CASES: Record<string, Case> = {
   moderateSurveyText: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
   raiseSurveyNeed: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
   listSurveyNeeds: { anonymous: 'public', stranger: 'public', target: 'nothing' },
+  // survey result -> activity draft: a valid body, so the answer is the authorization's (401, or 404 for a
+  // survey the stranger cannot see).
+  draftSurveyActivity: {
+    anonymous: 'auth',
+    stranger: 'denied',
+    target: 'nothing',
+    body: {
+      questionId: 'wants',
+      optionId: 'phone',
+      activity: {
+        title: '安全测试活动',
+        category: 'training',
+        targetGroups: ['elderly'],
+        start: '2027-01-10T06:00:00Z',
+        end: '2027-01-10T08:00:00Z',
+        signUpDeadline: '2027-01-09T06:00:00Z',
+        place: { kind: 'address', district: '浦东新区', address: '测试路 1 号' },
+        capacity: 10,
+      },
+    },
+  },
   // 404 to anyone but the organization's admins and moderators, so it does not tell who has an overview.
   getOrganizationOverview: { anonymous: 'denied', stranger: 'denied', target: 'organization' },
 }

@@ -1763,6 +1763,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/surveys/{id}/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["draftSurveyActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/surveys/{id}/needs": {
         parameters: {
             query?: never;
@@ -3829,6 +3845,35 @@ export interface components {
             evidence: string;
             createdAt: components["schemas"]["InstantInput"];
         };
+        SurveyActivityBodyInput: {
+            questionId: string;
+            optionId: string;
+            activity: {
+                title: string;
+                /** @default  */
+                description: string;
+                category: components["schemas"]["ActivityCategoryInput"];
+                targetGroups: components["schemas"]["TargetGroupInput"][];
+                start: components["schemas"]["InstantInput"];
+                end: components["schemas"]["InstantInput"];
+                place: components["schemas"]["ActivityPlaceChoiceInput"];
+                /** @description Places for attendees */
+                capacity: number;
+                /** @default 0 */
+                volunteerPlaces: number;
+                /** @default [] */
+                volunteerSkills: string[];
+                /** @description Sign-ups close then; at the latest at the start */
+                signUpDeadline: components["schemas"]["InstantInput"];
+            };
+        };
+        SurveyActivityInput: {
+            surveyId: components["schemas"]["IdInput"];
+            questionId: string;
+            optionId: string;
+            evidence: string;
+            activity: components["schemas"]["ActivityInput"];
+        };
         CalendarLinkInput: {
             token: string;
             path: string;
@@ -5762,6 +5807,35 @@ export interface components {
             /** @description The result the need rests on, e.g. "42% of 老年人 chose 智能手机培训" */
             evidence: string;
             createdAt: components["schemas"]["Instant"];
+        };
+        SurveyActivityBody: {
+            questionId: string;
+            optionId: string;
+            activity: {
+                title: string;
+                /** @default  */
+                description: string;
+                category: components["schemas"]["ActivityCategory"];
+                targetGroups: components["schemas"]["TargetGroup"][];
+                start: components["schemas"]["Instant"];
+                end: components["schemas"]["Instant"];
+                place: components["schemas"]["ActivityPlaceChoice"];
+                /** @description Places for attendees */
+                capacity: number;
+                /** @default 0 */
+                volunteerPlaces: number;
+                /** @default [] */
+                volunteerSkills: string[];
+                /** @description Sign-ups close then; at the latest at the start */
+                signUpDeadline: components["schemas"]["Instant"];
+            };
+        };
+        SurveyActivity: {
+            surveyId: components["schemas"]["Id"];
+            questionId: string;
+            optionId: string;
+            evidence: string;
+            activity: components["schemas"]["Activity"];
         };
         CalendarLink: {
             token: string;
@@ -8917,6 +8991,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    draftSurveyActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyActivityBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyActivity"];
                 };
             };
         };

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id, Instant } from './common.ts'
+import { Activity, CreateActivityBody } from './community.ts'
 import { ListingKind } from './listings.ts'
 import { NeedFields } from './needs.ts'
 
@@ -217,3 +218,36 @@ export const SurveyNeed = z
   })
   .meta({ id: 'SurveyNeed' })
 export type SurveyNeed = z.infer<typeof SurveyNeed>
+
+const { organizationId: _organizationId, ...draftActivityShape } = CreateActivityBody.shape
+
+/**
+ * `POST /v1/surveys/:id/activities`: turn a result (an option of a question) into a draft activity of the
+ * survey's organization. The activity's description starts with the result it rests on.
+ */
+export const SurveyActivityBody = z
+  .strictObject({
+    questionId: z.string(),
+    optionId: z.string(),
+    activity: z
+      .strictObject(draftActivityShape)
+      .refine((a) => Date.parse(a.start) < Date.parse(a.end), { message: 'end must be after start', path: ['end'] })
+      .refine((a) => Date.parse(a.signUpDeadline) <= Date.parse(a.start), {
+        message: 'sign-ups must close by the start',
+        path: ['signUpDeadline'],
+      }),
+  })
+  .meta({ id: 'SurveyActivityBody' })
+export type SurveyActivityBody = z.infer<typeof SurveyActivityBody>
+
+/** A draft activity raised from a survey result, with the result it rests on. */
+export const SurveyActivity = z
+  .object({
+    surveyId: Id,
+    questionId: z.string(),
+    optionId: z.string(),
+    evidence: z.string(),
+    activity: Activity,
+  })
+  .meta({ id: 'SurveyActivity' })
+export type SurveyActivity = z.infer<typeof SurveyActivity>

@@ -253,6 +253,54 @@ t.test('results', async (t) => {
     )
   })
 
+  t.test('a result becomes a draft activity of the organization, opening with its evidence', async (t) => {
+    const activity = {
+      title: '老年人智能手机培训班',
+      description: '每周二下午',
+      category: 'training',
+      targetGroups: ['elderly'],
+      start: '2026-12-15T06:00:00Z',
+      end: '2026-12-15T08:00:00Z',
+      signUpDeadline: '2026-12-14T06:00:00Z',
+      place: { kind: 'address', district: '浦东新区', address: '张江路 1 号' },
+      capacity: 30,
+    }
+    const draft = (who: Person, payload: object) =>
+      h.app.inject({ method: 'POST', url: `/v1/surveys/${id}/activities`, headers: who.headers, payload })
+    t.equal((await draft(worker, { questionId: 'wants', optionId: 'phone', activity })).statusCode, 403)
+    t.equal((await draft(stranger, { questionId: 'wants', optionId: 'phone', activity })).statusCode, 403)
+    t.equal((await draft(admin, { questionId: 'say', optionId: 'x', activity })).statusCode, 400)
+    const bad = await draft(admin, {
+      questionId: 'wants',
+      optionId: 'phone',
+      activity: { ...activity, organizationId: randomUUID() },
+    })
+    t.equal(bad.statusCode, 400, "the organization is the survey's, not the caller's choice")
+    const made = await draft(admin, { questionId: 'wants', optionId: 'phone', activity })
+    t.equal(made.statusCode, 201, made.body)
+    const body = made.json()
+    t.equal(body.evidence, '「您最需要哪些服务？」75%（6/8）选择了「智能手机培训」；其中 100% 的老年人（6/6）')
+    t.equal(body.activity.status, 'draft')
+    t.equal(body.activity.organizationId, org)
+    t.equal(
+      body.activity.description,
+      `需求调查「社区居民需求调查」：${body.evidence}\n\n每周二下午`,
+      'the description opens with the result',
+    )
+    const stored = await h.app.inject({
+      method: 'GET',
+      url: `/v1/activities/${body.activity.id}`,
+      headers: admin.headers,
+    })
+    t.equal(stored.statusCode, 200)
+    t.equal(stored.json().status, 'draft')
+    t.equal(
+      (await h.app.inject({ method: 'GET', url: `/v1/activities/${body.activity.id}` })).statusCode,
+      404,
+      "a draft stays the organization's",
+    )
+  })
+
   t.test('CSV: UTF-8 with a byte order mark, headers, suppressed cells empty', async (t) => {
     const res = await results(stranger, '?format=csv')
     t.equal(res.statusCode, 200)

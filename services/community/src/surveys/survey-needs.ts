@@ -9,7 +9,7 @@ import { type SurveyDeps, visibleSurvey } from './surveys.service.ts'
  * The sentence a need rests on, from the full (unsuppressed) results: the option's share of those who
  * answered, and of the target group that chose it most, e.g. "42% 的老年人（21/50）选择了「智能手机培训」".
  */
-function evidenceOf(
+export function evidenceOf(
   results: ReturnType<typeof tallyResults>,
   questionId: string,
   optionId: string,

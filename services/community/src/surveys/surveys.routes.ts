@@ -6,6 +6,8 @@ import {
   ResponseReceipt,
   SubmitResponseBody,
   Survey,
+  SurveyActivity,
+  SurveyActivityBody,
   SurveyNeed,
   SurveyNeedBody,
   SurveyResults,
@@ -13,6 +15,8 @@ import {
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
+import type { CommunityDeps } from '../deps.ts'
+import { draftActivity } from './survey-activities.ts'
 import { raiseNeed, surveyNeeds } from './survey-needs.ts'
 import {
   createSurvey,
@@ -30,7 +34,7 @@ const TextParams = z.object({ id: z.uuid(), textId: z.uuid() })
 const ResultsCsv = z.string().describe('The results as CSV: UTF-8 with a byte order mark, CRLF line ends')
 
 /** Needs surveys: building, publishing, answering, results. */
-export function registerSurveyRoutes(app: App, deps: SurveyDeps) {
+export function registerSurveyRoutes(app: App, deps: SurveyDeps & CommunityDeps) {
   const tags = ['surveys']
 
   app.post(
@@ -124,6 +128,21 @@ export function registerSurveyRoutes(app: App, deps: SurveyDeps) {
     },
     async (request, reply) =>
       reply.code(201).send(await raiseNeed(deps, requireActor(request), request.params.id, request.body)),
+  )
+  app.post(
+    '/v1/surveys/:id/activities',
+    {
+      schema: {
+        operationId: 'draftSurveyActivity',
+        tags,
+        security,
+        params: IdParams,
+        body: SurveyActivityBody,
+        response: { 201: SurveyActivity },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await draftActivity(deps, requireActor(request), request.params.id, request.body)),
   )
   app.get(
     '/v1/surveys/:id/needs',

@@ -32,8 +32,11 @@ import {
   textsOf,
 } from './surveys.repository.ts'
 
-/** What the survey use cases need beyond the service's deps. */
-export interface SurveyDeps extends CommunityDeps {
+/**
+ * What the survey use cases need: the database, the clock and the challenge settings (not the job queue or
+ * the whole config, so the demo loader can call them too).
+ */
+export interface SurveyDeps extends Pick<CommunityDeps, 'db' | 'clock'> {
   challenge: ChallengeKeys
   /** Anonymous answers one client (IP) may send to one survey per hour. */
   anonymousPerHour: number

@@ -29,6 +29,12 @@ const ROUTES: Array<[string, Page]> = [
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
   ['/notifications', lazyPage(() => import('./pages/notifications.tsx'))],
+  // needs surveys and parent organizations' overviews
+  ['/orgs/:orgId/surveys', lazyPage(() => import('./pages/surveys/list.tsx'))],
+  ['/orgs/:orgId/surveys/new', lazyPage(() => import('./pages/surveys/builder.tsx'))],
+  ['/surveys/:id', lazyPage(() => import('./pages/surveys/answer.tsx'))],
+  ['/surveys/:id/results', lazyPage(() => import('./pages/surveys/results.tsx'))],
+  ['/overview/:orgId', lazyPage(() => import('./pages/overview/index.tsx'))],
 ]
 
 function NotFound() {

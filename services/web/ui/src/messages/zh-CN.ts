@@ -1,3 +1,5 @@
+import surveys from './surveys.zh-CN.ts'
+
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
   'app.name': '共享资源超市',
@@ -769,6 +771,7 @@ const zhCN = {
   'conversation.label': '消息内容',
   'conversation.placeholder': '输入消息（最多 2000 字）',
   'conversation.send': '发送',
+  ...surveys,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -14,6 +14,7 @@ import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
 import { validate } from '../lib/validate.ts'
+import { HierarchySection } from './overview/hierarchy-section.tsx'
 
 type Listing = Schema<'Listing'>
 type Action = 'submit' | 'pause' | 'resume' | 'archive'
@@ -282,6 +283,7 @@ function Organization({ orgId }: { orgId: string }) {
       <Listings orgId={orgId} canManage={canManage} verified={org.data.verified} />
       {canManage && <ContactsForm orgId={orgId} />}
       {role && <Members orgId={orgId} canManage={canManage} />}
+      <HierarchySection orgId={orgId} canManage={canManage} member={Boolean(role)} />
     </>
   )
 }

@@ -10,6 +10,7 @@ import {
   UpdateConsentsBody,
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
+import { z } from 'zod'
 import { acceptNotice, privacyStatus, updateConsents } from './consent.service.ts'
 import { cancelDeletion, requestDeletion } from './deletion.service.ts'
 import { downloadExport, getExport, requestExport } from './export.service.ts'
@@ -115,6 +116,8 @@ export function registerPrivacyRoutes(app: App, deps: PrivacyDeps) {
         summary: 'Start assembling everything Commons holds about the signed-in person',
         tags,
         security,
+        // No fields: a stray body is refused rather than ignored.
+        body: z.strictObject({}).optional(),
         response: { 202: DataExport },
       },
     },

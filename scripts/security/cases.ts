@@ -247,4 +247,22 @@ export const CASES: Record<string, Case> = {
   },
   // 404 to anyone but the organization's admins and moderators, so it does not tell who has an overview.
   getOrganizationOverview: { anonymous: 'denied', stranger: 'denied', target: 'organization' },
+
+  // personal information (issue 20)
+  getPrivacyNotice: { anonymous: 'public', stranger: 'public' },
+  getPrivacyStatus: { anonymous: 'auth', stranger: 'own' },
+  acceptPrivacyNotice: { anonymous: 'auth', stranger: 'own', body: { version: '2026-11-30' } },
+  updateConsents: { anonymous: 'auth', stranger: 'own', body: { emailNotifications: false } },
+  // The stranger's own account, with a wrong password: the re-authentication refuses it.
+  requestAccountDeletion: { anonymous: 'auth', stranger: 'refused', body: { password: 'wrong password 1' } },
+  cancelAccountDeletion: { anonymous: 'auth', stranger: 'refused' },
+  requestDataExport: { anonymous: 'auth', stranger: 'own' },
+  getDataExport: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
+  // The signed link is the credential: a forged one is refused whoever presents it.
+  downloadDataExport: {
+    anonymous: 'refused',
+    stranger: 'refused',
+    target: 'nothing',
+    query: 'expires=4102444800&sig=forged-signature',
+  },
 }

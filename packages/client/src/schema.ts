@@ -948,6 +948,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the account after the cooling-off period (password asked again; cancellable until then) */
+        post: operations["requestAccountDeletion"];
+        /** Cancel a pending account closure during the cooling-off period */
+        delete: operations["cancelAccountDeletion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start assembling everything Commons holds about the signed-in person */
+        post: operations["requestDataExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export: once ready, a signed download link that expires */
+        get: operations["getDataExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/phone": {
         parameters: {
             query?: never;
@@ -959,6 +1011,57 @@ export interface paths {
         /** Prove a mobile number with its code; it then signs this account in */
         put: operations["attachPhone"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notice version accepted, the optional consents and a pending account closure */
+        get: operations["getPrivacyStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/privacy/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Grant or withdraw the optional consents (personalised recommendations, email notifications) */
+        patch: operations["updateConsents"];
+        trace?: never;
+    };
+    "/v1/me/privacy/notice-acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the current privacy notice (asked again whenever its version changes) */
+        post: operations["acceptPrivacyNotice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1439,6 +1542,40 @@ export interface paths {
         };
         /** @description A WebP variant of a photo (card 480×360, page up to 1280×960, share 1200×630). */
         get: operations["getPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/exports/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JSON archive behind a signed link (no sign-in: the link is the credential until it expires) */
+        get: operations["downloadDataExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/privacy/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The privacy notice and terms in force, in Chinese and English */
+        get: operations["getPrivacyNotice"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2011,6 +2148,84 @@ export interface components {
             kind: components["schemas"]["OrganizationKindInput"];
             verified: boolean;
         };
+        /** @enum {string} */
+        ConsentPurposeInput: "personalisedRecommendations" | "emailNotifications";
+        ConsentsInput: {
+            /** @description Views recorded and recommendations tailored to them */
+            personalisedRecommendations: boolean;
+            /** @description Notifications also sent by email (in-app ones always arrive) */
+            emailNotifications: boolean;
+        };
+        PrivacyNoticeInput: {
+            /** @description Changes whenever the text changes; people accept a version */
+            version: string;
+            publishedAt: components["schemas"]["InstantInput"];
+            zhCN: {
+                title: string;
+                sections: {
+                    heading: string;
+                    body: string;
+                }[];
+            };
+            en: {
+                title: string;
+                sections: {
+                    heading: string;
+                    body: string;
+                }[];
+            };
+        };
+        SignUpPrivacyInput: {
+            noticeVersion: string;
+            /** @default false */
+            personalisedRecommendations: boolean;
+            /** @default false */
+            emailNotifications: boolean;
+        };
+        AcceptNoticeBodyInput: {
+            version: string;
+        };
+        UpdateConsentsBodyInput: {
+            /** @description Views recorded and recommendations tailored to them */
+            personalisedRecommendations?: boolean;
+            /** @description Notifications also sent by email (in-app ones always arrive) */
+            emailNotifications?: boolean;
+        };
+        DeletionRequestInput: {
+            requestedAt: components["schemas"]["InstantInput"];
+            closesAt: components["schemas"]["InstantInput"];
+        };
+        PrivacyStatusInput: {
+            currentNoticeVersion: string;
+            acceptedNoticeVersion: string | null;
+            acceptedAt: components["schemas"]["InstantInput"] | null;
+            /** @description True until the current version is accepted: the UI asks again */
+            mustAcceptNotice: boolean;
+            consents: components["schemas"]["ConsentsInput"];
+            deletion: components["schemas"]["DeletionRequestInput"] | null;
+        };
+        RequestDeletionBodyInput: {
+            password: string;
+        };
+        /** @enum {string} */
+        ExportStatusInput: "pending" | "ready" | "failed";
+        DataExportInput: {
+            id: components["schemas"]["IdInput"];
+            status: components["schemas"]["ExportStatusInput"];
+            requestedAt: components["schemas"]["InstantInput"];
+            readyAt: components["schemas"]["InstantInput"] | null;
+            downloadUrl: string | null;
+            expiresAt: components["schemas"]["InstantInput"] | null;
+        };
+        ExportArchiveInput: {
+            userId: components["schemas"]["IdInput"];
+            generatedAt: components["schemas"]["InstantInput"];
+            parts: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         EmailInput: string;
         UserInput: {
             id: components["schemas"]["IdInput"];
@@ -2025,6 +2240,8 @@ export interface components {
             email: components["schemas"]["EmailInput"];
             password: string;
             displayName: string;
+            /** @description The notice version the person accepted and their optional consents; without it they are asked at sign-in */
+            privacy?: components["schemas"]["SignUpPrivacyInput"];
         };
         LoginBodyInput: {
             email: components["schemas"]["EmailInput"];
@@ -2039,6 +2256,8 @@ export interface components {
             accessTokenExpiresAt: components["schemas"]["InstantInput"];
             refreshToken: string;
             refreshTokenExpiresAt: components["schemas"]["InstantInput"];
+            /** @description True while the person has not accepted the current privacy notice: the UI asks before going on */
+            mustAcceptNotice?: boolean;
         };
         MembershipInput: {
             organizationId: components["schemas"]["IdInput"];
@@ -2049,6 +2268,8 @@ export interface components {
             user: components["schemas"]["UserInput"];
             memberships: components["schemas"]["MembershipInput"][];
             moderator: boolean;
+            /** @description True until the current privacy notice is accepted */
+            mustAcceptNotice?: boolean;
         };
         CreateOrganizationBodyInput: {
             name: string;
@@ -3393,6 +3614,15 @@ export interface components {
             quotas: components["schemas"]["QuotaInput"][];
             version: number;
         };
+        UserConsentsChangedPayloadInput: {
+            userId: components["schemas"]["IdInput"];
+            consents: components["schemas"]["ConsentsInput"];
+        };
+        AccountClosedPayloadInput: {
+            userId: components["schemas"]["IdInput"];
+            /** Format: date-time */
+            closedAt: string;
+        };
         ConversationSubjectInput: {
             /** @enum {string} */
             type: "booking" | "need";
@@ -3973,6 +4203,84 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             verified: boolean;
         };
+        /** @enum {string} */
+        ConsentPurpose: "personalisedRecommendations" | "emailNotifications";
+        Consents: {
+            /** @description Views recorded and recommendations tailored to them */
+            personalisedRecommendations: boolean;
+            /** @description Notifications also sent by email (in-app ones always arrive) */
+            emailNotifications: boolean;
+        };
+        PrivacyNotice: {
+            /** @description Changes whenever the text changes; people accept a version */
+            version: string;
+            publishedAt: components["schemas"]["Instant"];
+            zhCN: {
+                title: string;
+                sections: {
+                    heading: string;
+                    body: string;
+                }[];
+            };
+            en: {
+                title: string;
+                sections: {
+                    heading: string;
+                    body: string;
+                }[];
+            };
+        };
+        SignUpPrivacy: {
+            noticeVersion: string;
+            /** @default false */
+            personalisedRecommendations: boolean;
+            /** @default false */
+            emailNotifications: boolean;
+        };
+        AcceptNoticeBody: {
+            version: string;
+        };
+        UpdateConsentsBody: {
+            /** @description Views recorded and recommendations tailored to them */
+            personalisedRecommendations?: boolean;
+            /** @description Notifications also sent by email (in-app ones always arrive) */
+            emailNotifications?: boolean;
+        };
+        DeletionRequest: {
+            requestedAt: components["schemas"]["Instant"];
+            closesAt: components["schemas"]["Instant"];
+        };
+        PrivacyStatus: {
+            currentNoticeVersion: string;
+            acceptedNoticeVersion: string | null;
+            acceptedAt: components["schemas"]["Instant"] | null;
+            /** @description True until the current version is accepted: the UI asks again */
+            mustAcceptNotice: boolean;
+            consents: components["schemas"]["Consents"];
+            deletion: components["schemas"]["DeletionRequest"] | null;
+        };
+        RequestDeletionBody: {
+            password: string;
+        };
+        /** @enum {string} */
+        ExportStatus: "pending" | "ready" | "failed";
+        DataExport: {
+            id: components["schemas"]["Id"];
+            status: components["schemas"]["ExportStatus"];
+            requestedAt: components["schemas"]["Instant"];
+            readyAt: components["schemas"]["Instant"] | null;
+            downloadUrl: string | null;
+            expiresAt: components["schemas"]["Instant"] | null;
+        };
+        ExportArchive: {
+            userId: components["schemas"]["Id"];
+            generatedAt: components["schemas"]["Instant"];
+            parts: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         /** Format: email */
         Email: string;
         User: {
@@ -3988,6 +4296,8 @@ export interface components {
             email: components["schemas"]["Email"];
             password: string;
             displayName: string;
+            /** @description The notice version the person accepted and their optional consents; without it they are asked at sign-in */
+            privacy?: components["schemas"]["SignUpPrivacy"];
         };
         LoginBody: {
             email: components["schemas"]["Email"];
@@ -4002,6 +4312,8 @@ export interface components {
             accessTokenExpiresAt: components["schemas"]["Instant"];
             refreshToken: string;
             refreshTokenExpiresAt: components["schemas"]["Instant"];
+            /** @description True while the person has not accepted the current privacy notice: the UI asks before going on */
+            mustAcceptNotice?: boolean;
         };
         Membership: {
             organizationId: components["schemas"]["Id"];
@@ -4012,6 +4324,8 @@ export interface components {
             user: components["schemas"]["User"];
             memberships: components["schemas"]["Membership"][];
             moderator: boolean;
+            /** @description True until the current privacy notice is accepted */
+            mustAcceptNotice?: boolean;
         };
         CreateOrganizationBody: {
             name: string;
@@ -5355,6 +5669,15 @@ export interface components {
             organizationId: components["schemas"]["Id"];
             quotas: components["schemas"]["Quota"][];
             version: number;
+        };
+        UserConsentsChangedPayload: {
+            userId: components["schemas"]["Id"];
+            consents: components["schemas"]["Consents"];
+        };
+        AccountClosedPayload: {
+            userId: components["schemas"]["Id"];
+            /** Format: date-time */
+            closedAt: string;
         };
         ConversationSubject: {
             /** @enum {string} */
@@ -7549,6 +7872,96 @@ export interface operations {
             };
         };
     };
+    requestAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestDeletionBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyStatus"];
+                };
+            };
+        };
+    };
+    cancelAccountDeletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyStatus"];
+                };
+            };
+        };
+    };
+    requestDataExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExport"];
+                };
+            };
+        };
+    };
+    getDataExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExport"];
+                };
+            };
+        };
+    };
     attachPhone: {
         parameters: {
             query?: never;
@@ -7569,6 +7982,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    getPrivacyStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyStatus"];
+                };
+            };
+        };
+    };
+    updateConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConsentsBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyStatus"];
+                };
+            };
+        };
+    };
+    acceptPrivacyNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptNoticeBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyStatus"];
                 };
             };
         };
@@ -8485,6 +8966,51 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    downloadDataExport: {
+        parameters: {
+            query: {
+                expires: number;
+                sig: string;
+            };
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportArchive"];
+                };
+            };
+        };
+    };
+    getPrivacyNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyNotice"];
+                };
             };
         };
     };

@@ -3,6 +3,7 @@ import { OrgRole } from './auth.ts'
 import { CityName, Id, Instant, text } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
 import { PhotoId } from './photos.ts'
+import { SignUpPrivacy } from './privacy.ts'
 
 /** Emails are trimmed and lower-cased before they are stored or compared. */
 export const Email = z.string().trim().toLowerCase().pipe(z.email().max(254)).meta({ id: 'Email' })
@@ -32,7 +33,14 @@ export const User = z
 export type User = z.infer<typeof User>
 
 export const RegisterBody = z
-  .strictObject({ email: Email, password: Password, displayName: text({ min: 1, max: 40 }) })
+  .strictObject({
+    email: Email,
+    password: Password,
+    displayName: text({ min: 1, max: 40 }),
+    privacy: SignUpPrivacy.optional().describe(
+      'The notice version the person accepted and their optional consents; without it they are asked at sign-in',
+    ),
+  })
   .meta({ id: 'RegisterBody' })
 
 export const LoginBody = z
@@ -49,6 +57,10 @@ export const Session = z
     accessTokenExpiresAt: Instant,
     refreshToken: z.string(),
     refreshTokenExpiresAt: Instant,
+    mustAcceptNotice: z
+      .boolean()
+      .optional()
+      .describe('True while the person has not accepted the current privacy notice: the UI asks before going on'),
   })
   .meta({ id: 'Session' })
 export type Session = z.infer<typeof Session>
@@ -57,7 +69,14 @@ export const Membership = z
   .object({ organizationId: Id, organizationName: z.string(), role: OrgRole })
   .meta({ id: 'Membership' })
 
-export const Me = z.object({ user: User, memberships: z.array(Membership), moderator: z.boolean() }).meta({ id: 'Me' })
+export const Me = z
+  .object({
+    user: User,
+    memberships: z.array(Membership),
+    moderator: z.boolean(),
+    mustAcceptNotice: z.boolean().optional().describe('True until the current privacy notice is accepted'),
+  })
+  .meta({ id: 'Me' })
 export type Me = z.infer<typeof Me>
 
 export const CreateOrganizationBody = z

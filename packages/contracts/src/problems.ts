@@ -106,6 +106,13 @@ export const PROBLEM_CODES = {
   survey_closed: 409,
   already_answered: 409,
 
+  // personal information: closing an account, exports
+  sole_owner: 409,
+  deletion_not_requested: 409,
+  notice_outdated: 409,
+  export_not_found: 404,
+  export_link_invalid: 403,
+
   // 412, 413, 415, 428, 429: HTTP preconditions and limits
   version_mismatch: 412,
   payload_too_large: 413,

@@ -24,6 +24,8 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   needs: 'listings',
   moderation: 'listings',
   photos: 'listings',
+  // personal information: the notice and signed export downloads
+  privacy: 'listings',
   search: 'discovery',
   suggest: 'discovery',
   matches: 'discovery',

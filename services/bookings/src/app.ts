@@ -1,6 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
-import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
 import { applyHierarchyEvent } from './bookings/quota.ts'
@@ -20,6 +20,7 @@ import { runPaymentSteps } from './payments/payment-steps.ts'
 import { registerPaymentRoutes } from './payments/payments.routes.ts'
 import { type StripeSetup, stripeClient, stripePayments } from './payments/stripe-payments.ts'
 import { registerWebhookRoutes } from './payments/webhooks.routes.ts'
+import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
 import { startCompletionConsumer } from './ratings/completion.ts'
 import { closeRatingWindow } from './ratings/rating-windows.ts'
 import { registerRatingRoutes } from './ratings/ratings.routes.ts'
@@ -134,6 +135,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   registerReputationRoutes(app, deps)
   registerLedgerRoutes(app, deps)
   registerCreditRoutes(app, deps)
+  registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => personalData(db, userId) })
 
   const handlers: JobHandlers<BookingJobs> = {
     'booking.timer': (job) => runBookingTimer(deps, job),
@@ -153,6 +155,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
       handle: async (trx, event) => {
         await applyListingEvent(trx, event, deps.clock.now())
         await applyHierarchyEvent(trx, event)
+        await applyPrivacyEvent(trx, event)
       },
       registry: app.metrics.registry,
       log: app.log,

@@ -1,6 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
-import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerActivityRoutes } from './activities/activities.routes.ts'
 import type { CommunityConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
@@ -11,9 +11,9 @@ import { registerEvaluationRoutes } from './evaluations/evaluations.routes.ts'
 import { closeEvaluationWindow } from './evaluations/evaluations.service.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
 import { registerActivityLedgerRoutes } from './ledger/activity-ledger.ts'
-
 import { applyOverviewEvent } from './overview/overview.replica.ts'
 import { registerOverviewRoutes } from './overview/overview.routes.ts'
+import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
 import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
 import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
 import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
@@ -98,6 +98,7 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     anonymousPerHour: config.SURVEY_ANONYMOUS_PER_HOUR,
   })
   registerOverviewRoutes(app, deps)
+  registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => personalData(db, userId) })
 
   const handlers: JobHandlers<CommunityJobs> = {
     'activity.end': (job) => endActivity(deps, job.activityId),
@@ -115,6 +116,7 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
         handle: async (trx, event) => {
           await applyListingsEvent(trx, event, clock.now())
           await applyOverviewEvent(trx, event)
+          await applyPrivacyEvent(trx, event)
         },
         registry: app.metrics.registry,
         log: app.log,

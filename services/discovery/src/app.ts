@@ -1,11 +1,12 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
-import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { IndexWorkers } from './indexing/workers.ts'
 import { registerMatchRoutes } from './matches/matches.routes.ts'
+import { personalData } from './privacy/personal-data.ts'
 import { registerRecommendationRoutes } from './recommendations/recommendations.routes.ts'
 import { createMeili } from './search/meili.ts'
 import { registerSearchRoutes } from './search/search.routes.ts'
@@ -58,6 +59,7 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
     await meili.search.health()
   })
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+  registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => personalData(db, userId) })
 
   if (config.RUN_WORKERS) {
     const workers = new IndexWorkers({

@@ -1,5 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
-import { type App, buildService } from '@commons/service-kit'
+import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
+import { type App, buildService, type Clock, registerPersonalDataRoute, systemClock } from '@commons/service-kit'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { TokenKeys } from './auth/keys.ts'
@@ -16,12 +17,17 @@ import { applyCommunityEvent } from './needs/survey-needs.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
 import { createPhotoStorage } from './photos/photo-storage.ts'
 import { registerPhotoRoutes } from './photos/photos.routes.ts'
+import { closeAccount } from './privacy/deletion.service.ts'
+import { assembleExport, listingsPart } from './privacy/export.service.ts'
+import { registerPrivacyRoutes } from './privacy/privacy.routes.ts'
+import { JOBS_SCHEMA, type ListingsJobs, type PrivacyDeps } from './privacy/privacy-deps.ts'
 
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'listings'
 
 /** Applies the listings schema's migrations. */
 export async function migrate(config: Pick<ListingsConfig, 'DATABASE_URL'>): Promise<void> {
+  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
   try {
     await migrateToLatest(db, { schema: SCHEMA, migrations })
@@ -39,6 +45,13 @@ export interface ListingsOverrides {
 
   /** The community feed (default: COMMUNITY_URL with the service token). */
   communityFeed?: FeedSource
+
+  /** Where "now" comes from for privacy (cooling-off, export links); default the wall clock. */
+  clock?: Clock
+  /** The services asked for their part of an export (default: bookings, discovery, messaging, community). */
+  exportServices?: Record<string, string>
+  /** Whether RUN_WORKERS starts the job runner (default true); tests with their own clock use runDueJobs. */
+  startJobRunner?: boolean
 }
 
 declare module 'fastify' {
@@ -47,6 +60,8 @@ declare module 'fastify' {
     listings: {
       /** Resolves once needs raised from surveys on the community feed are on the board (RUN_WORKERS only). */
       syncCommunity(): Promise<void>
+      /** Runs the jobs due by the clock now (account closings, exports); resolves with how many ran. */
+      runDueJobs(): Promise<number>
     }
   }
 }
@@ -70,7 +85,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     keys,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-    now: () => new Date(),
+    now: () => (overrides.clock ?? systemClock).now(),
     // Codes are never written to a log in production: there, phone sign-in needs a real provider.
     sms: overrides.sms ?? (config.NODE_ENV === 'production' ? undefined : devLogSms(app.log)),
     phoneCodeResendSeconds: config.PHONE_CODE_RESEND_SECONDS,
@@ -95,6 +110,35 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
 
   registerHierarchyRoutes(app, db)
 
+  const clock = overrides.clock ?? systemClock
+  const privacy: PrivacyDeps = {
+    db,
+    clock,
+    jobs: defineJobQueue<ListingsJobs>({ schema: JOBS_SCHEMA, clock }),
+    coolingOffDays: config.ACCOUNT_DELETION_COOLING_OFF_DAYS,
+    exportLinkTtlHours: config.EXPORT_LINK_TTL_HOURS,
+    serviceToken: config.SERVICE_TOKEN,
+    services: overrides.exportServices ?? {
+      bookings: config.BOOKINGS_URL,
+      discovery: config.DISCOVERY_URL,
+      messaging: config.MESSAGING_URL,
+      community: config.COMMUNITY_URL,
+    },
+  }
+  registerPrivacyRoutes(app, privacy)
+  registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => listingsPart(db, userId) })
+  const worker = createJobWorker({
+    queue: privacy.jobs,
+    db,
+    handlers: {
+      'account.close': ({ userId }) => closeAccount(privacy, userId),
+      'privacy.export': ({ exportId }, job) =>
+        assembleExport(privacy, exportId, { last: job.attempt >= job.maxAttempts }),
+    },
+    registry: app.metrics.registry,
+    log: app.log,
+  })
+
   let syncCommunity = async () => {}
   if (config.RUN_WORKERS) {
     const community = startConsumer({
@@ -108,7 +152,11 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     syncCommunity = () => community.drain()
     // Registered after the db's onClose hook, so (hooks run in reverse) it stops before the pool closes.
     app.addHook('onClose', () => community.stop())
+    if (overrides.startJobRunner !== false) {
+      await worker.start({ url: config.DATABASE_URL })
+      app.addHook('onClose', () => worker.stop())
+    }
   }
-  app.decorate('listings', { syncCommunity: () => syncCommunity() })
+  app.decorate('listings', { syncCommunity: () => syncCommunity(), runDueJobs: () => worker.runDue() })
   return app
 }

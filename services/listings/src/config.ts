@@ -35,5 +35,15 @@ export const ListingsConfig = DataServiceConfig.extend({
 
   /** The community service, whose feed brings needs raised from survey results. */
   COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
+
+  // Personal information (issue 20)
+  /** Days between a request to close an account and its closing; the person may cancel until then. */
+  ACCOUNT_DELETION_COOLING_OFF_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** How long the signed download link of a data export works. */
+  EXPORT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** The services asked for their part of a data export (internal call with the service token). */
+  BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
+  DISCOVERY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.discovery}`),
+  MESSAGING_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.messaging}`),
 })
 export type ListingsConfig = Readonly<z.infer<typeof ListingsConfig>>

@@ -1,6 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
-import { type App, buildService, type KeySource, remoteKeys } from '@commons/service-kit'
+import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import type { Channel } from './channels/channel.ts'
 import { emailChannel } from './channels/email.ts'
 import type { MessagingConfig } from './config.ts'
@@ -12,6 +12,7 @@ import { JOBS_SCHEMA, type MessagingJobs } from './jobs.ts'
 import { runDelivery, runReminder } from './notifications/jobs.service.ts'
 import { registerNotificationRoutes } from './notifications/notifications.routes.ts'
 import { NotificationStreams } from './notifications/stream.ts'
+import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
 import { applyBookingsEvent } from './replica/bookings-events.ts'
 import { applyListingsEvent } from './replica/listings-events.ts'
 import { createSigner } from './signing.ts'
@@ -90,6 +91,7 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
 
   registerConversationRoutes(app, deps)
   registerNotificationRoutes(app, deps, streams)
+  registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => personalData(db, userId) })
 
   const handlers: JobHandlers<MessagingJobs> = {
     'booking.reminder': (job) => runReminder(deps, job),
@@ -104,7 +106,10 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
       ...common,
       name: 'messaging.listings',
       source: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
-      handle: (trx, event) => applyListingsEvent(trx, deps, event),
+      handle: async (trx, event) => {
+        await applyListingsEvent(trx, deps, event)
+        await applyPrivacyEvent(trx, event, deps.clock.now())
+      },
     })
     const bookings = startConsumer({
       ...common,

@@ -93,12 +93,16 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     activities: [randomUUID()],
     surveys: [randomUUID()],
     photos: ['0'.repeat(32)],
+    // A data export's signed download: an unknown export and a forged link answer 403, never an archive.
+    exports: [randomUUID()],
   }
   const query: Record<string, string> = {
     from,
     to,
     q: '会议',
     token: calendarToken,
+    expires: '4102444800',
+    sig: 'forged-signature',
   }
   let checked = 0
   for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {

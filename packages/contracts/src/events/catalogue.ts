@@ -7,6 +7,7 @@ import {
   VolunteerServedPayload,
 } from './community.ts'
 import {
+  AccountClosedPayload,
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
@@ -18,6 +19,7 @@ import {
   OrganizationParentChangedPayload,
   OrganizationQuotasChangedPayload,
   OrganizationUpdatedPayload,
+  UserConsentsChangedPayload,
 } from './listings.ts'
 import { ConversationUpdatedPayload, MESSAGING_EVENTS } from './messaging.ts'
 import { SURVEY_EVENTS, SurveyNeedRequestedPayload } from './surveys.ts'
@@ -48,6 +50,9 @@ export const EVENT_CATALOGUE = {
   [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
   [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,
   [COMMUNITY_EVENTS.scorecardUpdated]: ScorecardUpdatedPayload,
+  // personal information
+  [LISTINGS_EVENTS.userConsentsChanged]: UserConsentsChangedPayload,
+  [LISTINGS_EVENTS.accountClosed]: AccountClosedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -7,6 +7,7 @@ import { Quota } from '../hierarchy.ts'
 import { Listing, ListingStatus } from '../listings.ts'
 import { Need, NeedStatus } from '../needs.ts'
 import { Organization, OrganizationSummary } from '../organizations.ts'
+import { Consents } from '../privacy.ts'
 
 /** Event types of the listings feed. Each one's payload schema is in `EVENT_CATALOGUE` (events/catalogue.ts). */
 export const LISTINGS_EVENTS = {
@@ -35,6 +36,12 @@ export const LISTINGS_EVENTS = {
   organizationParentChanged: 'organization.parent_changed',
   /** entityId = the parent organization's id; version grows with every change of its quotas. */
   organizationQuotasChanged: 'organization.quotas_changed',
+
+  // personal information (issue 20)
+  /** A person's optional consents after a change; entityId = user id. Services honour them. */
+  userConsentsChanged: 'user.consents_changed',
+  /** An account was closed: every service erases or pseudonymises what it holds; entityId = user id. */
+  accountClosed: 'account.closed',
 } as const
 
 /**
@@ -110,3 +117,18 @@ export const OrganizationQuotasChangedPayload = z
   .object({ organizationId: Id, quotas: z.array(Quota), version: z.number().int() })
   .meta({ id: 'OrganizationQuotasChangedPayload' })
 export type OrganizationQuotasChangedPayload = z.infer<typeof OrganizationQuotasChangedPayload>
+
+/** Payload of `user.consents_changed`: the person's optional consents after the change (no contact data). */
+export const UserConsentsChangedPayload = z
+  .object({ userId: Id, consents: Consents })
+  .meta({ id: 'UserConsentsChangedPayload' })
+export type UserConsentsChangedPayload = z.infer<typeof UserConsentsChangedPayload>
+
+/**
+ * Payload of `account.closed`: the account is gone. Consumers erase the person's personal fields or replace
+ * them by `CLOSED_ACCOUNT_NAME`; the user id stays as the stable pseudonym that keeps records consistent.
+ */
+export const AccountClosedPayload = z
+  .object({ userId: Id, closedAt: z.iso.datetime({ offset: true }) })
+  .meta({ id: 'AccountClosedPayload' })
+export type AccountClosedPayload = z.infer<typeof AccountClosedPayload>

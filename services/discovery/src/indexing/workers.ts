@@ -3,6 +3,7 @@ import { type ConsumerHandle, type ConsumerLog, type FeedSource, startConsumer }
 import type { App } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import { applyPrivacyEvent } from '../privacy/personal-data.ts'
 import { ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS } from '../search/meili.ts'
 import { applyEvent } from './events.ts'
 import { writeIndexed } from './indexer.ts'
@@ -58,7 +59,10 @@ export class IndexWorkers {
           log,
           handleBatch: (events) =>
             writeIndexed(db, meili, async (trx, touched) => {
-              for (const event of events) await applyEvent(trx, event, touched, log)
+              for (const event of events) {
+                await applyEvent(trx, event, touched, log)
+                await applyPrivacyEvent(trx, event)
+              }
             }),
         }),
       )

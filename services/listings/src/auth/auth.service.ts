@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Actor, Me, Session, User } from '@commons/contracts'
+import type { Actor, Me, Session, SignUpPrivacy, User } from '@commons/contracts'
 import { isUniqueViolation, newId } from '@commons/db'
 import { AppError, conflict, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
+import { mustAcceptNotice, recordSignUpPrivacy } from '../privacy/consent.service.ts'
 import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
 import type { TokenKeys } from './keys.ts'
 import {
@@ -53,6 +54,7 @@ export async function issueAccessToken(deps: AuthDeps, userId: string) {
     (() => {
       throw unauthorized('The account no longer exists.', 'invalid_token')
     })()
+  if (user.closedAt) throw unauthorized('The account was closed.', 'invalid_token')
   const orgs = await rolesOf(deps.db, userId)
   return deps.keys.sign({ sub: userId, orgs, mod: user.moderator, name: user.displayName }, deps.accessTokenTtlSeconds)
 }
@@ -79,13 +81,14 @@ export async function startSession(deps: AuthDeps, user: UserRow, familyId = new
     accessTokenExpiresAt: access.expiresAt.toISOString(),
     refreshToken,
     refreshTokenExpiresAt: refreshTokenExpiresAt.toISOString(),
+    mustAcceptNotice: await mustAcceptNotice(deps.db, user.id),
   }
 }
 
 /** Creates an account and signs it in. */
 export async function register(
   deps: AuthDeps,
-  input: { email: string; password: string; displayName: string },
+  input: { email: string; password: string; displayName: string; privacy?: SignUpPrivacy },
 ): Promise<Session> {
   assertStrongPassword(input.password)
   const passwordHash = await hashPassword(input.password)
@@ -100,6 +103,7 @@ export async function register(
     if (isUniqueViolation(error)) throw conflict('email_taken', 'An account with this email exists; sign in instead.')
     throw error
   }
+  if (input.privacy) await recordSignUpPrivacy({ db: deps.db, clock: { now: deps.now } }, user.id, input.privacy)
   return startSession(deps, user)
 }
 
@@ -163,5 +167,10 @@ export async function me(deps: AuthDeps, actor: Actor): Promise<Me> {
     .where('memberships.userId', '=', actor.userId)
     .orderBy('organizations.name')
     .execute()
-  return { user: toUserDto(user), memberships, moderator: user.moderator }
+  return {
+    user: toUserDto(user),
+    memberships,
+    moderator: user.moderator,
+    mustAcceptNotice: await mustAcceptNotice(deps.db, user.id),
+  }
 }

@@ -21,6 +21,11 @@ export interface DB extends KitTables {
 
   organizationParents: OrganizationParentsTable
   organizationQuotas: OrganizationQuotasTable
+
+  noticeAcceptances: NoticeAcceptancesTable
+  consentRecords: ConsentRecordsTable
+  deletionRequests: DeletionRequestsTable
+  dataExports: DataExportsTable
 }
 
 export interface UsersTable {
@@ -33,6 +38,8 @@ export interface UsersTable {
   phone: ColumnType<string | null, string | null | undefined, string | null>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
+  /** Set when the account was closed: its personal fields are erased, the id stays as a pseudonym. */
+  closedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 export type UserRow = Selectable<UsersTable>
 
@@ -197,4 +204,36 @@ export interface OrganizationQuotasTable {
   quotas: ColumnType<Quota[], string, string>
   version: Generated<number>
   updatedAt: Generated<Date>
+}
+
+export interface NoticeAcceptancesTable {
+  userId: string
+  noticeVersion: string
+  acceptedAt: Date
+}
+
+export interface ConsentRecordsTable {
+  id: Generated<string>
+  userId: string
+  purpose: 'personalisedRecommendations' | 'emailNotifications'
+  granted: boolean
+  recordedAt: Date
+}
+
+export interface DeletionRequestsTable {
+  userId: string
+  requestedAt: Date
+  closesAt: Date
+  cancelledAt: Date | null
+  closedAt: Date | null
+}
+
+export interface DataExportsTable {
+  id: string
+  userId: string
+  status: ColumnType<'pending' | 'ready' | 'failed', 'pending' | undefined, 'pending' | 'ready' | 'failed'>
+  requestedAt: Date
+  readyAt: Date | null
+  expiresAt: Date | null
+  archive: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
 }

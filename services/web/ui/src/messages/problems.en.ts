@@ -109,6 +109,13 @@ const problemsEn: Record<ProblemCode, string> = {
   quota_exceeded: 'This month’s share of hours is used up. Book next month or ask the parent organization.',
   survey_closed: 'This survey is not open for answers.',
   already_answered: 'You have already answered this survey. Thank you!',
+
+  // personal information
+  sole_owner: 'You are the only owner of an organization. Make another member its owner before closing your account.',
+  deletion_not_requested: 'There is no pending request to close this account.',
+  notice_outdated: 'The privacy notice has changed. Please read the current version and accept it.',
+  export_not_found: 'This export does not exist.',
+  export_link_invalid: 'This download link has expired or is not valid. Request a new export.',
   photo_too_large: 'The photo is too large; choose one under 10 MB.',
   photo_type_unsupported: 'This image type is not supported. Upload a JPEG, PNG or WebP photo.',
   photo_unreadable: 'This photo cannot be read; the file may be damaged.',

@@ -111,6 +111,13 @@ const problemsZhCN: Record<ProblemCode, string> = {
   quota_exceeded: '本月可预约的时长已用完，请下个月再约或联系上级组织。',
   survey_closed: '问卷不在填写时间内。',
   already_answered: '你已经填写过这份问卷，谢谢！',
+
+  // 个人信息
+  sole_owner: '你是某个组织唯一的所有者。请先把所有者身份交给其他成员，再注销账号。',
+  deletion_not_requested: '这个账号没有待处理的注销申请。',
+  notice_outdated: '隐私政策已更新，请阅读最新版本并同意。',
+  export_not_found: '找不到这份数据导出。',
+  export_link_invalid: '下载链接已过期或无效，请重新申请导出。',
   photo_too_large: '照片太大了，请选择 10 兆以内的照片。',
   photo_type_unsupported: '不支持这种图片格式，请换一张常见格式的照片。',
   photo_unreadable: '这张照片无法读取，文件可能已损坏。',

@@ -3,6 +3,8 @@ import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from
 import {
   ActivityChangedPayload,
   COMMUNITY_EVENTS,
+  FlagChangedPayload,
+  ParticipantNoticePayload,
   ScorecardUpdatedPayload,
   VolunteerServedPayload,
 } from './community.ts'
@@ -48,6 +50,8 @@ export const EVENT_CATALOGUE = {
   [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
   [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,
   [COMMUNITY_EVENTS.scorecardUpdated]: ScorecardUpdatedPayload,
+  [COMMUNITY_EVENTS.participantNotice]: ParticipantNoticePayload,
+  [COMMUNITY_EVENTS.flagChanged]: FlagChangedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -104,11 +104,16 @@ export async function activityDto(db: Kysely<DB>, row: ActivityRow): Promise<Act
 export async function announceActivity(trx: Transaction<DB>, row: ActivityRow): Promise<Activity> {
   const activity = await activityDto(trx, row)
   if (row.status !== 'draft') {
+    const host = await trx
+      .selectFrom('organizations')
+      .select('city')
+      .where('id', '=', row.organizationId)
+      .executeTakeFirst()
     await appendEvent(trx, {
       type: COMMUNITY_EVENTS.activityChanged,
       entityId: row.id,
       version: row.version,
-      payload: { activity },
+      payload: { activity, city: host?.city ?? null },
     })
   }
   return activity

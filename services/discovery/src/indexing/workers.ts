@@ -3,17 +3,21 @@ import { type ConsumerHandle, type ConsumerLog, type FeedSource, startConsumer }
 import type { App } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
-import { ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS } from '../search/meili.ts'
+import { ACTIVITY_SETTINGS, ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS } from '../search/meili.ts'
 import { applyEvent } from './events.ts'
 import { writeIndexed } from './indexer.ts'
 
 /** The consumers' names (their cursors in `feed_cursors`). */
-export const CONSUMERS = { listings: 'discovery.listings', bookings: 'discovery.bookings' } as const
+export const CONSUMERS = {
+  listings: 'discovery.listings',
+  bookings: 'discovery.bookings',
+  community: 'discovery.community',
+} as const
 
 export interface WorkerOptions {
   db: Kysely<DB>
   meili: Meili
-  sources: { listings: FeedSource; bookings: FeedSource }
+  sources: { listings: FeedSource; bookings: FeedSource; community: FeedSource }
   pollIntervalMs: number
   batchSize: number
   registry?: App['metrics']['registry']
@@ -37,6 +41,7 @@ export class IndexWorkers {
       try {
         await ensureIndex(meili.indexing, meili.listingsIndex, LISTING_SETTINGS)
         await ensureIndex(meili.indexing, meili.needsIndex, NEED_SETTINGS)
+        await ensureIndex(meili.indexing, meili.activitiesIndex, ACTIVITY_SETTINGS)
         break
       } catch (error) {
         const retryInMs = Math.min(30_000, 200 * 2 ** attempt)
@@ -65,7 +70,7 @@ export class IndexWorkers {
     }
   }
 
-  /** Resolves once both consumers caught up with their feeds (tests, scripts). */
+  /** Resolves once every consumer caught up with their feeds (tests, scripts). */
   async drain(): Promise<void> {
     await this.started
     await Promise.all([...this.consumers.values()].map((c) => c.drain()))

@@ -14,7 +14,10 @@ import {
   testApp,
 } from './helpers.ts'
 
-const ids = (res: { json(): { hits: Array<{ id: string }> } }) => res.json().hits.map((h) => h.id)
+const ids = (res: { statusCode: number; body: string; json(): { hits: Array<{ id: string }> } }) => {
+  if (res.statusCode !== 200) throw new Error(`search answered ${res.statusCode}: ${res.body}`)
+  return res.json().hits.map((h) => h.id)
+}
 
 t.test(
   'activities are searchable in Chinese and pinyin and filter by date, place, group and volunteer places',

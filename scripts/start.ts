@@ -8,9 +8,10 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { CommunityDB } from '@commons/community'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '@commons/demo'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoActivities, loadDemoData } from '@commons/demo'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_MEILI_PORT,
@@ -196,12 +197,21 @@ await Promise.all(
 // Demo data goes in through the listings service's own use cases, after it has migrated its schema.
 if (config.DEMO_DATA) {
   const demoDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
+  // Activities go in through community's use cases once the demo organizations reached its replica.
+  const communityDb = createDb<CommunityDB>({
+    url: databaseUrl,
+    schema: 'community',
+    poolMax: 2,
+    applicationName: 'demo',
+  })
   try {
     await loadDemoData(demoDb, log)
+    await loadDemoActivities(communityDb, demoDb, log)
   } catch (error) {
     log(`demo data failed to load: ${(error as Error).message}`)
   } finally {
     await demoDb.destroy()
+    await communityDb.destroy()
   }
 }
 

@@ -1,2 +1,3 @@
+export { DEMO_ACTIVITIES, loadDemoActivities } from './activities.ts'
 export { DEMO_ORGANIZATIONS, type DemoOrganization } from './catalogue.ts'
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './load.ts'

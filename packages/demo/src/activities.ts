@@ -297,8 +297,11 @@ export async function loadDemoActivities(
       volunteerSkills: spec.volunteerSkills ?? [],
       signUpDeadline: new Date(start.getTime() - HOUR).toISOString(),
     })
-    const created = await createActivity(deps, host, body)
-    await publishActivity(deps, host, created.id)
+    // A held activity is played through here, step by step: its end job, queued now, would be due at once
+    // (its end has passed) and end it in the service before anyone checked in.
+    const steps = spec.held ? withoutJobs(deps) : deps
+    const created = await createActivity(steps, host, body)
+    await publishActivity(steps, host, created.id)
     count += 1
     if (!spec.held) {
       if (spec.member)
@@ -307,6 +310,7 @@ export async function loadDemoActivities(
     }
     await playHeld(
       deps,
+      steps,
       { id: created.id, host, start, end, held: spec.held, member: spec.member ? memberActor : null },
       (at) => {
         now = at
@@ -319,9 +323,27 @@ export async function loadDemoActivities(
 
 type Deps = ReturnType<typeof useCaseDeps>
 
+/** The deps with a job queue that queues nothing (the caller runs those steps itself). */
+function withoutJobs(deps: Deps): Deps {
+  return {
+    ...deps,
+    jobs: {
+      ...deps.jobs,
+      enqueue: async (_trx, task, _payload, opts) => ({
+        id: '0',
+        task,
+        runAt: opts?.runAt ?? deps.clock.now(),
+        key: opts?.key ?? null,
+      }),
+      cancel: async () => false,
+    },
+  }
+}
+
 /** Plays a held activity through: sign-ups, check-ins, the end, and evaluations in every direction. */
 async function playHeld(
   deps: Deps,
+  steps: Deps,
   a: {
     id: string
     host: Actor
@@ -336,7 +358,7 @@ async function playHeld(
   const volunteers = Array.from({ length: a.held.volunteers }, () => randomUUID())
   const codes: string[] = []
   const sign = async (userId: string, role: 'attendee' | 'volunteer', displayName: string) => {
-    const { registration } = await signUp(deps, { userId, roles: {}, moderator: false }, a.id, {
+    const { registration } = await signUp(steps, { userId, roles: {}, moderator: false }, a.id, {
       role,
       partyMember: role === 'volunteer',
       displayName,
@@ -347,7 +369,7 @@ async function playHeld(
   for (const [i, id] of volunteers.entries()) await sign(id, 'volunteer', `志愿者${i + 1}`)
   if (a.member) await sign(a.member.userId, 'attendee', '李秀英')
   setNow(new Date(a.start.getTime() - 10 * 60_000))
-  for (const code of codes) await checkIn(deps, a.host, a.id, { code })
+  for (const code of codes) await checkIn(steps, a.host, a.id, { code })
   setNow(a.end)
   await endActivity(deps, a.id)
   // Evaluations the day after; the demo member's is left for her to give.

@@ -37,23 +37,23 @@ t.test(
       signUpDeadline: inHours(24 * 8),
     })
     const beijing = activity({
-    title: '法律讲座进社区',
-    description: '律师讲解劳动合同',
-    category: 'lecture',
-    targetGroups: ['migrant_workers'],
-    volunteerSkills: [],
-  })
+      title: '法律讲座进社区',
+      description: '律师讲解劳动合同',
+      category: 'lecture',
+      targetGroups: ['migrant_workers'],
+      volunteerSkills: [],
+    })
     // Already under way: it still counts as this week's, whatever day the test runs.
     const running = activity({
-    title: '园区暴走',
-    description: '沿园区步道健走',
-    category: 'sports',
-    targetGroups: ['white_collar'],
-    volunteerSkills: ['领队'],
-    start: inHours(-1),
-    end: inHours(2),
-    signUpDeadline: inHours(-2),
-  })
+      title: '园区暴走',
+      description: '沿园区步道健走',
+      category: 'sports',
+      targetGroups: ['white_collar'],
+      volunteerSkills: ['领队'],
+      start: inHours(-1),
+      end: inHours(2),
+      signUpDeadline: inHours(-2),
+    })
     await activityChanged(h.communityDb, phones)
     await activityChanged(h.communityDb, children)
     await activityChanged(h.communityDb, beijing, '北京')

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { SCHEMA as COMMUNITY_SCHEMA, type CommunityDB } from '@commons/community'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData, loadDemoSurveys } from '@commons/demo'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoActivities, loadDemoData, loadDemoSurveys } from '@commons/demo'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_MEILI_PORT,
@@ -194,18 +194,11 @@ await Promise.all(
   }),
 ).catch((error: Error) => fail(error.message))
 
-// Demo data goes in through the listings service's own use cases, after it has migrated its schema.
+// Demo data goes in through the services' own use cases, once each has migrated its schema (all are ready by
+// now): the listings side first, then activities, surveys and the hierarchy once the demo organizations
+// reached community's replica.
 if (config.DEMO_DATA) {
   const demoDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
-  try {
-    await loadDemoData(demoDb, log)
-  } catch (error) {
-    log(`demo data failed to load: ${(error as Error).message}`)
-  } finally {
-    await demoDb.destroy()
-  }
-  // Demo surveys and the hierarchy: after the community service migrated its schema (it is ready by now).
-  const listingsDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
   const communityDb = createDb<CommunityDB>({
     url: databaseUrl,
     schema: COMMUNITY_SCHEMA,
@@ -213,11 +206,13 @@ if (config.DEMO_DATA) {
     applicationName: 'demo',
   })
   try {
-    await loadDemoSurveys(listingsDb, communityDb)
+    await loadDemoData(demoDb, log)
+    await loadDemoActivities(communityDb, demoDb, log)
+    await loadDemoSurveys(demoDb, communityDb)
   } catch (error) {
-    log(`demo surveys failed to load: ${(error as Error).message}`)
+    log(`demo data failed to load: ${(error as Error).message}`)
   } finally {
-    await Promise.all([listingsDb.destroy(), communityDb.destroy()])
+    await Promise.all([demoDb.destroy(), communityDb.destroy()])
   }
 }
 

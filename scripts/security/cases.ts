@@ -78,6 +78,8 @@ export const CASES: Record<string, Case> = {
   // discovery
   searchListings: { anonymous: 'public', stranger: 'public', query: 'q=%E4%BC%9A%E8%AE%AE' },
   suggest: { anonymous: 'public', stranger: 'public', query: 'q=%E4%BC%9A' },
+  // issue 18: activities in discovery
+  searchActivities: { anonymous: 'public', stranger: 'public', query: 'q=%E8%AE%B2%E5%BA%A7&thisWeek=true' },
   matchNeedsToListing: { anonymous: 'public', stranger: 'public', target: 'listing' },
   matchListingsToNeed: { anonymous: 'public', stranger: 'public', target: 'need' },
   getRecommendations: { anonymous: 'auth', stranger: 'own' },

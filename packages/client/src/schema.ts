@@ -1851,6 +1851,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/search/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Search published, upcoming activities (Chinese full text) by date range, city, district, target group, category and volunteer places; `thisWeek=true&city=上海` is the home page's "this week in my city". */
+        get: operations["searchActivities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/suggest": {
         parameters: {
             query?: never;
@@ -3132,6 +3149,8 @@ export interface components {
                 id: components["schemas"]["IdInput"];
                 name: string;
                 verified: boolean;
+                /** @description top-decile scorecard (评价优秀) and not marked 整改中: ranked ahead of equally relevant listings */
+                badge?: boolean;
             };
             city: string;
             district: string;
@@ -3190,11 +3209,43 @@ export interface components {
             listingId: components["schemas"]["IdInput"];
             items: components["schemas"]["NeedInput"][];
         };
+        ActivityHitInput: {
+            id: components["schemas"]["IdInput"];
+            title: string;
+            highlightedTitle: string;
+            snippet: string;
+            category: components["schemas"]["ActivityCategoryInput"];
+            targetGroups: components["schemas"]["TargetGroupInput"][];
+            organization: {
+                id: components["schemas"]["IdInput"];
+                name: string;
+                badge: boolean;
+            };
+            city: string | null;
+            district: string;
+            placeTitle: string | null;
+            start: components["schemas"]["InstantInput"];
+            end: components["schemas"]["InstantInput"];
+            signUpDeadline: components["schemas"]["InstantInput"];
+            capacity: number;
+            volunteerPlaces: number;
+            volunteerSkills: string[];
+        };
+        ActivitySearchResultInput: {
+            hits: components["schemas"]["ActivityHitInput"][];
+            facets: components["schemas"]["FacetsInput"];
+            total: number;
+            page: number;
+            perPage: number;
+            processingTimeMs: number;
+        };
         RecordViewBodyInput: {
             listingId: components["schemas"]["IdInput"];
         };
         RecommendationsInput: {
             items: components["schemas"]["SearchHitInput"][];
+            /** @description upcoming activities in the member's districts (or the soonest anywhere), soonest first */
+            activities?: components["schemas"]["ActivityHitInput"][];
             /** @description false when the member has no history or switched it off */
             personalised: boolean;
             basedOn: {
@@ -3513,6 +3564,7 @@ export interface components {
         };
         ActivityChangedPayloadInput: {
             activity: components["schemas"]["ActivityInput"];
+            city?: string | null;
         };
         VolunteerServedPayloadInput: {
             registrationId: components["schemas"]["IdInput"];
@@ -3531,6 +3583,29 @@ export interface components {
             badge: boolean;
             rectifying: boolean;
             version: number;
+        };
+        /** @enum {string} */
+        ParticipantNoticeKindInput: "confirmed" | "waitlisted" | "promoted" | "activity_cancelled" | "reminder" | "evaluation_open";
+        ParticipantNoticePayloadInput: {
+            kind: components["schemas"]["ParticipantNoticeKindInput"];
+            registrationId: components["schemas"]["IdInput"];
+            userId: components["schemas"]["IdInput"];
+            /** @enum {string} */
+            role: "attendee" | "volunteer";
+            activity: {
+                id: components["schemas"]["IdInput"];
+                title: string;
+                start: components["schemas"]["InstantInput"];
+                organizationName: string;
+            };
+        };
+        FlagChangedPayloadInput: {
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string;
+            rectifying: boolean;
+            average90d: number | null;
+            count90d: number;
+            at: components["schemas"]["InstantInput"];
         };
         /** @enum {string} */
         ParentLinkStatusInput: "pending" | "confirmed";
@@ -3678,7 +3753,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted";
         NotificationInput: {
             id: components["schemas"]["IdInput"];
             type: components["schemas"]["NotificationTypeInput"];
@@ -5188,6 +5263,8 @@ export interface components {
                 id: components["schemas"]["Id"];
                 name: string;
                 verified: boolean;
+                /** @description top-decile scorecard (评价优秀) and not marked 整改中: ranked ahead of equally relevant listings */
+                badge?: boolean;
             };
             city: string;
             district: string;
@@ -5246,11 +5323,43 @@ export interface components {
             listingId: components["schemas"]["Id"];
             items: components["schemas"]["Need"][];
         };
+        ActivityHit: {
+            id: components["schemas"]["Id"];
+            title: string;
+            highlightedTitle: string;
+            snippet: string;
+            category: components["schemas"]["ActivityCategory"];
+            targetGroups: components["schemas"]["TargetGroup"][];
+            organization: {
+                id: components["schemas"]["Id"];
+                name: string;
+                badge: boolean;
+            };
+            city: string | null;
+            district: string;
+            placeTitle: string | null;
+            start: components["schemas"]["Instant"];
+            end: components["schemas"]["Instant"];
+            signUpDeadline: components["schemas"]["Instant"];
+            capacity: number;
+            volunteerPlaces: number;
+            volunteerSkills: string[];
+        };
+        ActivitySearchResult: {
+            hits: components["schemas"]["ActivityHit"][];
+            facets: components["schemas"]["Facets"];
+            total: number;
+            page: number;
+            perPage: number;
+            processingTimeMs: number;
+        };
         RecordViewBody: {
             listingId: components["schemas"]["Id"];
         };
         Recommendations: {
             items: components["schemas"]["SearchHit"][];
+            /** @description upcoming activities in the member's districts (or the soonest anywhere), soonest first */
+            activities?: components["schemas"]["ActivityHit"][];
             /** @description false when the member has no history or switched it off */
             personalised: boolean;
             basedOn: {
@@ -5569,6 +5678,7 @@ export interface components {
         };
         ActivityChangedPayload: {
             activity: components["schemas"]["Activity"];
+            city?: string | null;
         };
         VolunteerServedPayload: {
             registrationId: components["schemas"]["Id"];
@@ -5587,6 +5697,29 @@ export interface components {
             badge: boolean;
             rectifying: boolean;
             version: number;
+        };
+        /** @enum {string} */
+        ParticipantNoticeKind: "confirmed" | "waitlisted" | "promoted" | "activity_cancelled" | "reminder" | "evaluation_open";
+        ParticipantNoticePayload: {
+            kind: components["schemas"]["ParticipantNoticeKind"];
+            registrationId: components["schemas"]["Id"];
+            userId: components["schemas"]["Id"];
+            /** @enum {string} */
+            role: "attendee" | "volunteer";
+            activity: {
+                id: components["schemas"]["Id"];
+                title: string;
+                start: components["schemas"]["Instant"];
+                organizationName: string;
+            };
+        };
+        FlagChangedPayload: {
+            organizationId: components["schemas"]["Id"];
+            organizationName: string;
+            rectifying: boolean;
+            average90d: number | null;
+            count90d: number;
+            at: components["schemas"]["Instant"];
         };
         /** @enum {string} */
         ParentLinkStatus: "pending" | "confirmed";
@@ -5734,7 +5867,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received";
+        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted";
         Notification: {
             id: components["schemas"]["Id"];
             type: components["schemas"]["NotificationType"];
@@ -9424,6 +9557,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+        };
+    };
+    searchActivities: {
+        parameters: {
+            query?: {
+                page?: number;
+                perPage?: number;
+                q?: string;
+                /** @description any of these cities (the host organization's city) */
+                city?: string | string[];
+                /** @description any of these districts */
+                district?: string | string[];
+                /** @description activities for any of these groups */
+                targetGroup?: string | string[];
+                category?: string | string[];
+                /** @description true: activities that take volunteers */
+                hasVolunteerPlaces?: "true" | "false";
+                from?: components["schemas"]["InstantInput"];
+                to?: components["schemas"]["InstantInput"];
+                /** @description true: from now to the end of this week (Monday to Sunday, Asia/Shanghai) */
+                thisWeek?: "true" | "false";
+                organizationId?: components["schemas"]["IdInput"];
+                /** @description soonest: by start; relevance: text first */
+                sort?: "relevance" | "soonest";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivitySearchResult"];
                 };
             };
         };

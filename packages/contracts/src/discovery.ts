@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CityName, Id, Instant, PageQuery } from './common.ts'
+import { ActivityCategory, TargetGroup } from './community.ts'
 import { Amenity, ListingKind, Pricing } from './listings.ts'
 import { Need } from './needs.ts'
 
@@ -91,7 +92,15 @@ export const SearchHit = z
     title: z.string().describe('plain title'),
     highlightedTitle: z.string().describe('HTML-escaped title, matches in <mark>'),
     snippet: z.string().describe('HTML-escaped excerpt of the description, matches in <mark>'),
-    organization: z.object({ id: Id, name: z.string(), verified: z.boolean() }),
+    organization: z.object({
+      id: Id,
+      name: z.string(),
+      verified: z.boolean(),
+      badge: z
+        .boolean()
+        .optional()
+        .describe('top-decile scorecard (评价优秀) and not marked 整改中: ranked ahead of equally relevant listings'),
+    }),
     city: z.string(),
     district: z.string(),
     tags: z.array(z.string()),
@@ -155,11 +164,73 @@ export const NeedMatches = z
   .object({ listingId: Id, items: z.array(Need) })
   .meta({ id: 'NeedMatches', description: 'Open needs that fit a listing' })
 
+/** Query of `GET /v1/search/activities`: published activities that have not ended, soonest first by default. */
+export const ActivitySearchQuery = PageQuery.extend({
+  q: z.string().trim().max(100).default(''),
+  city: listParam(CityName).optional().describe("any of these cities (the host organization's city)"),
+  district: listParam(FreeText).optional().describe('any of these districts'),
+  targetGroup: listParam(TargetGroup, 7).optional().describe('activities for any of these groups'),
+  category: listParam(ActivityCategory, 8).optional(),
+  hasVolunteerPlaces: BoolParam.optional().describe('true: activities that take volunteers'),
+  from: Instant.optional().describe('activities ending after this instant (default: now)'),
+  to: Instant.optional().describe('activities starting before this instant'),
+  thisWeek: BoolParam.optional().describe('true: from now to the end of this week (Monday to Sunday, Asia/Shanghai)'),
+  organizationId: Id.optional(),
+  sort: z.enum(['relevance', 'soonest']).default('soonest').describe('soonest: by start; relevance: text first'),
+}).superRefine((q, ctx) => {
+  if (q.from && q.to && Date.parse(q.to) <= Date.parse(q.from)) {
+    ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' })
+  }
+  if (q.thisWeek && (q.from || q.to)) {
+    ctx.addIssue({ code: 'custom', path: ['thisWeek'], message: 'thisWeek replaces from and to' })
+  }
+})
+export type ActivitySearchQuery = z.infer<typeof ActivitySearchQuery>
+
+/** One activity found. `title` and `snippet` are HTML-escaped with matches wrapped in `<mark>`. */
+export const ActivityHit = z
+  .object({
+    id: Id,
+    title: z.string(),
+    highlightedTitle: z.string(),
+    snippet: z.string(),
+    category: ActivityCategory,
+    targetGroups: z.array(TargetGroup),
+    organization: z.object({ id: Id, name: z.string(), badge: z.boolean() }),
+    city: z.string().nullable(),
+    district: z.string(),
+    placeTitle: z.string().nullable(),
+    start: Instant,
+    end: Instant,
+    signUpDeadline: Instant,
+    capacity: z.number().int(),
+    volunteerPlaces: z.number().int(),
+    volunteerSkills: z.array(z.string()),
+  })
+  .meta({ id: 'ActivityHit' })
+export type ActivityHit = z.infer<typeof ActivityHit>
+
+export const ActivitySearchResult = z
+  .object({
+    hits: z.array(ActivityHit),
+    facets: Facets,
+    total: z.number().int(),
+    page: z.number().int(),
+    perPage: z.number().int(),
+    processingTimeMs: z.number(),
+  })
+  .meta({ id: 'ActivitySearchResult' })
+export type ActivitySearchResult = z.infer<typeof ActivitySearchResult>
+
 export const RecordViewBody = z.strictObject({ listingId: Id }).meta({ id: 'RecordViewBody' })
 
 export const Recommendations = z
   .object({
     items: z.array(SearchHit),
+    activities: z
+      .array(ActivityHit)
+      .optional()
+      .describe("upcoming activities in the member's districts (or the soonest anywhere), soonest first"),
     personalised: z.boolean().describe('false when the member has no history or switched it off'),
     basedOn: z.object({ kinds: z.array(z.string()), tags: z.array(z.string()), districts: z.array(z.string()) }),
   })

@@ -91,6 +91,15 @@ export const NotificationType = z
     'organization_verified',
     'need_matches_listing',
     'message_received',
+    // activities (community feed): to the participant, and the 整改中 flag to the host's admins
+    'activity_signed_up',
+    'activity_waitlisted',
+    'activity_promoted',
+    'activity_cancelled',
+    'activity_reminder',
+    'activity_evaluation_open',
+    'organization_flag_raised',
+    'organization_flag_lifted',
   ])
   .meta({ id: 'NotificationType' })
 export type NotificationType = z.infer<typeof NotificationType>

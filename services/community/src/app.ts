@@ -9,8 +9,10 @@ import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
 import { endActivity } from './ending/activity-end.ts'
 import { registerEvaluationRoutes } from './evaluations/evaluations.routes.ts'
 import { closeEvaluationWindow } from './evaluations/evaluations.service.ts'
+import { recheckFlags, scheduleFlagsRecheck } from './evaluations/flags.ts'
 import { type CommunityJobs, JOBS_SCHEMA } from './jobs/community-jobs.ts'
 import { registerActivityLedgerRoutes } from './ledger/activity-ledger.ts'
+import { remindParticipants } from './notices/participant-notices.ts'
 import { applyOverviewEvent } from './overview/overview.replica.ts'
 import { registerOverviewRoutes } from './overview/overview.routes.ts'
 import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
@@ -103,6 +105,11 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
   const handlers: JobHandlers<CommunityJobs> = {
     'activity.end': (job) => endActivity(deps, job.activityId),
     'evaluation-window.close': (job) => closeEvaluationWindow(deps, job.activityId),
+    'activity.reminder': (job) => remindParticipants(deps, job.activityId),
+    'flags.recheck': async () => {
+      const { checked, changed } = await recheckFlags(deps)
+      app.log.info({ checked, changed }, 'flags rechecked')
+    },
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
 
@@ -139,6 +146,11 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
       await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.JOB_POLL_MS })
       app.addHook('onClose', () => worker.stop())
     }
+    // The daily recheck queues its next run itself; this starts the chain (and is harmless when it runs).
+    // Not awaited: a database that is down at start must not keep the service from starting.
+    scheduleFlagsRecheck(deps).catch((error) =>
+      app.log.warn({ err: error }, 'could not queue the daily recheck of flags; it is queued at the next start'),
+    )
   }
   app.decorate('community', {
     deps,

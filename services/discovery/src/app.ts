@@ -30,7 +30,7 @@ export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Pr
  */
 export interface DiscoveryOverrides {
   keys?: KeySource
-  feeds?: { listings?: FeedSource; bookings?: FeedSource }
+  feeds?: { listings?: FeedSource; bookings?: FeedSource; community?: FeedSource }
   now?: () => Date
 }
 
@@ -68,6 +68,7 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
       sources: {
         listings: overrides.feeds?.listings ?? { url: config.LISTINGS_URL, token: config.SERVICE_TOKEN },
         bookings: overrides.feeds?.bookings ?? { url: config.BOOKINGS_URL, token: config.SERVICE_TOKEN },
+        community: overrides.feeds?.community ?? { url: config.COMMUNITY_URL, token: config.SERVICE_TOKEN },
       },
       pollIntervalMs: config.FEED_POLL_INTERVAL_MS,
       batchSize: config.FEED_BATCH_SIZE,

@@ -8,6 +8,8 @@ export const DiscoveryConfig = DataServiceConfig.extend({
   JWKS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}/.well-known/jwks.json`),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
+  /** The community service, whose feed brings activities and organizations' scorecards. */
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
   MEILI_URL: HttpUrl,
   MEILI_MASTER_KEY: z.string().min(16, 'must be at least 16 characters'),
   /** Prefix of every index name, so several environments (or test files) can share one Meilisearch. */

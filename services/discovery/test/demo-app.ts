@@ -47,6 +47,7 @@ export async function demoDiscovery(
     feeds: {
       listings: (after, limit) => readFeed(listingsDb, { after, limit }),
       bookings: async () => ({ events: [], next: null }),
+      community: async () => ({ events: [], next: null }),
     },
   })
   t.teardown(() => app.close())

@@ -1,6 +1,8 @@
 import {
+  Activity,
   BOOKINGS_EVENTS,
   type BookingChangedPayload,
+  COMMUNITY_EVENTS,
   LISTINGS_EVENTS,
   Listing,
   type ListingStatus,
@@ -22,7 +24,7 @@ export const SERVICE_TOKEN = 's'.repeat(40)
 /** Migrates discovery's schema and, as stand-ins for the producers, outboxes in `listings` and `bookings`. */
 export async function prepareDatabase(url: string): Promise<void> {
   await migrate({ DATABASE_URL: url })
-  for (const schema of ['listings', 'bookings']) {
+  for (const schema of ['listings', 'bookings', 'community']) {
     const db = createDb({ url, schema, poolMax: 1 })
     try {
       await migrateToLatest(db, { schema, migrations: {} })
@@ -61,8 +63,9 @@ export interface Harness {
   meili: { url: string; key: string; prefix: string }
   listingsDb: Kysely<KitTables>
   bookingsDb: Kysely<KitTables>
+  communityDb: Kysely<KitTables>
   signer: Signer
-  /** Waits until both consumers applied everything appended so far. */
+  /** Waits until every consumer applied everything appended so far. */
   sync(): Promise<void>
   env: Record<string, string>
 }
@@ -73,8 +76,9 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
   const meili = await testMeili(t)
   const listingsDb = createDb<KitTables>({ url: databaseUrl, schema: 'listings', poolMax: 3 })
   const bookingsDb = createDb<KitTables>({ url: databaseUrl, schema: 'bookings', poolMax: 3 })
+  const communityDb = createDb<KitTables>({ url: databaseUrl, schema: 'community', poolMax: 3 })
   t.teardown(async () => {
-    await Promise.all([listingsDb.destroy(), bookingsDb.destroy()])
+    await Promise.all([listingsDb.destroy(), bookingsDb.destroy(), communityDb.destroy()])
   })
   const fullEnv = {
     LOG_LEVEL: 'silent',
@@ -94,6 +98,7 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
     feeds: {
       listings: (after, limit) => readFeed(listingsDb, { after, limit }),
       bookings: (after, limit) => readFeed(bookingsDb, { after, limit }),
+      community: (after, limit) => readFeed(communityDb, { after, limit }),
     },
   })
   t.teardown(() => app.close())
@@ -103,6 +108,7 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
     meili,
     listingsDb,
     bookingsDb,
+    communityDb,
     signer: sign,
     sync: () => app.indexWorkers!.drain(),
     env: fullEnv,
@@ -277,4 +283,68 @@ export async function search(app: App, query: Record<string, string | string[]> 
   const params = new URLSearchParams()
   for (const [k, v] of Object.entries(query)) for (const item of [v].flat()) params.append(k, item)
   return app.inject({ method: 'GET', url: `/v1/search?${params}` })
+}
+
+/** A valid published activity (an address in 浦东新区, for the elderly, with volunteer places). */
+export function activity(overrides: Partial<Activity> = {}): Activity {
+  const now = new Date().toISOString()
+  return Activity.parse({
+    id: newId(),
+    organizationId: newId(),
+    organizationName: '陆家嘴街道党群服务中心',
+    title: '智能手机课堂',
+    description: '志愿者手把手教老人用手机挂号、付款',
+    category: 'training',
+    targetGroups: ['elderly'],
+    start: inHours(48),
+    end: inHours(50),
+    place: { kind: 'address', listingId: null, title: null, district: '浦东新区', address: '世纪大道100号' },
+    capacity: 30,
+    volunteerPlaces: 4,
+    volunteerSkills: ['手机教学'],
+    signUpDeadline: inHours(47),
+    status: 'published',
+    cancelReason: null,
+    attendees: 0,
+    volunteers: 0,
+    waitlisted: 0,
+    version: 2,
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  })
+}
+
+/** Appends `activity.changed` as community does, in its own transaction. */
+export async function activityChanged(db: Kysely<KitTables>, a: Activity, city: string | null = '上海') {
+  await db.transaction().execute((trx) =>
+    appendEvent(trx, {
+      type: COMMUNITY_EVENTS.activityChanged,
+      entityId: a.id,
+      version: a.version,
+      payload: { activity: a, city },
+    }),
+  )
+}
+
+/** Appends an organization's `scorecard.updated`. */
+export async function scorecardUpdated(
+  db: Kysely<KitTables>,
+  organizationId: string,
+  card: { badge: boolean; rectifying: boolean; version: number },
+) {
+  await db.transaction().execute((trx) =>
+    appendEvent(trx, {
+      type: COMMUNITY_EVENTS.scorecardUpdated,
+      entityId: organizationId,
+      version: card.version,
+      payload: { subject: 'organization', id: organizationId, average: 4.5, count: 12, ...card },
+    }),
+  )
+}
+
+export async function searchActivities(app: App, query: Record<string, string | string[]> = {}) {
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) for (const item of [v].flat()) params.append(k, item)
+  return app.inject({ method: 'GET', url: `/v1/search/activities?${params}` })
 }

@@ -58,7 +58,7 @@ t.test('reindex rebuilds into a new index and swaps it in while searches keep wo
     t.equal(status.reindex.error, null)
     t.equal(status.indexes[0].name, 'listings')
     t.equal(status.indexes[0].documents, N)
-    t.equal(status.consumers.length, 2)
+    t.equal(status.consumers.length, 3, 'listings, bookings and community')
     t.ok(status.consumers[0].cursor)
 
     const total = (await search(h.app, { q: '会议室', perPage: '1' })).json().total

@@ -244,7 +244,12 @@ t.test('search', async (t) => {
     await h.sync()
     const res = await search(h.app, { q: '黄浦区妇联' })
     t.same(ids(res), idsOf('hall'), 'the organization name is searchable')
-    t.same(res.json().hits[0].organization, { id: fixtures.hall.organizationId, name: '黄浦区妇联', verified: true })
+    t.same(res.json().hits[0].organization, {
+      id: fixtures.hall.organizationId,
+      name: '黄浦区妇联',
+      verified: true,
+      badge: false,
+    })
     // A listing snapshot carrying the old name (sent before the rename) does not bring it back.
     await publish(h.listingsDb, { ...fixtures.hall, version: 2 }, { name: '旧名字', verified: false })
     await h.sync()

@@ -14,6 +14,7 @@ import { registerNotificationRoutes } from './notifications/notifications.routes
 import { NotificationStreams } from './notifications/stream.ts'
 import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
 import { applyBookingsEvent } from './replica/bookings-events.ts'
+import { applyCommunityEvent } from './replica/community-events.ts'
 import { applyListingsEvent } from './replica/listings-events.ts'
 import { createSigner } from './signing.ts'
 
@@ -35,7 +36,7 @@ export async function migrate(config: Pick<MessagingConfig, 'DATABASE_URL'>): Pr
 export interface MessagingOverrides {
   keys?: KeySource
   clock?: Clock
-  feeds?: { listings?: FeedSource; bookings?: FeedSource }
+  feeds?: { listings?: FeedSource; bookings?: FeedSource; community?: FeedSource }
   /** Channels instead of the ones the config enables (default: email when SMTP_URL is set). */
   channels?: Channel[]
   /**
@@ -50,7 +51,7 @@ declare module 'fastify' {
     /** Messaging's background work, reachable for tests and scripts. */
     messaging: {
       deps: MessagingDeps
-      /** Resolves once the listings and bookings feeds are applied up to now (RUN_WORKERS only). */
+      /** Resolves once the listings, bookings and community feeds are applied up to now (RUN_WORKERS only). */
       syncFeeds(): Promise<void>
       /** Runs every job due by `asOf` (default: the deps' clock now): reminders, deliveries. */
       runDueJobs(asOf?: Date): Promise<number>
@@ -117,6 +118,12 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
       source: overrides.feeds?.bookings ?? { url: config.BOOKINGS_URL, token: config.SERVICE_TOKEN },
       handle: (trx, event) => applyBookingsEvent(trx, deps, event),
     })
+    const community = startConsumer({
+      ...common,
+      name: 'messaging.community',
+      source: overrides.feeds?.community ?? { url: config.COMMUNITY_URL, token: config.SERVICE_TOKEN },
+      handle: (trx, event) => applyCommunityEvent(trx, deps, event),
+    })
     if (overrides.startJobRunner !== false) {
       await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.JOB_POLL_MS })
       app.addHook('onClose', () => worker.stop())
@@ -125,10 +132,11 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
     syncFeeds = async () => {
       await listings.drain()
       await bookings.drain()
+      await community.drain()
     }
     // Registered after the db's onClose hook, so (hooks run in reverse) they stop before the pool closes.
     app.addHook('onClose', async () => {
-      await Promise.all([listings.stop(), bookings.stop()])
+      await Promise.all([listings.stop(), bookings.stop(), community.stop()])
     })
   }
   app.addHook('onClose', async () => {

@@ -8,6 +8,8 @@ export const MessagingConfig = DataServiceConfig.extend({
   JWKS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}/.well-known/jwks.json`),
   LISTINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.listings}`),
   BOOKINGS_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.bookings}`),
+  /** The community service, whose feed brings participants' notices and organizations' flag changes. */
+  COMMUNITY_URL: HttpUrl.default(`http://127.0.0.1:${DEFAULT_PORTS.community}`),
   /** The public origin of the web UI: links in emails (pages, unsubscribe) start with it. */
   PUBLIC_URL: HttpUrl.default(`http://localhost:${DEFAULT_PORTS.web}`),
   /** Enables the email channel, e.g. `smtp://user:pass@smtp.example.com:587`; unset: in-app only. */

@@ -80,6 +80,8 @@ export interface Harness {
   /** Appends events to the stand-in listings feed and waits until messaging applied them. */
   listings(...events: NewEvent[]): Promise<void>
   bookings(...events: NewEvent[]): Promise<void>
+  /** Appends events to the stand-in community feed and waits until messaging applied them. */
+  community(...events: NewEvent[]): Promise<void>
   /** An organization with its members (role by person). */
   organization(
     name: string,
@@ -107,7 +109,7 @@ export async function testApp(
     template: 'messaging',
     prepare: async (url) => {
       await migrate({ DATABASE_URL: url })
-      for (const schema of ['listings', 'bookings']) {
+      for (const schema of ['listings', 'bookings', 'community']) {
         const db = createDb({ url, schema, poolMax: 1 })
         try {
           await migrateToLatest(db, { schema, migrations: {} })
@@ -119,6 +121,7 @@ export async function testApp(
   })
   const listingsDb = createDb<unknown>({ url: databaseUrl, schema: 'listings', poolMax: 2 })
   const bookingsDb = createDb<unknown>({ url: databaseUrl, schema: 'bookings', poolMax: 2 })
+  const communityDb = createDb<unknown>({ url: databaseUrl, schema: 'community', poolMax: 2 })
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T02:00:00Z'))
   const config = parseConfig(MessagingConfig, {
     LOG_LEVEL: 'silent',
@@ -136,6 +139,7 @@ export async function testApp(
     feeds: {
       listings: (after, limit) => readFeed(listingsDb, { after, limit }),
       bookings: (after, limit) => readFeed(bookingsDb, { after, limit }),
+      community: (after, limit) => readFeed(communityDb, { after, limit }),
     },
     startJobRunner: false,
     ...opts.overrides,
@@ -144,6 +148,7 @@ export async function testApp(
     await app.close()
     await listingsDb.destroy()
     await bookingsDb.destroy()
+    await communityDb.destroy()
   })
   const emitTo =
     (db: Kysely<unknown>) =>
@@ -155,6 +160,7 @@ export async function testApp(
     }
   const listings = emitTo(listingsDb)
   const bookings = emitTo(bookingsDb)
+  const community = emitTo(communityDb)
   const now = '2026-11-01T00:00:00Z'
   return {
     app,
@@ -162,6 +168,7 @@ export async function testApp(
     databaseUrl,
     listings,
     bookings,
+    community,
     async organization(name, members, o = {}) {
       const id = randomUUID()
       const version = (orgVersions.get(id) ?? 0) + 1

@@ -3,6 +3,8 @@ import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from
 import {
   ActivityChangedPayload,
   COMMUNITY_EVENTS,
+  FlagChangedPayload,
+  ParticipantNoticePayload,
   ScorecardUpdatedPayload,
   VolunteerServedPayload,
 } from './community.ts'
@@ -53,6 +55,9 @@ export const EVENT_CATALOGUE = {
   // personal information
   [LISTINGS_EVENTS.userConsentsChanged]: UserConsentsChangedPayload,
   [LISTINGS_EVENTS.accountClosed]: AccountClosedPayload,
+
+  [COMMUNITY_EVENTS.participantNotice]: ParticipantNoticePayload,
+  [COMMUNITY_EVENTS.flagChanged]: FlagChangedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

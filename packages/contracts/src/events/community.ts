@@ -10,10 +10,23 @@ export const COMMUNITY_EVENTS = {
   volunteerServed: 'activity.volunteer-served',
   /** An organization's or volunteer's scorecard changed (badge, 整改中); entityId = the subject's id. */
   scorecardUpdated: 'scorecard.updated',
+  /**
+   * Something a participant should hear about their sign-up (confirmed, waitlisted, moved up, the activity
+   * cancelled, a reminder, the evaluation window open); entityId = the registration id.
+   */
+  participantNotice: 'activity.participant-notice',
+  /** An organization's 整改中 flag was raised or lifted; entityId = the organization id. */
+  flagChanged: 'organization.flag-changed',
 } as const
 
 /** Payload of `activity.changed`: the activity as everyone sees it (counts only, no personal data). */
-export const ActivityChangedPayload = z.object({ activity: Activity }).meta({ id: 'ActivityChangedPayload' })
+export const ActivityChangedPayload = z
+  .object({
+    activity: Activity,
+    /** The host organization's city, for "this week in my city" (absent in events written before it existed). */
+    city: z.string().nullable().optional(),
+  })
+  .meta({ id: 'ActivityChangedPayload' })
 export type ActivityChangedPayload = z.infer<typeof ActivityChangedPayload>
 
 /**
@@ -45,3 +58,37 @@ export const ScorecardUpdatedPayload = z
   })
   .meta({ id: 'ScorecardUpdatedPayload' })
 export type ScorecardUpdatedPayload = z.infer<typeof ScorecardUpdatedPayload>
+
+/** What a participant notice is about. */
+export const ParticipantNoticeKind = z
+  .enum(['confirmed', 'waitlisted', 'promoted', 'activity_cancelled', 'reminder', 'evaluation_open'])
+  .meta({ id: 'ParticipantNoticeKind' })
+export type ParticipantNoticeKind = z.infer<typeof ParticipantNoticeKind>
+
+/**
+ * Payload of `activity.participant-notice`: one person, one thing to tell them. The event's version tells
+ * notices of one sign-up apart (a consumer dedupes by registration, kind and version).
+ */
+export const ParticipantNoticePayload = z
+  .object({
+    kind: ParticipantNoticeKind,
+    registrationId: Id,
+    userId: Id,
+    role: z.enum(['attendee', 'volunteer']),
+    activity: z.object({ id: Id, title: z.string(), start: Instant, organizationName: z.string() }),
+  })
+  .meta({ id: 'ParticipantNoticePayload' })
+export type ParticipantNoticePayload = z.infer<typeof ParticipantNoticePayload>
+
+/** Payload of `organization.flag-changed`: the 整改中 flag's new state and the figures behind it (audited). */
+export const FlagChangedPayload = z
+  .object({
+    organizationId: Id,
+    organizationName: z.string(),
+    rectifying: z.boolean(),
+    average90d: z.number().nullable(),
+    count90d: z.number().int(),
+    at: Instant,
+  })
+  .meta({ id: 'FlagChangedPayload' })
+export type FlagChangedPayload = z.infer<typeof FlagChangedPayload>

@@ -22,7 +22,8 @@ import { type Kysely, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { ActivityRow, DB } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
-import { activityEndKey } from '../jobs/community-jobs.ts'
+import { activityEndKey, activityReminderKey } from '../jobs/community-jobs.ts'
+import { noticeParticipants, scheduleReminder } from '../notices/participant-notices.ts'
 import { assertOrganizationAdmin, isOrganizationAdmin } from './access.ts'
 import { countsOf, findActivity, lockActivity, namesOf, organizationName } from './activities.repository.ts'
 import { toActivityDto } from './activity-dto.ts'
@@ -104,11 +105,16 @@ export async function activityDto(db: Kysely<DB>, row: ActivityRow): Promise<Act
 export async function announceActivity(trx: Transaction<DB>, row: ActivityRow): Promise<Activity> {
   const activity = await activityDto(trx, row)
   if (row.status !== 'draft') {
+    const host = await trx
+      .selectFrom('organizations')
+      .select('city')
+      .where('id', '=', row.organizationId)
+      .executeTakeFirst()
     await appendEvent(trx, {
       type: COMMUNITY_EVENTS.activityChanged,
       entityId: row.id,
       version: row.version,
-      payload: { activity },
+      payload: { activity, city: host?.city ?? null },
     })
   }
   return activity
@@ -292,7 +298,10 @@ export async function updateActivity(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
-    if (next.status === 'published') await scheduleEnd(deps, trx, next)
+    if (next.status === 'published') {
+      await scheduleEnd(deps, trx, next)
+      await scheduleReminder(deps, trx, next)
+    }
     return announceActivity(trx, next)
   })
 }
@@ -311,6 +320,7 @@ export async function publishActivity(deps: CommunityDeps, actor: Actor, id: str
       .returningAll()
       .executeTakeFirstOrThrow()
     await scheduleEnd(deps, trx, next)
+    await scheduleReminder(deps, trx, next)
     return announceActivity(trx, next)
   })
 }
@@ -334,13 +344,16 @@ export async function cancelActivity(deps: CommunityDeps, actor: Actor, id: stri
       if (isPgError(error, '23514', 'activities_lifecycle')) throw invalidTransition(row.status, 'cancel')
       throw error
     }
-    await trx
+    const ended = await trx
       .updateTable('registrations')
       .set({ status: 'cancelled', updatedAt: now })
       .where('activityId', '=', id)
       .where('status', '<>', 'cancelled')
+      .returning(['id', 'userId', 'role'])
       .execute()
+    await noticeParticipants(trx, next, ended, 'activity_cancelled')
     await deps.jobs.cancel(trx, activityEndKey(id))
+    await deps.jobs.cancel(trx, activityReminderKey(id))
     return announceActivity(trx, next)
   })
 }

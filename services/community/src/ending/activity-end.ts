@@ -3,6 +3,7 @@ import { appendEvent } from '@commons/db'
 import { lockActivity } from '../activities/activities.repository.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { evaluationWindowKey } from '../jobs/community-jobs.ts'
+import { noticeParticipants } from '../notices/participant-notices.ts'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -61,6 +62,15 @@ export async function endActivity(deps: CommunityDeps, activityId: string): Prom
         },
       })
     }
+    // Everyone who was there may now evaluate (attendees and volunteers alike).
+    const present = await trx
+      .selectFrom('registrations')
+      .select(['id', 'userId', 'role'])
+      .where('activityId', '=', activityId)
+      .where('status', '=', 'confirmed')
+      .where('checkedInAt', 'is not', null)
+      .execute()
+    await noticeParticipants(trx, activity, present, 'evaluation_open')
     await deps.jobs.enqueue(
       trx,
       'evaluation-window.close',

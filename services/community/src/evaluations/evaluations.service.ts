@@ -18,7 +18,8 @@ import type { CommunityDeps } from '../deps.ts'
 import { EVALUATION_WINDOW_DAYS } from '../ending/activity-end.ts'
 import { evaluationWindowKey } from '../jobs/community-jobs.ts'
 import { toEvaluationDto } from './evaluation-dto.ts'
-import { BADGE_MIN_COUNT, bayesian, DEFAULT_PRIOR, FLAG_WINDOW_DAYS, inTopDecile, nextFlag } from './scorecard.ts'
+import { settleFlag } from './flags.ts'
+import { BADGE_MIN_COUNT, bayesian, DEFAULT_PRIOR, inTopDecile } from './scorecard.ts'
 
 const DAY = 24 * 60 * 60_000
 const VOLUNTEER_DIRECTIONS: readonly EvaluationDirection[] = ['attendee_to_volunteer', 'host_to_volunteer']
@@ -169,61 +170,12 @@ export async function closeEvaluationWindow(deps: CommunityDeps, activityId: str
   })
 }
 
-/** The 90-day figures from the people served (attendee_to_host), published and not hidden. */
-async function servedFigures(db: Kysely<DB>, organizationId: string, now: Date) {
-  const row = await db
-    .selectFrom('evaluations as e')
-    .innerJoin('activities as a', 'a.id', 'e.activityId')
-    .select([sql<number | null>`avg(e.score)::float8`.as('average'), sql<number>`count(*)::int`.as('count')])
-    .where('e.organizationId', '=', organizationId)
-    .where('e.direction', '=', 'attendee_to_host')
-    .where('e.publishedAt', 'is not', null)
-    .where('e.hiddenAt', 'is', null)
-    .where('a.endAt', '>', new Date(now.getTime() - FLAG_WINDOW_DAYS * DAY))
-    .executeTakeFirstOrThrow()
-  return { average: row.average === null ? null : Math.round(row.average * 100) / 100, count: row.count }
-}
-
 /**
- * Applies the 整改中 rule to an organization after its evaluations changed: a change of flag is audited and
- * announced (`scorecard.updated`, which search and notifications read).
+ * Applies the 整改中 rule to an organization after its evaluations changed and announces its scorecard
+ * (`scorecard.updated`, which search reads); a change of flag is audited and notified (flags.ts).
  */
 export async function settleOrganization(trx: Transaction<DB>, organizationId: string, now: Date): Promise<void> {
-  const figures = await servedFigures(trx, organizationId, now)
-  const current = await trx
-    .selectFrom('organizationFlags')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .forUpdate()
-    .executeTakeFirst()
-  const was = current?.rectifying ?? false
-  const next = nextFlag(was, figures.average, figures.count)
-  await trx
-    .insertInto('organizationFlags')
-    .values({
-      organizationId,
-      rectifying: next,
-      since: next ? (was ? (current?.since ?? now) : now) : null,
-      average90d: figures.average,
-      count90d: figures.count,
-      updatedAt: now,
-    })
-    .onConflict((oc) =>
-      oc.column('organizationId').doUpdateSet((eb) => ({
-        rectifying: eb.ref('excluded.rectifying'),
-        since: eb.ref('excluded.since'),
-        average90d: eb.ref('excluded.average90d'),
-        count90d: eb.ref('excluded.count90d'),
-        updatedAt: eb.ref('excluded.updatedAt'),
-      })),
-    )
-    .execute()
-  if (next !== was) {
-    await trx
-      .insertInto('flagAudit')
-      .values({ organizationId, rectifying: next, average90d: figures.average, count90d: figures.count, at: now })
-      .execute()
-  }
+  await settleFlag(trx, organizationId, now)
   await announceScorecard(trx, 'organization', organizationId, now)
 }
 
@@ -329,7 +281,7 @@ export async function scorecardOf(db: Kysely<DB>, kind: 'organization' | 'member
 }
 
 /** Announces a subject's scorecard (`scorecard.updated`) with a version of its own. */
-async function announceScorecard(trx: Transaction<DB>, kind: 'organization' | 'member', id: string, _now: Date) {
+export async function announceScorecard(trx: Transaction<DB>, kind: 'organization' | 'member', id: string, _now: Date) {
   const card = await scorecardOf(trx, kind, id)
   const version = await trx
     .insertInto('scorecardVersions')

@@ -6,6 +6,10 @@ export interface CommunityJobs {
   'activity.end': { activityId: string }
   /** An activity's evaluation window closes: whatever was submitted is published. */
   'evaluation-window.close': { activityId: string }
+  /** A day before an activity starts, its participants are reminded. */
+  'activity.reminder': { activityId: string }
+  /** Daily: every organization's 整改中 flag is settled again by the rolling 90-day average. */
+  'flags.recheck': Record<string, never>
 }
 
 export type CommunityJobQueue = JobQueue<CommunityJobs>
@@ -18,3 +22,9 @@ export const activityEndKey = (activityId: string) => `activity-end:${activityId
 
 /** One close job per activity's evaluation window. */
 export const evaluationWindowKey = (activityId: string) => `evaluation-window:${activityId}`
+
+/** One reminder job per activity: publishing or moving the activity moves it. */
+export const activityReminderKey = (activityId: string) => `activity-reminder:${activityId}`
+
+/** The one pending daily recheck of flags. */
+export const FLAGS_RECHECK_KEY = 'flags-recheck'

@@ -7,6 +7,7 @@ import { lockActivity } from '../activities/activities.repository.ts'
 import { visibleActivity } from '../activities/activities.service.ts'
 import type { ActivityRow, RegistrationRow } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
+import { noticeParticipants } from '../notices/participant-notices.ts'
 import { toRegistrationDto } from './registration-dto.ts'
 import {
   findByIdempotencyKey,
@@ -95,7 +96,7 @@ export async function signUp(
         if (places === 0) throw conflict('sign_up_closed', 'This activity has no volunteer places.')
         // One statement after the lock: the count and the code are read with the lock held (a fresh snapshot),
         // and few round trips under the lock keep a rush of sign-ups moving.
-        return insertRegistration(trx, {
+        const row = await insertRegistration(trx, {
           id: newId(now.getTime()),
           activityId,
           userId: actor.userId,
@@ -106,6 +107,8 @@ export async function signUp(
           idempotencyKey: idempotencyKey ?? null,
           now,
         })
+        await noticeParticipants(trx, activity, [row], row.status === 'confirmed' ? 'confirmed' : 'waitlisted')
+        return row
       }),
     )
     return { registration: await withPosition(deps, row), created: true }
@@ -141,7 +144,9 @@ export async function cancelMyRegistration(deps: CommunityDeps, actor: Actor, ac
       .set({ status: 'cancelled', updatedAt: now })
       .where('id', '=', mine.id)
       .execute()
-    if (mine.status === 'confirmed') await promoteNext(trx, activityId, mine.role, now)
+    if (mine.status !== 'confirmed') return
+    const promoted = await promoteNext(trx, activityId, mine.role, now)
+    if (promoted) await noticeParticipants(trx, activity, [promoted], 'promoted')
   })
 }
 

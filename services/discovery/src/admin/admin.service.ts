@@ -20,15 +20,19 @@ export async function startReindex(deps: AdminDeps) {
 }
 
 async function reindexStatus(db: Kysely<DB>, meili: Meili): Promise<ReindexStatus> {
-  const row = await db.selectFrom('reindexState').selectAll().where('name', '=', meili.listingsIndex).executeTakeFirst()
-  const needs = await db.selectFrom('reindexState').selectAll().where('name', '=', meili.needsIndex).executeTakeFirst()
+  const rows = await db.selectFrom('reindexState').selectAll().execute()
+  const of = (uid: string) => rows.find((r) => r.name === uid)
+  const row = of(meili.listingsIndex)
+  // Indexes are rebuilt in this order; the last one's finish is the run's.
+  const others = [of(meili.needsIndex), of(meili.activitiesIndex)]
   if (!row) return { state: 'idle', startedAt: null, finishedAt: null, documents: 0, error: null }
-  const running = Boolean(row.buildingUid || needs?.buildingUid)
-  const error = row.error ?? needs?.error ?? null
+  const running = Boolean(row.buildingUid || others.some((o) => o?.buildingUid))
+  const error = row.error ?? others.find((o) => o?.error)?.error ?? null
+  const finished = others[1]?.finishedAt ?? others[0]?.finishedAt ?? row.finishedAt
   return {
     state: running ? 'running' : error ? 'failed' : 'idle',
     startedAt: row.startedAt?.toISOString() ?? null,
-    finishedAt: running ? null : ((needs?.finishedAt ?? row.finishedAt)?.toISOString() ?? null),
+    finishedAt: running ? null : (finished?.toISOString() ?? null),
     documents: row.documents,
     error,
   }
@@ -40,8 +44,14 @@ export async function indexStatus(deps: AdminDeps, workers: IndexWorkers | null)
   const stats = await guardSearch(() => meili.search.getStats())
   const cursors = await db.selectFrom('feedCursors').selectAll().execute()
   return {
-    indexes: [meili.listingsIndex, meili.needsIndex].map((uid) => ({
-      name: uid === meili.listingsIndex ? 'listings' : 'needs',
+    indexes: (
+      [
+        ['listings', meili.listingsIndex],
+        ['needs', meili.needsIndex],
+        ['activities', meili.activitiesIndex],
+      ] as const
+    ).map(([name, uid]) => ({
+      name,
       uid,
       documents: stats.indexes[uid]?.numberOfDocuments ?? 0,
       isIndexing: stats.indexes[uid]?.isIndexing ?? false,

@@ -13,6 +13,8 @@ export interface DB extends KitTables {
   views: ViewsTable
   memberSettings: MemberSettingsTable
   reindexState: ReindexStateTable
+  activities: ActivitiesTable
+  organizationScorecards: OrganizationScorecardsTable
 }
 
 export interface ListingsTable {
@@ -85,4 +87,23 @@ export interface ReindexStateTable {
   finishedAt: Date | null
   documents: Generated<number>
   error: string | null
+}
+
+export interface ActivitiesTable {
+  id: string
+  version: number
+  listed: boolean
+  organizationId: string
+  /** The Activity as the last `activity.changed` carried it. */
+  snapshot: Json<Record<string, unknown>>
+  city: string | null
+  updatedAt: Generated<Date>
+}
+
+/** An organization's scorecard facts from `scorecard.updated`: what the ranking lift goes by. */
+export interface OrganizationScorecardsTable {
+  id: string
+  version: number
+  badge: boolean
+  rectifying: boolean
 }

@@ -1,4 +1,4 @@
-import type { Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
+import type { Activity, Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
 import { photoUrl } from '@commons/contracts'
 import { normalizeScript, pinyinTokens } from '../search/chinese.ts'
 import { keywordsIn } from '../search/query.ts'
@@ -14,6 +14,10 @@ export interface ListingDocument {
   organizationId: string
   organizationName: string
   organizationVerified: boolean
+  /** Top-decile scorecard and not 整改中 (scorecard.updated). */
+  organizationBadge: boolean
+  /** 1 for a badge holder, else 0: a ranking rule after text relevance (see LISTING_SETTINGS). */
+  lift: number
   city: string
   district: string
   pricing: Pricing
@@ -52,7 +56,7 @@ export interface ListingDocument {
 /** What the document is built from: the snapshot, the freshest organization facts and the counters. */
 export interface DocumentSource {
   listing: Listing
-  organization: Pick<OrganizationSummary, 'id' | 'name' | 'verified'>
+  organization: Pick<OrganizationSummary, 'id' | 'name' | 'verified'> & { badge?: boolean }
   rating: { average: number; count: number }
   popularity: number
 }
@@ -74,6 +78,8 @@ export function toListingDocument({ listing, organization, rating, popularity }:
     organizationId: organization.id,
     organizationName: organization.name,
     organizationVerified: organization.verified,
+    organizationBadge: organization.badge === true,
+    lift: organization.badge === true ? 1 : 0,
     city: listing.location.city,
     district: listing.location.district,
     pricing: listing.pricing,
@@ -133,5 +139,95 @@ export function toNeedDocument(need: Need): NeedDocument {
     windowStart: Math.floor(Date.parse(need.window.start) / 1000),
     windowEnd: Math.floor(Date.parse(need.window.end) / 1000),
     organizationId: need.organizationId,
+  }
+}
+
+/** Chinese names of target groups and categories, searched alongside the text (老年人 finds `elderly`). */
+const TARGET_GROUP_NAMES: Record<Activity['targetGroups'][number], string> = {
+  elderly: '老年人',
+  youth: '青少年',
+  left_behind_children: '留守儿童',
+  migrant_workers: '农民工',
+  white_collar: '白领',
+  party_members: '党员',
+  residents: '居民',
+}
+const CATEGORY_NAMES: Record<Activity['category'], string> = {
+  lecture: '讲座',
+  outing: '户外',
+  companionship: '陪伴',
+  training: '培训',
+  culture: '文化',
+  sports: '运动',
+  service: '志愿服务',
+  other: '其他',
+}
+
+/** An activity as the activities index holds it. */
+export interface ActivityDocument {
+  id: string
+  title: string
+  description: string
+  category: Activity['category']
+  targetGroups: Activity['targetGroups']
+  /** Chinese names of the target groups and the category, searched. */
+  audience: string[]
+  organizationId: string
+  organizationName: string
+  organizationBadge: boolean
+  lift: number
+  city: string | null
+  district: string
+  placeTitle: string | null
+  /** Unix seconds. */
+  start: number
+  end: number
+  startIso: string
+  endIso: string
+  signUpDeadline: string
+  capacity: number
+  volunteerPlaces: number
+  volunteerSkills: string[]
+  hasVolunteerPlaces: boolean
+  simplified: string
+  keywords: string[]
+  pinyin: string[]
+  pinyinInitials: string[]
+}
+
+/** The document of a listed activity: the same Chinese pipeline as listings (script, keywords, pinyin). */
+export function toActivityDocument(activity: Activity, city: string | null, badge: boolean): ActivityDocument {
+  const audience = [...activity.targetGroups.map((g) => TARGET_GROUP_NAMES[g]), CATEGORY_NAMES[activity.category]]
+  const named = [activity.title, ...activity.volunteerSkills, activity.organizationName]
+  const simplified = named.map(normalizeScript).filter((text, i) => text !== named[i]!.toLowerCase())
+  const places = [activity.place.district, activity.place.title ?? '', city ?? ''].filter((p) => p !== '')
+  const pinyin = pinyinTokens([...named, ...audience, ...places])
+  return {
+    id: activity.id,
+    title: activity.title,
+    description: activity.description,
+    category: activity.category,
+    targetGroups: activity.targetGroups,
+    audience,
+    organizationId: activity.organizationId,
+    organizationName: activity.organizationName,
+    organizationBadge: badge,
+    lift: badge ? 1 : 0,
+    city,
+    district: activity.place.district,
+    placeTitle: activity.place.title,
+    start: Math.floor(Date.parse(activity.start) / 1000),
+    end: Math.floor(Date.parse(activity.end) / 1000),
+    startIso: activity.start,
+    endIso: activity.end,
+    signUpDeadline: activity.signUpDeadline,
+    capacity: activity.capacity,
+    volunteerPlaces: activity.volunteerPlaces,
+    volunteerSkills: activity.volunteerSkills,
+    hasVolunteerPlaces: activity.volunteerPlaces > 0,
+    simplified: simplified.join(' '),
+    keywords: keywordsIn([activity.title, ...activity.volunteerSkills].map(normalizeScript).join(' ')),
+    pinyin: pinyin.full,
+    pinyinInitials: pinyin.initials,
   }
 }

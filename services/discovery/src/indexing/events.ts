@@ -1,6 +1,8 @@
 import {
+  ActivityChangedPayload,
   BOOKINGS_EVENTS,
   BookingChangedPayload,
+  COMMUNITY_EVENTS,
   type FeedEvent,
   LISTINGS_EVENTS,
   ListingPublishedPayload,
@@ -9,6 +11,7 @@ import {
   NeedOpenedPayload,
   OrganizationUpdatedPayload,
   ReputationUpdatedPayload,
+  ScorecardUpdatedPayload,
 } from '@commons/contracts'
 import type { Transaction } from 'kysely'
 import type { z } from 'zod'
@@ -207,6 +210,68 @@ export async function applyEvent(trx: Transaction<DB>, event: FeedEvent, touched
         )
         .execute()
       if (payload.subject === 'listing') touched.listings.add(payload.id)
+      return
+    }
+    case COMMUNITY_EVENTS.activityChanged: {
+      const payload = parse(ActivityChangedPayload)
+      if (!payload) return
+      const a = payload.activity
+      const listed = a.status === 'published'
+      await trx
+        .insertInto('activities')
+        .values({
+          id: a.id,
+          version: a.version,
+          listed,
+          organizationId: a.organizationId,
+          snapshot: JSON.stringify(a),
+          city: payload.city ?? null,
+        })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet((eb) => ({
+              version: eb.ref('excluded.version'),
+              listed: eb.ref('excluded.listed'),
+              snapshot: eb.ref('excluded.snapshot'),
+              city: eb.ref('excluded.city'),
+            }))
+            .where('activities.version', '<', (eb) => eb.ref('excluded.version')),
+        )
+        .execute()
+      touched.activities.add(a.id)
+      return
+    }
+    case COMMUNITY_EVENTS.scorecardUpdated: {
+      const payload = parse(ScorecardUpdatedPayload)
+      if (payload?.subject !== 'organization') return
+      const row = { id: payload.id, version: payload.version, badge: payload.badge, rectifying: payload.rectifying }
+      const changed = await trx
+        .insertInto('organizationScorecards')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet(row).where('organizationScorecards.version', '<', payload.version),
+        )
+        .returning('id')
+        .executeTakeFirst()
+      if (!changed) return
+      // The lift is part of every document of the organization: its listings and activities are re-pushed.
+      const [listings, activities] = await Promise.all([
+        trx
+          .selectFrom('listings')
+          .select('id')
+          .where('organizationId', '=', payload.id)
+          .where('published', '=', true)
+          .execute(),
+        trx
+          .selectFrom('activities')
+          .select('id')
+          .where('organizationId', '=', payload.id)
+          .where('listed', '=', true)
+          .execute(),
+      ])
+      for (const { id } of listings) touched.listings.add(id)
+      for (const { id } of activities) touched.activities.add(id)
       return
     }
     default:

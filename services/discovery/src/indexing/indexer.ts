@@ -1,7 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { type Meili, waitOk } from '../search/meili.ts'
-import { listingDocuments, needDocuments, touch } from './repository.ts'
+import { activityDocuments, listingDocuments, needDocuments, touch } from './repository.ts'
 
 // Two-key advisory lock (apart from the kit's): every write to the indexes reads Postgres and enqueues its
 // Meilisearch tasks under it, so the order of tasks in Meilisearch is the order of the states read.
@@ -11,9 +11,10 @@ const INDEX_LOCK = sql`pg_advisory_xact_lock(${0x64697363}, hashtext('discovery.
 export interface Touched {
   listings: Set<string>
   needs: Set<string>
+  activities: Set<string>
 }
 
-export const emptyTouched = (): Touched => ({ listings: new Set(), needs: new Set() })
+export const emptyTouched = (): Touched => ({ listings: new Set(), needs: new Set(), activities: new Set() })
 
 /** Takes the index lock in a transaction. */
 export async function lockIndex(trx: Transaction<DB>): Promise<void> {
@@ -40,7 +41,8 @@ export async function writeIndexed(
     await effect(trx, touched)
     const listingIds = [...touched.listings]
     const needIds = [...touched.needs]
-    await touch(trx, listingIds, needIds)
+    const activityIds = [...touched.activities]
+    await touch(trx, listingIds, needIds, activityIds)
     const building = await buildingIndexes(trx, meili)
     const enqueued: number[] = []
     if (listingIds.length > 0) {
@@ -52,6 +54,12 @@ export async function writeIndexed(
     if (needIds.length > 0) {
       const { docs, removed } = await needDocuments(trx, { ids: needIds })
       for (const uid of [meili.needsIndex, building.needs]) {
+        if (uid) enqueued.push(...(await enqueue(meili, uid, docs, removed)))
+      }
+    }
+    if (activityIds.length > 0) {
+      const { docs, removed } = await activityDocuments(trx, { ids: activityIds })
+      for (const uid of [meili.activitiesIndex, building.activities]) {
         if (uid) enqueued.push(...(await enqueue(meili, uid, docs, removed)))
       }
     }
@@ -70,8 +78,11 @@ export async function enqueue(meili: Meili, uid: string, docs: object[], removed
 }
 
 /** The uids of indexes a reindex is building right now (written to alongside the live ones). */
-async function buildingIndexes(trx: Transaction<DB>, meili: Meili): Promise<{ listings?: string; needs?: string }> {
+async function buildingIndexes(
+  trx: Transaction<DB>,
+  meili: Meili,
+): Promise<{ listings?: string; needs?: string; activities?: string }> {
   const rows = await trx.selectFrom('reindexState').select(['name', 'buildingUid']).execute()
   const of = (name: string) => rows.find((r) => r.name === name)?.buildingUid ?? undefined
-  return { listings: of(meili.listingsIndex), needs: of(meili.needsIndex) }
+  return { listings: of(meili.listingsIndex), needs: of(meili.needsIndex), activities: of(meili.activitiesIndex) }
 }

@@ -2,9 +2,9 @@ import { conflict } from '@commons/service-kit'
 import { type Kysely, sql } from 'kysely'
 import type { Settings } from 'meilisearch'
 import type { DB } from '../db/schema.ts'
-import { ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS, waitOk } from '../search/meili.ts'
+import { ACTIVITY_SETTINGS, ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS, waitOk } from '../search/meili.ts'
 import { enqueue, lockIndex } from './indexer.ts'
-import { listingDocuments, needDocuments } from './repository.ts'
+import { activityDocuments, listingDocuments, needDocuments } from './repository.ts'
 
 /** Documents per addDocuments call while rebuilding. */
 const PAGE = 5000
@@ -23,12 +23,13 @@ export interface ReindexLog {
 interface Target {
   live: string
   settings: Settings
-  page: typeof listingDocuments | typeof needDocuments
+  page: typeof listingDocuments | typeof needDocuments | typeof activityDocuments
 }
 
 const targetsOf = (meili: Meili): Target[] => [
   { live: meili.listingsIndex, settings: LISTING_SETTINGS, page: listingDocuments },
   { live: meili.needsIndex, settings: NEED_SETTINGS, page: needDocuments },
+  { live: meili.activitiesIndex, settings: ACTIVITY_SETTINGS, page: activityDocuments },
 ]
 
 /**

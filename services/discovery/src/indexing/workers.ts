@@ -4,17 +4,21 @@ import type { App } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { applyPrivacyEvent } from '../privacy/personal-data.ts'
-import { ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS } from '../search/meili.ts'
+import { ACTIVITY_SETTINGS, ensureIndex, LISTING_SETTINGS, type Meili, NEED_SETTINGS } from '../search/meili.ts'
 import { applyEvent } from './events.ts'
 import { writeIndexed } from './indexer.ts'
 
 /** The consumers' names (their cursors in `feed_cursors`). */
-export const CONSUMERS = { listings: 'discovery.listings', bookings: 'discovery.bookings' } as const
+export const CONSUMERS = {
+  listings: 'discovery.listings',
+  bookings: 'discovery.bookings',
+  community: 'discovery.community',
+} as const
 
 export interface WorkerOptions {
   db: Kysely<DB>
   meili: Meili
-  sources: { listings: FeedSource; bookings: FeedSource }
+  sources: { listings: FeedSource; bookings: FeedSource; community: FeedSource }
   pollIntervalMs: number
   batchSize: number
   registry?: App['metrics']['registry']
@@ -38,6 +42,7 @@ export class IndexWorkers {
       try {
         await ensureIndex(meili.indexing, meili.listingsIndex, LISTING_SETTINGS)
         await ensureIndex(meili.indexing, meili.needsIndex, NEED_SETTINGS)
+        await ensureIndex(meili.indexing, meili.activitiesIndex, ACTIVITY_SETTINGS)
         break
       } catch (error) {
         const retryInMs = Math.min(30_000, 200 * 2 ** attempt)
@@ -69,7 +74,7 @@ export class IndexWorkers {
     }
   }
 
-  /** Resolves once both consumers caught up with their feeds (tests, scripts). */
+  /** Resolves once every consumer caught up with their feeds (tests, scripts). */
   async drain(): Promise<void> {
     await this.started
     await Promise.all([...this.consumers.values()].map((c) => c.drain()))

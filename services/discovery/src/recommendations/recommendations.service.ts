@@ -1,6 +1,8 @@
-import type { Actor, SearchHit } from '@commons/contracts'
+import type { ActivityHit, Actor, SearchHit } from '@commons/contracts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import type { ActivityDocument } from '../indexing/documents.ts'
+import { toActivityHit } from '../search/activities.service.ts'
 import { anyOf, noneOf } from '../search/filters.ts'
 import { HIGHLIGHT, type IndexedHit, toHit } from '../search/hits.ts'
 import { guardSearch } from '../search/meili.ts'
@@ -70,7 +72,8 @@ export async function recommend(deps: SearchDeps, actor: Actor, limit: number) {
         ...HIGHLIGHT,
       }),
     )
-    return { items: res.hits.map((h) => toHit(h)), personalised: false, basedOn }
+    const activities = await upcomingActivities(deps, [], ownOrgs).catch(() => [])
+    return { items: res.hits.map((h) => toHit(h)), activities, personalised: false, basedOn }
   }
 
   const booked = new Set(bookings.map((b) => b.listingId))
@@ -98,5 +101,40 @@ export async function recommend(deps: SearchDeps, actor: Actor, limit: number) {
     .sort((a, b) => b.s - a.s)
     .slice(0, limit)
     .map(({ h }) => toHit(h))
-  return { items, personalised: true, basedOn }
+  // Listings are what this answer is for: activities that cannot be had right now are left out, not an error.
+  const activities = await upcomingActivities(deps, basedOn.districts, ownOrgs).catch(() => [])
+  return { items, activities, personalised: true, basedOn }
+}
+
+/** Activities recommended beside listings. */
+const ACTIVITIES = 4
+
+/**
+ * Upcoming activities still open for sign-up, soonest first: in the member's districts when they have any,
+ * topped up from anywhere, leaving out their own organizations' (they host those, they are not invited).
+ */
+async function upcomingActivities(deps: SearchDeps, districts: string[], ownOrgs: string[]): Promise<ActivityHit[]> {
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000)
+  const base = [`start > ${nowSeconds}`, ...(ownOrgs.length > 0 ? [noneOf('organizationId', ownOrgs)] : [])]
+  const index = deps.meili.search.index(deps.meili.activitiesIndex)
+  const query = (filter: string[]) =>
+    guardSearch(() => index.search<ActivityDocument>('', { filter, sort: ['start:asc'], limit: ACTIVITIES }))
+  const near = districts.length > 0 ? (await query([...base, anyOf('district', districts)])).hits : []
+  const rest =
+    near.length < ACTIVITIES
+      ? (
+          await query([
+            ...base,
+            ...(near.length > 0
+              ? [
+                  noneOf(
+                    'id',
+                    near.map((h) => h.id),
+                  ),
+                ]
+              : []),
+          ])
+        ).hits
+      : []
+  return [...near, ...rest].slice(0, ACTIVITIES).map(toActivityHit)
 }

@@ -28,6 +28,7 @@ export const HIGHLIGHT: Pick<
     'organizationId',
     'organizationName',
     'organizationVerified',
+    'organizationBadge',
     'city',
     'district',
     'tags',
@@ -89,7 +90,13 @@ export function toHit(doc: IndexedHit, near?: { lat: number; lng: number }): Sea
     title: doc.title,
     highlightedTitle: markup(title),
     snippet: markup(snippet),
-    organization: { id: doc.organizationId, name: doc.organizationName, verified: doc.organizationVerified },
+    organization: {
+      id: doc.organizationId,
+      name: doc.organizationName,
+      verified: doc.organizationVerified,
+      // Documents indexed before scorecards existed have no badge field.
+      badge: doc.organizationBadge === true,
+    },
     city: doc.city,
     district: doc.district,
     tags: doc.tags,

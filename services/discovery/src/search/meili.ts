@@ -12,6 +12,7 @@ export interface Meili {
   /** Live index uids (the prefix applied). */
   listingsIndex: string
   needsIndex: string
+  activitiesIndex: string
 }
 
 export function createMeili(config: {
@@ -38,6 +39,7 @@ export function createMeili(config: {
     indexing: new Meilisearch({ host, apiKey, timeout: 15_000, requestInit }),
     listingsIndex: `${config.MEILI_INDEX_PREFIX}listings`,
     needsIndex: `${config.MEILI_INDEX_PREFIX}needs`,
+    activitiesIndex: `${config.MEILI_INDEX_PREFIX}activities`,
   }
 }
 
@@ -135,12 +137,16 @@ export const LISTING_SETTINGS: Settings = {
   // No `_geo`: filterable or sortable, it makes every indexing batch rebuild the geo tree (search/geo.ts).
   sortableAttributes: ['price', 'ratingAverage', 'ratingCount', 'publishedAt', 'popularity'],
   // Reputation after text relevance: among equally relevant listings, better rated and more used first.
+  // `lift` (评价优秀, the scorecard's top decile; lost under 整改中) ranks a badge holder ahead of listings
+  // that match as well by words, typos, proximity and attribute, but never ahead of a better text match, and
+  // never against a sort the user chose.
   rankingRules: [
     'words',
     'typo',
     'proximity',
     'attribute',
     'sort',
+    'lift:desc',
     'exactness',
     'ratingAverage:desc',
     'popularity:desc',
@@ -167,6 +173,67 @@ export const NEED_SETTINGS: Settings = {
   sortableAttributes: ['windowStart'],
   localizedAttributes: [{ attributePatterns: ['title', 'description', 'tags', 'district', 'city'], locales: ['cmn'] }],
   typoTolerance: { enabled: true, minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 }, disableOnNumbers: true },
+}
+
+/**
+ * Settings of the activities index: the listings' Chinese text handling (localized attributes, typo rules,
+ * synonyms, pinyin last), filters for the activities page and the home page's "this week in my city".
+ */
+export const ACTIVITY_SETTINGS: Settings = {
+  searchableAttributes: [
+    'title',
+    'keywords',
+    'audience',
+    'volunteerSkills',
+    'description',
+    'organizationName',
+    'placeTitle',
+    'district',
+    'city',
+    'simplified',
+    'pinyin',
+    'pinyinInitials',
+  ],
+  filterableAttributes: [
+    'id',
+    'city',
+    'district',
+    'targetGroups',
+    'category',
+    'hasVolunteerPlaces',
+    'organizationId',
+    'start',
+    'end',
+  ],
+  sortableAttributes: ['start'],
+  rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'lift:desc', 'exactness', 'start:asc'],
+  localizedAttributes: [
+    {
+      attributePatterns: [
+        'title',
+        'description',
+        'keywords',
+        'audience',
+        'volunteerSkills',
+        'organizationName',
+        'placeTitle',
+        'district',
+        'city',
+        'simplified',
+      ],
+      locales: ['cmn'],
+    },
+  ],
+  typoTolerance: {
+    enabled: true,
+    minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
+    disableOnAttributes: ['audience', 'district', 'city', 'pinyinInitials'],
+    disableOnNumbers: true,
+  },
+  synonyms: synonymGroups(SYNONYM_GROUPS),
+  faceting: { maxValuesPerFacet: 50, sortFacetValuesBy: { '*': 'count' } },
+  facetSearch: false,
+  pagination: { maxTotalHits: 1000 },
 }
 
 /**

@@ -1,5 +1,13 @@
-import { SearchQuery, SearchResult, Suggestions, SuggestQuery } from '@commons/contracts'
+import {
+  ActivitySearchQuery,
+  ActivitySearchResult,
+  SearchQuery,
+  SearchResult,
+  Suggestions,
+  SuggestQuery,
+} from '@commons/contracts'
 import type { App } from '@commons/service-kit'
+import { searchActivities } from './activities.service.ts'
 import { type SearchDeps, searchListings, suggest } from './search.service.ts'
 
 /**
@@ -26,6 +34,23 @@ export function registerSearchRoutes(app: App, deps: SearchDeps) {
       serializerCompiler: plainJson,
     },
     async (request) => searchListings(deps, request.query),
+  )
+  // Under /v1/search, not /v1/activities: the routing table sends /v1/activities to community.
+  app.get(
+    '/v1/search/activities',
+    {
+      schema: {
+        operationId: 'searchActivities',
+        tags,
+        description:
+          'Search published, upcoming activities (Chinese full text) by date range, city, district, target group, ' +
+          'category and volunteer places; `thisWeek=true&city=上海` is the home page\'s "this week in my city".',
+        querystring: ActivitySearchQuery,
+        response: { 200: ActivitySearchResult },
+      },
+      serializerCompiler: plainJson,
+    },
+    async (request) => searchActivities(deps, request.query),
   )
   app.get(
     '/v1/suggest',

@@ -1,4 +1,5 @@
 import type { Language, NotificationType } from '@commons/contracts'
+import { activityEn, activityZh } from './activity-templates.ts'
 
 /** What a notification's text is built from; stored with it, rendered in the reader's language. */
 export interface NotificationParams {
@@ -7,6 +8,9 @@ export interface NotificationParams {
   organization?: string
   author?: string
   preview?: string
+  /** The 整改中 flag's figures: the 90-day average from the people served and how many evaluations. */
+  average?: string
+  count?: number
 }
 
 const when = (iso: string | undefined, language: Language) =>
@@ -55,6 +59,7 @@ const zh: Templates = {
     body: `${p.organization} 发布了需求，可以联系需求方。`,
   }),
   message_received: (p) => ({ title: `${p.author} 发来消息：${p.title}`, body: p.preview ?? '' }),
+  ...activityZh,
 }
 
 const en: Templates = {
@@ -102,6 +107,7 @@ const en: Templates = {
     body: `${p.organization} posted a need you may answer.`,
   }),
   message_received: (p) => ({ title: `Message from ${p.author}: ${p.title}`, body: p.preview ?? '' }),
+  ...activityEn,
 }
 
 const TEMPLATES: Record<Language, Templates> = { 'zh-CN': zh, en }

@@ -1,5 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { type App, buildService } from '@commons/service-kit'
+import { currentActor } from './auth/account-access.ts'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { TokenKeys } from './auth/keys.ts'
@@ -60,6 +61,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     config,
     description: 'Accounts, organizations, listings, needs, moderation',
     keys: keys.keySource(),
+    resolveActor: (actor) => currentActor(db, actor),
     ...(overrides.logStream ? { logStream: overrides.logStream } : {}),
   })
   app.addHook('onClose', () => db.destroy())

@@ -7,6 +7,7 @@ import {
   VolunteerServedPayload,
 } from './community.ts'
 import {
+  AccountAccessPayload,
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
@@ -40,6 +41,7 @@ export const EVENT_CATALOGUE = {
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
+  [LISTINGS_EVENTS.accountAccess]: AccountAccessPayload,
   [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
   [LISTINGS_EVENTS.organizationParentChanged]: OrganizationParentChangedPayload,
   [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,

@@ -31,6 +31,12 @@ export const LISTINGS_EVENTS = {
   /** The organization's members after a change of membership; entityId = organization id (messaging). */
   organizationMembers: 'organization.members',
 
+  /**
+   * A user's moderator flag and token epoch after a grant, a revoke or a logout; entityId = user id,
+   * version = the user's access version. Services refuse tokens of an older epoch at once.
+   */
+  accountAccess: 'account.access',
+
   /** entityId = the child organization's id; version grows with every change of its parent link. */
   organizationParentChanged: 'organization.parent_changed',
   /** entityId = the parent organization's id; version grows with every change of its quotas. */
@@ -110,3 +116,12 @@ export const OrganizationQuotasChangedPayload = z
   .object({ organizationId: Id, quotas: z.array(Quota), version: z.number().int() })
   .meta({ id: 'OrganizationQuotasChangedPayload' })
 export type OrganizationQuotasChangedPayload = z.infer<typeof OrganizationQuotasChangedPayload>
+
+/**
+ * Payload of `account.access`: what other services need to authorize a user from current state rather than
+ * token claims. No email or name: discovery reads this feed too.
+ */
+export const AccountAccessPayload = z
+  .object({ userId: Id, moderator: z.boolean(), tokenEpoch: z.number().int().nonnegative() })
+  .meta({ id: 'AccountAccessPayload' })
+export type AccountAccessPayload = z.infer<typeof AccountAccessPayload>

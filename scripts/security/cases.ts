@@ -3,6 +3,8 @@
  * `anonymous` (no token) and `stranger` (signed in, a member of an organization of their own only). The
  * suite fails for an operation without a case here, so a new route states its security when it lands.
  *
+ * A third caller, `removedAdmin`, is held to the stranger's expectation unless its case says otherwise.
+ *
  * - `public`: anyone may call it; any answer but a 5xx (public data, or a 4xx for what is not there).
  * - `auth`: 401 `unauthenticated`, never anything else.
  * - `denied`: 403 or 404: the caller may not see or touch the victim's object (a 404 hides that it exists).
@@ -19,6 +21,11 @@ export type Target = 'organization' | 'listing' | 'booking' | 'need' | 'rating' 
 export interface Case {
   anonymous: Expect
   stranger: Expect
+  /**
+   * An admin of the victim's organization who was removed and still holds an access token from before:
+   * as a stranger (the default), since every service authorizes from current state, not the token.
+   */
+  removedAdmin?: Expect
   /** Problem codes of 5xx answers that are this deployment's, not a fault (e.g. no Stripe configured). */
   allow?: string[]
   target?: Target

@@ -30,6 +30,8 @@ export interface World {
   moderator: Person
   stranger: Person
   strangerOrg: string
+  /** Was an admin of the victim's organization and was removed; keeps the access token from before. */
+  removedAdmin: Person
   /** A valid body of each kind, for writes whose case names one. */
   bodies: Record<'listing' | 'need' | 'booking' | 'view' | 'conversation' | 'activity' | 'survey', unknown>
   /** Query strings a case may name. */
@@ -183,6 +185,35 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     'provider rates',
   )
 
+  // An admin whose removal every service must honour at once, though their token still claims the role.
+  const former = await register('former-admin@example.org', '前管理员')
+  expectStatus(
+    await call('POST', `/v1/organizations/${victimOrg}/members`, {
+      token: victim.accessToken,
+      body: { email: former.email, role: 'admin' },
+    }),
+    201,
+    'add admin',
+  )
+  const removedAdmin = await login(former.email)
+  expectStatus(
+    await call('GET', `/v1/bookings?as=provider&organizationId=${victimOrg}`, { token: removedAdmin.accessToken }),
+    200,
+    'the admin sees the bookings',
+  )
+  expectStatus(
+    await call('DELETE', `/v1/organizations/${victimOrg}/members/${former.userId}`, { token: victim.accessToken }),
+    204,
+    'remove admin',
+  )
+  // The removal travels on the listings feed; each replica applies it within moments.
+  await until('the removal in bookings', async () => {
+    const res = await call('GET', `/v1/bookings?as=provider&organizationId=${victimOrg}`, {
+      token: removedAdmin.accessToken,
+    })
+    return res.status === 403 ? true : undefined
+  })
+
   const need = expectStatus(
     await call('POST', '/v1/needs', {
       token: victim.accessToken,
@@ -212,6 +243,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     moderator,
     stranger,
     strangerOrg,
+    removedAdmin,
     bodies: {
       listing: listingBody(),
       need: {

@@ -13,6 +13,18 @@ export const AccessTokenClaims = z.object({
   mod: z.boolean().default(false),
   /** The display name when the token was signed: bookings keep it as the booker's name. */
   name: z.string().max(80).optional(),
+  /**
+   * The user's token epoch when signed: logging out raises it, and every service refuses tokens of an
+   * older epoch (see ACCESS_EVENTS in events/listings.ts).
+   */
+  ep: z.number().int().nonnegative().default(0),
+  /** The user's access version when signed (grows with every moderator grant, revoke and logout). */
+  av: z.number().int().nonnegative().default(0),
+  /**
+   * Per organization in `orgs` (and any the user just left), the membership version when signed. A service
+   * believes a claim only while its replica of that organization's members is older than the token.
+   */
+  ov: z.record(z.string(), z.number().int().nonnegative()).default({}),
 })
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>
 
@@ -23,6 +35,11 @@ export interface Actor {
   moderator: boolean
   /** The display name the token carried (absent in tokens signed before it did). */
   displayName?: string
+  /**
+   * What the token said and when (its versions): services replace `roles` and `moderator` with their
+   * replica's current state unless the token is newer (see resolveActor in @commons/db).
+   */
+  tokenState?: { epoch: number; accessVersion: number; orgVersions: Readonly<Record<string, number>> }
 }
 
 /** The issuer and audience every access token carries. */

@@ -25,6 +25,7 @@ export const PROBLEM_CODES = {
   unauthenticated: 401,
   invalid_token: 401,
   token_expired: 401,
+  token_revoked: 401,
   invalid_service_token: 401,
   invalid_credentials: 401,
   invalid_refresh_token: 401,

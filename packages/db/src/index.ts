@@ -1,3 +1,4 @@
+export * from './access.ts'
 export * from './consumer.ts'
 export * from './database.ts'
 export * from './feed.ts'

@@ -45,6 +45,7 @@ export async function verifyAccessToken(keys: KeySource, token: string): Promise
     roles: claims.data.orgs,
     moderator: claims.data.mod,
     ...(claims.data.name === undefined ? {} : { displayName: claims.data.name }),
+    tokenState: { epoch: claims.data.ep, accessVersion: claims.data.av, orgVersions: claims.data.ov },
   }
 }
 

@@ -54,6 +54,11 @@ export interface ServiceOptions {
   config: BaseConfig
   /** Public keys that verify access tokens; without them every bearer token is refused. */
   keys?: KeySource
+  /**
+   * Replaces the token's roles and moderator flag with current state (each service's access replica, or
+   * listings' own tables), and refuses revoked tokens. Without it the token's claims are taken as they are.
+   */
+  resolveActor?: (actor: Actor) => Promise<Actor>
   /** Extra route prefixes whose routes need no operationId (e.g. static assets of the web UI). */
   undocumentedPrefixes?: string[]
   /** Fastify `trustProxy`: whose X-Forwarded-For to believe (the web entry point, on loopback by default). */
@@ -194,7 +199,8 @@ export async function buildService(opts: ServiceOptions): Promise<App> {
     if (!token) return
     if (!opts.keys) throw new AppError('invalid_token', 401, 'This service does not accept tokens.')
     try {
-      request.actor = await verifyAccessToken(opts.keys, token)
+      const claimed = await verifyAccessToken(opts.keys, token)
+      request.actor = opts.resolveActor ? await opts.resolveActor(claimed) : claimed
     } catch (error) {
       // A token under a key nobody publishes (say, from before a key reset) must not take public pages
       // down: there the caller is anonymous; routes that need a user (they declare `security`) say 401.

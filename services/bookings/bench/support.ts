@@ -9,6 +9,12 @@ import { buildApp, migrate } from '../src/app.ts'
 import { BookingsConfig } from '../src/config.ts'
 import { applyListingEvent } from '../src/listings/replica.ts'
 
+/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
+const fresh = (roles: Record<string, unknown> = {}) => ({
+  av: 1,
+  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
+})
+
 /** "Now" of every benchmark: bookings go into December 2026. */
 export const BENCH_NOW = new Date('2026-11-21T00:00:00Z')
 
@@ -34,7 +40,7 @@ export async function benchApp(adminUrl: string) {
   })
   const app = await buildApp(config, { keys: createLocalJWKSet({ keys: [jwk] }), clock: { now: () => BENCH_NOW } })
   const token = (actor: Actor) =>
-    new SignJWT({ orgs: actor.roles, mod: actor.moderator })
+    new SignJWT({ orgs: actor.roles, mod: actor.moderator, ...fresh(actor.roles) })
       .setProtectedHeader({ alg: 'EdDSA', kid: 'bench' })
       .setSubject(actor.userId)
       .setIssuer(TOKEN_ISSUER)

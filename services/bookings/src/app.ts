@@ -1,4 +1,13 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import {
+  applyAccessEvent,
+  createDb,
+  type FeedSource,
+  migrateToLatest,
+  ping,
+  registerFeedRoute,
+  resolveActor,
+  startConsumer,
+} from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
@@ -104,13 +113,15 @@ function stripeSetup(config: BookingsConfig): StripeSetup | undefined {
  * reputation, the usage ledger and time credits. Every feature's routes and workers are wired here.
  */
 export async function buildApp(config: BookingsConfig, overrides: BookingsOverrides = {}): Promise<App> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'bookings' })
   const app = await buildService({
     name: 'bookings',
     config,
     keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    // Roles and the moderator flag from the access replica (listings feed), not the token's claims.
+    resolveActor: (actor) => resolveActor(db, actor),
     description: 'Availability, bookings, payments and calendars',
   })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'bookings' })
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
@@ -156,6 +167,8 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
         await applyListingEvent(trx, event, deps.clock.now())
         await applyHierarchyEvent(trx, event)
         await applyPrivacyEvent(trx, event)
+
+        await applyAccessEvent(trx, event)
       },
       registry: app.metrics.registry,
       log: app.log,

@@ -17,6 +17,12 @@ import type { Test } from 'tap'
 import { type BookingsOverrides, buildApp, migrate } from '../src/app.ts'
 import { BookingsConfig } from '../src/config.ts'
 
+/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
+const fresh = (roles: Record<string, unknown> = {}) => ({
+  av: 1,
+  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
+})
+
 export const SERVICE_TOKEN = 's'.repeat(40)
 /** The schema standing in for the listings service: only its outbox, which the test writes events to. */
 const LISTINGS_SCHEMA = 'listings'
@@ -41,7 +47,10 @@ const keys = await (async () => {
 
 /** An access token as listings would issue it. */
 export async function tokenFor(actor: Partial<Actor> & { userId?: string }): Promise<string> {
+  // As listings signs a token just after a change: newer than anything the access replica has seen, so its
+  // claims count until the test sends the replica a newer snapshot (a removal, a revoke).
   return new SignJWT({
+    ...fresh(actor.roles),
     orgs: actor.roles ?? {},
     mod: actor.moderator ?? false,
     ...(actor.displayName ? { name: actor.displayName } : {}),

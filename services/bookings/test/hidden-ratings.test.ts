@@ -162,4 +162,15 @@ t.test('hidden ratings', async (t) => {
     t.equal(res.json().publishedAt, null)
     t.equal((await s.events(BOOKINGS_EVENTS.reputationUpdated)).length, eventsBefore)
   })
+
+  t.test('a moderator who belongs to a rated organization may not hide or dismiss its ratings', async (t) => {
+    const id = await publishedRating(1)
+    const insider = await tokenFor({ moderator: true, roles: { [s.listing.organizationId]: 'member' } })
+    const res = await post(`/v1/ratings/${id}/hide`, insider, { reason: '不喜欢' })
+    t.equal(res.statusCode, 403)
+    t.equal(res.json().code, 'own_organization')
+    const dismiss = await post(`/v1/ratings/${id}/reports/dismiss`, insider, { reason: '不成立' })
+    t.equal(dismiss.statusCode, 403)
+    t.same(await audit(id), [], 'nothing was audited')
+  })
 })

@@ -1,4 +1,13 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import {
+  applyAccessEvent,
+  createDb,
+  type FeedSource,
+  migrateToLatest,
+  ping,
+  registerFeedRoute,
+  resolveActor,
+  startConsumer,
+} from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerActivityRoutes } from './activities/activities.routes.ts'
@@ -66,13 +75,15 @@ declare module 'fastify' {
  * scorecards, needs surveys and overviews. Each feature folder registers its routes here.
  */
 export async function buildApp(config: CommunityConfig, overrides: CommunityOverrides = {}): Promise<App> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'community' })
   const app = await buildService({
     name: 'community',
     config,
     keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    // Roles and the moderator flag from the access replica (listings feed), not the token's claims.
+    resolveActor: (actor) => resolveActor(db, actor),
     description: 'Activities, sign-ups and check-in, three-way evaluations, needs surveys and overviews',
   })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'community' })
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
@@ -124,6 +135,8 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
           await applyListingsEvent(trx, event, clock.now())
           await applyOverviewEvent(trx, event)
           await applyPrivacyEvent(trx, event)
+
+          await applyAccessEvent(trx, event)
         },
         registry: app.metrics.registry,
         log: app.log,

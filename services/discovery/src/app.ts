@@ -1,4 +1,4 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute } from '@commons/db'
+import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, resolveActor } from '@commons/db'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
@@ -43,13 +43,15 @@ declare module 'fastify' {
 
 /** Builds the discovery service: search, suggestions, matches, recommendations and index operations. */
 export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOverrides = {}): Promise<App> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'discovery' })
   const app = await buildService({
     name: 'discovery',
     config,
     keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    // Roles and the moderator flag from the access replica (listings feed), not the token's claims.
+    resolveActor: (actor) => resolveActor(db, actor),
     description: 'Search, suggestions, matches, recommendations, search index operations',
   })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'discovery' })
   const meili = createMeili(config)
   const now = overrides.now ?? (() => new Date())
   app.decorate('indexWorkers', null)

@@ -19,6 +19,12 @@ import type { Test } from 'tap'
 import { buildApp, type DiscoveryOverrides, migrate } from '../src/app.ts'
 import { DiscoveryConfig } from '../src/config.ts'
 
+/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
+const fresh = (roles: Record<string, unknown> = {}) => ({
+  av: 1,
+  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
+})
+
 export const SERVICE_TOKEN = 's'.repeat(40)
 
 /** Migrates discovery's schema and, as stand-ins for the producers, outboxes in `listings` and `bookings`. */
@@ -46,7 +52,7 @@ export async function signer(): Promise<Signer> {
   return {
     keys: createLocalJWKSet({ keys: [jwk] }),
     token: (claims) =>
-      new SignJWT({ orgs: claims.orgs ?? {}, mod: claims.mod ?? false })
+      new SignJWT({ orgs: claims.orgs ?? {}, mod: claims.mod ?? false, ...fresh(claims.orgs) })
         .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
         .setSubject(claims.sub)
         .setIssuer('commons:listings')

@@ -1,6 +1,7 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
 import { type App, buildService, type Clock, registerPersonalDataRoute, systemClock } from '@commons/service-kit'
+import { currentActor } from './auth/account-access.ts'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { TokenKeys } from './auth/keys.ts'
@@ -75,6 +76,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     config,
     description: 'Accounts, organizations, listings, needs, moderation',
     keys: keys.keySource(),
+    resolveActor: (actor) => currentActor(db, actor),
     ...(overrides.logStream ? { logStream: overrides.logStream } : {}),
   })
   app.addHook('onClose', () => db.destroy())

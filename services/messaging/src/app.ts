@@ -1,4 +1,13 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
+import {
+  applyAccessEvent,
+  createDb,
+  type FeedSource,
+  migrateToLatest,
+  ping,
+  registerFeedRoute,
+  resolveActor,
+  startConsumer,
+} from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import type { Channel } from './channels/channel.ts'
@@ -61,13 +70,15 @@ declare module 'fastify' {
 
 /** Builds the messaging service: conversations, notifications (in-app, live stream, email). */
 export async function buildApp(config: MessagingConfig, overrides: MessagingOverrides = {}): Promise<App> {
+  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'messaging' })
   const app = await buildService({
     name: 'messaging',
     config,
     keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    // Roles and the moderator flag from the access replica (listings feed), not the token's claims.
+    resolveActor: (actor) => resolveActor(db, actor),
     description: 'Conversations between the parties of a booking or a need; notifications in-app, live and by email',
   })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'messaging' })
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
@@ -110,6 +121,8 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
       handle: async (trx, event) => {
         await applyListingsEvent(trx, deps, event)
         await applyPrivacyEvent(trx, event, deps.clock.now())
+
+        await applyAccessEvent(trx, event)
       },
     })
     const bookings = startConsumer({

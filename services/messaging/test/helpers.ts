@@ -17,6 +17,12 @@ import type { Test } from 'tap'
 import { buildApp, type MessagingOverrides, migrate } from '../src/app.ts'
 import { MessagingConfig } from '../src/config.ts'
 
+/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
+const fresh = (roles: Record<string, unknown> = {}) => ({
+  av: 1,
+  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
+})
+
 export const SERVICE_TOKEN = 's'.repeat(40)
 
 /** A clock the test moves by hand. */
@@ -36,7 +42,9 @@ const keys = await (async () => {
 
 /** An access token as listings would issue it. Its role claims are deliberately empty: messaging must not need them. */
 export async function tokenFor(actor: Partial<Actor> & { userId: string }): Promise<string> {
-  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false })
+  // As listings signs a token just after a change: newer than anything the access replica has seen, so its
+  // claims count until the test sends the replica a newer snapshot (a removal, a revoke).
+  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false, ...fresh(actor.roles) })
     .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
     .setSubject(actor.userId)
     .setIssuer(TOKEN_ISSUER)

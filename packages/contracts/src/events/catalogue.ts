@@ -10,6 +10,8 @@ import {
 } from './community.ts'
 import {
   AccountClosedPayload,
+
+  AccountAccessPayload,
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
@@ -44,6 +46,7 @@ export const EVENT_CATALOGUE = {
   [BOOKINGS_EVENTS.bookingChanged]: BookingChangedPayload,
   [BOOKINGS_EVENTS.reputationUpdated]: ReputationUpdatedPayload,
   [LISTINGS_EVENTS.organizationMembers]: OrganizationMembersPayload,
+  [LISTINGS_EVENTS.accountAccess]: AccountAccessPayload,
   [MESSAGING_EVENTS.conversationUpdated]: ConversationUpdatedPayload,
   [LISTINGS_EVENTS.organizationParentChanged]: OrganizationParentChangedPayload,
   [LISTINGS_EVENTS.organizationQuotasChanged]: OrganizationQuotasChangedPayload,

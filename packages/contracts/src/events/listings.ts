@@ -32,6 +32,12 @@ export const LISTINGS_EVENTS = {
   /** The organization's members after a change of membership; entityId = organization id (messaging). */
   organizationMembers: 'organization.members',
 
+  /**
+   * A user's moderator flag and token epoch after a grant, a revoke or a logout; entityId = user id,
+   * version = the user's access version. Services refuse tokens of an older epoch at once.
+   */
+  accountAccess: 'account.access',
+
   /** entityId = the child organization's id; version grows with every change of its parent link. */
   organizationParentChanged: 'organization.parent_changed',
   /** entityId = the parent organization's id; version grows with every change of its quotas. */
@@ -132,3 +138,12 @@ export const AccountClosedPayload = z
   .object({ userId: Id, closedAt: z.iso.datetime({ offset: true }) })
   .meta({ id: 'AccountClosedPayload' })
 export type AccountClosedPayload = z.infer<typeof AccountClosedPayload>
+
+/**
+ * Payload of `account.access`: what other services need to authorize a user from current state rather than
+ * token claims. No email or name: discovery reads this feed too.
+ */
+export const AccountAccessPayload = z
+  .object({ userId: Id, moderator: z.boolean(), tokenEpoch: z.number().int().nonnegative() })
+  .meta({ id: 'AccountAccessPayload' })
+export type AccountAccessPayload = z.infer<typeof AccountAccessPayload>

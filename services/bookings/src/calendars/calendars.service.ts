@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Actor } from '@commons/contracts'
+import { replicaMembership } from '@commons/db'
 import { forbidden, notFound } from '@commons/service-kit'
 import ical, { ICalEventBusyStatus, ICalEventStatus } from 'ical-generator'
 import { sql } from 'kysely'
@@ -84,13 +85,18 @@ export async function issueOrganizationCalendarToken(
 ): Promise<{ token: string; path: string }> {
   const role = actor.roles[organizationId]
   if (role !== 'owner' && role !== 'admin') throw forbidden('Only owners and admins get the calendar link.')
+  // The role was resolved from the newer of the token and the replica (resolveActor): remember how new.
+  const known = await replicaMembership(deps.db, actor.userId, organizationId)
+  const issued = {
+    issuedBy: actor.userId,
+    issuedMembersVersion: Math.max(known.version, actor.tokenState?.orgVersions[organizationId] ?? 0),
+    updatedAt: deps.clock.now(),
+  }
   const row = await deps.db
     .insertInto('calendarFeeds')
-    .values({ organizationId, generation: 1, updatedAt: deps.clock.now() })
+    .values({ organizationId, generation: 1, ...issued })
     .onConflict((oc) =>
-      oc
-        .column('organizationId')
-        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: deps.clock.now() }),
+      oc.column('organizationId').doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, ...issued }),
     )
     .returning('generation')
     .executeTakeFirstOrThrow()
@@ -98,11 +104,21 @@ export async function issueOrganizationCalendarToken(
   return { token, path: `/v1/calendars/organizations/${organizationId}.ics?token=${token}` }
 }
 
+/**
+ * A link lives only as long as its issuer's role: once the replica holds a membership snapshot at least as
+ * new as the one the link was issued under, that snapshot decides.
+ */
+async function issuerStillAdmin(deps: BookingsDeps, organizationId: string, issuer: string, issuedAt: number) {
+  const now = await replicaMembership(deps.db, issuer, organizationId)
+  if (now.version < issuedAt) return true
+  return now.role === 'owner' || now.role === 'admin'
+}
+
 /** `GET /v1/calendars/organizations/:id.ics?token=`: the organization's bookings, both sides, with details. */
 export async function organizationCalendar(deps: BookingsDeps, organizationId: string, token: string): Promise<string> {
   const feed = await deps.db
     .selectFrom('calendarFeeds')
-    .select(['generation', 'updatedAt'])
+    .select(['generation', 'updatedAt', 'issuedBy', 'issuedMembersVersion'])
     .where('organizationId', '=', organizationId)
     .executeTakeFirst()
   const expected = feed ? Buffer.from(sign(deps.config.SERVICE_TOKEN, organizationId, feed.generation)) : undefined
@@ -112,7 +128,9 @@ export async function organizationCalendar(deps: BookingsDeps, organizationId: s
   const expired =
     feed && deps.clock.now().getTime() > feed.updatedAt.getTime() + deps.config.CALENDAR_LINK_TTL_DAYS * 86_400_000
   // The same 404 for a wrong, revoked, expired or missing token: the feed's existence is not disclosed.
-  if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given) || expired)
+  if (!feed || !expected || expected.length !== given.length || !timingSafeEqual(expected, given) || expired)
+    throw notFound('calendar', organizationId)
+  if (feed.issuedBy && !(await issuerStillAdmin(deps, organizationId, feed.issuedBy, feed.issuedMembersVersion)))
     throw notFound('calendar', organizationId)
   const now = deps.clock.now().getTime()
   const rows = await deps.db

@@ -195,6 +195,10 @@ export interface CalendarFeedsTable {
   organizationId: string
   generation: number
   updatedAt: Generated<Date>
+  /** The admin who issued the link (null for links from before it was recorded). */
+  issuedBy: string | null
+  /** The organization's membership version the issuer's role was known at (token or replica). */
+  issuedMembersVersion: Generated<number>
 }
 
 // --- Ratings, reputation and time credits (migration 2026-11-21T1300-ratings) ---

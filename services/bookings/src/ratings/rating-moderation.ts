@@ -1,5 +1,5 @@
 import type { Actor, HiddenRating, Rating, RatingAuditEntry, ReportedRating } from '@commons/contracts'
-import { conflict, notFound, pageOf } from '@commons/service-kit'
+import { conflict, forbidden, notFound, pageOf } from '@commons/service-kit'
 import { keysetRows } from '../db/keyset.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { publishReputation, subjectsOf } from '../reputation/reputation.service.ts'
@@ -62,6 +62,19 @@ export async function listReports(
 }
 
 /**
+ * 403 `own_organization`: a moderator does not judge ratings by or about an organization they belong to
+ * (roles are current state: see resolveActor), as listings' moderators do not review their own listings.
+ */
+function assertNotOwnOrganization(actor: Actor, rating: { raterOrganizationId: string; rateeOrganizationId: string }) {
+  if (actor.roles[rating.raterOrganizationId] || actor.roles[rating.rateeOrganizationId]) {
+    throw forbidden(
+      'Moderators may not act on ratings of organizations they belong to; another moderator will.',
+      'own_organization',
+    )
+  }
+}
+
+/**
  * `POST /v1/ratings/:id/reports/dismiss` (moderators): the reports against a rating were not founded; they
  * leave the queue and the decision, with its reason, joins the ratings' audit trail. 409 `no_open_reports`
  * when there is nothing to dismiss.
@@ -75,6 +88,7 @@ export async function dismissReports(
   return deps.db.transaction().execute(async (trx) => {
     const rating = await lockRating(trx, id)
     if (!rating) throw notFound('rating', id)
+    assertNotOwnOrganization(actor, rating)
     const dismissed = await deleteReportsOf(trx, id)
     if (dismissed === 0) throw conflict('no_open_reports', 'This rating has no open reports to dismiss.')
     await insertRatingAudit(trx, {
@@ -115,6 +129,7 @@ async function setHidden(
   return deps.db.transaction().execute(async (trx) => {
     const rating = await lockRating(trx, id)
     if (!rating) throw notFound('rating', id)
+    assertNotOwnOrganization(actor, rating)
     const hide = action === 'hide'
     if (hide && rating.hiddenAt) throw conflict('already_hidden', 'This rating is hidden already.')
     if (!hide && !rating.hiddenAt) throw conflict('not_hidden', 'This rating is not hidden.')

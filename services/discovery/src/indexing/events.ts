@@ -13,6 +13,7 @@ import {
   ReputationUpdatedPayload,
   ScorecardUpdatedPayload,
 } from '@commons/contracts'
+import { ACCESS_EVENT_TYPES, applyAccessEvent } from '@commons/db'
 import type { Transaction } from 'kysely'
 import type { z } from 'zod'
 import type { DB } from '../db/schema.ts'
@@ -37,6 +38,8 @@ export async function applyEvent(trx: Transaction<DB>, event: FeedEvent, touched
     }
     return result.data
   }
+  // Memberships and moderator grants: the access replica recommendations and every signed-in route use.
+  if (ACCESS_EVENT_TYPES.includes(event.type)) return applyAccessEvent(trx, event)
   switch (event.type) {
     case LISTINGS_EVENTS.listingPublished: {
       const payload = parse(ListingPublishedPayload)

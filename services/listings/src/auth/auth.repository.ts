@@ -1,4 +1,3 @@
-import type { OrgRole } from '@commons/contracts'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
@@ -11,14 +10,14 @@ export function findUserById(db: Kysely<DB>, id: string) {
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-/** The user's roles by organization id, as access tokens carry them. */
-export async function rolesOf(db: Kysely<DB>, userId: string): Promise<Record<string, OrgRole>> {
-  const rows = await db
+/** The user's memberships with each organization's membership version, as access tokens carry them. */
+export function rolesOf(db: Kysely<DB>, userId: string) {
+  return db
     .selectFrom('memberships')
-    .select(['organizationId', 'role'])
-    .where('userId', '=', userId)
+    .innerJoin('organizations', 'organizations.id', 'memberships.organizationId')
+    .select(['memberships.organizationId', 'memberships.role', 'organizations.membersVersion'])
+    .where('memberships.userId', '=', userId)
     .execute()
-  return Object.fromEntries(rows.map((r) => [r.organizationId, r.role]))
 }
 
 /** Locks a refresh token row by its hash, so two concurrent refreshes with one token cannot both win. */

@@ -5,6 +5,7 @@ import { AppError, conflict, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
 import { mustAcceptNotice, recordSignUpPrivacy } from '../privacy/consent.service.ts'
+import { accountAccessChanged } from './account-access.ts'
 import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
 import type { TokenKeys } from './keys.ts'
 import {
@@ -55,8 +56,21 @@ export async function issueAccessToken(deps: AuthDeps, userId: string) {
       throw unauthorized('The account no longer exists.', 'invalid_token')
     })()
   if (user.closedAt) throw unauthorized('The account was closed.', 'invalid_token')
-  const orgs = await rolesOf(deps.db, userId)
-  return deps.keys.sign({ sub: userId, orgs, mod: user.moderator, name: user.displayName }, deps.accessTokenTtlSeconds)
+  const memberships = await rolesOf(deps.db, userId)
+  const orgs = Object.fromEntries(memberships.map((m) => [m.organizationId, m.role]))
+  const ov = Object.fromEntries(memberships.map((m) => [m.organizationId, m.membersVersion]))
+  return deps.keys.sign(
+    {
+      sub: userId,
+      orgs,
+      mod: user.moderator,
+      name: user.displayName,
+      ep: user.tokenEpoch,
+      av: user.accessVersion,
+      ov,
+    },
+    deps.accessTokenTtlSeconds,
+  )
 }
 
 export async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
@@ -146,14 +160,22 @@ export async function refresh(deps: AuthDeps, refreshToken: string): Promise<Ses
   return startSession(deps, user, outcome.familyId)
 }
 
-/** Ends the session the refresh token belongs to (its whole family). Unknown tokens are ignored. */
+/**
+ * Ends the session the refresh token belongs to (its whole family), and revokes the user's outstanding
+ * access tokens in every service at once by raising their token epoch (other devices refresh and carry
+ * on; this device has no refresh token left). Unknown tokens are ignored.
+ */
 export async function logout(deps: AuthDeps, refreshToken: string): Promise<void> {
   const row = await deps.db
     .selectFrom('refreshTokens')
-    .select('familyId')
+    .select(['familyId', 'userId'])
     .where('tokenHash', '=', hashToken(refreshToken))
     .executeTakeFirst()
-  if (row) await revokeFamily(deps.db, row.familyId, deps.now())
+  if (!row) return
+  await deps.db.transaction().execute(async (trx) => {
+    await revokeFamily(trx, row.familyId, deps.now())
+    await accountAccessChanged(trx, row.userId, { revokeTokens: true })
+  })
 }
 
 /** The signed-in user with their memberships. */

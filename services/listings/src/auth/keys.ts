@@ -38,6 +38,9 @@ export class TokenKeys {
     const token = await new SignJWT({
       orgs: claims.orgs,
       mod: claims.mod,
+      ep: claims.ep,
+      av: claims.av,
+      ov: claims.ov,
       ...(claims.name === undefined ? {} : { name: claims.name }),
     })
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'at+jwt' })

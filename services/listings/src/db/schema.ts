@@ -36,6 +36,10 @@ export interface UsersTable {
   moderator: Generated<boolean>
   /** A verified mainland mobile number that signs this account in with a one-time code. */
   phone: ColumnType<string | null, string | null | undefined, string | null>
+  /** Raised by logout: access tokens of an older epoch are refused everywhere. */
+  tokenEpoch: Generated<number>
+  /** Grows with every change other services authorize by (moderator flag, token epoch): `account.access`. */
+  accessVersion: Generated<number>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
   /** Set when the account was closed: its personal fields are erased, the id stays as a pseudonym. */
@@ -73,6 +77,8 @@ export interface OrganizationsTable {
   logo: Generated<string | null>
   verified: Generated<boolean>
   version: Generated<number>
+  /** The version of the last `organization.members` event (tokens carry it; replicas compare with it). */
+  membersVersion: Generated<number>
   createdAt: Generated<Date>
   updatedAt: Generated<Date>
 }

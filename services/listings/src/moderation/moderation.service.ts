@@ -1,6 +1,7 @@
 import type { Actor, AuditEntry, CursorQuery, Listing, ModerationListingsQuery, Organization } from '@commons/contracts'
 import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
+import { accountAccessChanged } from '../auth/account-access.ts'
 import type { DB } from '../db/schema.ts'
 import { listListings, lockListing, toListingDto } from '../listings/listings.repository.ts'
 import { applyTransition } from '../listings/listings.service.ts'
@@ -125,6 +126,7 @@ export async function setModerator(db: Kysely<DB>, email: string, moderator: boo
       objectType: 'user',
       objectId: user.id,
     })
+    await accountAccessChanged(trx, user.id, { revokeTokens: false })
     return user
   })
 }

@@ -31,22 +31,23 @@ export function organizationEvent(trx: AnyTransaction, row: OrganizationRow) {
 }
 
 /**
- * Appends `organization.members` with every member after a change of membership (messaging's parties come
- * from it). The organization row is locked by every membership change, so counting the earlier events
- * gives a version that grows in commit order.
+ * Appends `organization.members` with every member after a change of membership: other services authorize
+ * from it (their access replicas) and messaging's parties come from it. The version is the organization's
+ * `members_version`, raised here under the row lock every membership change takes, so it grows in commit
+ * order; access tokens carry it, so a replica knows whether a token is newer than what it holds.
  */
 export async function membersEvent(trx: Transaction<DB>, organizationId: string) {
   const members = await listMembers(trx, organizationId)
-  const previous = await trx
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('type', '=', LISTINGS_EVENTS.organizationMembers)
-    .where('entityId', '=', organizationId)
+  const { membersVersion } = await trx
+    .updateTable('organizations')
+    .set((eb) => ({ membersVersion: eb('membersVersion', '+', 1) }))
+    .where('id', '=', organizationId)
+    .returning('membersVersion')
     .executeTakeFirstOrThrow()
   return appendEvent(trx, {
     type: LISTINGS_EVENTS.organizationMembers,
     entityId: organizationId,
-    version: Number(previous.n) + 1,
+    version: membersVersion,
     payload: {
       organizationId,
       members: members.map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role })),

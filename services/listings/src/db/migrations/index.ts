@@ -8,6 +8,8 @@ import * as photos from './2026-11-30T1300-photos.ts'
 import * as needSurvey from './2026-11-30T1500-need-survey.ts'
 import * as privacy from './2026-11-30T1600-privacy.ts'
 
+import * as accessVersions from './2026-11-30T1600-access-versions.ts'
+
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-accounts': accounts,
@@ -21,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1500-need-survey': needSurvey,
 
   '2026-11-30T1600-privacy': privacy,
+
+  '2026-11-30T1600-access-versions': accessVersions,
 }

@@ -101,7 +101,8 @@ async function fetchWithRefresh(input: Request | string | URL, init?: RequestIni
     .clone()
     .json()
     .catch(() => undefined)) as Problem | undefined
-  if (problem?.code !== 'token_expired' || !(await refreshSession())) return response
+  if ((problem?.code !== 'token_expired' && problem?.code !== 'token_revoked') || !(await refreshSession()))
+    return response
   retry.headers.set('authorization', `Bearer ${accessToken}`)
   return fetch(retry)
 }

@@ -16,6 +16,7 @@ const problemsEn: Record<ProblemCode, string> = {
   unauthenticated: 'Please sign in first.',
   invalid_token: 'Your session is no longer valid. Please sign in again.',
   token_expired: 'Your session has expired. Please sign in again.',
+  token_revoked: 'You were signed out. Please sign in again.',
   invalid_service_token: 'The service credentials are not valid.',
   invalid_credentials: 'The email or password is not correct.',
   invalid_refresh_token: 'Your session has expired. Please sign in again.',

@@ -20,6 +20,7 @@ const problemsZhCN: Record<ProblemCode, string> = {
   unauthenticated: '请先登录。',
   invalid_token: '登录状态已失效，请重新登录。',
   token_expired: '登录已过期，请重新登录。',
+  token_revoked: '您已退出登录，请重新登录。',
   invalid_service_token: '服务之间的凭证无效。',
   invalid_credentials: '邮箱或密码不正确。',
   invalid_refresh_token: '登录已过期，请重新登录。',

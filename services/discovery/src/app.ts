@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { type Clock, type DiscoveryDeps, systemClock } from './deps.ts'
 import { IndexWorkers } from './indexing/workers.ts'
 import { registerMatchRoutes } from './matches/matches.routes.ts'
 import { registerRecommendationRoutes } from './recommendations/recommendations.routes.ts'
@@ -30,7 +31,8 @@ export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Pr
 export interface DiscoveryOverrides {
   keys?: KeySource
   feeds?: { listings?: FeedSource; bookings?: FeedSource }
-  now?: () => Date
+  /** Where the time comes from (tests move it). */
+  clock?: Clock
 }
 
 declare module 'fastify' {
@@ -50,7 +52,6 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
   })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'discovery' })
   const meili = createMeili(config)
-  const now = overrides.now ?? (() => new Date())
   app.decorate('indexWorkers', null)
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
@@ -78,7 +79,7 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
     app.addHook('preClose', () => workers.stop())
   }
 
-  const deps = { db, meili, now }
+  const deps: DiscoveryDeps = { db, clock: overrides.clock ?? systemClock, config, meili }
   registerSearchRoutes(app, deps)
   registerMatchRoutes(app, deps)
   registerRecommendationRoutes(app, deps)

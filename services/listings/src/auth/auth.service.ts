@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Actor, Me, Session, User } from '@commons/contracts'
 import { isUniqueViolation, newId } from '@commons/db'
-import { AppError, conflict, unauthorized } from '@commons/service-kit'
+import { AppError, type Clock, conflict, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
 import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
@@ -23,7 +23,7 @@ export interface AuthDeps {
   keys: TokenKeys
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
-  now: () => Date
+  clock: Clock
   /** Where one-time sign-in codes go (absent in tools that never sign anyone in by phone). */
   sms?: SmsChannel
   /** Seconds before another code may go to the same number (default PHONE_CODE_POLICY's). */
@@ -59,7 +59,7 @@ export async function issueAccessToken(deps: AuthDeps, userId: string) {
 
 export async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
   const refreshToken = randomBytes(32).toString('base64url')
-  const refreshTokenExpiresAt = new Date(deps.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
+  const refreshTokenExpiresAt = new Date(deps.clock.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
   await deps.db
     .insertInto('refreshTokens')
     .values({
@@ -105,11 +105,17 @@ export async function register(
 
 /** Signs in with email and password. The answer never tells whether the email has an account. */
 export async function login(deps: AuthDeps, input: { email: string; password: string }): Promise<Session> {
-  await assertLoginAllowed(deps.db, input.email, deps.now())
+  await assertLoginAllowed(deps.db, input.email, deps.clock.now())
   const user = await findUserByEmail(deps.db, input.email)
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
   if (!user || !ok) {
-    await recordLoginFailure(deps.db, deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, input.email, user?.id, deps.now())
+    await recordLoginFailure(
+      deps.db,
+      deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
+      input.email,
+      user?.id,
+      deps.clock.now(),
+    )
     throw unauthorized('Email or password is wrong.', 'invalid_credentials')
   }
   await clearLoginFailures(deps.db, input.email)
@@ -121,7 +127,7 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
  * used revokes its whole family, since either it was stolen or the client leaked it.
  */
 export async function refresh(deps: AuthDeps, refreshToken: string): Promise<Session> {
-  const now = deps.now()
+  const now = deps.clock.now()
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const row = await lockRefreshToken(trx, hashToken(refreshToken))
     if (!row || row.revokedAt || row.expiresAt <= now) return { kind: 'invalid' as const }
@@ -149,7 +155,7 @@ export async function logout(deps: AuthDeps, refreshToken: string): Promise<void
     .select('familyId')
     .where('tokenHash', '=', hashToken(refreshToken))
     .executeTakeFirst()
-  if (row) await revokeFamily(deps.db, row.familyId, deps.now())
+  if (row) await revokeFamily(deps.db, row.familyId, deps.clock.now())
 }
 
 /** The signed-in user with their memberships. */

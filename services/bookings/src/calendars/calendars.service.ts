@@ -2,11 +2,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Actor } from '@commons/contracts'
 import { forbidden, notFound } from '@commons/service-kit'
 import ical, { ICalEventBusyStatus, ICalEventStatus } from 'ical-generator'
-import { sql } from 'kysely'
 import { holdsSlot } from '../bookings/booking-machine.ts'
 import type { BookingRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { listingTitles } from '../listings/replica.repository.ts'
+import { bookingsBetween, bumpCalendarFeed, findCalendarFeed } from './calendars.repository.ts'
 
 const DAY = 86_400_000
 /** A feed shows bookings from 30 days back to a year ahead. */
@@ -58,22 +58,11 @@ function render(
 
 /** `GET /v1/calendars/listings/:id.ics`: public busy times of a listing, no personal data. */
 export async function listingCalendar(deps: BookingsDeps, listingId: string): Promise<string> {
-  const listing = await deps.db
-    .selectFrom('listingReplica')
-    .select(['title'])
-    .where('listingId', '=', listingId)
-    .executeTakeFirst()
-  if (!listing) throw notFound('listing', listingId)
+  const title = (await listingTitles(deps.db, [listingId])).get(listingId)
+  if (title === undefined) throw notFound('listing', listingId)
   const now = deps.clock.now().getTime()
-  const rows = await deps.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('listingId', '=', listingId)
-    .where('endAt', '>', new Date(now - PAST_MS))
-    .where('startAt', '<', new Date(now + FUTURE_MS))
-    .orderBy('startAt')
-    .execute()
-  return render(`${listing.title} · 占用时间`, rows, () => ({ summary: '已预订 (busy)' }))
+  const rows = await bookingsBetween(deps.db, { listingId }, new Date(now - PAST_MS), new Date(now + FUTURE_MS))
+  return render(`${title} · 占用时间`, rows, () => ({ summary: '已预订 (busy)' }))
 }
 
 /** Issues a private feed token for an organization, revoking any earlier one. Owners and admins only. */
@@ -84,27 +73,14 @@ export async function issueOrganizationCalendarToken(
 ): Promise<{ token: string; path: string }> {
   const role = actor.roles[organizationId]
   if (role !== 'owner' && role !== 'admin') throw forbidden('Only owners and admins get the calendar link.')
-  const row = await deps.db
-    .insertInto('calendarFeeds')
-    .values({ organizationId, generation: 1, updatedAt: deps.clock.now() })
-    .onConflict((oc) =>
-      oc
-        .column('organizationId')
-        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: deps.clock.now() }),
-    )
-    .returning('generation')
-    .executeTakeFirstOrThrow()
-  const token = sign(deps.config.SERVICE_TOKEN, organizationId, row.generation)
+  const generation = await bumpCalendarFeed(deps.db, organizationId, deps.clock.now())
+  const token = sign(deps.config.SERVICE_TOKEN, organizationId, generation)
   return { token, path: `/v1/calendars/organizations/${organizationId}.ics?token=${token}` }
 }
 
 /** `GET /v1/calendars/organizations/:id.ics?token=`: the organization's bookings, both sides, with details. */
 export async function organizationCalendar(deps: BookingsDeps, organizationId: string, token: string): Promise<string> {
-  const feed = await deps.db
-    .selectFrom('calendarFeeds')
-    .select(['generation', 'updatedAt'])
-    .where('organizationId', '=', organizationId)
-    .executeTakeFirst()
+  const feed = await findCalendarFeed(deps.db, organizationId)
   const expected = feed ? Buffer.from(sign(deps.config.SERVICE_TOKEN, organizationId, feed.generation)) : undefined
   const given = Buffer.from(token)
   // A link expires: issued by an admin who later loses the role, it would otherwise stay a permanent
@@ -115,16 +91,7 @@ export async function organizationCalendar(deps: BookingsDeps, organizationId: s
   if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given) || expired)
     throw notFound('calendar', organizationId)
   const now = deps.clock.now().getTime()
-  const rows = await deps.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where((eb) =>
-      eb.or([eb('requesterOrganizationId', '=', organizationId), eb('providerOrganizationId', '=', organizationId)]),
-    )
-    .where('endAt', '>', new Date(now - PAST_MS))
-    .where('startAt', '<', new Date(now + FUTURE_MS))
-    .orderBy('startAt')
-    .execute()
+  const rows = await bookingsBetween(deps.db, { organizationId }, new Date(now - PAST_MS), new Date(now + FUTURE_MS))
   // listingTitles asks nothing for no ids: `in ('')` on the uuid column failed, and an organization with no
   // bookings in the window got a 500.
   const titles = await listingTitles(deps.db, [...new Set(rows.map((r) => r.listingId))])

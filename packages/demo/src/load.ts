@@ -3,6 +3,7 @@ import { CreateNeedBody, ListingFields } from '@commons/contracts'
 import {
   type AuthDeps,
   addMember,
+  type Clock,
   createListing,
   createNeed,
   createOrganization,
@@ -12,6 +13,7 @@ import {
   putPrivateDetails,
   register,
   setModerator,
+  systemClock,
   TokenKeys,
   transitionListing,
   verifyOrganization,
@@ -56,16 +58,16 @@ export interface DemoSummary {
 const actorOf = (userId: string, moderator = false): Actor => ({ userId, roles: {}, moderator })
 
 /** A date `days` from now at a Shanghai wall-clock hour, as RFC 3339 with +08:00. */
-function shanghaiAt(days: number, hour: number) {
-  const date = new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
+function shanghaiAt(now: Date, days: number, hour: number) {
+  const date = new Date(now.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10)
   return `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`
 }
 
 /** Like `shanghaiAt`, on the first Tuesday to Thursday at least `days` ahead (demo venues open on weekdays). */
-function midweekAt(days: number, hour: number) {
+function midweekAt(now: Date, days: number, hour: number) {
   for (let d = days; ; d++) {
-    const weekday = new Date(Date.now() + 8 * 3_600_000 + d * 86_400_000).getUTCDay()
-    if (weekday >= 2 && weekday <= 4) return shanghaiAt(d, hour)
+    const weekday = new Date(now.getTime() + 8 * 3_600_000 + d * 86_400_000).getUTCDay()
+    if (weekday >= 2 && weekday <= 4) return shanghaiAt(now, d, hour)
   }
 }
 
@@ -77,6 +79,7 @@ function midweekAt(days: number, hour: number) {
 export async function loadDemoData(
   db: Kysely<ListingsDB>,
   log: (line: string) => void = () => {},
+  clock: Clock = systemClock,
 ): Promise<DemoSummary> {
   const summary: DemoSummary = {
     loaded: false,
@@ -94,15 +97,18 @@ export async function loadDemoData(
     keys: new TokenKeys(db),
     accessTokenTtlSeconds: 900,
     refreshTokenTtlDays: 30,
-    now: () => new Date(),
+    clock,
   }
+  const timed = { db, clock }
+  // Needs' windows are relative to the load, so the demo board always shows upcoming dates.
+  const now = clock.now()
   const account = async (a: { email: string; displayName: string }) =>
     (await findUserByEmail(db, a.email)) ??
     (await register(deps, { email: a.email, password: DEMO_PASSWORD, displayName: a.displayName })).user
 
   // The moderator first: it marks the data as loaded and verifies organizations below.
   const mod = await account(DEMO_ACCOUNTS.moderator)
-  await setModerator(db, mod.email, true)
+  await setModerator(timed, mod.email, true)
   const moderator = actorOf(mod.id, true)
   const organizer = actorOf((await account(DEMO_ACCOUNTS.organizer)).id)
   const provider = await account(DEMO_ACCOUNTS.provider)
@@ -122,7 +128,7 @@ export async function loadDemoData(
     orgIds.set(spec.key, organization.id)
     summary.organizations += 1
     if (spec.verified) {
-      await verifyOrganization(db, moderator, organization.id)
+      await verifyOrganization(timed, moderator, organization.id)
       summary.verified += 1
     }
     for (const key of spec.offers) {
@@ -136,9 +142,9 @@ export async function loadDemoData(
         summary.listings.draft += 1
         continue
       }
-      const submitted = await transitionListing(db, organizer, listing.id, 'submit')
+      const submitted = await transitionListing(timed, organizer, listing.id, 'submit')
       if (index === 9 && submitted.status === 'published') {
-        await transitionListing(db, organizer, listing.id, 'pause')
+        await transitionListing(timed, organizer, listing.id, 'pause')
         summary.listings.paused += 1
       } else if (submitted.status === 'published') summary.listings.published += 1
       else summary.listings.pendingReview += 1
@@ -150,18 +156,18 @@ export async function loadDemoData(
   await addMember(db, organizer, orgId('rihui'), { email: member.email, role: 'member' })
   // What the two demo sides see of each other on a confirmed booking, and the numbers that sign the demo
   // provider and member in with a texted code (the code appears in the `pnpm start` log).
-  await putContacts(db, organizer, orgId('lujiazui'), {
+  await putContacts(timed, organizer, orgId('lujiazui'), {
     contactPerson: '王磊',
     mobile: DEMO_PHONES.provider,
     wechatId: 'ljz_dangqun',
   })
-  await putContacts(db, organizer, orgId('rihui'), {
+  await putContacts(timed, organizer, orgId('rihui'), {
     contactPerson: '李秀英',
     mobile: DEMO_PHONES.member,
     wechatId: null,
   })
   for (const listingId of lujiazuiListings) {
-    await putPrivateDetails(db, organizer, listingId, {
+    await putPrivateDetails(timed, organizer, listingId, {
       arrivalNotes: '从陆家嘴环路正门进，一楼服务台登记后由工作人员带到场地。',
       paymentTerms: '免费场地无需付款；收费项目请在活动当天到服务台扫码支付，可开具收据。',
     })
@@ -181,7 +187,7 @@ export async function loadDemoData(
         tags: ['党建', '主题党日'],
         city: '上海',
         district: '浦东新区',
-        window: { start: midweekAt(5, 14), end: midweekAt(5, 16) },
+        window: { start: midweekAt(now, 5, 14), end: midweekAt(now, 5, 16) },
         attendees: 80,
       },
     ],
@@ -195,7 +201,7 @@ export async function loadDemoData(
         tags: ['典礼', '老年人'],
         city: '上海',
         district: '徐汇区',
-        window: { start: shanghaiAt(14, 9), end: shanghaiAt(14, 12) },
+        window: { start: shanghaiAt(now, 14, 9), end: shanghaiAt(now, 14, 12) },
         attendees: 60,
       },
     ],
@@ -209,7 +215,7 @@ export async function loadDemoData(
         tags: ['助老'],
         city: '上海',
         district: '徐汇区',
-        window: { start: shanghaiAt(3, 14), end: shanghaiAt(33, 17) },
+        window: { start: shanghaiAt(now, 3, 14), end: shanghaiAt(now, 33, 17) },
       },
     ],
     [
@@ -222,7 +228,7 @@ export async function loadDemoData(
         tags: ['普法', '租房'],
         city: '深圳',
         district: '罗湖区',
-        window: { start: shanghaiAt(10, 19), end: shanghaiAt(10, 21) },
+        window: { start: shanghaiAt(now, 10, 19), end: shanghaiAt(now, 10, 21) },
         attendees: 40,
       },
     ],
@@ -236,7 +242,7 @@ export async function loadDemoData(
         tags: ['百家宴', '重阳节'],
         city: '重庆',
         district: '南岸区',
-        window: { start: shanghaiAt(21, 9), end: shanghaiAt(21, 14) },
+        window: { start: shanghaiAt(now, 21, 9), end: shanghaiAt(now, 21, 14) },
         attendees: 30,
         budget: { amount: 20000, currency: 'CNY' },
       },
@@ -251,7 +257,7 @@ export async function loadDemoData(
         tags: ['应急救护', '志愿者培训'],
         city: '重庆',
         district: '沙坪坝区',
-        window: { start: shanghaiAt(7, 9), end: shanghaiAt(28, 17) },
+        window: { start: shanghaiAt(now, 7, 9), end: shanghaiAt(now, 28, 17) },
         attendees: 35,
       },
     ],

@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { type Clock, type DiscoveryDeps, systemClock } from './deps.ts'
 import { IndexWorkers } from './indexing/workers.ts'
 import { registerMatchRoutes } from './matches/matches.routes.ts'
 import { personalData } from './privacy/personal-data.ts'
@@ -31,7 +32,8 @@ export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Pr
 export interface DiscoveryOverrides {
   keys?: KeySource
   feeds?: { listings?: FeedSource; bookings?: FeedSource; community?: FeedSource }
-  now?: () => Date
+  /** Where the time comes from (tests move it). */
+  clock?: Clock
 }
 
 declare module 'fastify' {
@@ -53,7 +55,6 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
     description: 'Search, suggestions, matches, recommendations, search index operations',
   })
   const meili = createMeili(config)
-  const now = overrides.now ?? (() => new Date())
   app.decorate('indexWorkers', null)
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
@@ -83,7 +84,7 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
     app.addHook('preClose', () => workers.stop())
   }
 
-  const deps = { db, meili, now }
+  const deps: DiscoveryDeps = { db, clock: overrides.clock ?? systemClock, config, meili }
   registerSearchRoutes(app, deps)
   registerMatchRoutes(app, deps)
   registerRecommendationRoutes(app, deps)

@@ -10,6 +10,7 @@ import type { ListingsConfig } from './config.ts'
 import { registerContactRoutes } from './contacts/contacts.routes.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
+import { type Clock, type ListingsDeps, systemClock } from './deps.ts'
 import { registerHierarchyRoutes } from './hierarchy/hierarchy.routes.ts'
 import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
@@ -43,6 +44,8 @@ export interface ListingsOverrides {
   logStream?: { write(line: string): void }
   /** A text message provider; without one, codes go to the log outside production and nowhere in it. */
   sms?: SmsChannel
+  /** Where the time comes from (tests move it). */
+  clock?: Clock
 
   /** The community feed (default: COMMUNITY_URL with the service token). */
   communityFeed?: FeedSource
@@ -82,12 +85,13 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   app.addHook('onClose', () => db.destroy())
   app.readinessChecks.set('database', () => ping(db))
 
+  const deps: ListingsDeps = { db, clock: overrides.clock ?? systemClock, config }
   const auth: AuthDeps = {
     db,
+    clock: deps.clock,
     keys,
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-    now: () => (overrides.clock ?? systemClock).now(),
     // Codes are never written to a log in production: there, phone sign-in needs a real provider.
     sms: overrides.sms ?? (config.NODE_ENV === 'production' ? undefined : devLogSms(app.log)),
     phoneCodeResendSeconds: config.PHONE_CODE_RESEND_SECONDS,
@@ -101,16 +105,16 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
   registerOrganizationRoutes(app, auth)
-  registerListingRoutes(app, db)
-  registerNeedRoutes(app, db)
-  registerModerationRoutes(app, db)
-  registerContactRoutes(app, db)
+  registerListingRoutes(app, deps)
+  registerNeedRoutes(app, deps)
+  registerModerationRoutes(app, deps)
+  registerContactRoutes(app, deps)
 
   const storage = createPhotoStorage(config)
   app.addHook('onClose', () => storage.close?.())
   await registerPhotoRoutes(app, { db, storage })
 
-  registerHierarchyRoutes(app, db)
+  registerHierarchyRoutes(app, deps)
 
   const clock = overrides.clock ?? systemClock
   const privacy: PrivacyDeps = {

@@ -7,6 +7,7 @@ import { AppError, loadConfig } from '@commons/service-kit'
 import { migrate, SCHEMA } from './app.ts'
 import { ListingsConfig } from './config.ts'
 import type { DB } from './db/schema.ts'
+import { systemClock } from './deps.ts'
 import { setModerator } from './moderation/moderation.service.ts'
 
 const USAGE = 'usage: moderator grant <email> | moderator revoke <email>'
@@ -21,7 +22,7 @@ const config = loadConfig(ListingsConfig.pick({ DATABASE_URL: true }), process.e
 await migrate(config)
 const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1, applicationName: 'listings-cli' })
 try {
-  const user = await setModerator(db, email, verb === 'grant')
+  const user = await setModerator({ db, clock: systemClock }, email, verb === 'grant')
   process.stdout.write(
     `${user.email} (${user.displayName}) ${verb === 'grant' ? 'is now a moderator' : 'is no longer a moderator'}; ` +
       'moderation routes check the database, so it holds at once.\n',

@@ -2,6 +2,7 @@ import { createDb } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import type { Test } from 'tap'
 import type { DB } from '../src/db/schema.ts'
+import { systemClock } from '../src/deps.ts'
 import { setModerator } from '../src/moderation/moderation.service.ts'
 import { bearer, signUp } from './helpers.ts'
 
@@ -51,7 +52,7 @@ export function testDb(t: Test, databaseUrl: string) {
 export async function moderator(app: App, databaseUrl: string, t: Test) {
   const session = await signUp(app)
   const db = testDb(t, databaseUrl)
-  await setModerator(db, session.user.email, true)
+  await setModerator({ db, clock: systemClock }, session.user.email, true)
   const login = await app.inject({
     method: 'POST',
     url: '/v1/auth/refresh',

@@ -1,4 +1,5 @@
 import t from 'tap'
+import { systemClock } from '../src/deps.ts'
 import { setModerator } from '../src/moderation/moderation.service.ts'
 import { act, counts, createListing, eventsOf, moderator, testDb, venueBody } from './fixtures.ts'
 import { bearer, orgOwner, signUp, testApp } from './helpers.ts'
@@ -167,7 +168,7 @@ t.test('moderation', async (t) => {
 
   t.test('a revoked moderator is refused at once, though the token still claims the flag', async (t) => {
     const former = await moderator(app, databaseUrl, t)
-    await setModerator(db, former.user.email, false)
+    await setModerator({ db, clock: systemClock }, former.user.email, false)
     const res = await app.inject({ method: 'GET', url: '/v1/moderation/listings', headers: bearer(former.token) })
     t.equal(res.statusCode, 403)
     const audit = await db.selectFrom('auditLog').selectAll().where('objectId', '=', former.user.id).execute()
@@ -182,9 +183,12 @@ t.test('moderation', async (t) => {
 
   t.test('granting an unknown email is a not-found error and writes nothing', async (t) => {
     const before = await counts(db)
-    await t.rejects(setModerator(db, 'nobody@example.org', true), { code: 'user_not_found' })
+    await t.rejects(setModerator({ db, clock: systemClock }, 'nobody@example.org', true), { code: 'user_not_found' })
     t.same(await counts(db), before)
     const someone = await signUp(app)
-    t.equal((await setModerator(db, ` ${someone.user.email.toUpperCase()} `, true)).id, someone.user.id)
+    t.equal(
+      (await setModerator({ db, clock: systemClock }, ` ${someone.user.email.toUpperCase()} `, true)).id,
+      someone.user.id,
+    )
   })
 })

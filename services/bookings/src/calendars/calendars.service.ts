@@ -8,6 +8,7 @@ import { holdsSlot } from '../bookings/booking-machine.ts'
 import type { BookingRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { listingTitles } from '../listings/replica.repository.ts'
+import { bookingsBetween, bumpCalendarFeed, findCalendarFeed } from './calendars.repository.ts'
 
 const DAY = 86_400_000
 /** A feed shows bookings from 30 days back to a year ahead. */
@@ -59,22 +60,11 @@ function render(
 
 /** `GET /v1/calendars/listings/:id.ics`: public busy times of a listing, no personal data. */
 export async function listingCalendar(deps: BookingsDeps, listingId: string): Promise<string> {
-  const listing = await deps.db
-    .selectFrom('listingReplica')
-    .select(['title'])
-    .where('listingId', '=', listingId)
-    .executeTakeFirst()
-  if (!listing) throw notFound('listing', listingId)
+  const title = (await listingTitles(deps.db, [listingId])).get(listingId)
+  if (title === undefined) throw notFound('listing', listingId)
   const now = deps.clock.now().getTime()
-  const rows = await deps.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('listingId', '=', listingId)
-    .where('endAt', '>', new Date(now - PAST_MS))
-    .where('startAt', '<', new Date(now + FUTURE_MS))
-    .orderBy('startAt')
-    .execute()
-  return render(`${listing.title} · 占用时间`, rows, () => ({ summary: '已预订 (busy)' }))
+  const rows = await bookingsBetween(deps.db, { listingId }, new Date(now - PAST_MS), new Date(now + FUTURE_MS))
+  return render(`${title} · 占用时间`, rows, () => ({ summary: '已预订 (busy)' }))
 }
 
 /** Issues a private feed token for an organization, revoking any earlier one. Owners and admins only. */
@@ -133,16 +123,7 @@ export async function organizationCalendar(deps: BookingsDeps, organizationId: s
   if (feed.issuedBy && !(await issuerStillAdmin(deps, organizationId, feed.issuedBy, feed.issuedMembersVersion)))
     throw notFound('calendar', organizationId)
   const now = deps.clock.now().getTime()
-  const rows = await deps.db
-    .selectFrom('bookings')
-    .selectAll()
-    .where((eb) =>
-      eb.or([eb('requesterOrganizationId', '=', organizationId), eb('providerOrganizationId', '=', organizationId)]),
-    )
-    .where('endAt', '>', new Date(now - PAST_MS))
-    .where('startAt', '<', new Date(now + FUTURE_MS))
-    .orderBy('startAt')
-    .execute()
+  const rows = await bookingsBetween(deps.db, { organizationId }, new Date(now - PAST_MS), new Date(now + FUTURE_MS))
   // listingTitles asks nothing for no ids: `in ('')` on the uuid column failed, and an organization with no
   // bookings in the window got a 500.
   const titles = await listingTitles(deps.db, [...new Set(rows.map((r) => r.listingId))])

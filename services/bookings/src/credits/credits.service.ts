@@ -1,9 +1,17 @@
 import type { Actor } from '@commons/contracts'
-import { newId } from '@commons/db'
 import { forbidden } from '@commons/service-kit'
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { BookingRow, DB } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
+import {
+  accountEntries,
+  type CreditEntry,
+  earnedJournalOf,
+  firstProviderActor,
+  journalEntries,
+  openJournal,
+  writeEntries,
+} from './credits.repository.ts'
 
 const MINUTE = 60_000
 const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
@@ -13,19 +21,7 @@ const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100
  * the one who completed it (listings name no volunteer, and only the provider's admins act on a booking).
  * Moderator overrides and timers name nobody; then only organizations are credited.
  */
-async function volunteerOf(trx: Transaction<DB>, booking: BookingRow): Promise<string | null> {
-  const row = await trx
-    .selectFrom('bookingAudit')
-    .select('actorUserId')
-    .where('bookingId', '=', booking.id)
-    .where('action', 'in', ['accept', 'complete'])
-    .where('moderatorOverride', '=', false)
-    .where('actorUserId', 'is not', null)
-    .orderBy('id')
-    .limit(1)
-    .executeTakeFirst()
-  return row?.actorUserId ?? null
-}
+const volunteerOf = (trx: Transaction<DB>, booking: BookingRow) => firstProviderActor(trx, booking.id)
 
 /**
  * Credits a completed volunteer_time booking, once (unique journal per booking and kind). Double entry:
@@ -36,28 +32,18 @@ async function volunteerOf(trx: Transaction<DB>, booking: BookingRow): Promise<s
 export async function creditVolunteerBooking(trx: Transaction<DB>, booking: BookingRow, now: Date): Promise<boolean> {
   if (booking.listingKind !== 'volunteer_time' || booking.status !== 'completed') return false
   const minutes = Math.round((booking.endAt.getTime() - booking.startAt.getTime()) / MINUTE)
-  const journal = await trx
-    .insertInto('creditJournals')
-    .values({ id: newId(), bookingId: booking.id, kind: 'earn', createdAt: now })
-    .onConflict((oc) => oc.columns(['bookingId', 'kind']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
+  const journal = await openJournal(trx, { bookingId: booking.id }, 'earn', now)
   if (!journal) return false
   const volunteer = await volunteerOf(trx, booking)
-  const entries: Array<{
-    accountKind: 'member' | 'organization'
-    accountId: string
-    organizationId: string
-    minutes: number
-  }> = [
+  const entries: CreditEntry[] = [
     {
-      accountKind: 'organization' as const,
+      accountKind: 'organization',
       accountId: booking.providerOrganizationId,
       organizationId: booking.providerOrganizationId,
       minutes,
     },
     {
-      accountKind: 'organization' as const,
+      accountKind: 'organization',
       accountId: booking.requesterOrganizationId,
       organizationId: booking.requesterOrganizationId,
       minutes: -minutes,
@@ -73,51 +59,23 @@ export async function creditVolunteerBooking(trx: Transaction<DB>, booking: Book
         minutes: -minutes,
       },
     )
-  await trx
-    .insertInto('creditEntries')
-    .values(entries.map((e) => ({ ...e, journalId: journal.id, createdAt: now })))
-    .execute()
-  await checkBalanced(trx)
+  await writeEntries(trx, journal, entries, now)
   return true
-}
-
-/**
- * Runs the deferred balance check of the journal just written, now. At commit, a failure would only roll
- * back the feed consumer's batch, to be retried with backoff and never reported to its caller; here it
- * fails the handler that wrote the journal, naming `credit_entries_balanced`. Deferred again afterwards,
- * so the rest of the transaction keeps the schema's timing.
- */
-async function checkBalanced(trx: Transaction<DB>): Promise<void> {
-  await sql`set constraints credit_entries_balanced immediate`.execute(trx)
-  await sql`set constraints credit_entries_balanced deferred`.execute(trx)
 }
 
 /** A credited booking that became a no-show (or was cancelled) gets a reversing journal: it credits nothing. */
 export async function reverseVolunteerBooking(trx: Transaction<DB>, bookingId: string, now: Date): Promise<boolean> {
-  const earned = await trx
-    .selectFrom('creditJournals')
-    .select('id')
-    .where('bookingId', '=', bookingId)
-    .where('kind', '=', 'earn')
-    .executeTakeFirst()
+  const earned = await earnedJournalOf(trx, bookingId)
   if (!earned) return false
-  const journal = await trx
-    .insertInto('creditJournals')
-    .values({ id: newId(), bookingId, kind: 'reverse', createdAt: now })
-    .onConflict((oc) => oc.columns(['bookingId', 'kind']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
+  const journal = await openJournal(trx, { bookingId }, 'reverse', now)
   if (!journal) return false
-  const original = await trx
-    .selectFrom('creditEntries')
-    .select(['accountKind', 'accountId', 'organizationId', 'minutes'])
-    .where('journalId', '=', earned.id)
-    .execute()
-  await trx
-    .insertInto('creditEntries')
-    .values(original.map((e) => ({ ...e, minutes: -e.minutes, journalId: journal.id, createdAt: now })))
-    .execute()
-  await checkBalanced(trx)
+  const original = await journalEntries(trx, earned)
+  await writeEntries(
+    trx,
+    journal,
+    original.map((e) => ({ ...e, minutes: -e.minutes })),
+    now,
+  )
   return true
 }
 
@@ -131,54 +89,29 @@ export async function creditVolunteerServed(
   served: { registrationId: string; activityId: string; organizationId: string; userId: string; minutes: number },
   now: Date,
 ): Promise<boolean> {
-  const journal = await trx
-    .insertInto('creditJournals')
-    .values({
-      id: newId(),
-      bookingId: null,
-      activityId: served.activityId,
-      registrationId: served.registrationId,
-      kind: 'earn',
-      createdAt: now,
-    })
-    .onConflict((oc) => oc.columns(['registrationId', 'kind']).where('registrationId', 'is not', null).doNothing())
-    .returning('id')
-    .executeTakeFirst()
+  const origin = { bookingId: null, activityId: served.activityId, registrationId: served.registrationId }
+  const journal = await openJournal(trx, origin, 'earn', now)
   if (!journal) return false
-  await trx
-    .insertInto('creditEntries')
-    .values([
+  await writeEntries(
+    trx,
+    journal,
+    [
       {
-        journalId: journal.id,
         accountKind: 'member',
         accountId: served.userId,
         organizationId: served.organizationId,
         minutes: served.minutes,
-        createdAt: now,
       },
       {
-        journalId: journal.id,
         accountKind: 'organization',
         accountId: served.organizationId,
         organizationId: served.organizationId,
         minutes: -served.minutes,
-        createdAt: now,
       },
-    ])
-    .execute()
-  await checkBalanced(trx)
+    ],
+    now,
+  )
   return true
-}
-
-async function entriesOf(db: BookingsDeps['db'], kind: 'member' | 'organization', id: string) {
-  return db
-    .selectFrom('creditEntries as e')
-    .innerJoin('creditJournals as j', 'j.id', 'e.journalId')
-    .select(['j.bookingId', 'j.activityId', 'j.kind', 'e.minutes', 'e.organizationId', 'e.createdAt'])
-    .where('e.accountKind', '=', kind)
-    .where('e.accountId', '=', id)
-    .orderBy('e.id', 'desc')
-    .execute()
 }
 
 function totals(rows: Array<{ minutes: number; kind: 'earn' | 'reverse' }>) {
@@ -200,7 +133,7 @@ function totals(rows: Array<{ minutes: number; kind: 'earn' | 'reverse' }>) {
  * organization the member earned or spent credits for.
  */
 export async function memberCredits(deps: BookingsDeps, actor: Actor, memberId: string) {
-  const rows = await entriesOf(deps.db, 'member', memberId)
+  const rows = await accountEntries(deps.db, 'member', memberId)
   const adminOfTheirs = rows.some(
     (r) => actor.roles[r.organizationId] === 'owner' || actor.roles[r.organizationId] === 'admin',
   )
@@ -222,7 +155,7 @@ export async function memberCredits(deps: BookingsDeps, actor: Actor, memberId: 
 
 /** `GET /v1/time-credits/organizations/:id` (public): the organization's balance and totals. */
 export async function organizationCredits(deps: BookingsDeps, organizationId: string) {
-  const rows = await entriesOf(deps.db, 'organization', organizationId)
+  const rows = await accountEntries(deps.db, 'organization', organizationId)
   const ofBookings = rows.filter((r) => r.bookingId !== null)
   const bookings = new Set(ofBookings.filter((r) => r.kind === 'earn').map((r) => r.bookingId))
   const reversed = new Set(ofBookings.filter((r) => r.kind === 'reverse').map((r) => r.bookingId))

@@ -1,11 +1,11 @@
 import type { Ledger, LedgerMonth } from '@commons/contracts'
-import { sql } from 'kysely'
 import type { BookingsDeps } from '../deps.ts'
+import { type LedgerScope, monthlyUsage } from './ledger.repository.ts'
 
 /** Months of the ledger are calendar months in the marketplace's time zone (DESIGN.md: Asia/Shanghai). */
 export const LEDGER_TIMEZONE = 'Asia/Shanghai'
 
-export type LedgerScope = { kind: 'all'; id: null } | { kind: 'organization' | 'listing'; id: string }
+export type { LedgerScope }
 
 const round2 = (n: number) => Math.round(n * 100) / 100
 
@@ -19,39 +19,8 @@ export async function usageLedger(
   scope: LedgerScope,
   range: { from?: string | undefined; to?: string | undefined },
 ): Promise<Ledger> {
-  const tz = LEDGER_TIMEZONE
-  const monthStart = (m: string) => sql`((${`${m}-01`})::timestamp at time zone ${tz})`
-  const rows = await sql<{
-    month: string
-    completedBookings: string
-    secondsShared: string
-    groupsServed: string
-    attendees: string
-    volunteerSeconds: string
-    averageRating: string | null
-    ratings: string
-  }>`
-    select to_char(date_trunc('month', b.start_at at time zone ${tz}), 'YYYY-MM') as month,
-      count(*) as completed_bookings,
-      sum(extract(epoch from b.end_at - b.start_at)) as seconds_shared,
-      count(distinct b.requester_organization_id) as groups_served,
-      sum(b.attendees) as attendees,
-      coalesce(sum(extract(epoch from b.end_at - b.start_at)) filter (where b.listing_kind = 'volunteer_time'), 0)
-        as volunteer_seconds,
-      avg(r.score) as average_rating,
-      count(r.id) as ratings
-    from bookings b
-    left join ratings r on r.booking_id = b.id and r.side = 'requester'
-      and r.published_at is not null and r.hidden_at is null
-    where b.status = 'completed'
-      ${scope.kind === 'organization' ? sql`and b.provider_organization_id = ${scope.id}` : sql``}
-      ${scope.kind === 'listing' ? sql`and b.listing_id = ${scope.id}` : sql``}
-      ${range.from ? sql`and b.start_at >= ${monthStart(range.from)}` : sql``}
-      ${range.to ? sql`and b.start_at < ${monthStart(range.to)} + interval '1 month'` : sql``}
-    group by 1
-    order by 1
-  `.execute(deps.db)
-  const months: LedgerMonth[] = rows.rows.map((r) => ({
+  const rows = await monthlyUsage(deps.db, scope, range, LEDGER_TIMEZONE)
+  const months: LedgerMonth[] = rows.map((r) => ({
     month: r.month,
     completedBookings: Number(r.completedBookings),
     hoursShared: round2(Number(r.secondsShared) / 3600),
@@ -61,7 +30,7 @@ export async function usageLedger(
     averageRating: r.averageRating === null ? null : round2(Number(r.averageRating)),
     ratings: Number(r.ratings),
   }))
-  return { scope, timezone: tz, months }
+  return { scope, timezone: LEDGER_TIMEZONE, months }
 }
 
 const CSV_COLUMNS: Array<[keyof LedgerMonth, string]> = [

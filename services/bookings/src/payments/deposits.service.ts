@@ -1,9 +1,7 @@
 import type { Actor, Booking } from '@commons/contracts'
-import { appendEvent } from '@commons/db'
 import { conflict, invalidTransition, unprocessable } from '@commons/service-kit'
 import type { Transaction } from 'kysely'
 import { lockAsProvider } from '../bookings/booking-access.ts'
-import { bookingChanged, toBookingDto } from '../bookings/booking-dto.ts'
 import { audit, saveDepositRetained } from '../bookings/bookings.repository.ts'
 import { DAMAGE_WINDOW_MS } from '../bookings/transitions.ts'
 import type { BookingRow, DB } from '../db/schema.ts'
@@ -11,6 +9,7 @@ import type { BookingsDeps } from '../deps.ts'
 import { cancelTimers } from '../timers/timers.repository.ts'
 import { takePaymentStep } from './payment-steps.ts'
 import { paymentSubject } from './payments.repository.ts'
+import { recordProviderAction } from './provider-action.ts'
 
 /**
  * `POST /v1/bookings/:id/damage`: the provider keeps (part of) the deposit of a completed booking (or a
@@ -37,19 +36,15 @@ export async function reportDamage(
     const saved = await saveDepositRetained(trx, id, body.amount, now)
     // Its only pending timer is the deposit release, moot now.
     await cancelTimers(trx, deps.jobs, id)
-    await audit(trx, {
-      bookingId: id,
-      actorUserId: actor.userId,
-      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
+    return recordProviderAction(trx, {
+      actor,
+      parties,
       action: 'report_damage',
-      fromStatus: row.status,
-      toStatus: row.status,
+      before: row,
+      saved,
       reason: `${body.amount}: ${body.reason}`,
-      moderatorOverride: !parties.includes('provider'),
-      at: now,
+      now,
     })
-    await appendEvent(trx, bookingChanged(saved))
-    return toBookingDto(saved)
   })
 }
 

@@ -1,12 +1,12 @@
 import type { Actor, Booking, PaymentSession, PaymentSessionPart } from '@commons/contracts'
-import { appendEvent } from '@commons/db'
 import { AppError, conflict, forbidden } from '@commons/service-kit'
 import type Stripe from 'stripe'
 import { lockAsProvider, visibleBooking } from '../bookings/booking-access.ts'
-import { bookingChanged, toBookingDto } from '../bookings/booking-dto.ts'
-import { audit, saveBooking } from '../bookings/bookings.repository.ts'
+import { toBookingDto } from '../bookings/booking-dto.ts'
+import { saveBooking } from '../bookings/bookings.repository.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { externalParts, setPaymentsStatus } from './payments.repository.ts'
+import { recordProviderAction } from './provider-action.ts'
 import { retrievePaymentIntents } from './stripe-payments.ts'
 
 /**
@@ -93,19 +93,15 @@ export async function recordOfflinePayment(
     const now = deps.clock.now()
     await setPaymentsStatus(trx, id, 'paid', now, body)
     const saved = await saveBooking(trx, id, { status: row.status, paymentStatus: 'paid', reason: row.reason, now })
-    await audit(trx, {
-      bookingId: id,
-      actorUserId: actor.userId,
-      actorRole: parties.includes('provider') ? 'provider' : 'moderator',
+    return recordProviderAction(trx, {
+      actor,
+      parties,
       action: 'record_payment',
-      fromStatus: row.status,
-      toStatus: saved.status,
+      before: row,
+      saved,
       reason: `${body.method}: ${body.reference}`,
-      moderatorOverride: !parties.includes('provider'),
-      at: now,
+      now,
     })
-    await appendEvent(trx, bookingChanged(saved))
-    return toBookingDto(saved)
   })
 }
 

@@ -2,29 +2,17 @@ import { BOOKINGS_EVENTS, type Reputation, type ReputationUpdatedPayload } from 
 import { appendEvent } from '@commons/db'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import type { ReputationSubject } from './reputation.repository.ts'
+import { countNoShows, nextReputationVersion, visibleScoreCounts } from './reputation.repository.ts'
 import { type Distribution, emptyDistribution, PRIOR_MEAN, PRIOR_WEIGHT, reputationOf } from './reputation.ts'
 
-/** What a rating's score counts for: requester ratings for the listing and the provider, the rest for the group. */
-export type ReputationSubject =
-  | { subject: 'listing'; id: string }
-  | { subject: 'organization'; id: string; role: 'provider' | 'requester' }
-  | { subject: 'member'; id: string }
+export type { ReputationSubject }
 
 export const prior = { mean: PRIOR_MEAN, weight: PRIOR_WEIGHT }
 
 /** The reputation of a subject from its published ratings that no moderator hid. */
 export async function reputationFor(db: Kysely<DB>, s: ReputationSubject): Promise<Reputation> {
-  let q = db
-    .selectFrom('ratings')
-    .select(['score', (eb) => eb.fn.countAll<string>().as('n')])
-    .where('publishedAt', 'is not', null)
-    .where('hiddenAt', 'is', null)
-    .groupBy('score')
-  if (s.subject === 'listing') q = q.where('side', '=', 'requester').where('listingId', '=', s.id)
-  else if (s.subject === 'member') q = q.where('side', '=', 'provider').where('rateeMemberId', '=', s.id)
-  else
-    q = q.where('side', '=', s.role === 'provider' ? 'requester' : 'provider').where('rateeOrganizationId', '=', s.id)
-  const rows = await q.execute()
+  const rows = await visibleScoreCounts(db, s)
   const distribution: Distribution = emptyDistribution()
   for (const row of rows) distribution[row.score as 1 | 2 | 3 | 4 | 5] = Number(row.n)
   return reputationOf(distribution)
@@ -63,14 +51,7 @@ export async function publishReputation(
     const key = `${s.subject}:${s.id}`
     if (seen.has(key)) continue
     seen.add(key)
-    const { version } = await trx
-      .insertInto('reputationVersions')
-      .values({ subject: s.subject, id: s.id, version: 1 })
-      .onConflict((oc) =>
-        oc.columns(['subject', 'id']).doUpdateSet((eb) => ({ version: eb('reputationVersions.version', '+', 1) })),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow()
+    const version = await nextReputationVersion(trx, s)
     let payload: ReputationUpdatedPayload
     if (s.subject === 'organization') {
       const asProvider = await reputationFor(trx, { subject: 'organization', id: s.id, role: 'provider' })
@@ -96,15 +77,7 @@ export const NO_SHOW_LIMIT = 2
 
 /** No-shows of an organization as requester whose booking started in the 90 days before `now`. */
 export async function noShowsOf(db: Kysely<DB>, organizationId: string, now: Date): Promise<number> {
-  const row = await db
-    .selectFrom('bookings')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('requesterOrganizationId', '=', organizationId)
-    .where('status', '=', 'no_show')
-    .where('startAt', '>', new Date(now.getTime() - NO_SHOW_PERIOD_MS))
-    .where('startAt', '<=', now)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return countNoShows(db, organizationId, new Date(now.getTime() - NO_SHOW_PERIOD_MS), now)
 }
 
 /**

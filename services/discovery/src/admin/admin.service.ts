@@ -1,14 +1,13 @@
 import type { IndexStatus, ReindexStatus } from '@commons/contracts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import type { DiscoveryDeps } from '../deps.ts'
 import { claimReindex, type ReindexLog, runReindex } from '../indexing/reindex.ts'
 import type { IndexWorkers } from '../indexing/workers.ts'
 import { CONSUMERS } from '../indexing/workers.ts'
 import { guardSearch, type Meili } from '../search/meili.ts'
 
-export interface AdminDeps {
-  db: Kysely<DB>
-  meili: Meili
+export interface AdminDeps extends DiscoveryDeps {
   log: ReindexLog
 }
 

@@ -40,8 +40,14 @@ export async function claimReindex(db: Kysely<DB>, meili: Meili): Promise<Array<
   return db.transaction().execute(async (trx) => {
     await lockIndex(trx)
     const targets = targetsOf(meili)
-    const rows = await trx.selectFrom('reindexState').selectAll().execute()
-    const running = rows.find((r) => r.buildingUid && Date.now() - (r.heartbeatAt?.getTime() ?? 0) < STALE_MS)
+    // Staleness is judged by the database's clock, the one that wrote the heartbeats, so replicas whose
+    // clocks drift agree on whether a run died.
+    const running = await trx
+      .selectFrom('reindexState')
+      .select('name')
+      .where('buildingUid', 'is not', null)
+      .where('heartbeatAt', '>', sql<Date>`clock_timestamp() - make_interval(secs => ${STALE_MS / 1000})`)
+      .executeTakeFirst()
     if (running) throw conflict('reindex_in_progress', 'A reindex is running; see GET /v1/admin/index-status.')
     const stamp = Date.now().toString(36)
     const claimed = targets.map((t) => ({ ...t, building: `${t.live}__rebuild_${stamp}` }))
@@ -84,7 +90,11 @@ export async function runReindex(
       log.error({ err: error, index: target.live }, 'reindex failed')
       await db
         .updateTable('reindexState')
-        .set({ buildingUid: null, error: String((error as Error).message ?? error), finishedAt: new Date() })
+        .set({
+          buildingUid: null,
+          error: String((error as Error).message ?? error),
+          finishedAt: sql<Date>`clock_timestamp()`,
+        })
         .where('name', '=', target.live)
         .execute()
       await meili.indexing.deleteIndexIfExists(target.building).catch(() => false)
@@ -94,7 +104,7 @@ export async function runReindex(
 }
 
 async function rebuild(db: Kysely<DB>, meili: Meili, target: Target & { building: string }, log: ReindexLog) {
-  const started = Date.now()
+  const started = performance.now()
   await meili.indexing.deleteIndexIfExists(target.building)
   // Settings first: documents added afterwards are indexed once, with the right settings.
   await ensureIndex(meili.indexing, target.building, target.settings)
@@ -128,14 +138,16 @@ async function rebuild(db: Kysely<DB>, meili: Meili, target: Target & { building
     if (buffered.length >= FLUSH_DOCS) await flush()
     await db
       .updateTable('reindexState')
-      .set({ heartbeatAt: new Date(), documents })
+      .set({ heartbeatAt: sql<Date>`clock_timestamp()`, documents })
       .where('name', '=', target.live)
       .execute()
   }
   await flush()
   for (const uid of pending.splice(0)) await waitOk(meili.indexing, { taskUid: uid })
 
-  const since = new Date((state.startedAt ?? new Date()).getTime() - CATCH_UP_MARGIN_MS)
+  // startedAt is the database's clock at the claim (never null once claimed); the margin covers replicas
+  // whose clocks lag it when they stamp changed rows.
+  const since = new Date((state.startedAt?.getTime() ?? 0) - CATCH_UP_MARGIN_MS)
   const swap = await db.transaction().execute(async (trx) => {
     await lockIndex(trx)
     const changed = await target.page(trx, { changedSince: since })
@@ -143,7 +155,7 @@ async function rebuild(db: Kysely<DB>, meili: Meili, target: Target & { building
     const swapTask = await meili.indexing.swapIndexes([{ indexes: [target.live, target.building], rename: false }])
     await trx
       .updateTable('reindexState')
-      .set({ buildingUid: null, finishedAt: new Date(), documents, error: null })
+      .set({ buildingUid: null, finishedAt: sql<Date>`clock_timestamp()`, documents, error: null })
       .where('name', '=', target.live)
       .execute()
     return [...tasks, swapTask.taskUid]
@@ -151,5 +163,5 @@ async function rebuild(db: Kysely<DB>, meili: Meili, target: Target & { building
   for (const uid of swap) await waitOk(meili.indexing, { taskUid: uid })
   // After the swap the rebuilt content is live and the old one sits under the temporary name.
   await waitOk(meili.indexing, await meili.indexing.deleteIndex(target.building))
-  log.info({ index: target.live, documents, ms: Date.now() - started }, 'reindex swapped in')
+  log.info({ index: target.live, documents, ms: Math.round(performance.now() - started) }, 'reindex swapped in')
 }

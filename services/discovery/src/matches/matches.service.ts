@@ -29,7 +29,7 @@ export async function listingsForNeed(deps: SearchDeps, needId: string): Promise
   const ids = (
     await availableIds(deps, {
       q: '',
-      filter: [...filter, ...windowFilters(start, end, deps.now())],
+      filter: [...filter, ...windowFilters(start, end, deps.clock.now())],
       sort: ['ratingAverage:desc', 'popularity:desc'],
       start,
       end,
@@ -65,7 +65,7 @@ export async function needsForListing(
     .executeTakeFirst()
   if (!row?.snapshot) throw notFound('listing', listingId)
   const listing = row.snapshot as unknown as Listing
-  const now = deps.now()
+  const now = deps.clock.now()
   const filter = [
     `kind = ${quote(listing.kind)}`,
     `district = ${quote(listing.location.district)}`,

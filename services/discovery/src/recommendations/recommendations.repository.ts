@@ -25,10 +25,9 @@ export async function recordView(db: Kysely<DB>, userId: string, listingId: stri
 }
 
 /** Deletes the member's views and leaves their earlier bookings out of the profile from now on. */
-export async function clearHistory(db: Kysely<DB>, userId: string): Promise<void> {
+export async function clearHistory(db: Kysely<DB>, userId: string, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('views').where('userId', '=', userId).execute()
-    const now = new Date()
     await trx
       .insertInto('memberSettings')
       .values({ userId, historyClearedAt: now })

@@ -64,7 +64,7 @@ export function registerRecommendationRoutes(app: App, deps: SearchDeps) {
       },
     },
     async (request, reply) => {
-      await clearHistory(db, requireActor(request).userId)
+      await clearHistory(db, requireActor(request).userId, deps.clock.now())
       return reply.code(204).send()
     },
   )

@@ -1,20 +1,17 @@
 import type { Availability, BookingRules, Listing, SearchQuery, SearchResult } from '@commons/contracts'
-import { type Kysely, sql } from 'kysely'
+import { sql } from 'kysely'
 import type { MultiSearchParams, SearchParams, SearchResponse } from 'meilisearch'
 import { bookableInWindow, type Interval } from '../availability/window.ts'
-import type { DB } from '../db/schema.ts'
+import type { DiscoveryDeps } from '../deps.ts'
 import { CJK, normalizeScript } from './chinese.ts'
 import { anyOf, noneOf, radiusMetersOf, searchFilters, sortOf, windowFilters } from './filters.ts'
 import { distanceMeters, type GeoCandidate, type Point, withinRadius } from './geo.ts'
 import { HIGHLIGHT, type IndexedHit, markup, POST, PRE, toHit } from './hits.ts'
-import { guardSearch, LISTING_SETTINGS, type Meili } from './meili.ts'
+import { guardSearch, LISTING_SETTINGS } from './meili.ts'
 import { prepareQuery } from './query.ts'
 
-export interface SearchDeps {
-  db: Kysely<DB>
-  meili: Meili
-  now: () => Date
-}
+/** What search, matches and recommendations read: the service's deps. */
+export type SearchDeps = DiscoveryDeps
 
 export const FACETS = ['kind', 'district', 'city', 'tags', 'amenities', 'pricingModel', 'organizationVerified']
 
@@ -123,7 +120,7 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   const end = query.from && query.to ? new Date(query.to) : undefined
   const available = await availableIds(deps, {
     q: prepareQuery(query.q).text,
-    filter: start && end ? [...filter, ...windowFilters(start, end, deps.now())] : filter,
+    filter: start && end ? [...filter, ...windowFilters(start, end, deps.clock.now())] : filter,
     sort,
     start,
     end,
@@ -261,7 +258,7 @@ export async function filterBookable(deps: SearchDeps, ids: string[], start: Dat
     list.push({ start: b.busyStart, end: b.busyEnd })
     busyBy.set(b.listingId, list)
   }
-  const now = deps.now()
+  const now = deps.clock.now()
   const ok = new Set<string>()
   for (const row of listings) {
     const listing = row.snapshot as unknown as Listing

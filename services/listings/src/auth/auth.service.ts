@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Actor, Me, Session, SignUpPrivacy, User } from '@commons/contracts'
 import { isUniqueViolation, newId } from '@commons/db'
-import { AppError, conflict, unauthorized } from '@commons/service-kit'
+import { AppError, type Clock, conflict, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
 import { mustAcceptNotice, recordSignUpPrivacy } from '../privacy/consent.service.ts'
@@ -25,7 +25,7 @@ export interface AuthDeps {
   keys: TokenKeys
   accessTokenTtlSeconds: number
   refreshTokenTtlDays: number
-  now: () => Date
+  clock: Clock
   /** Where one-time sign-in codes go (absent in tools that never sign anyone in by phone). */
   sms?: SmsChannel
   /** Seconds before another code may go to the same number (default PHONE_CODE_POLICY's). */
@@ -75,7 +75,7 @@ export async function issueAccessToken(deps: AuthDeps, userId: string) {
 
 export async function startSession(deps: AuthDeps, user: UserRow, familyId = newId()): Promise<Session> {
   const refreshToken = randomBytes(32).toString('base64url')
-  const refreshTokenExpiresAt = new Date(deps.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
+  const refreshTokenExpiresAt = new Date(deps.clock.now().getTime() + deps.refreshTokenTtlDays * 86_400_000)
   await deps.db
     .insertInto('refreshTokens')
     .values({
@@ -123,11 +123,17 @@ export async function register(
 
 /** Signs in with email and password. The answer never tells whether the email has an account. */
 export async function login(deps: AuthDeps, input: { email: string; password: string }): Promise<Session> {
-  await assertLoginAllowed(deps.db, input.email, deps.now())
+  await assertLoginAllowed(deps.db, input.email, deps.clock.now())
   const user = await findUserByEmail(deps.db, input.email)
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), input.password)
   if (!user || !ok) {
-    await recordLoginFailure(deps.db, deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE, input.email, user?.id, deps.now())
+    await recordLoginFailure(
+      deps.db,
+      deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE,
+      input.email,
+      user?.id,
+      deps.clock.now(),
+    )
     throw unauthorized('Email or password is wrong.', 'invalid_credentials')
   }
   await clearLoginFailures(deps.db, input.email)
@@ -139,7 +145,7 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
  * used revokes its whole family, since either it was stolen or the client leaked it.
  */
 export async function refresh(deps: AuthDeps, refreshToken: string): Promise<Session> {
-  const now = deps.now()
+  const now = deps.clock.now()
   const outcome = await deps.db.transaction().execute(async (trx) => {
     const row = await lockRefreshToken(trx, hashToken(refreshToken))
     if (!row || row.revokedAt || row.expiresAt <= now) return { kind: 'invalid' as const }
@@ -173,7 +179,7 @@ export async function logout(deps: AuthDeps, refreshToken: string): Promise<void
     .executeTakeFirst()
   if (!row) return
   await deps.db.transaction().execute(async (trx) => {
-    await revokeFamily(trx, row.familyId, deps.now())
+    await revokeFamily(trx, row.familyId, deps.clock.now())
     await accountAccessChanged(trx, row.userId, { revokeTokens: true })
   })
 }

@@ -24,7 +24,7 @@ const hashCode = (salt: Buffer, code: string) => createHash('sha256').update(sal
 /** Sends a sign-in code to a mainland mobile number; throttled per number. */
 export async function requestPhoneCode(deps: AuthDeps, phone: string) {
   if (!deps.sms) throw serviceUnavailable('sms_unavailable', 'Text messages cannot be sent; sign in with email.', 60)
-  const now = deps.now()
+  const now = deps.clock.now()
   const recent = await deps.db
     .selectFrom('phoneCodes')
     .select('createdAt')
@@ -81,7 +81,7 @@ async function spendCode(db: Kysely<DB>, phone: string, code: string, now: Date)
 
 /** Signs in the account whose verified mobile number this is. */
 export async function phoneLogin(deps: AuthDeps, input: { phone: string; code: string }): Promise<Session> {
-  await spendCode(deps.db, input.phone, input.code, deps.now())
+  await spendCode(deps.db, input.phone, input.code, deps.clock.now())
   const user = await deps.db.selectFrom('users').selectAll().where('phone', '=', input.phone).executeTakeFirst()
   if (!user) {
     throw problem(
@@ -94,11 +94,11 @@ export async function phoneLogin(deps: AuthDeps, input: { phone: string; code: s
 
 /** Makes a verified number sign the caller's account in (replacing any number it had). */
 export async function attachPhone(deps: AuthDeps, actor: Actor, input: { phone: string; code: string }): Promise<User> {
-  await spendCode(deps.db, input.phone, input.code, deps.now())
+  await spendCode(deps.db, input.phone, input.code, deps.clock.now())
   try {
     const user = await deps.db
       .updateTable('users')
-      .set({ phone: input.phone, updatedAt: deps.now() })
+      .set({ phone: input.phone, updatedAt: deps.clock.now() })
       .where('id', '=', actor.userId)
       .returningAll()
       .executeTakeFirstOrThrow()

@@ -12,7 +12,12 @@ export async function findContacts(db: Kysely<DB>, organizationId: string): Prom
 }
 
 /** Writes an organization's contacts; returns the new version (1 on the first write). */
-export async function saveContacts(trx: Transaction<DB>, organizationId: string, contacts: OrganizationContacts) {
+export async function saveContacts(
+  trx: Transaction<DB>,
+  organizationId: string,
+  contacts: OrganizationContacts,
+  now: Date,
+) {
   const row = await trx
     .insertInto('organizationContacts')
     .values({ organizationId, ...contacts })
@@ -20,7 +25,7 @@ export async function saveContacts(trx: Transaction<DB>, organizationId: string,
       oc.column('organizationId').doUpdateSet((eb) => ({
         ...contacts,
         version: eb('organizationContacts.version', '+', 1),
-        updatedAt: new Date(),
+        updatedAt: now,
       })),
     )
     .returning('version')
@@ -38,7 +43,12 @@ export async function findPrivateDetails(db: Kysely<DB>, listingId: string): Pro
 }
 
 /** Writes a listing's private details; returns the new version. */
-export async function savePrivateDetails(trx: Transaction<DB>, listingId: string, details: ListingPrivateDetails) {
+export async function savePrivateDetails(
+  trx: Transaction<DB>,
+  listingId: string,
+  details: ListingPrivateDetails,
+  now: Date,
+) {
   const row = await trx
     .insertInto('listingPrivateDetails')
     .values({ listingId, ...details })
@@ -46,7 +56,7 @@ export async function savePrivateDetails(trx: Transaction<DB>, listingId: string
       oc.column('listingId').doUpdateSet((eb) => ({
         ...details,
         version: eb('listingPrivateDetails.version', '+', 1),
-        updatedAt: new Date(),
+        updatedAt: now,
       })),
     )
     .returning('version')

@@ -6,9 +6,8 @@ import {
   PutOrganizationContactsBody,
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../db/schema.ts'
+import type { ListingsDeps } from '../deps.ts'
 import { getContacts, getPrivateDetails, putContacts, putPrivateDetails } from './contacts.service.ts'
 
 const security = [{ bearerAuth: [] }]
@@ -18,7 +17,8 @@ const ContactsAnswer = z
 const DetailsAnswer = z.object({ details: ListingPrivateDetails }).meta({ id: 'ListingPrivateDetailsAnswer' })
 
 /** Private contacts of organizations and arrival details of listings: shown on confirmed bookings only. */
-export function registerContactRoutes(app: App, db: Kysely<DB>) {
+export function registerContactRoutes(app: App, deps: ListingsDeps) {
+  const { db } = deps
   app.get(
     '/v1/organizations/:id/contacts',
     {
@@ -46,7 +46,7 @@ export function registerContactRoutes(app: App, db: Kysely<DB>) {
         response: { 200: ContactsAnswer },
       },
     },
-    async (request) => putContacts(db, requireActor(request), request.params.id, request.body),
+    async (request) => putContacts(deps, requireActor(request), request.params.id, request.body),
   )
   app.get(
     '/v1/listings/:id/private-details',
@@ -75,6 +75,6 @@ export function registerContactRoutes(app: App, db: Kysely<DB>) {
         response: { 200: DetailsAnswer },
       },
     },
-    async (request) => putPrivateDetails(db, requireActor(request), request.params.id, request.body),
+    async (request) => putPrivateDetails(deps, requireActor(request), request.params.id, request.body),
   )
 }

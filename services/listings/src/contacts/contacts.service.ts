@@ -4,6 +4,7 @@ import { appendEvent } from '@commons/db'
 import { notFound } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { findListing } from '../listings/listings.repository.ts'
 import { lockOrganization } from '../organizations/organizations.repository.ts'
 import { assertRole } from '../organizations/permissions.ts'
@@ -22,12 +23,17 @@ export async function getContacts(db: Kysely<DB>, actor: Actor, organizationId: 
 }
 
 /** Sets an organization's contacts (admins and owners). */
-export async function putContacts(db: Kysely<DB>, actor: Actor, organizationId: string, input: OrganizationContacts) {
+export async function putContacts(
+  { db, clock }: DbClock,
+  actor: Actor,
+  organizationId: string,
+  input: OrganizationContacts,
+) {
   await assertRole(db, actor, organizationId, 'admin')
   return db.transaction().execute(async (trx) => {
     // Serialises with other changes of the organization, so the event versions follow the commits.
     await lockOrganization(trx, organizationId)
-    const version = await saveContacts(trx, organizationId, input)
+    const version = await saveContacts(trx, organizationId, input, clock.now())
     await appendEvent(trx, {
       type: LISTINGS_EVENTS.organizationContacts,
       entityId: organizationId,
@@ -54,12 +60,17 @@ export async function getPrivateDetails(db: Kysely<DB>, actor: Actor, listingId:
 }
 
 /** Sets a listing's arrival notes and payment terms (admins and owners of its organization). */
-export async function putPrivateDetails(db: Kysely<DB>, actor: Actor, listingId: string, input: ListingPrivateDetails) {
+export async function putPrivateDetails(
+  { db, clock }: DbClock,
+  actor: Actor,
+  listingId: string,
+  input: ListingPrivateDetails,
+) {
   const organizationId = await listingOrganization(db, listingId)
   await assertRole(db, actor, organizationId, 'admin')
   return db.transaction().execute(async (trx) => {
     await trx.selectFrom('listings').select('id').where('id', '=', listingId).forUpdate().execute()
-    const version = await savePrivateDetails(trx, listingId, input)
+    const version = await savePrivateDetails(trx, listingId, input, clock.now())
     await appendEvent(trx, {
       type: LISTINGS_EVENTS.listingPrivateDetails,
       entityId: listingId,

@@ -1,8 +1,7 @@
 import { IdParams, OrganizationHierarchy, ParentLink, Quotas, RequestParentBody } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../db/schema.ts'
+import type { ListingsDeps } from '../deps.ts'
 import {
   confirmChild,
   getHierarchy,
@@ -20,7 +19,8 @@ const security = [{ bearerAuth: [] }]
  * The organization hierarchy and parents' fair-share quotas, under the organization routes: a link belongs
  * to the two organizations it joins, and quotas are a parent organization's settings.
  */
-export function registerHierarchyRoutes(app: App, db: Kysely<DB>) {
+export function registerHierarchyRoutes(app: App, deps: ListingsDeps) {
+  const { db } = deps
   const tags = ['organizations']
 
   app.get(
@@ -47,7 +47,7 @@ export function registerHierarchyRoutes(app: App, db: Kysely<DB>) {
         response: { 200: ParentLink },
       },
     },
-    async (request) => requestParent(db, requireActor(request), request.params.id, request.body.parentId),
+    async (request) => requestParent(deps, requireActor(request), request.params.id, request.body.parentId),
   )
   app.delete(
     '/v1/organizations/:id/parent',
@@ -76,7 +76,7 @@ export function registerHierarchyRoutes(app: App, db: Kysely<DB>) {
         response: { 200: ParentLink },
       },
     },
-    async (request) => confirmChild(db, requireActor(request), request.params.id, request.params.childId),
+    async (request) => confirmChild(deps, requireActor(request), request.params.id, request.params.childId),
   )
   app.delete(
     '/v1/organizations/:id/children/:childId',
@@ -111,6 +111,6 @@ export function registerHierarchyRoutes(app: App, db: Kysely<DB>) {
         response: { 200: Quotas },
       },
     },
-    async (request) => setQuotas(db, requireActor(request), request.params.id, request.body.quotas),
+    async (request) => setQuotas(deps, requireActor(request), request.params.id, request.body.quotas),
   )
 }

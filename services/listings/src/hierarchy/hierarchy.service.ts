@@ -10,6 +10,7 @@ import { appendEvent } from '@commons/db'
 import { conflict, notFound } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, OrganizationParentRow } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { findOrganization, lockOrganization, roleIn } from '../organizations/organizations.repository.ts'
 import { assertRole, atLeast } from '../organizations/permissions.ts'
 import {
@@ -54,7 +55,12 @@ async function linkOf(db: Kysely<DB>, organizationId: string): Promise<ParentLin
  * `PUT /v1/organizations/:id/parent`: the child's admin names a parent. The link stays pending until the
  * parent's admin confirms it; naming another parent ends the current link at once.
  */
-export async function requestParent(db: Kysely<DB>, actor: Actor, id: string, parentId: string): Promise<ParentLink> {
+export async function requestParent(
+  { db, clock }: DbClock,
+  actor: Actor,
+  id: string,
+  parentId: string,
+): Promise<ParentLink> {
   await assertRole(db, actor, id, 'admin')
   if (parentId === id) throw cycle()
   if (!(await findOrganization(db, parentId))) throw notFound('organization', parentId)
@@ -68,7 +74,7 @@ export async function requestParent(db: Kysely<DB>, actor: Actor, id: string, pa
       parentId,
       status: 'pending',
       requestedBy: actor.userId,
-      requestedAt: new Date(),
+      requestedAt: clock.now(),
       confirmedBy: null,
       confirmedAt: null,
     })
@@ -78,7 +84,12 @@ export async function requestParent(db: Kysely<DB>, actor: Actor, id: string, pa
 }
 
 /** `POST /v1/organizations/:id/children/:childId/confirm`: the parent's admin accepts a pending link. */
-export async function confirmChild(db: Kysely<DB>, actor: Actor, id: string, childId: string): Promise<ParentLink> {
+export async function confirmChild(
+  { db, clock }: DbClock,
+  actor: Actor,
+  id: string,
+  childId: string,
+): Promise<ParentLink> {
   await assertRole(db, actor, id, 'admin')
   await db.transaction().execute(async (trx) => {
     await lockHierarchy(trx)
@@ -91,7 +102,7 @@ export async function confirmChild(db: Kysely<DB>, actor: Actor, id: string, chi
       ...before,
       status: 'confirmed',
       confirmedBy: actor.userId,
-      confirmedAt: new Date(),
+      confirmedAt: clock.now(),
     })
     await announceIfChanged(trx, before, after)
   })
@@ -154,12 +165,12 @@ export async function getQuotas(db: Kysely<DB>, id: string): Promise<Quotas> {
 }
 
 /** `PUT /v1/organizations/:id/quotas`: the parent's admin replaces its quotas; bookings enforces them. */
-export async function setQuotas(db: Kysely<DB>, actor: Actor, id: string, quotas: Quota[]): Promise<Quotas> {
+export async function setQuotas({ db, clock }: DbClock, actor: Actor, id: string, quotas: Quota[]): Promise<Quotas> {
   await assertRole(db, actor, id, 'admin')
   const sorted = [...quotas].sort((a, b) => a.kind.localeCompare(b.kind))
   await db.transaction().execute(async (trx) => {
     await lockOrganization(trx, id)
-    const row = await saveQuotas(trx, id, sorted, new Date())
+    const row = await saveQuotas(trx, id, sorted, clock.now())
     await appendEvent(trx, {
       type: LISTINGS_EVENTS.organizationQuotasChanged,
       entityId: id,

@@ -7,8 +7,7 @@ import {
   UpdateListingBody,
 } from '@commons/contracts'
 import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
-import type { DB } from '../db/schema.ts'
+import type { ListingsDeps } from '../deps.ts'
 import {
   createListing,
   getListing,
@@ -30,7 +29,8 @@ const ACTIONS: Record<OwnerAction, { operationId: string; summary: string }> = {
 }
 
 /** Listings: create, read, update with If-Match, lifecycle actions, an organization's list. */
-export function registerListingRoutes(app: App, db: Kysely<DB>) {
+export function registerListingRoutes(app: App, deps: ListingsDeps) {
+  const { db } = deps
   const tags = ['listings']
 
   app.post(
@@ -98,7 +98,7 @@ export function registerListingRoutes(app: App, db: Kysely<DB>) {
     },
     async (request, reply) => {
       const listing = await updateListing(
-        db,
+        deps,
         requireActor(request),
         request.params.id,
         request.body,
@@ -114,7 +114,7 @@ export function registerListingRoutes(app: App, db: Kysely<DB>) {
       { schema: { ...doc, tags, security, params: IdParams, response: { 200: Listing } } },
       async (request, reply) => {
         const listing = await transitionListing(
-          db,
+          deps,
           requireActor(request),
           request.params.id,
           action,

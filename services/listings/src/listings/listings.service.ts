@@ -6,6 +6,7 @@ import { forbidden, notFound, preconditionFailed, validationFailed } from '@comm
 import type { Kysely, Transaction } from 'kysely'
 import type { z } from 'zod'
 import type { DB, ListingRow } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { isModerator } from '../moderation/moderators.ts'
 import { findOrganization, roleIn } from '../organizations/organizations.repository.ts'
 import { assertRole, atLeast } from '../organizations/permissions.ts'
@@ -127,7 +128,7 @@ export function mergeListingFields(current: ListingFields, patch: UpdateListingB
  * organization is unverified and the change touches reviewed content: then it goes back to review.
  */
 export async function updateListing(
-  db: Kysely<DB>,
+  { db, clock }: DbClock,
   actor: Actor,
   id: string,
   patch: UpdateListingBody,
@@ -155,7 +156,7 @@ export async function updateListing(
       organizationVerified: organization?.verified ?? false,
       reviewedContentChanged,
     })
-    const row = await saveListing(trx, current, { fields, status }, new Date())
+    const row = await saveListing(trx, current, { fields, status }, clock.now())
     await recordListingChange(trx, current.status, row)
     return toListingDto(row)
   })
@@ -169,11 +170,11 @@ export async function applyTransition(
   trx: Transaction<DB>,
   current: ListingRow,
   action: ListingAction,
+  now: Date,
   opts: { rejectionReason?: string } = {},
 ): Promise<ListingRow> {
   const organization = await findOrganization(trx, current.organizationId)
   const status = nextStatus(current.status, action, { organizationVerified: organization?.verified ?? false })
-  const now = new Date()
   const row = await saveListing(
     trx,
     current,
@@ -191,7 +192,7 @@ export async function applyTransition(
 
 /** submit, pause, resume or archive (admins and owners). `ifMatch`, when given, must be the current version. */
 export async function transitionListing(
-  db: Kysely<DB>,
+  { db, clock }: DbClock,
   actor: Actor,
   id: string,
   action: OwnerAction,
@@ -201,7 +202,7 @@ export async function transitionListing(
     const current = (await lockListing(trx, id)) ?? throwNotFound(id)
     await assertListingAdmin(trx, actor, current)
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
-    return toListingDto(await applyTransition(trx, current, action))
+    return toListingDto(await applyTransition(trx, current, action, clock.now()))
   })
 }
 

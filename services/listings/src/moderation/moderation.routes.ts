@@ -9,14 +9,14 @@ import {
   RejectListingBody,
 } from '@commons/contracts'
 import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
-import type { DB } from '../db/schema.ts'
+import type { ListingsDeps } from '../deps.ts'
 import { getAuditLog, listModerationQueue, reviewListing, verifyOrganization } from './moderation.service.ts'
 
 const security = [{ bearerAuth: [] }]
 
 /** Moderators: the review queue, approve and reject, verify organizations, the audit log. */
-export function registerModerationRoutes(app: App, db: Kysely<DB>) {
+export function registerModerationRoutes(app: App, deps: ListingsDeps) {
+  const { db } = deps
   const tags = ['moderation']
 
   app.get(
@@ -47,7 +47,7 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
     },
     async (request, reply) => {
       const listing = await reviewListing(
-        db,
+        deps,
         requireActor(request),
         request.params.id,
         { action: 'approve' },
@@ -72,7 +72,7 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
     },
     async (request, reply) => {
       const listing = await reviewListing(
-        db,
+        deps,
         requireActor(request),
         request.params.id,
         { action: 'reject', reason: request.body.reason },
@@ -95,7 +95,7 @@ export function registerModerationRoutes(app: App, db: Kysely<DB>) {
       },
     },
     async (request, reply) => {
-      const organization = await verifyOrganization(db, requireActor(request), request.params.id)
+      const organization = await verifyOrganization(deps, requireActor(request), request.params.id)
       setVersionTag(reply, organization.version)
       return organization
     },

@@ -3,6 +3,7 @@ import { conflict, forbidden, notFound, preconditionFailed } from '@commons/serv
 import type { Kysely } from 'kysely'
 import { accountAccessChanged } from '../auth/account-access.ts'
 import type { DB } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { listListings, lockListing, toListingDto } from '../listings/listings.repository.ts'
 import { applyTransition } from '../listings/listings.service.ts'
 import { lockOrganization, roleIn, toOrganizationDto } from '../organizations/organizations.repository.ts'
@@ -35,7 +36,7 @@ export async function listModerationQueue(db: Kysely<DB>, actor: Actor, query: M
 
 /** Approves or rejects a pending listing, audited in the same transaction. */
 export async function reviewListing(
-  db: Kysely<DB>,
+  { db, clock }: DbClock,
   actor: Actor,
   id: string,
   decision: { action: 'approve' } | { action: 'reject'; reason: string },
@@ -49,7 +50,9 @@ export async function reviewListing(
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
     await assertNotOwnOrganization(trx, actor, current.organizationId)
     const reason = decision.action === 'reject' ? decision.reason : null
-    const row = await applyTransition(trx, current, decision.action, { rejectionReason: reason ?? undefined })
+    const row = await applyTransition(trx, current, decision.action, clock.now(), {
+      rejectionReason: reason ?? undefined,
+    })
     await recordAudit(trx, {
       actorId: actor.userId,
       action: `listing.${decision.action}`,
@@ -65,7 +68,7 @@ export async function reviewListing(
  * Marks an organization verified: its future submissions publish without review and discovery shows the
  * badge (it learns from `organization.updated`; published listings are not re-sent).
  */
-export async function verifyOrganization(db: Kysely<DB>, actor: Actor, id: string): Promise<Organization> {
+export async function verifyOrganization({ db, clock }: DbClock, actor: Actor, id: string): Promise<Organization> {
   await assertModerator(db, actor)
   return db.transaction().execute(async (trx) => {
     const current = await lockOrganization(trx, id)
@@ -74,7 +77,7 @@ export async function verifyOrganization(db: Kysely<DB>, actor: Actor, id: strin
     if (current.verified) throw conflict('already_verified', 'This organization is verified already.')
     const row = await trx
       .updateTable('organizations')
-      .set({ verified: true, version: current.version + 1, updatedAt: new Date() })
+      .set({ verified: true, version: current.version + 1, updatedAt: clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()
@@ -111,11 +114,11 @@ export async function getAuditLog(db: Kysely<DB>, actor: Actor, query: CursorQue
 }
 
 /** Grants or revokes the moderator flag by email (the operators' command line); audited without an actor. */
-export async function setModerator(db: Kysely<DB>, email: string, moderator: boolean) {
+export async function setModerator({ db, clock }: DbClock, email: string, moderator: boolean) {
   return db.transaction().execute(async (trx) => {
     const user = await trx
       .updateTable('users')
-      .set({ moderator, updatedAt: new Date() })
+      .set({ moderator, updatedAt: clock.now() })
       .where('email', '=', email.trim().toLowerCase())
       .returning(['id', 'email', 'displayName'])
       .executeTakeFirst()

@@ -1,8 +1,7 @@
 import { CreateNeedBody, IdParams, Need, NeedPage, NeedsQuery, UpdateNeedBody } from '@commons/contracts'
 import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/service-kit'
-import type { Kysely } from 'kysely'
 import { z } from 'zod'
-import type { DB } from '../db/schema.ts'
+import type { ListingsDeps } from '../deps.ts'
 import { closeNeed, createNeed, getNeed, listNeeds, updateNeed } from './needs.service.ts'
 
 const security = [{ bearerAuth: [] }]
@@ -16,7 +15,8 @@ const IdempotencyHeaders = z.object({
 })
 
 /** The needs board: groups post what they need; everyone reads it. */
-export function registerNeedRoutes(app: App, db: Kysely<DB>) {
+export function registerNeedRoutes(app: App, deps: ListingsDeps) {
+  const { db } = deps
   const tags = ['needs']
 
   app.post(
@@ -75,7 +75,7 @@ export function registerNeedRoutes(app: App, db: Kysely<DB>) {
     },
     async (request, reply) => {
       const need = await updateNeed(
-        db,
+        deps,
         requireActor(request),
         request.params.id,
         request.body,
@@ -98,7 +98,7 @@ export function registerNeedRoutes(app: App, db: Kysely<DB>) {
       },
     },
     async (request, reply) => {
-      const need = await closeNeed(db, requireActor(request), request.params.id, ifMatchVersion(request))
+      const need = await closeNeed(deps, requireActor(request), request.params.id, ifMatchVersion(request))
       setVersionTag(reply, need.version)
       return need
     },

@@ -5,6 +5,7 @@ import { type AnyTransaction, appendEvent, isUniqueViolation, newId } from '@com
 import { invalidTransition, notFound, preconditionFailed, unprocessable, validationFailed } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB, NeedRow } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { assertRole } from '../organizations/permissions.ts'
 import { cursorId, pageById } from '../pagination.ts'
 import {
@@ -117,7 +118,7 @@ function mergeNeedFields(current: NeedFields, patch: UpdateNeedBody): NeedFields
 
 /** Changes an open need (members of its organization; If-Match required). */
 export async function updateNeed(
-  db: Kysely<DB>,
+  { db, clock }: DbClock,
   actor: Actor,
   id: string,
   patch: UpdateNeedBody,
@@ -128,7 +129,7 @@ export async function updateNeed(
     await assertRole(trx, actor, current.organizationId, 'member')
     if (ifMatch !== current.version) throw preconditionFailed()
     if (current.status !== 'open') throw invalidTransition(current.status, 'update')
-    const row = await saveNeed(trx, current, { fields: mergeNeedFields(current.details, patch) }, new Date())
+    const row = await saveNeed(trx, current, { fields: mergeNeedFields(current.details, patch) }, clock.now())
     const need = await needDto(trx, row)
     await needOpenedEvent(trx, need)
     return need
@@ -136,13 +137,13 @@ export async function updateNeed(
 }
 
 /** Closes an open need (members of its organization). */
-export async function closeNeed(db: Kysely<DB>, actor: Actor, id: string, ifMatch?: number): Promise<Need> {
+export async function closeNeed({ db, clock }: DbClock, actor: Actor, id: string, ifMatch?: number): Promise<Need> {
   return db.transaction().execute(async (trx) => {
     const current = (await lockNeed(trx, id)) ?? throwNotFound(id)
     await assertRole(trx, actor, current.organizationId, 'member')
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed()
     if (current.status !== 'open') throw invalidTransition(current.status, 'close')
-    const now = new Date()
+    const now = clock.now()
     const row = await saveNeed(trx, current, { status: 'closed', closedAt: now }, now)
     await appendEvent(trx, {
       type: LISTINGS_EVENTS.needClosed,

@@ -65,7 +65,7 @@ export function registerOrganizationRoutes(app: App, deps: AuthDeps) {
     },
     async (request, reply) => {
       const organization = await updateOrganization(
-        db,
+        deps,
         requireActor(request),
         request.params.id,
         request.body,

@@ -6,6 +6,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { findUserByEmail } from '../auth/auth.repository.ts'
 import { type AuthDeps, issueAccessToken } from '../auth/auth.service.ts'
 import type { DB, OrganizationRow } from '../db/schema.ts'
+import type { DbClock } from '../deps.ts'
 import { isModerator } from '../moderation/moderators.ts'
 import { assertOwnPhotos } from '../photos/photos.repository.ts'
 import {
@@ -87,7 +88,7 @@ export async function getOrganization(db: Kysely<DB>, id: string): Promise<Organ
 
 /** Updates the public profile (admins and owners). `ifMatch`, when given, must be the current version. */
 export async function updateOrganization(
-  db: Kysely<DB>,
+  { db, clock }: DbClock,
   actor: Actor,
   id: string,
   changes: Partial<OrganizationInput> & { logo?: string | null | undefined },
@@ -100,7 +101,7 @@ export async function updateOrganization(
     if (changes.logo) await assertOwnPhotos(trx, id, [changes.logo], 'body.logo')
     const row = await trx
       .updateTable('organizations')
-      .set({ ...changes, version: current.version + 1, updatedAt: new Date() })
+      .set({ ...changes, version: current.version + 1, updatedAt: clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()

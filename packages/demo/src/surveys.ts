@@ -1,6 +1,6 @@
 import { type CommunityDB, createSurvey, publishSurvey, type SurveyDeps, submitResponse } from '@commons/community'
 import type { Actor, CreateSurveyBody } from '@commons/contracts'
-import { confirmChild, findUserByEmail, type ListingsDB, requestParent } from '@commons/listings'
+import { confirmChild, findUserByEmail, type ListingsDB, requestParent, systemClock } from '@commons/listings'
 import type { Kysely } from 'kysely'
 import { DEMO_ORGANIZATIONS } from './catalogue.ts'
 import { DEMO_ACCOUNTS } from './load.ts'
@@ -133,8 +133,8 @@ export async function loadDemoSurveys(
     for (const childKey of children) {
       const childId = orgId.get(childKey)
       if (!childId) continue
-      await requestParent(listings, owner(childId), childId, parentId)
-      await confirmChild(listings, owner(parentId), parentId, childId)
+      await requestParent({ db: listings, clock: systemClock }, owner(childId), childId, parentId)
+      await confirmChild({ db: listings, clock: systemClock }, owner(parentId), parentId, childId)
     }
   }
 

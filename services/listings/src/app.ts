@@ -1,6 +1,6 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
 import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
-import { type App, buildService, type Clock, registerPersonalDataRoute, systemClock } from '@commons/service-kit'
+import { type App, buildService, registerPersonalDataRoute } from '@commons/service-kit'
 import { currentActor } from './auth/account-access.ts'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
@@ -50,8 +50,6 @@ export interface ListingsOverrides {
   /** The community feed (default: COMMUNITY_URL with the service token). */
   communityFeed?: FeedSource
 
-  /** Where "now" comes from for privacy (cooling-off, export links); default the wall clock. */
-  clock?: Clock
   /** The services asked for their part of an export (default: bookings, discovery, messaging, community). */
   exportServices?: Record<string, string>
   /** Whether RUN_WORKERS starts the job runner (default true); tests with their own clock use runDueJobs. */
@@ -116,7 +114,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
 
   registerHierarchyRoutes(app, deps)
 
-  const clock = overrides.clock ?? systemClock
+  const clock = deps.clock
   const privacy: PrivacyDeps = {
     db,
     clock,

@@ -114,7 +114,7 @@ const ACTIVITIES = 4
  * topped up from anywhere, leaving out their own organizations' (they host those, they are not invited).
  */
 async function upcomingActivities(deps: SearchDeps, districts: string[], ownOrgs: string[]): Promise<ActivityHit[]> {
-  const nowSeconds = Math.floor(deps.now().getTime() / 1000)
+  const nowSeconds = Math.floor(deps.clock.now().getTime() / 1000)
   const base = [`start > ${nowSeconds}`, ...(ownOrgs.length > 0 ? [noneOf('organizationId', ownOrgs)] : [])]
   const index = deps.meili.search.index(deps.meili.activitiesIndex)
   const query = (filter: string[]) =>

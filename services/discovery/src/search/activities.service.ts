@@ -85,7 +85,7 @@ const totalOf = (res: SearchResponse<IndexedActivity>) => (res as { totalHits?: 
 export async function searchActivities(deps: SearchDeps, query: ActivitySearchQuery): Promise<ActivitySearchResult> {
   const started = performance.now()
   const { page, perPage } = query
-  const filter = activityFilters(query, deps.now())
+  const filter = activityFilters(query, deps.clock.now())
   const text = prepareQuery(query.q).text
   const sort = query.sort === 'soonest' ? ['start:asc'] : undefined
   const index = deps.meili.search.index(deps.meili.activitiesIndex)

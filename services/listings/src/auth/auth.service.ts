@@ -117,7 +117,7 @@ export async function register(
     if (isUniqueViolation(error)) throw conflict('email_taken', 'An account with this email exists; sign in instead.')
     throw error
   }
-  if (input.privacy) await recordSignUpPrivacy({ db: deps.db, clock: { now: deps.now } }, user.id, input.privacy)
+  if (input.privacy) await recordSignUpPrivacy({ db: deps.db, clock: deps.clock }, user.id, input.privacy)
   return startSession(deps, user)
 }
 

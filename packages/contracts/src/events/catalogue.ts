@@ -1,5 +1,10 @@
 import type { z } from 'zod'
-import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
+import {
+  BOOKINGS_EVENTS,
+  BookingChangedPayload,
+  RatingsPublishedPayload,
+  ReputationUpdatedPayload,
+} from './bookings.ts'
 import {
   ActivityChangedPayload,
   COMMUNITY_EVENTS,
@@ -10,6 +15,7 @@ import {
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
+  ListingRejectedPayload,
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
@@ -48,6 +54,9 @@ export const EVENT_CATALOGUE = {
   [COMMUNITY_EVENTS.activityChanged]: ActivityChangedPayload,
   [COMMUNITY_EVENTS.volunteerServed]: VolunteerServedPayload,
   [COMMUNITY_EVENTS.scorecardUpdated]: ScorecardUpdatedPayload,
+  // messaging's notifications
+  [LISTINGS_EVENTS.listingRejected]: ListingRejectedPayload,
+  [BOOKINGS_EVENTS.ratingsPublished]: RatingsPublishedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -35,6 +35,9 @@ export const LISTINGS_EVENTS = {
   organizationParentChanged: 'organization.parent_changed',
   /** entityId = the parent organization's id; version grows with every change of its quotas. */
   organizationQuotasChanged: 'organization.quotas_changed',
+
+  /** A moderator sent a pending listing back to draft; entityId = listing id, version = listing version. */
+  listingRejected: 'listing.rejected',
 } as const
 
 /**
@@ -45,6 +48,15 @@ export const ListingPublishedPayload = z
   .object({ listing: Listing, organization: OrganizationSummary })
   .meta({ id: 'ListingPublishedPayload' })
 export type ListingPublishedPayload = z.infer<typeof ListingPublishedPayload>
+
+/**
+ * Payload of `listing.rejected`: who to tell (messaging notifies the organization's admins) and what about.
+ * The moderator's reason stays in listings, where the owners read it on the draft.
+ */
+export const ListingRejectedPayload = z
+  .object({ listingId: Id, organizationId: Id, title: z.string(), version: z.number().int() })
+  .meta({ id: 'ListingRejectedPayload' })
+export type ListingRejectedPayload = z.infer<typeof ListingRejectedPayload>
 
 /** Payload of `listing.withdrawn`: the listing left `published` (paused or archived). */
 export const ListingWithdrawnPayload = z

@@ -3274,6 +3274,12 @@ export interface components {
                 count: number;
             };
         };
+        RatingsPublishedPayloadInput: {
+            bookingId: components["schemas"]["IdInput"];
+            listingId: components["schemas"]["IdInput"];
+            providerOrganizationId: components["schemas"]["IdInput"];
+            requesterOrganizationId: components["schemas"]["IdInput"];
+        };
         ActivityChangedPayloadInput: {
             activity: components["schemas"]["ActivityInput"];
         };
@@ -3332,6 +3338,12 @@ export interface components {
         ListingPublishedPayloadInput: {
             listing: components["schemas"]["ListingInput"];
             organization: components["schemas"]["OrganizationSummaryInput"];
+        };
+        ListingRejectedPayloadInput: {
+            listingId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            title: string;
+            version: number;
         };
         ListingWithdrawnPayloadInput: {
             listingId: components["schemas"]["IdInput"];
@@ -5208,6 +5220,12 @@ export interface components {
                 count: number;
             };
         };
+        RatingsPublishedPayload: {
+            bookingId: components["schemas"]["Id"];
+            listingId: components["schemas"]["Id"];
+            providerOrganizationId: components["schemas"]["Id"];
+            requesterOrganizationId: components["schemas"]["Id"];
+        };
         ActivityChangedPayload: {
             activity: components["schemas"]["Activity"];
         };
@@ -5266,6 +5284,12 @@ export interface components {
         ListingPublishedPayload: {
             listing: components["schemas"]["Listing"];
             organization: components["schemas"]["OrganizationSummary"];
+        };
+        ListingRejectedPayload: {
+            listingId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            title: string;
+            version: number;
         };
         ListingWithdrawnPayload: {
             listingId: components["schemas"]["Id"];

@@ -131,7 +131,7 @@ t.test('owners hear of their first publication, their verification, and needs th
   t.equal(verified.type, 'organization_verified')
   t.equal(verified.link, `/orgs/${org}`, 'the organization page of the web UI')
   const group = await h.organization('幸福里居委会', [[groupMember, 'member']])
-  const needId = await h.need(group, '周末需要场地办读书会')
+  await h.need(group, '周末需要场地办读书会')
   const latest = (await notificationsOf(h, owner)).items[0]
   t.equal(latest.type, 'need_matches_listing')
   t.equal(latest.link, '/needs?view=fits')

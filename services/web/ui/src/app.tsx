@@ -28,6 +28,8 @@ const ROUTES: Array<[string, Page]> = [
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
   ['/notifications', lazyPage(() => import('./pages/notifications.tsx'))],
+  ['/conversations', lazyPage(() => import('./pages/conversations.tsx'))],
+  ['/conversations/:id', lazyPage(() => import('./pages/conversations.tsx'))],
 ]
 
 function NotFound() {

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from '@commons/demo'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoConversations, loadDemoData } from '@commons/demo'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_MEILI_PORT,
@@ -196,12 +196,19 @@ await Promise.all(
 // Demo data goes in through the listings service's own use cases, after it has migrated its schema.
 if (config.DEMO_DATA) {
   const demoDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
+  let fresh = false
   try {
-    await loadDemoData(demoDb, log)
+    fresh = (await loadDemoData(demoDb, log)).loaded
   } catch (error) {
     log(`demo data failed to load: ${(error as Error).message}`)
   } finally {
     await demoDb.destroy()
+  }
+  // Bookings and conversations of the demo accounts, through the public API (they span three services).
+  if (fresh) {
+    await loadDemoConversations(urlOf('web'), log).catch((error: Error) =>
+      log(`demo conversations failed to load: ${error.message}`),
+    )
   }
 }
 

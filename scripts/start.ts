@@ -11,7 +11,14 @@ import { join } from 'node:path'
 import { SCHEMA as COMMUNITY_SCHEMA, type CommunityDB } from '@commons/community'
 import { DEFAULT_PORTS, SERVICES } from '@commons/contracts'
 import { createDb } from '@commons/db'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoActivities, loadDemoData, loadDemoSurveys } from '@commons/demo'
+import {
+  DEMO_ACCOUNTS,
+  DEMO_PASSWORD,
+  loadDemoActivities,
+  loadDemoConversations,
+  loadDemoData,
+  loadDemoSurveys,
+} from '@commons/demo'
 import {
   DEFAULT_DATA_DIR,
   DEFAULT_MEILI_PORT,
@@ -205,14 +212,21 @@ if (config.DEMO_DATA) {
     poolMax: 2,
     applicationName: 'demo',
   })
+  let fresh = false
   try {
-    await loadDemoData(demoDb, log)
+    fresh = (await loadDemoData(demoDb, log)).loaded
     await loadDemoActivities(communityDb, demoDb, log)
     await loadDemoSurveys(demoDb, communityDb)
   } catch (error) {
     log(`demo data failed to load: ${(error as Error).message}`)
   } finally {
     await Promise.all([demoDb.destroy(), communityDb.destroy()])
+  }
+  // Bookings and conversations of the demo accounts, through the public API (they span three services).
+  if (fresh) {
+    await loadDemoConversations(urlOf('web'), log).catch((error: Error) =>
+      log(`demo conversations failed to load: ${error.message}`),
+    )
   }
 }
 

@@ -3562,6 +3562,12 @@ export interface components {
                 count: number;
             };
         };
+        RatingsPublishedPayloadInput: {
+            bookingId: components["schemas"]["IdInput"];
+            listingId: components["schemas"]["IdInput"];
+            providerOrganizationId: components["schemas"]["IdInput"];
+            requesterOrganizationId: components["schemas"]["IdInput"];
+        };
         ActivityChangedPayloadInput: {
             activity: components["schemas"]["ActivityInput"];
             city?: string | null;
@@ -3644,6 +3650,12 @@ export interface components {
         ListingPublishedPayloadInput: {
             listing: components["schemas"]["ListingInput"];
             organization: components["schemas"]["OrganizationSummaryInput"];
+        };
+        ListingRejectedPayloadInput: {
+            listingId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            title: string;
+            version: number;
         };
         ListingWithdrawnPayloadInput: {
             listingId: components["schemas"]["IdInput"];
@@ -5676,6 +5688,12 @@ export interface components {
                 count: number;
             };
         };
+        RatingsPublishedPayload: {
+            bookingId: components["schemas"]["Id"];
+            listingId: components["schemas"]["Id"];
+            providerOrganizationId: components["schemas"]["Id"];
+            requesterOrganizationId: components["schemas"]["Id"];
+        };
         ActivityChangedPayload: {
             activity: components["schemas"]["Activity"];
             city?: string | null;
@@ -5758,6 +5776,12 @@ export interface components {
         ListingPublishedPayload: {
             listing: components["schemas"]["Listing"];
             organization: components["schemas"]["OrganizationSummary"];
+        };
+        ListingRejectedPayload: {
+            listingId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            title: string;
+            version: number;
         };
         ListingWithdrawnPayload: {
             listingId: components["schemas"]["Id"];

@@ -1,4 +1,5 @@
 export { DEMO_ACTIVITIES, loadDemoActivities } from './activities.ts'
 export { DEMO_ORGANIZATIONS, type DemoOrganization } from './catalogue.ts'
+export { type DemoConversationsSummary, loadDemoConversations } from './conversations.ts'
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './load.ts'
 export { DEMO_HIERARCHY, loadDemoSurveys } from './surveys.ts'

@@ -188,6 +188,22 @@ t.test('ratings', async (t) => {
     t.ok(
       evs.some((e) => e.entityId === p.requesterOrg && (e.payload as { subject: string }).subject === 'organization'),
     )
+    // Messaging tells both sides from this event; it names the booking's sides and nothing that was said.
+    const published = (await s.events(BOOKINGS_EVENTS.ratingsPublished)).filter((e) => e.entityId === b.id)
+    t.same(
+      published.map((e) => [e.version, e.payload]),
+      [
+        [
+          1,
+          {
+            bookingId: b.id,
+            listingId: s.listing.id,
+            providerOrganizationId: s.listing.organizationId,
+            requesterOrganizationId: p.requesterOrg,
+          },
+        ],
+      ],
+    )
   })
 
   t.test('dimensions are those of the listing kind (requester) or of requesters (provider)', async (t) => {

@@ -98,7 +98,21 @@ t.test('moderation', async (t) => {
     t.equal(res.statusCode, 200)
     t.equal(res.json().status, 'draft')
     t.equal(res.json().rejectionReason, '缺少场地照片')
-    t.same(await eventsOf(db, listing.id), [], 'never published, so nothing on the feed')
+    // Never published, so no snapshot: only the rejection, for messaging to tell the owners (no reason on it).
+    t.same(
+      (await eventsOf(db, listing.id)).map((e) => [e.type, e.payload]),
+      [
+        [
+          'listing.rejected',
+          {
+            listingId: listing.id,
+            organizationId: listing.organizationId,
+            title: res.json().title,
+            version: res.json().version,
+          },
+        ],
+      ],
+    )
     const audit = await db.selectFrom('auditLog').selectAll().where('objectId', '=', listing.id).execute()
     t.match(audit, [{ action: 'listing.reject', reason: '缺少场地照片' }])
     const resubmitted = await act(app, owner.token, listing.id, 'submit')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { LISTINGS_EVENTS } from '@commons/contracts'
+import { BOOKINGS_EVENTS, LISTINGS_EVENTS } from '@commons/contracts'
 import t from 'tap'
 import { bookingScene, type Harness, type Person, person, testApp } from './helpers.ts'
 
@@ -127,12 +127,15 @@ t.test('owners hear of their first publication, their verification, and needs th
       },
     },
   })
-  t.equal((await notificationsOf(h, owner)).items[0].type, 'organization_verified')
+  const verified = (await notificationsOf(h, owner)).items[0]
+  t.equal(verified.type, 'organization_verified')
+  t.equal(verified.link, `/orgs/${org}`, 'the organization page of the web UI')
   const group = await h.organization('幸福里居委会', [[groupMember, 'member']])
-  const needId = await h.need(group, '周末需要场地办读书会')
+  await h.need(group, '周末需要场地办读书会')
   const latest = (await notificationsOf(h, owner)).items[0]
   t.equal(latest.type, 'need_matches_listing')
-  t.equal(latest.link, `/needs/${needId}`)
+  t.equal(latest.link, '/needs?view=fits')
+  t.match(latest.title, '周末需要场地办读书会')
   t.equal((await notificationsOf(h, groupMember)).items.length, 0, 'the group is not told of its own need')
 })
 
@@ -158,4 +161,58 @@ t.test('a new message notifies the other parties', async (t) => {
   t.match(latest.title, '王小明')
   t.equal(latest.body, '请问有停车位吗？')
   t.equal((await notificationsOf(h, s.booker)).items.length, 0, 'not the author')
+})
+
+t.test('owners hear of a rejected listing, each time, with a link to where the reason is shown', async (t) => {
+  const h = await testApp(t)
+  const [owner, member] = await Promise.all([person('刘馆长'), person('孙阿姨')])
+  const org = await h.organization('浦东图书馆', [
+    [owner, 'owner'],
+    [member, 'member'],
+  ])
+  const listingId = randomUUID()
+  const rejected = (version: number) => ({
+    type: LISTINGS_EVENTS.listingRejected,
+    entityId: listingId,
+    version,
+    payload: { listingId, organizationId: org, title: '阅览室', version },
+  })
+  await h.listings(rejected(3))
+  await h.listings(rejected(3)) // delivered again: nothing more
+  const first = await notificationsOf(h, owner)
+  t.same(types(first.items), ['listing_rejected'])
+  t.match(first.items[0].title, '阅览室')
+  t.equal(first.items[0].link, `/orgs/${org}`)
+  t.equal((await notificationsOf(h, member)).items.length, 0, 'plain members are not told')
+  await h.listings(rejected(5)) // resubmitted and rejected again
+  t.same(types((await notificationsOf(h, owner)).items), ['listing_rejected', 'listing_rejected'])
+})
+
+t.test('published ratings notify the booker and the provider admins, once', async (t) => {
+  const h = await testApp(t)
+  const s = await bookingScene(h)
+  const done = await h.booking(await h.booking(s.booking, 'confirmed'), 'completed')
+  const published = {
+    type: BOOKINGS_EVENTS.ratingsPublished,
+    entityId: done.id,
+    version: 1,
+    payload: {
+      bookingId: done.id,
+      listingId: done.listingId,
+      providerOrganizationId: done.providerOrganizationId,
+      requesterOrganizationId: done.requesterOrganizationId,
+    },
+  }
+  await h.bookings(published)
+  await h.bookings(published)
+  for (const who of [s.booker, s.providerAdmin]) {
+    const about = (await aboutBookings(h, who)).filter((n: { type: string }) => n.type === 'rating_published')
+    t.equal(about.length, 1, `${who.name} is told once`)
+    t.equal(about[0].link, `/bookings/${done.id}`)
+    t.match(about[0].title, '二楼多功能厅')
+  }
+  const others = [s.colleague, s.providerMember]
+  for (const who of others) {
+    t.notOk(types(await aboutBookings(h, who)).includes('rating_published'), `${who.name} is not`)
+  }
 })

@@ -3,7 +3,8 @@
  * terms and a member's account, and a booking confirmed and completed (so it reaches the ledger, ratings
  * and reputation), no public endpoint's body contains either number. The public endpoints are every GET
  * operation of the merged OpenAPI document that asks for no bearer token, so a new one is covered (or
- * fails here until it is given its parameters).
+ * fails here until it is given its parameters), community's and messaging's included. The numbers also
+ * travel where people put them: in a message of the booking's conversation (messaging).
  */
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
@@ -60,6 +61,21 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     const b = await call('GET', `/v1/bookings/${booking.id}`, { token: requesterOrg.accessToken })
     return b.contacts?.provider?.mobile === PROVIDER_MOBILE
   }, 'the confirmed booking shows the contacts to its parties')
+  // People share numbers in their conversation; messaging's answers to anyone else must not carry them.
+  let conversation: { id: string } | undefined
+  await eventually(async () => {
+    const res = await stack.call('POST', '/v1/conversations', {
+      token: requesterOrg.accessToken,
+      body: { subject: { type: 'booking', id: booking.id }, organizationId: requesterOrg.organization.id },
+    })
+    conversation = res.status < 300 ? res.body : undefined
+    return conversation !== undefined
+  }, 'messaging knows the booking')
+  await call('POST', `/v1/conversations/${conversation!.id}/messages`, {
+    token: requesterOrg.accessToken,
+    headers: { 'idempotency-key': randomUUID() },
+    body: { text: `我的手机 ${REQUESTER_MOBILE}，到了打给我` },
+  })
   await stack.beginBooking(booking.id)
   await call('POST', `/v1/bookings/${booking.id}/complete`, { token: providerOrg.accessToken, body: {} })
   const need = await call('POST', '/v1/needs', {
@@ -105,9 +121,11 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     sig: 'forged-signature',
   }
   let checked = 0
+  const walked: string[] = []
   for (const [template, operations] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
     const op = operations.get
     if (!op || (op.security ?? doc.security ?? []).some((s: object) => Object.keys(s).length > 0)) continue
+    walked.push(template)
     const required = (op.parameters ?? []).filter((p) => p.required && p.in === 'query').map((p) => p.name)
     t.ok(
       required.every((name) => name in query),
@@ -131,6 +149,12 @@ t.test('no public endpoint answers with a seeded phone number', async (t) => {
     }
   }
   t.ok(checked >= 40, `${checked} public answers searched`)
+  for (const prefix of ['/v1/activities', '/v1/evaluations', '/v1/surveys', '/v1/notifications']) {
+    t.ok(
+      walked.some((p) => p.startsWith(prefix)),
+      `the public operations under ${prefix} (community, messaging) are walked`,
+    )
+  }
 })
 
 interface Operation {

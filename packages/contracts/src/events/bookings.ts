@@ -10,6 +10,8 @@ export const BOOKINGS_EVENTS = {
   bookingChanged: 'booking.changed',
   /** entityId = the rated subject's id; version grows per subject. */
   reputationUpdated: 'reputation.updated',
+  /** Both ratings of a booking became public (both sides rated, or the window closed); entityId = booking id. */
+  ratingsPublished: 'ratings.published',
 } as const
 
 /**
@@ -54,3 +56,12 @@ export const ReputationUpdatedPayload = z
   })
   .meta({ id: 'ReputationUpdatedPayload' })
 export type ReputationUpdatedPayload = z.infer<typeof ReputationUpdatedPayload>
+
+/**
+ * Payload of `ratings.published` (version 1: a booking's ratings are published once): the booking's sides,
+ * so messaging can tell both to read them. No score or comment: those are public on the ratings API.
+ */
+export const RatingsPublishedPayload = z
+  .object({ bookingId: Id, listingId: Id, providerOrganizationId: Id, requesterOrganizationId: Id })
+  .meta({ id: 'RatingsPublishedPayload' })
+export type RatingsPublishedPayload = z.infer<typeof RatingsPublishedPayload>

@@ -1,5 +1,10 @@
 import type { z } from 'zod'
-import { BOOKINGS_EVENTS, BookingChangedPayload, ReputationUpdatedPayload } from './bookings.ts'
+import {
+  BOOKINGS_EVENTS,
+  BookingChangedPayload,
+  RatingsPublishedPayload,
+  ReputationUpdatedPayload,
+} from './bookings.ts'
 import {
   ActivityChangedPayload,
   COMMUNITY_EVENTS,
@@ -15,6 +20,7 @@ import {
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,
+  ListingRejectedPayload,
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
@@ -61,6 +67,10 @@ export const EVENT_CATALOGUE = {
 
   [COMMUNITY_EVENTS.participantNotice]: ParticipantNoticePayload,
   [COMMUNITY_EVENTS.flagChanged]: FlagChangedPayload,
+
+  // messaging's notifications
+  [LISTINGS_EVENTS.listingRejected]: ListingRejectedPayload,
+  [BOOKINGS_EVENTS.ratingsPublished]: RatingsPublishedPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -48,6 +48,9 @@ export const LISTINGS_EVENTS = {
   userConsentsChanged: 'user.consents_changed',
   /** An account was closed: every service erases or pseudonymises what it holds; entityId = user id. */
   accountClosed: 'account.closed',
+
+  /** A moderator sent a pending listing back to draft; entityId = listing id, version = listing version. */
+  listingRejected: 'listing.rejected',
 } as const
 
 /**
@@ -58,6 +61,15 @@ export const ListingPublishedPayload = z
   .object({ listing: Listing, organization: OrganizationSummary })
   .meta({ id: 'ListingPublishedPayload' })
 export type ListingPublishedPayload = z.infer<typeof ListingPublishedPayload>
+
+/**
+ * Payload of `listing.rejected`: who to tell (messaging notifies the organization's admins) and what about.
+ * The moderator's reason stays in listings, where the owners read it on the draft.
+ */
+export const ListingRejectedPayload = z
+  .object({ listingId: Id, organizationId: Id, title: z.string(), version: z.number().int() })
+  .meta({ id: 'ListingRejectedPayload' })
+export type ListingRejectedPayload = z.infer<typeof ListingRejectedPayload>
 
 /** Payload of `listing.withdrawn`: the listing left `published` (paused or archived). */
 export const ListingWithdrawnPayload = z

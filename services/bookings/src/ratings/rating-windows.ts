@@ -1,3 +1,5 @@
+import { BOOKINGS_EVENTS } from '@commons/contracts'
+import { appendEvent } from '@commons/db'
 import type { Transaction } from 'kysely'
 import type { BookingRow, DB, RatingWindowRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
@@ -64,6 +66,19 @@ export async function publishWindow(trx: Transaction<DB>, window: RatingWindowRo
   const published = await publishRatingsOf(trx, window.bookingId, now)
   await markWindowPublished(trx, window.bookingId, now)
   await publishReputation(trx, published.filter((r) => r.hiddenAt === null).flatMap(subjectsOf))
+  if (published.length === 0) return
+  // Both sides hear that the ratings are public (messaging): the event says whose booking, not what was said.
+  const booking = await trx
+    .selectFrom('bookings')
+    .select(['listingId', 'providerOrganizationId', 'requesterOrganizationId'])
+    .where('id', '=', window.bookingId)
+    .executeTakeFirstOrThrow()
+  await appendEvent(trx, {
+    type: BOOKINGS_EVENTS.ratingsPublished,
+    entityId: window.bookingId,
+    version: 1,
+    payload: { bookingId: window.bookingId, ...booking },
+  })
 }
 
 /**

@@ -1,4 +1,13 @@
-import type { Actor, AuditEntry, CursorQuery, Listing, ModerationListingsQuery, Organization } from '@commons/contracts'
+import {
+  type Actor,
+  type AuditEntry,
+  type CursorQuery,
+  LISTINGS_EVENTS,
+  type Listing,
+  type ModerationListingsQuery,
+  type Organization,
+} from '@commons/contracts'
+import { appendEvent } from '@commons/db'
 import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import { accountAccessChanged } from '../auth/account-access.ts'
@@ -60,6 +69,16 @@ export async function reviewListing(
       objectId: id,
       reason,
     })
+    // A rejected listing was never public, so `recordListingChange` has nothing to say; its owners still
+    // need to hear of it (messaging notifies them).
+    if (decision.action === 'reject') {
+      await appendEvent(trx, {
+        type: LISTINGS_EVENTS.listingRejected,
+        entityId: row.id,
+        version: row.version,
+        payload: { listingId: row.id, organizationId: row.organizationId, title: row.title, version: row.version },
+      })
+    }
     return toListingDto(row)
   })
 }

@@ -1,4 +1,10 @@
-import { BOOKINGS_EVENTS, BookingChangedPayload, type FeedEvent, type NotificationType } from '@commons/contracts'
+import {
+  BOOKINGS_EVENTS,
+  BookingChangedPayload,
+  type FeedEvent,
+  type NotificationType,
+  RatingsPublishedPayload,
+} from '@commons/contracts'
 import type { Transaction } from 'kysely'
 import type { BookingRow, DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
@@ -34,6 +40,7 @@ const ON_STATUS: Record<string, Array<{ to: Side; type: NotificationType }>> = {
  * cancelled when it leaves confirmed. Idempotent by the booking's version.
  */
 export async function applyBookingsEvent(trx: Transaction<DB>, deps: Deps, event: FeedEvent): Promise<void> {
+  if (event.type === BOOKINGS_EVENTS.ratingsPublished) return applyRatingsPublished(trx, deps, event)
   if (event.type !== BOOKINGS_EVENTS.bookingChanged) return
   const { booking } = BookingChangedPayload.parse(event.payload)
   const before = await trx.selectFrom('bookings').selectAll().where('id', '=', booking.id).executeTakeFirst()
@@ -76,6 +83,23 @@ export async function applyBookingsEvent(trx: Transaction<DB>, deps: Deps, event
   if (row.status === 'confirmed') await scheduleReminders(trx, deps, row)
   else if (before?.status === 'confirmed') {
     for (const lead of ['24h', '2h'] as const) await deps.jobs.cancel(trx, reminderKey(row.id, lead))
+  }
+}
+
+/** Both ratings of a booking are public: the booker and the provider's admins may read them and reply. */
+async function applyRatingsPublished(trx: Transaction<DB>, deps: Deps, event: FeedEvent) {
+  const { bookingId } = RatingsPublishedPayload.parse(event.payload)
+  // The booking.changed events come first on the same feed, so the booking is known.
+  const row = await trx.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirst()
+  if (!row) return
+  for (const side of ['requester', 'provider'] as const) {
+    const users = side === 'requester' ? [row.requesterUserId] : await adminsOf(trx, row.providerOrganizationId)
+    await notifyUsers(trx, deps, users, {
+      type: 'rating_published',
+      params: await bookingParams(trx, row, side),
+      link: `/bookings/${row.id}`,
+      dedupeKey: `booking:${row.id}:rating_published`,
+    })
   }
 }
 

@@ -2,6 +2,7 @@ import {
   type FeedEvent,
   LISTINGS_EVENTS,
   ListingPublishedPayload,
+  ListingRejectedPayload,
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
@@ -38,6 +39,17 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
         .execute()
       return
     }
+    case LISTINGS_EVENTS.listingRejected: {
+      const p = ListingRejectedPayload.parse(event.payload)
+      // The organization page lists its listings with the moderator's reason beside a rejected one.
+      await notifyUsers(trx, deps, await adminsOf(trx, p.organizationId), {
+        type: 'listing_rejected',
+        params: { title: p.title },
+        link: `/orgs/${p.organizationId}`,
+        dedupeKey: `listing-rejected:${p.listingId}:${p.version}`,
+      })
+      return
+    }
     case LISTINGS_EVENTS.needOpened:
       return applyNeedOpened(trx, deps, NeedOpenedPayload.parse(event.payload))
     case LISTINGS_EVENTS.needClosed: {
@@ -66,7 +78,7 @@ async function applyOrganization(trx: Transaction<DB>, deps: Deps, { organizatio
     await notifyUsers(trx, deps, await adminsOf(trx, org.id), {
       type: 'organization_verified',
       params: { organization: org.name },
-      link: `/organizations/${org.id}`,
+      link: `/orgs/${org.id}`,
       dedupeKey: `organization-verified:${org.id}`,
     })
   }
@@ -165,7 +177,8 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
     await notifyUsers(trx, deps, await adminsOf(trx, organizationId), {
       type: 'need_matches_listing',
       params: { title: need.title, organization: postedBy?.name ?? '' },
-      link: `/needs/${need.id}`,
+      // The board has no page per need: its "fits my listings" view lists this one with the listings it fits.
+      link: '/needs?view=fits',
       dedupeKey: `need-matches:${need.id}`,
     })
   }

@@ -35,6 +35,9 @@ const ROUTES: Array<[string, Page]> = [
   ['/surveys/:id', lazyPage(() => import('./pages/surveys/answer.tsx'))],
   ['/surveys/:id/results', lazyPage(() => import('./pages/surveys/results.tsx'))],
   ['/overview/:orgId', lazyPage(() => import('./pages/overview/index.tsx'))],
+
+  ['/conversations', lazyPage(() => import('./pages/conversations.tsx'))],
+  ['/conversations/:id', lazyPage(() => import('./pages/conversations.tsx'))],
 ]
 
 function NotFound() {

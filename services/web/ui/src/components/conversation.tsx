@@ -9,13 +9,17 @@ import { ErrorNote } from './feedback.tsx'
 type Message = Schema<'Message'>
 type Subject = { type: 'booking' | 'need'; id: string }
 
+/** Which conversation: one already known by id, or the one of a subject (opened on first use). */
+type Target = { id: string } | { subject: Subject; organizationId: string }
+
 /**
  * The conversation of a booking, or of a need and the organization answering it: opens it (or finds the
  * existing one), shows the messages oldest first with older pages on demand, sends, and keeps up with new
  * messages announced by the notification stream. `organizationId` is the caller's side (booking) or the
- * answering organization (need).
+ * answering organization (need). Given an `id` (the conversations page), nothing is opened: the group that
+ * posted a need cannot open a conversation on behalf of the organization that answered it.
  */
-export function Conversation({ subject, organizationId }: { subject: Subject; organizationId: string }) {
+export function Conversation(target: Target) {
   const t = useT()
   const me = useStore(auth)
   const [conversationId, setConversationId] = useState<string>()
@@ -41,9 +45,15 @@ export function Conversation({ subject, organizationId }: { subject: Subject; or
     await api.POST('/v1/conversations/{id}/read', { params: { path: { id } } })
   }
 
+  const key = 'id' in target ? target.id : `${target.subject.type}:${target.subject.id}:${target.organizationId}`
   useEffect(() => {
     let live = true
     void (async () => {
+      if ('id' in target) {
+        setConversationId(target.id)
+        return loadLatest(target.id)
+      }
+      const { subject, organizationId } = target
       const res = await api.POST('/v1/conversations', { body: { subject, organizationId } })
       if (!live) return
       if (!res.data) return setError(problemText(problemOf(res)))
@@ -53,7 +63,7 @@ export function Conversation({ subject, organizationId }: { subject: Subject; or
     return () => {
       live = false
     }
-  }, [subject.type, subject.id, organizationId])
+  }, [key])
 
   useEffect(() => {
     if (!conversationId) return

@@ -790,6 +790,13 @@ const en: Record<MessageKey, string> = {
   'conversation.placeholder': 'Write a message (up to 2000 characters)',
   'conversation.send': 'Send',
   ...surveys,
+
+  'conversations.title': 'My conversations',
+  'conversations.empty': 'No conversations yet',
+  'conversations.unread': '{count} unread',
+  'conversations.back': 'Back to my conversations',
+  'conversations.aboutBooking': 'About the booking',
+  'conversations.aboutNeed': 'About the need',
 }
 
 export default en

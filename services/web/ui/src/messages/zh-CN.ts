@@ -780,6 +780,13 @@ const zhCN = {
   'conversation.placeholder': '输入消息（最多 2000 字）',
   'conversation.send': '发送',
   ...surveys,
+
+  'conversations.title': '我的留言',
+  'conversations.empty': '还没有留言',
+  'conversations.unread': '{count} 条未读',
+  'conversations.back': '返回我的留言',
+  'conversations.aboutBooking': '关于预约',
+  'conversations.aboutNeed': '关于需求',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -162,6 +162,9 @@ export default function NotificationsPage() {
   return (
     <RequireAuth>
       <PageTitle title={t('notifications.title')}>{t('notifications.title')}</PageTitle>
+      <p>
+        <Link href="/conversations">{t('conversations.title')}</Link>
+      </p>
       <NotificationList />
       <details class="prefs-box">
         <summary>{t('notifications.preferences')}</summary>

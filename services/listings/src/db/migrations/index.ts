@@ -6,6 +6,7 @@ import * as contactsPhoneNeeds from './2026-11-30T1300-contacts-phone-needs.ts'
 import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
 import * as photos from './2026-11-30T1300-photos.ts'
 import * as needSurvey from './2026-11-30T1500-need-survey.ts'
+import * as places from './2026-11-30T1600-places.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
 
   '2026-11-30T1300-hierarchy': hierarchy,
   '2026-11-30T1500-need-survey': needSurvey,
+  '2026-11-30T1600-places': places,
 }

@@ -1948,6 +1948,7 @@ export interface components {
             start: components["schemas"]["InstantInput"];
             end: components["schemas"]["InstantInput"];
         };
+        DivisionCodeInput: string;
         PhotoIdInput: string;
         /** @enum {string} */
         PhotoVariantInput: "card" | "page" | "share";
@@ -1977,6 +1978,11 @@ export interface components {
             kind: components["schemas"]["OrganizationKindInput"];
             district: string;
             city: string;
+            /**
+             * @description GB/T 2260 code of the district; null for organizations whose place names no known district
+             * @default null
+             */
+            districtCode: string | null;
             description: string;
             /**
              * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
@@ -2039,6 +2045,8 @@ export interface components {
             kind: components["schemas"]["OrganizationKindInput"];
             district: string;
             city: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             /** @default  */
             description: string;
         };
@@ -2047,6 +2055,8 @@ export interface components {
             kind?: components["schemas"]["OrganizationKindInput"];
             district?: string;
             city?: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             /** @default  */
             description: string;
             /** @description An uploaded photo of the organization; null removes it */
@@ -2150,7 +2160,14 @@ export interface components {
         /** @enum {string} */
         BookingModeInput: "instant" | "request";
         LocationInput: {
+            /** @description Set by the server from districtCode */
+            provinceCode?: components["schemas"]["DivisionCodeInput"];
+            /** @description Set by the server from districtCode */
+            province?: string;
+            /** @description Set by the server from districtCode */
+            cityCode?: components["schemas"]["DivisionCodeInput"];
             city: string;
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             district: string;
             address?: string;
             lat?: number;
@@ -3881,6 +3898,7 @@ export interface components {
             start: components["schemas"]["Instant"];
             end: components["schemas"]["Instant"];
         };
+        DivisionCode: string;
         PhotoId: string;
         /** @enum {string} */
         PhotoVariant: "card" | "page" | "share";
@@ -3910,6 +3928,11 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             district: string;
             city: string;
+            /**
+             * @description GB/T 2260 code of the district; null for organizations whose place names no known district
+             * @default null
+             */
+            districtCode: string | null;
             description: string;
             /**
              * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
@@ -3973,6 +3996,8 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             district: string;
             city: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCode"];
             /** @default  */
             description: string;
         };
@@ -3981,6 +4006,8 @@ export interface components {
             kind?: components["schemas"]["OrganizationKind"];
             district?: string;
             city?: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCode"];
             /** @default  */
             description: string;
             /** @description An uploaded photo of the organization; null removes it */
@@ -4084,7 +4111,14 @@ export interface components {
         /** @enum {string} */
         BookingMode: "instant" | "request";
         Location: {
+            /** @description Set by the server from districtCode */
+            provinceCode?: components["schemas"]["DivisionCode"];
+            /** @description Set by the server from districtCode */
+            province?: string;
+            /** @description Set by the server from districtCode */
+            cityCode?: components["schemas"]["DivisionCode"];
             city: string;
+            districtCode?: components["schemas"]["DivisionCode"];
             district: string;
             address?: string;
             lat?: number;

@@ -780,6 +780,18 @@ const en: Record<MessageKey, string> = {
   'conversation.label': 'Message',
   'conversation.placeholder': 'Write a message (up to 2000 characters)',
   'conversation.send': 'Send',
+
+  'place.province': 'Province',
+  'place.city': 'City',
+  'place.district': 'District',
+  'place.choose': 'Choose',
+  'place.loading': 'Loading the divisions…',
+  'place.required': 'Choose the district',
+  'city.switch': 'Switch city',
+  'city.label': 'Current city',
+  'arrival.empty':
+    'No arrival notes or payment terms yet. Once written, confirmed bookings show them to the other side.',
+  'arrival.add': 'Write them',
 }
 
 export default en

@@ -769,6 +769,17 @@ const zhCN = {
   'conversation.label': '消息内容',
   'conversation.placeholder': '输入消息（最多 2000 字）',
   'conversation.send': '发送',
+
+  'place.province': '省份',
+  'place.city': '城市',
+  'place.district': '区县',
+  'place.choose': '请选择',
+  'place.loading': '正在加载行政区划…',
+  'place.required': '请选择所在区县',
+  'city.switch': '切换城市',
+  'city.label': '当前城市',
+  'arrival.empty': '还没有填写到场须知和付款方式。填写后，预约确认时会告诉对方怎么到、怎么付款。',
+  'arrival.add': '去填写',
 } as const
 
 export type MessageKey = keyof typeof zhCN

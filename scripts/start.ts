@@ -20,7 +20,7 @@ import {
   startMeilisearch,
   startPostgres,
 } from '@commons/infra'
-import { type ListingsDB, SCHEMA } from '@commons/listings'
+import { createPhotoStorage, type ListingsDB, SCHEMA } from '@commons/listings'
 import { ensureUiBuilt, uiBuildIsStale } from '@commons/web'
 import { z } from 'zod'
 import { REPO_ROOT } from './lib/paths.ts'
@@ -197,7 +197,16 @@ await Promise.all(
 if (config.DEMO_DATA) {
   const demoDb = createDb<ListingsDB>({ url: databaseUrl, schema: SCHEMA, poolMax: 2, applicationName: 'demo' })
   try {
-    await loadDemoData(demoDb, log)
+    await loadDemoData(
+      demoDb,
+      log,
+      createPhotoStorage({
+        DATA_DIR: config.DATA_DIR,
+        PHOTOS_S3_REGION: 'us-east-1',
+        PHOTOS_S3_FORCE_PATH_STYLE: false,
+        PHOTOS_S3_PREFIX: 'photos/',
+      }),
+    )
   } catch (error) {
     log(`demo data failed to load: ${(error as Error).message}`)
   } finally {

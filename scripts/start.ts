@@ -28,7 +28,7 @@ import {
   startMeilisearch,
   startPostgres,
 } from '@commons/infra'
-import { type ListingsDB, SCHEMA } from '@commons/listings'
+import { createPhotoStorage, type ListingsDB, SCHEMA, systemClock } from '@commons/listings'
 import { ensureUiBuilt, uiBuildIsStale } from '@commons/web'
 import { z } from 'zod'
 import { REPO_ROOT } from './lib/paths.ts'
@@ -214,7 +214,19 @@ if (config.DEMO_DATA) {
   })
   let fresh = false
   try {
-    fresh = (await loadDemoData(demoDb, log)).loaded
+    fresh = (
+      await loadDemoData(
+        demoDb,
+        log,
+        systemClock,
+        createPhotoStorage({
+          DATA_DIR: config.DATA_DIR,
+          PHOTOS_S3_REGION: 'us-east-1',
+          PHOTOS_S3_FORCE_PATH_STYLE: false,
+          PHOTOS_S3_PREFIX: 'photos/',
+        }),
+      )
+    ).loaded
     await loadDemoActivities(communityDb, demoDb, log)
     await loadDemoSurveys(demoDb, communityDb)
   } catch (error) {

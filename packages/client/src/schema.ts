@@ -2118,6 +2118,7 @@ export interface components {
             start: components["schemas"]["InstantInput"];
             end: components["schemas"]["InstantInput"];
         };
+        DivisionCodeInput: string;
         PhotoIdInput: string;
         /** @enum {string} */
         PhotoVariantInput: "card" | "page" | "share";
@@ -2147,6 +2148,11 @@ export interface components {
             kind: components["schemas"]["OrganizationKindInput"];
             district: string;
             city: string;
+            /**
+             * @description GB/T 2260 code of the district; null for organizations whose place names no known district
+             * @default null
+             */
+            districtCode: string | null;
             description: string;
             /**
              * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
@@ -2293,6 +2299,8 @@ export interface components {
             kind: components["schemas"]["OrganizationKindInput"];
             district: string;
             city: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             /** @default  */
             description: string;
         };
@@ -2301,6 +2309,8 @@ export interface components {
             kind?: components["schemas"]["OrganizationKindInput"];
             district?: string;
             city?: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             /** @default  */
             description: string;
             /** @description An uploaded photo of the organization; null removes it */
@@ -2404,7 +2414,14 @@ export interface components {
         /** @enum {string} */
         BookingModeInput: "instant" | "request";
         LocationInput: {
+            /** @description Set by the server from districtCode */
+            provinceCode?: components["schemas"]["DivisionCodeInput"];
+            /** @description Set by the server from districtCode */
+            province?: string;
+            /** @description Set by the server from districtCode */
+            cityCode?: components["schemas"]["DivisionCodeInput"];
             city: string;
+            districtCode?: components["schemas"]["DivisionCodeInput"];
             district: string;
             address?: string;
             lat?: number;
@@ -4243,6 +4260,7 @@ export interface components {
             start: components["schemas"]["Instant"];
             end: components["schemas"]["Instant"];
         };
+        DivisionCode: string;
         PhotoId: string;
         /** @enum {string} */
         PhotoVariant: "card" | "page" | "share";
@@ -4272,6 +4290,11 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             district: string;
             city: string;
+            /**
+             * @description GB/T 2260 code of the district; null for organizations whose place names no known district
+             * @default null
+             */
+            districtCode: string | null;
             description: string;
             /**
              * @description One of its uploaded photos (see photoUrl); events written before logos existed lack it
@@ -4419,6 +4442,8 @@ export interface components {
             kind: components["schemas"]["OrganizationKind"];
             district: string;
             city: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCode"];
             /** @default  */
             description: string;
         };
@@ -4427,6 +4452,8 @@ export interface components {
             kind?: components["schemas"]["OrganizationKind"];
             district?: string;
             city?: string;
+            /** @description The district from the gazetteer; when given, city and district names are taken from it */
+            districtCode?: components["schemas"]["DivisionCode"];
             /** @default  */
             description: string;
             /** @description An uploaded photo of the organization; null removes it */
@@ -4530,7 +4557,14 @@ export interface components {
         /** @enum {string} */
         BookingMode: "instant" | "request";
         Location: {
+            /** @description Set by the server from districtCode */
+            provinceCode?: components["schemas"]["DivisionCode"];
+            /** @description Set by the server from districtCode */
+            province?: string;
+            /** @description Set by the server from districtCode */
+            cityCode?: components["schemas"]["DivisionCode"];
             city: string;
+            districtCode?: components["schemas"]["DivisionCode"];
             district: string;
             address?: string;
             lat?: number;

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { OrgRole } from './auth.ts'
-import { CityName, Id, Instant, text } from './common.ts'
+import { CityName, DivisionCode, Id, Instant, text } from './common.ts'
 import { Organization, OrganizationKind } from './organizations.ts'
 import { PhotoId } from './photos.ts'
 import { SignUpPrivacy } from './privacy.ts'
@@ -85,6 +85,9 @@ export const CreateOrganizationBody = z
     kind: OrganizationKind,
     district: text({ min: 1, max: 40 }),
     city: CityName,
+    districtCode: DivisionCode.optional().describe(
+      'The district from the gazetteer; when given, city and district names are taken from it',
+    ),
     description: text({ max: 2000, multiline: true }).default(''),
   })
   .meta({ id: 'CreateOrganizationBody' })

@@ -134,3 +134,9 @@ export function text(opts: { min?: number; max: number; multiline?: boolean }) {
  */
 export const normalizeCity = (city: string) => (city.length > 2 && city.endsWith('市') ? city.slice(0, -1) : city)
 export const CityName = text({ min: 1, max: 40 }).overwrite(normalizeCity)
+
+/** A GB/T 2260 administrative division code: two digits of province, two of city, two of district. */
+export const DivisionCode = z
+  .string()
+  .regex(/^\d{6}$/, 'a 6-digit GB/T 2260 code')
+  .meta({ id: 'DivisionCode' })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CityName, Id, Instant, MAX_MONEY_AMOUNT, Money, text } from './common.ts'
+import { CityName, DivisionCode, Id, Instant, MAX_MONEY_AMOUNT, Money, text } from './common.ts'
 import { ListingPhoto } from './photos.ts'
 
 /*
@@ -44,10 +44,19 @@ export const CancellationPolicy = z.enum(['flexible', 'moderate', 'strict']).met
 export type CancellationPolicy = z.infer<typeof CancellationPolicy>
 export const BookingMode = z.enum(['instant', 'request']).meta({ id: 'BookingMode' })
 
-/** Where a listing is. Venues need the address and coordinates; online expertise may omit them. */
+/**
+ * Where a listing is. The district is picked from the gazetteer: with `districtCode` the server fills the
+ * province, city and district codes and names from it (the names sent are replaced). A place written by
+ * names alone gets codes when the names name one district. `lat`/`lng` are the map pin (WGS-84); without
+ * one, the district's centroid serves for distance. Venues need an address, and a known district or a pin.
+ */
 export const Location = z
   .strictObject({
+    provinceCode: DivisionCode.optional().describe('Set by the server from districtCode'),
+    province: z.string().max(40).optional().describe('Set by the server from districtCode'),
+    cityCode: DivisionCode.optional().describe('Set by the server from districtCode'),
     city: CityName,
+    districtCode: DivisionCode.optional(),
     district: text({ min: 1, max: 40 }),
     address: text({ min: 1, max: 200 }).optional(),
     lat: z.number().min(-90).max(90).optional(),
@@ -203,8 +212,8 @@ export const VolunteerTimeFields = ListingCommonFields.extend({
 })
 
 /**
- * A listing as a client writes it (POST body). Venues must give an address and coordinates; onsite
- * expertise an address.
+ * A listing as a client writes it (POST body). Venues must give an address (and a known district or a pin,
+ * which the listings service checks against the gazetteer); onsite expertise an address.
  */
 export const ListingFields = z
   .discriminatedUnion('kind', [VenueFields, ExpertiseFields, VolunteerTimeFields])
@@ -227,9 +236,6 @@ export const ListingFields = z
         path: ['pricing'],
         message: `the longest booking would cost more than ${MAX_MONEY_AMOUNT} minor units`,
       })
-    }
-    if (l.kind === 'venue' && l.location.lat === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['location', 'lat'], message: 'venues need coordinates (lat and lng)' })
     }
   })
   .meta({ id: 'ListingFields' })

@@ -25,6 +25,11 @@ export const Organization = z
     kind: OrganizationKind,
     district: z.string(),
     city: z.string(),
+    districtCode: z
+      .string()
+      .nullable()
+      .default(null)
+      .describe('GB/T 2260 code of the district; null for organizations whose place names no known district'),
     description: z.string(),
     logo: PhotoId.nullable()
       .default(null)

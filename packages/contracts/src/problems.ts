@@ -146,6 +146,9 @@ export const PROBLEM_CODES = {
   place_unavailable: 422,
   check_in_code_unknown: 422,
 
+  // places: a district not in the gazetteer, or a venue with neither a known district nor a pin
+  place_unknown: 422,
+
   // 5xx: something on our side or behind us
   internal_error: 500,
   payment_provider_error: 502,

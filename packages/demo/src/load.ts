@@ -9,6 +9,7 @@ import {
   createOrganization,
   findUserByEmail,
   type ListingsDB,
+  type PhotoStorage,
   putContacts,
   putPrivateDetails,
   register,
@@ -16,10 +17,13 @@ import {
   systemClock,
   TokenKeys,
   transitionListing,
+  updateOrganization,
+  uploadPhoto,
   verifyOrganization,
 } from '@commons/listings'
 import type { Kysely } from 'kysely'
 import { DEMO_ORGANIZATIONS } from './catalogue.ts'
+import { demoPhoto } from './photos.ts'
 import { TEMPLATES } from './templates.ts'
 
 /** The demo accounts, also listed in the README. One password for all: it is demo data. */
@@ -80,6 +84,7 @@ export async function loadDemoData(
   db: Kysely<ListingsDB>,
   log: (line: string) => void = () => {},
   clock: Clock = systemClock,
+  photoStorage?: PhotoStorage,
 ): Promise<DemoSummary> {
   const summary: DemoSummary = {
     loaded: false,
@@ -127,6 +132,12 @@ export async function loadDemoData(
     })
     orgIds.set(spec.key, organization.id)
     summary.organizations += 1
+    // With a photo store, each organization gets a logo and each listing a cover, drawn on the spot.
+    const photos = photoStorage ? { db, storage: photoStorage } : undefined
+    if (photos) {
+      const logo = await uploadPhoto(photos, organizer, organization.id, await demoPhoto('logo', index))
+      await updateOrganization(timed, organizer, organization.id, { logo: logo.id })
+    }
     if (spec.verified) {
       await verifyOrganization(timed, moderator, organization.id)
       summary.verified += 1
@@ -135,7 +146,12 @@ export async function loadDemoData(
       const template = TEMPLATES[key]
       if (!template) throw new Error(`demo: no listing template ${key}`)
       index += 1
-      const listing = await createListing(db, organizer, organization.id, ListingFields.parse(template(spec, index)))
+      const fields = template(spec, index)
+      if (photos) {
+        const cover = await uploadPhoto(photos, organizer, organization.id, await demoPhoto(String(fields.kind), index))
+        fields.photos = [{ id: cover.id, alt: '' }]
+      }
+      const listing = await createListing(db, organizer, organization.id, ListingFields.parse(fields))
       if (spec.key === 'lujiazui') lujiazuiListings.push(listing.id)
       // A few stay behind so every state has an example: one draft, one paused.
       if (index === 5) {

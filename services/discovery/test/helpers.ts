@@ -189,7 +189,7 @@ export async function withdraw(db: Kysely<KitTables>, l: Listing, version: numbe
 
 export async function updateOrganization(
   db: Kysely<KitTables>,
-  org: Omit<Organization, 'logo'> & { logo?: string | null },
+  org: Omit<Organization, 'logo' | 'districtCode'> & { logo?: string | null; districtCode?: string | null },
 ) {
   await db.transaction().execute((trx) =>
     appendEvent(trx, {

@@ -12,4 +12,6 @@ export { type Clock, type DbClock, type ListingsDeps, systemClock } from './deps
 export { createListing, transitionListing } from './listings/listings.service.ts'
 export { setModerator, verifyOrganization } from './moderation/moderation.service.ts'
 export { createNeed } from './needs/needs.service.ts'
-export { addMember, createOrganization } from './organizations/organizations.service.ts'
+export { addMember, createOrganization, updateOrganization } from './organizations/organizations.service.ts'
+export { createPhotoStorage, type PhotoStorage } from './photos/photo-storage.ts'
+export { uploadPhoto } from './photos/photos.service.ts'

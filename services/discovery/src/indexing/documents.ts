@@ -1,5 +1,6 @@
 import type { Activity, Listing, Need, OrganizationSummary, Pricing } from '@commons/contracts'
 import { photoUrl } from '@commons/contracts'
+import { findDistrict } from '@commons/places'
 import { normalizeScript, pinyinTokens } from '../search/chinese.ts'
 import { keywordsIn } from '../search/query.ts'
 
@@ -104,6 +105,13 @@ export function toListingDocument({ listing, organization, rating, popularity }:
   if (listing.location.lat !== undefined && listing.location.lng !== undefined) {
     doc.lat = listing.location.lat
     doc.lng = listing.location.lng
+  } else if (listing.location.districtCode) {
+    // Without a pin the district's centroid stands in, so "near me" still ranks the listing by distance.
+    const district = findDistrict(listing.location.districtCode)?.district
+    if (district) {
+      doc.lat = district.lat
+      doc.lng = district.lng
+    }
   }
   return doc
 }

@@ -72,6 +72,8 @@ export interface OrganizationsTable {
   kind: string
   district: string
   city: string
+  /** GB/T 2260 code of the district; null when the names name no district of the gazetteer. */
+  districtCode: Generated<string | null>
   description: string
   /** Photo id of the logo, one of the organization's photos. */
   logo: Generated<string | null>

@@ -12,6 +12,7 @@ import { findOrganization, roleIn } from '../organizations/organizations.reposit
 import { assertRole, atLeast } from '../organizations/permissions.ts'
 import { cursorId, pageById } from '../pagination.ts'
 import { assertOwnPhotos } from '../photos/photos.repository.ts'
+import { placeListing } from '../places/places.ts'
 import { feedEffect, type ListingAction, nextStatus, REVIEWED_FIELDS } from './listing-machine.ts'
 import {
   findListing,
@@ -75,9 +76,10 @@ export async function createListing(
   db: Kysely<DB>,
   actor: Actor,
   organizationId: string,
-  fields: ListingFields,
+  written: ListingFields,
 ): Promise<Listing> {
   await assertRole(db, actor, organizationId, 'admin')
+  const fields = placeListing(written)
   await assertOwnPhotos(
     db,
     organizationId,
@@ -138,7 +140,7 @@ export async function updateListing(
     const current = (await lockListing(trx, id)) ?? throwNotFound(id)
     await assertListingAdmin(trx, actor, current)
     if (ifMatch !== current.version) throw preconditionFailed()
-    const fields = mergeListingFields(current.details, patch)
+    const fields = placeListing(mergeListingFields(current.details, patch))
     if ('photos' in patch) {
       await assertOwnPhotos(
         trx,

@@ -9,6 +9,7 @@ export function toOrganizationDto(row: OrganizationRow): Organization {
     kind: row.kind as Organization['kind'],
     district: row.district,
     city: row.city,
+    districtCode: row.districtCode,
     description: row.description,
     logo: row.logo,
     verified: row.verified,

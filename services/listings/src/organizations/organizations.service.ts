@@ -1,6 +1,7 @@
 import type { Actor, Member, Organization, OrgRole } from '@commons/contracts'
 import { LISTINGS_EVENTS } from '@commons/contracts'
 import { type AnyTransaction, appendEvent, newId } from '@commons/db'
+import { resolveDistrict } from '@commons/places'
 import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import { findUserByEmail } from '../auth/auth.repository.ts'
@@ -9,6 +10,7 @@ import type { DB, OrganizationRow } from '../db/schema.ts'
 import type { DbClock } from '../deps.ts'
 import { isModerator } from '../moderation/moderators.ts'
 import { assertOwnPhotos } from '../photos/photos.repository.ts'
+import { placeNames, placeOfCode } from '../places/places.ts'
 import {
   countOwners,
   findOrganization,
@@ -19,7 +21,28 @@ import {
 } from './organizations.repository.ts'
 import { assertRole, atLeast } from './permissions.ts'
 
-type OrganizationInput = Pick<Organization, 'name' | 'kind' | 'district' | 'city' | 'description'>
+type OrganizationInput = Pick<Organization, 'name' | 'kind' | 'district' | 'city' | 'description'> & {
+  districtCode?: string | undefined
+}
+
+/**
+ * The organization's place from the gazetteer: a code replaces the names sent; names alone get the code of
+ * the one district they name, or none (organizations may sit where the gazetteer has no district).
+ */
+function placeOrganization<T extends Partial<OrganizationInput>>(
+  input: T,
+  current?: { city: string; district: string },
+): Omit<T, 'districtCode'> & { districtCode?: string | null } {
+  const { districtCode, ...rest } = input
+  if (districtCode) {
+    const { city, district } = placeNames(placeOfCode(districtCode, 'body.districtCode'))
+    return { ...rest, city, district, districtCode }
+  }
+  if (rest.city === undefined && rest.district === undefined) return rest
+  const city = rest.city ?? current?.city ?? ''
+  const district = rest.district ?? current?.district ?? ''
+  return { ...rest, districtCode: resolveDistrict(city, district)?.district.code ?? null }
+}
 
 /** Appends `organization.updated` with the organization's public snapshot (discovery shows name and badge). */
 export function organizationEvent(trx: AnyTransaction, row: OrganizationRow) {
@@ -61,7 +84,7 @@ export async function createOrganization(deps: AuthDeps, actor: Actor, input: Or
   const row = await deps.db.transaction().execute(async (trx) => {
     const org = await trx
       .insertInto('organizations')
-      .values({ id: newId(), ...input })
+      .values({ id: newId(), ...placeOrganization(input) })
       .returningAll()
       .executeTakeFirstOrThrow()
     await trx
@@ -101,7 +124,7 @@ export async function updateOrganization(
     if (changes.logo) await assertOwnPhotos(trx, id, [changes.logo], 'body.logo')
     const row = await trx
       .updateTable('organizations')
-      .set({ ...changes, version: current.version + 1, updatedAt: clock.now() })
+      .set({ ...placeOrganization(changes, current), version: current.version + 1, updatedAt: clock.now() })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow()

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'preact'
 import { NotificationBell } from './components/notification-bell.tsx'
 import { auth, signOut } from './lib/api.ts'
+import { CITY_CHOICES, currentCity, setCity } from './lib/city.ts'
 import { LANGS, lang, setLang, useT } from './lib/i18n.ts'
 import { lazyPage } from './lib/lazy-page.tsx'
 import { PHONE, useMedia } from './lib/media.ts'
@@ -49,6 +50,24 @@ function NotFound() {
         <Link href="/">{t('notFound.home')}</Link>
       </p>
     </section>
+  )
+}
+
+/** The city search and the home page start from; the choice is remembered in this browser. */
+function CitySwitcher() {
+  const t = useT()
+  const city = useStore(currentCity)
+  return (
+    <label class="lang city-switcher">
+      <span class="visually-hidden">{t('city.switch')}</span>
+      <select value={city} onChange={(e) => setCity((e.target as HTMLSelectElement).value)}>
+        {CITY_CHOICES.map((c) => (
+          <option key={c.code} value={c.name}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }
 
@@ -128,6 +147,7 @@ function Header({ phone }: { phone: boolean }) {
               </Link>
             </>
           ) : null}
+          <CitySwitcher />
           {phone ? null : <LanguageSelect />}
         </div>
       </div>

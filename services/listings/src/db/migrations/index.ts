@@ -10,6 +10,8 @@ import * as privacy from './2026-11-30T1600-privacy.ts'
 
 import * as accessVersions from './2026-11-30T1600-access-versions.ts'
 
+import * as places from './2026-11-30T1600-places.ts'
+
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-21T1000-accounts': accounts,
@@ -25,4 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1600-privacy': privacy,
 
   '2026-11-30T1600-access-versions': accessVersions,
+
+  '2026-11-30T1600-places': places,
 }

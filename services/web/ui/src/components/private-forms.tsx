@@ -75,12 +75,15 @@ export function ContactsForm({ orgId }: { orgId: string }) {
 export function ListingPrivateDetailsForm({ listingId }: { listingId: string }) {
   const t = useT()
   const [v, setV] = useState({ arrivalNotes: '', paymentTerms: '' })
+  const [saved, setSaved] = useState<typeof v | undefined>()
   const [note, setNote] = useState<string | undefined>()
   const [problem, setProblem] = useState<string | undefined>()
   useEffect(() => {
-    void api
-      .GET('/v1/listings/{id}/private-details', { params: { path: { id: listingId } } })
-      .then(({ data }) => data && setV(data.details))
+    void api.GET('/v1/listings/{id}/private-details', { params: { path: { id: listingId } } }).then(({ data }) => {
+      if (!data) return
+      setV(data.details)
+      setSaved(data.details)
+    })
   }, [listingId])
   const submit = async (event: Event) => {
     event.preventDefault()
@@ -92,11 +95,20 @@ export function ListingPrivateDetailsForm({ listingId }: { listingId: string }) 
     })
     if (!res.data) return setProblem(problemText(problemOf(res)))
     setProblem(undefined)
+    setSaved(checked.data)
     setNote(t('privateDetails.saved'))
   }
   return (
-    <details class="card">
-      <summary>{t('privateDetails.title')}</summary>
+    <details class="card private-details">
+      <summary>
+        {t('privateDetails.title')}
+        {/* Collapsed and empty, the card says what is missing instead of sitting there blank. */}
+        {saved && !saved.arrivalNotes && !saved.paymentTerms && (
+          <span class="hint private-details-empty">
+            {t('arrival.empty')} <span class="link-like">{t('arrival.add')}</span>
+          </span>
+        )}
+      </summary>
       <form class="form" onSubmit={submit} noValidate>
         <Field id="pd-arrival" label={t('privateDetails.arrival')}>
           {(a) => (

@@ -797,6 +797,19 @@ const en: Record<MessageKey, string> = {
   'conversations.back': 'Back to my conversations',
   'conversations.aboutBooking': 'About the booking',
   'conversations.aboutNeed': 'About the need',
+
+
+  'place.province': 'Province',
+  'place.city': 'City',
+  'place.district': 'District',
+  'place.choose': 'Choose',
+  'place.loading': 'Loading the divisions…',
+  'place.required': 'Choose the district',
+  'city.switch': 'Switch city',
+  'city.label': 'Current city',
+  'arrival.empty':
+    'No arrival notes or payment terms yet. Once written, confirmed bookings show them to the other side.',
+  'arrival.add': 'Write them',
 }
 
 export default en

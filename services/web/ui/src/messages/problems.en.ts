@@ -133,5 +133,6 @@ const problemsEn: Record<ProblemCode, string> = {
   place_unavailable: 'This place cannot be used; choose one of your confirmed bookings or your own venue.',
   check_in_code_unknown: 'This check-in code is not known. Check it and try again.',
   sms_unavailable: 'Text messages cannot be sent right now; sign in with email and password.',
+  place_unknown: 'This district is not known; choose the province, city and district from the lists.',
 }
 export default problemsEn

@@ -135,5 +135,6 @@ const problemsZhCN: Record<ProblemCode, string> = {
   place_unavailable: '这个地点不能用于活动，请选择本组织已确认的预约或自己的场地。',
   check_in_code_unknown: '签到码不对，请核对后重新输入。',
   sms_unavailable: '暂时无法发送短信，请用邮箱密码登录。',
+  place_unknown: '找不到这个区县，请从列表中选择省、市和区县。',
 }
 export default problemsZhCN

@@ -787,6 +787,18 @@ const zhCN = {
   'conversations.back': '返回我的留言',
   'conversations.aboutBooking': '关于预约',
   'conversations.aboutNeed': '关于需求',
+
+
+  'place.province': '省份',
+  'place.city': '城市',
+  'place.district': '区县',
+  'place.choose': '请选择',
+  'place.loading': '正在加载行政区划…',
+  'place.required': '请选择所在区县',
+  'city.switch': '切换城市',
+  'city.label': '当前城市',
+  'arrival.empty': '还没有填写到场须知和付款方式。填写后，预约确认时会告诉对方怎么到、怎么付款。',
+  'arrival.add': '去填写',
 } as const
 
 export type MessageKey = keyof typeof zhCN

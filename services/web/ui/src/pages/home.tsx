@@ -4,7 +4,8 @@ import { ListingCard } from '../components/cards.tsx'
 import { PageTitle } from '../components/page-title.tsx'
 import { SearchBox } from '../components/search-box.tsx'
 import { api, auth } from '../lib/api.ts'
-import { readStorage, useT } from '../lib/i18n.ts'
+import { currentCity } from '../lib/city.ts'
+import { useT } from '../lib/i18n.ts'
 import { useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
@@ -28,13 +29,10 @@ function Recommendations() {
   )
 }
 
-/** The city chosen in the header's city switcher (remembered in this browser), if any. */
-const CITY_KEY = 'commons.city'
-
 /** The chosen city's best-rated listings: what people of that city use most. */
 function CityPopular() {
   const t = useT()
-  const city = readStorage(CITY_KEY) ?? undefined
+  const city = useStore(currentCity)
   const { data } = useLoad(
     async () =>
       (

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks'
 import { Empty, ErrorNote } from '../components/feedback.tsx'
 import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
+import { PlacePicker } from '../components/place-picker.tsx'
 import { PhoneAttach } from '../components/private-forms.tsx'
 import { RequireAuth } from '../components/require-auth.tsx'
 import { api, auth, fieldErrorsOf, loadMe, type Problem, problemOf, problemText, setAccessToken } from '../lib/api.ts'
@@ -16,8 +17,9 @@ function CreateOrganization() {
   const [values, setValues] = useState({
     name: '',
     kind: 'residents_committee',
-    city: '上海',
+    city: '',
     district: '',
+    districtCode: '',
     description: '',
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -28,7 +30,8 @@ function CreateOrganization() {
 
   const submit = async (event: Event) => {
     event.preventDefault()
-    const checked = validate(CreateOrganizationBody, values)
+    const { districtCode, ...named } = values
+    const checked = validate(CreateOrganizationBody, districtCode ? values : named)
     if (checked.errors) {
       setErrors(checked.errors)
       document.getElementById(`o-${Object.keys(checked.errors)[0]}`)?.focus()
@@ -66,14 +69,19 @@ function CreateOrganization() {
           </select>
         )}
       </Field>
-      <div class="row">
-        <Field id="o-city" label={t('orgs.city')} error={errors.city}>
-          {(a) => <input {...a} value={values.city} onInput={set('city')} />}
-        </Field>
-        <Field id="o-district" label={t('orgs.district')} error={errors.district}>
-          {(a) => <input {...a} value={values.district} onInput={set('district')} />}
-        </Field>
-      </div>
+      <PlacePicker
+        idPrefix="o"
+        value={values}
+        error={errors.district ?? errors.city ?? errors.districtCode}
+        onChange={(place) =>
+          setValues((v) => ({
+            ...v,
+            districtCode: place?.districtCode ?? '',
+            city: place?.city ?? '',
+            district: place?.district ?? '',
+          }))
+        }
+      />
       <Field id="o-description" label={t('orgs.description')} error={errors.description}>
         {(a) => <textarea {...a} value={values.description} onInput={set('description')} />}
       </Field>

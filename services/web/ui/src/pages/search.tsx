@@ -5,9 +5,11 @@ import { FilterSheet } from '../components/filter-sheet.tsx'
 import { PageTitle } from '../components/page-title.tsx'
 import { SearchBox } from '../components/search-box.tsx'
 import { api } from '../lib/api.ts'
+import { currentCity } from '../lib/city.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
 import { Link, navigate, useQuery } from '../lib/router.tsx'
+import { useStore } from '../lib/store.ts'
 
 const SORTS = ['relevance', 'rating', 'price_asc', 'price_desc', 'newest'] as const
 type Sort = (typeof SORTS)[number]
@@ -64,6 +66,9 @@ export default function SearchPage() {
   const from = params.get('from') ?? ''
   const to = params.get('to') ?? ''
   const near = params.get('near') ?? ''
+  // The header's city scopes the search, unless the link names another city or asks for what is near.
+  const chosenCity = useStore(currentCity)
+  const city = params.get('city') ?? chosenCity
   const [radiusChoice, setRadiusChoice] = useState(5)
   const radiusKm = Number(params.get('radiusKm') ?? '') || radiusChoice
   const windowOk = Boolean(from && to && Date.parse(from) < Date.parse(to))
@@ -114,12 +119,12 @@ export default function SearchPage() {
               ...(free === 'true' || free === 'false' ? { free } : {}),
               ...(verified ? { verified: 'true' as const } : {}),
               ...(windowOk ? { from: new Date(from).toISOString(), to: new Date(to).toISOString() } : {}),
-              ...(near ? { near, radiusKm } : {}),
+              ...(near ? { near, radiusKm } : { city: [city] }),
             },
           },
         }),
       ),
-    [key],
+    [key, city],
   )
   const data = result.data
   const facets = data?.facets ?? {}

@@ -19,6 +19,7 @@ export interface FormState {
   photos: Array<{ id: string; alt: string }>
   city: string
   district: string
+  districtCode: string
   address: string
   lat: string
   lng: string
@@ -63,8 +64,9 @@ export function emptyForm(): FormState {
     description: '',
     tags: '',
     photos: [],
-    city: '上海',
+    city: '',
     district: '',
+    districtCode: '',
     address: '',
     lat: '',
     lng: '',
@@ -110,6 +112,7 @@ export function fromListing(l: Listing): FormState {
     photos: l.photos.map((p) => ({ id: p.id, alt: p.alt })),
     city: l.location.city,
     district: l.location.district,
+    districtCode: l.location.districtCode ?? '',
     address: l.location.address ?? '',
     lat: l.location.lat?.toString() ?? '',
     lng: l.location.lng?.toString() ?? '',
@@ -162,7 +165,9 @@ export function toBody(f: FormState, editing: boolean): Record<string, unknown> 
           ...(deposit ? { deposit: money(deposit) } : {}),
         }
   const location: Record<string, unknown> = { city: f.city, district: f.district }
+  if (f.districtCode) location.districtCode = f.districtCode
   if (f.address.trim()) location.address = f.address
+  // A pin set before (or by a map) is kept; the form never asks for coordinates.
   if (num(f.lat) !== undefined) location.lat = num(f.lat)
   if (num(f.lng) !== undefined) location.lng = num(f.lng)
   const body: Record<string, unknown> = {

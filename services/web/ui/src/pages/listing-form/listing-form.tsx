@@ -13,6 +13,7 @@ import { Field } from '../../components/field.tsx'
 import { ExceptionsEditor, WeeklyEditor } from '../../components/hours-editor.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { PhotoEditor } from '../../components/photo-editor.tsx'
+import { PlacePicker } from '../../components/place-picker.tsx'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
 import { tEnum, useT } from '../../lib/i18n.ts'
 import { navigate } from '../../lib/router.tsx'
@@ -192,15 +193,21 @@ export function ListingForm({ orgId, listing }: { orgId: string; listing?: Listi
 
       <fieldset class="card">
         <legend>{t('listing.location')}</legend>
-        <div class="row">
-          {text('location.city', t('orgs.city'), f.city, set('city'))}
-          {text('location.district', t('orgs.district'), f.district, set('district'))}
-        </div>
+        <PlacePicker
+          idPrefix="l-location"
+          value={f}
+          error={err('location.district') ?? err('location.city') ?? err('location.districtCode')}
+          onChange={(place) => {
+            setF((v) => ({
+              ...v,
+              districtCode: place?.districtCode ?? '',
+              city: place?.city ?? '',
+              district: place?.district ?? '',
+            }))
+            setErrors(({ 'location.district': _d, 'location.city': _c, ...rest }) => rest)
+          }}
+        />
         {text('location.address', t('form.address'), f.address, set('address'))}
-        <div class="row">
-          {text('location.lat', t('form.lat'), f.lat, set('lat'), { inputMode: 'decimal' })}
-          {text('location.lng', t('form.lng'), f.lng, set('lng'), { inputMode: 'decimal' })}
-        </div>
       </fieldset>
 
       <fieldset class="card">

@@ -28,6 +28,13 @@ const ROUTES: Array<[string, Page]> = [
   ['/profiles/:orgId', lazyPage(() => import('./pages/profile.tsx'))],
   ['/ledger', lazyPage(() => import('./pages/ledger.tsx'))],
   ['/notifications', lazyPage(() => import('./pages/notifications.tsx'))],
+  // activities: the fixed paths before /activities/:id
+  ['/activities', lazyPage(() => import('./pages/activities/index.tsx'))],
+  ['/activities/mine', lazyPage(() => import('./pages/activities/mine.tsx'))],
+  ['/activities/:id', lazyPage(() => import('./pages/activities/activity.tsx'))],
+  ['/activities/:id/manage', lazyPage(() => import('./pages/activities/manage.tsx'))],
+  ['/orgs/:orgId/activities', lazyPage(() => import('./pages/activities/host.tsx'))],
+  ['/volunteers/:id', lazyPage(() => import('./pages/activities/volunteer.tsx'))],
 ]
 
 function NotFound() {
@@ -49,6 +56,7 @@ function Header() {
   const { path } = useLocation()
   const nav: Array<[string, string]> = [
     ['/search', t('nav.search')],
+    ['/activities', t('nav.activities')],
     ['/needs', t('nav.needs')],
     ['/ledger', t('nav.ledger')],
   ]

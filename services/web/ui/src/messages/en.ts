@@ -1,3 +1,4 @@
+import activitiesEn from './activities.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English. Keys are checked against zh-CN.ts: a missing or extra key fails the typecheck. */
@@ -780,6 +781,7 @@ const en: Record<MessageKey, string> = {
   'conversation.label': 'Message',
   'conversation.placeholder': 'Write a message (up to 2000 characters)',
   'conversation.send': 'Send',
+  ...activitiesEn,
 }
 
 export default en

@@ -1,3 +1,5 @@
+import activitiesZhCN from './activities.zh-CN.ts'
+
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
   'app.name': '共享资源超市',
@@ -769,6 +771,8 @@ const zhCN = {
   'conversation.label': '消息内容',
   'conversation.placeholder': '输入消息（最多 2000 字）',
   'conversation.send': '发送',
+  // activities: their own file, so the pages' many strings stay together
+  ...activitiesZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

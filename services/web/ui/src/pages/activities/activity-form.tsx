@@ -1,5 +1,5 @@
 import { ActivityCategory, CreateActivityBody, TargetGroup, UpdateActivityBody } from '@commons/contracts'
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { ErrorNote } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
@@ -92,6 +92,14 @@ export function ActivityForm({
   // Until the host picks, a booked hall if there is one, else an address.
   const placeKind: PlaceKind | '' = v.placeKind || (activity ? '' : bookings.length ? 'booking' : 'address')
   const bookingId = v.bookingId || bookings[0]?.id || ''
+  // A new activity in a booked hall takes the booking's time until the host sets another.
+  const firstBooking = bookings[0]
+  useEffect(() => {
+    if (!activity && firstBooking)
+      setV((s) =>
+        s.start ? s : { ...s, start: toLocalInput(firstBooking.start), end: toLocalInput(firstBooking.end) },
+      )
+  }, [firstBooking?.id])
   const set = (name: keyof typeof v) => (e: Event) =>
     setV((s) => ({ ...s, [name]: (e.target as HTMLInputElement).value }))
   const chooseBooking = (id: string) => {

@@ -34,7 +34,7 @@ export async function endActivityNow(databaseUrl: string, id: string, timeoutMs 
   await run(
     databaseUrl,
     `with moved as (
-       update community.activities set start_at = now() - interval '3 hours', end_at = now() - interval '1 minute',
+       update community.activities set start_at = now() - interval '181 minutes', end_at = now() - interval '1 minute',
          sign_up_deadline = now() - interval '4 hours' where id = $1 returning start_at)
      update community.registrations set checked_in_at = (select start_at from moved) - interval '5 minutes'
        where activity_id = $1 and checked_in_at is not null`,

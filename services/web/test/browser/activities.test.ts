@@ -152,7 +152,7 @@ t.test('the activities journey at phone width', { skip: CHROMIUM ? false : NO_CH
   await startActivitySoon(databaseUrl, activityId)
 
   await t.test('the host checks the attendee in by the code from 我的活动, the volunteer off the list', async (t) => {
-    await attendee.getByRole('link', { name: '我的活动' }).first().click()
+    await attendee.getByRole('link', { name: '我的活动' }).click()
     await attendee.getByRole('heading', { level: 1, name: '我的活动' }).waitFor()
     const mine = attendee.locator('li.my-activity', { hasText: title })
     await mine.getByText('出示签到二维码').click()

@@ -89,6 +89,7 @@ const activitiesEn: Record<keyof typeof activitiesZhCN, string> = {
   'registration.qrLabel': 'Check-in QR code, code {code}',
   'registration.cancel': 'Cancel my sign-up',
   'registration.confirmCancel': 'Yes, cancel my sign-up',
+  'registration.seeMine': 'See all my sign-ups in My activities',
 
   'mine.title': 'My activities',
   'mine.empty': 'You have not signed up for any activity yet.',

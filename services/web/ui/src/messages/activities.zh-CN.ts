@@ -85,6 +85,7 @@ const activitiesZhCN = {
   'registration.qrLabel': '签到二维码，签到码 {code}',
   'registration.cancel': '取消报名',
   'registration.confirmCancel': '确认取消报名',
+  'registration.seeMine': '在「我的活动」里查看全部报名',
 
   'mine.title': '我的活动',
   'mine.empty': '还没有报名任何活动。',

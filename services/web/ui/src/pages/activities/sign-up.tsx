@@ -111,6 +111,9 @@ export function ParticipantPanel({ activity, onChange }: { activity: Activity; o
       <section aria-label={t('registration.mine')}>
         <h2>{t('registration.mine')}</h2>
         <MyRegistrationCard registration={registration} ended={ended} onCancelled={changed} />
+        <p>
+          <Link href="/activities/mine">{t('registration.seeMine')}</Link>
+        </p>
         {ended && served && (
           <EvaluationForm
             activityId={activity.id}

@@ -34,7 +34,7 @@ export function ActivityLedgerSection({ organizationId }: { organizationId?: str
       {ledger.error !== undefined && <ErrorNote>{problemText(ledger.error)}</ErrorNote>}
       {ledger.data && months.size === 0 && <p class="note">{t('activityLedger.empty')}</p>}
       {months.size > 0 && (
-        <div class="table-scroll">
+        <section class="table-scroll" tabIndex={0} aria-label={t('activityLedger.title')}>
           <table class="table">
             <thead>
               <tr>
@@ -57,7 +57,7 @@ export function ActivityLedgerSection({ organizationId }: { organizationId?: str
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   )

@@ -103,11 +103,19 @@ export function ActivityCalendar() {
                     type="button"
                     class={`day${d === chosen ? ' is-chosen' : ''}${d === today ? ' is-today' : ''}`}
                     aria-pressed={d === chosen}
-                    aria-label={`${label(d, { month: 'long', day: 'numeric', weekday: 'short' })}${n ? t('calendar.countN', { n }) : ''}`}
                     onClick={() => setChosen(d)}
                   >
+                    {/* The visible day number starts the name; the full date and the count are for screen readers. */}
                     <span>{Number(d.slice(8))}</span>
-                    {n > 0 && <span class="day-count">{n}</span>}
+                    <span class="visually-hidden">
+                      {label(d, { month: 'long', day: 'numeric', weekday: 'short' })}
+                      {n ? t('calendar.countN', { n }) : ''}
+                    </span>
+                    {n > 0 && (
+                      <span class="day-count" aria-hidden="true">
+                        {n}
+                      </span>
+                    )}
                   </button>
                 </li>
               )

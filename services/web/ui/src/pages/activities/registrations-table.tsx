@@ -65,7 +65,7 @@ export function RegistrationsTable({
       {live.length === 0 ? (
         <p class="note">{t('manage.noRegistrations')}</p>
       ) : (
-        <div class="table-scroll">
+        <section class="table-scroll" tabIndex={0} aria-label={t('manage.registrations', { n: live.length })}>
           <table class="table registrations">
             <thead>
               <tr>
@@ -102,7 +102,7 @@ export function RegistrationsTable({
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   )

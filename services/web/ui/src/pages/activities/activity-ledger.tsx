@@ -34,6 +34,7 @@ export function ActivityLedgerSection({ organizationId }: { organizationId?: str
       {ledger.error !== undefined && <ErrorNote>{problemText(ledger.error)}</ErrorNote>}
       {ledger.data && months.size === 0 && <p class="note">{t('activityLedger.empty')}</p>}
       {months.size > 0 && (
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the wide table scrolls sideways on phones (axe: scrollable-region-focusable)
         <section class="table-scroll" tabIndex={0} aria-label={t('activityLedger.title')}>
           <table class="table">
             <thead>

@@ -214,6 +214,8 @@ export const CASES: Record<string, Case> = {
   signUpForActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { role: 'attendee' } },
   listActivityRegistrations: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
   getMyRegistration: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
+  // The caller's own sign-ups (我的活动).
+  listMyActivities: { anonymous: 'auth', stranger: 'own' },
   cancelMyRegistration: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
   checkInToActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { code: '123456' } },
   submitEvaluation: { anonymous: 'refused', stranger: 'refused' },

@@ -129,6 +129,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/activities/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyActivities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/index-status": {
         parameters: {
             query?: never;
@@ -3012,6 +3028,12 @@ export interface components {
         RegistrationListInput: {
             items: components["schemas"]["RegistrationInput"][];
         };
+        MyActivityListInput: {
+            items: {
+                activity: components["schemas"]["ActivityInput"];
+                registration: components["schemas"]["RegistrationInput"];
+            }[];
+        };
         CheckInBodyInput: {
             code: string;
         } | {
@@ -5155,6 +5177,12 @@ export interface components {
         RegistrationList: {
             items: components["schemas"]["Registration"][];
         };
+        MyActivityList: {
+            items: {
+                activity: components["schemas"]["Activity"];
+                registration: components["schemas"]["Registration"];
+            }[];
+        };
         CheckInBody: {
             code: string;
         } | {
@@ -6681,6 +6709,26 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ActivityLedger"];
                     "text/csv": string;
+                };
+            };
+        };
+    };
+    listMyActivities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyActivityList"];
                 };
             };
         };

@@ -192,6 +192,12 @@ export type MyRegistration = z.infer<typeof MyRegistration>
 
 export const RegistrationList = z.object({ items: z.array(Registration) }).meta({ id: 'RegistrationList' })
 
+/** The caller's live sign-ups with their activities (我的活动), latest activity first. */
+export const MyActivityList = z
+  .object({ items: z.array(z.object({ activity: Activity, registration: Registration })) })
+  .meta({ id: 'MyActivityList' })
+export type MyActivityList = z.infer<typeof MyActivityList>
+
 /** Body of `POST /v1/activities/:id/check-ins`: the 6-digit code (typed or scanned) or a sign-up off the list. */
 export const CheckInBody = z
   .union([z.strictObject({ code: z.string().regex(/^\d{6}$/) }), z.strictObject({ registrationId: Id })])

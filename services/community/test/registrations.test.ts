@@ -163,3 +163,30 @@ t.test(
     t.equal(csv.body.trim().split('\r\n').length, 4)
   },
 )
+
+t.test('my activities lists the caller’s live sign-ups with their activities, nobody else’s', async (t) => {
+  const h = await testApp(t)
+  const host = await hostOrganization(h)
+  const activity = await publishedActivity(h, host, { capacity: 1 })
+  const [first, second, stranger] = await Promise.all([person(), person(), person()])
+  await signUp(h, activity.id, first)
+  await signUp(h, activity.id, second)
+  const mine = await h.app.inject({ method: 'GET', url: '/v1/activities/mine', headers: second.headers })
+  t.equal(mine.statusCode, 200)
+  t.equal(mine.json().items.length, 1)
+  t.match(mine.json().items[0], {
+    activity: { id: activity.id, attendees: 1, waitlisted: 1 },
+    registration: { userId: second.userId, status: 'waitlisted', waitlistPosition: 1 },
+  })
+  const none = await h.app.inject({ method: 'GET', url: '/v1/activities/mine', headers: stranger.headers })
+  t.same(none.json().items, [])
+  await h.app.inject({
+    method: 'DELETE',
+    url: `/v1/activities/${activity.id}/registrations/me`,
+    headers: first.headers,
+  })
+  const after = await h.app.inject({ method: 'GET', url: '/v1/activities/mine', headers: first.headers })
+  t.same(after.json().items, [], 'a withdrawn sign-up leaves the list')
+  const anonymous = await h.app.inject({ method: 'GET', url: '/v1/activities/mine' })
+  t.equal(anonymous.statusCode, 401)
+})

@@ -2,6 +2,7 @@ import {
   CheckInBody,
   CreateRegistrationBody,
   IdParams,
+  MyActivityList,
   MyRegistration,
   Registration,
   RegistrationList,
@@ -13,6 +14,7 @@ import {
   cancelMyRegistration,
   checkIn,
   getMyRegistration,
+  listMyActivities,
   listRegistrations,
   registrationsCsv,
   signUp,
@@ -84,6 +86,11 @@ export function registerRegistrationRoutes(app: App, deps: CommunityDeps) {
       }
       return reply.type('application/json; charset=utf-8').send({ items })
     },
+  )
+  app.get(
+    '/v1/activities/mine',
+    { schema: { operationId: 'listMyActivities', tags, security, response: { 200: MyActivityList } } },
+    async (request) => listMyActivities(deps, requireActor(request)),
   )
   app.get(
     '/v1/activities/:id/registrations/me',

@@ -1,10 +1,17 @@
-import type { Actor, CheckInBody, CreateRegistrationBody, MyRegistration, Registration } from '@commons/contracts'
+import type {
+  Actor,
+  CheckInBody,
+  CreateRegistrationBody,
+  MyActivityList,
+  MyRegistration,
+  Registration,
+} from '@commons/contracts'
 import { isUniqueViolation, newId } from '@commons/db'
 import { conflict, invalidTransition, notFound, unprocessable } from '@commons/service-kit'
 import QRCode from 'qrcode'
 import { isOrganizationAdmin } from '../activities/access.ts'
 import { lockActivity } from '../activities/activities.repository.ts'
-import { visibleActivity } from '../activities/activities.service.ts'
+import { activityDto, visibleActivity } from '../activities/activities.service.ts'
 import type { ActivityRow, RegistrationRow } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { noticeParticipants } from '../notices/participant-notices.ts'
@@ -161,6 +168,32 @@ export async function getMyRegistration(
   if (!mine) throw notFound('registration')
   const qrSvg = await QRCode.toString(mine.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return { ...(await withPosition(deps, mine)), qrSvg }
+}
+
+/**
+ * The caller's live sign-ups with their activities, latest activity first: the person's own list (我的活动),
+ * past ones included so they can evaluate; cancelled activities stay so the person sees why.
+ */
+export async function listMyActivities(deps: CommunityDeps, actor: Actor): Promise<MyActivityList> {
+  const rows = await deps.db
+    .selectFrom('registrations')
+    .innerJoin('activities', 'activities.id', 'registrations.activityId')
+    .selectAll('registrations')
+    .where('registrations.userId', '=', actor.userId)
+    .where('registrations.status', '<>', 'cancelled')
+    .orderBy('activities.startAt', 'desc')
+    .limit(100)
+    .execute()
+  const items = []
+  for (const row of rows) {
+    const activity = await visibleActivity(deps.db, actor, row.activityId)
+    const positions = row.status === 'waitlisted' ? await waitlistPositions(deps.db, row.activityId) : new Map()
+    items.push({
+      activity: await activityDto(deps.db, activity),
+      registration: toRegistrationDto(row, positions.get(row.id) ?? null),
+    })
+  }
+  return { items }
 }
 
 /** Every sign-up of an activity, for its host's admins and moderators: confirmed first, then the waitlist. */

@@ -39,6 +39,14 @@ const ROUTES: Array<[string, Page]> = [
 
   ['/conversations', lazyPage(() => import('./pages/conversations.tsx'))],
   ['/conversations/:id', lazyPage(() => import('./pages/conversations.tsx'))],
+
+  // activities: the fixed paths before /activities/:id
+  ['/activities', lazyPage(() => import('./pages/activities/index.tsx'))],
+  ['/activities/mine', lazyPage(() => import('./pages/activities/mine.tsx'))],
+  ['/activities/:id', lazyPage(() => import('./pages/activities/activity.tsx'))],
+  ['/activities/:id/manage', lazyPage(() => import('./pages/activities/manage.tsx'))],
+  ['/orgs/:orgId/activities', lazyPage(() => import('./pages/activities/host.tsx'))],
+  ['/volunteers/:id', lazyPage(() => import('./pages/activities/volunteer.tsx'))],
 ]
 
 function NotFound() {
@@ -96,6 +104,7 @@ function Header({ phone }: { phone: boolean }) {
   const { path } = useLocation()
   const nav: Array<[string, string]> = [
     ['/search', t('nav.search')],
+    ['/activities', t('nav.activities')],
     ['/needs', t('nav.needs')],
     ['/ledger', t('nav.ledger')],
   ]

@@ -1,4 +1,6 @@
 import surveys from './surveys.en.ts'
+
+import activitiesEn from './activities.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English. Keys are checked against zh-CN.ts: a missing or extra key fails the typecheck. */
@@ -810,6 +812,8 @@ const en: Record<MessageKey, string> = {
   'arrival.empty':
     'No arrival notes or payment terms yet. Once written, confirmed bookings show them to the other side.',
   'arrival.add': 'Write them',
+
+  ...activitiesEn,
 }
 
 export default en

@@ -1,5 +1,7 @@
 import surveys from './surveys.zh-CN.ts'
 
+import activitiesZhCN from './activities.zh-CN.ts'
+
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
   'app.name': '共享资源超市',
@@ -799,6 +801,9 @@ const zhCN = {
   'city.label': '当前城市',
   'arrival.empty': '还没有填写到场须知和付款方式。填写后，预约确认时会告诉对方怎么到、怎么付款。',
   'arrival.add': '去填写',
+
+  // activities: their own file, so the pages' many strings stay together
+  ...activitiesZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

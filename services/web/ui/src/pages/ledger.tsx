@@ -5,6 +5,7 @@ import { PageTitle } from '../components/page-title.tsx'
 import { api, problemText } from '../lib/api.ts'
 import { useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
+import { ActivityLedgerSection } from './activities/activity-ledger.tsx'
 
 /** The platform's open usage ledger: aggregates per month, never personal data; downloadable as CSV. */
 export default function LedgerPage() {
@@ -50,6 +51,7 @@ export default function LedgerPage() {
           <LedgerTable months={months} />
         </>
       )}
+      <ActivityLedgerSection />
     </>
   )
 }

@@ -281,6 +281,11 @@ function Organization({ orgId }: { orgId: string }) {
       {canManage && <LogoUpload orgId={orgId} version={org.data.version} onDone={org.reload} />}
       {org.data.description && <p>{org.data.description}</p>}
       <Listings orgId={orgId} canManage={canManage} verified={org.data.verified} />
+      <p>
+        <Link href={`/orgs/${orgId}/activities`} class="btn">
+          {t('host.open')}
+        </Link>
+      </p>
       {canManage && <ContactsForm orgId={orgId} />}
       {role && <Members orgId={orgId} canManage={canManage} />}
       <HierarchySection orgId={orgId} canManage={canManage} member={Boolean(role)} />

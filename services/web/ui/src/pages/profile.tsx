@@ -5,12 +5,14 @@ import { Empty, ErrorNote, Loading } from '../components/feedback.tsx'
 import { LedgerChart, LedgerTable } from '../components/ledger-chart.tsx'
 import { PageTitle } from '../components/page-title.tsx'
 import { RatingItem } from '../components/ratings.tsx'
+import { ScorecardSection } from '../components/scorecard.tsx'
 import { VerifyButton } from '../components/verify-button.tsx'
 import { api, auth, problemText } from '../lib/api.ts'
 import { tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
+import { ActivityLedgerSection } from './activities/activity-ledger.tsx'
 
 type Reputation = Schema<'Reputation'>
 
@@ -121,6 +123,8 @@ export default function ProfilePage({ orgId }: { orgId: string }) {
         )}
       </section>
 
+      <ScorecardSection subject="organization" id={o.id} />
+
       <section aria-labelledby="p-listings">
         <h2 id="p-listings">{t('profile.listings')}</h2>
         {listings.loading && !listings.data && <Loading />}
@@ -174,6 +178,8 @@ export default function ProfilePage({ orgId }: { orgId: string }) {
           </a>
         </p>
       </section>
+
+      <ActivityLedgerSection organizationId={o.id} />
 
       <section aria-labelledby="p-credits">
         <h2 id="p-credits">{t('profile.credits')}</h2>

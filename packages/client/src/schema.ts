@@ -3749,6 +3749,11 @@ export interface components {
             /** Format: date-time */
             closedAt: string;
         };
+        AccountAccessPayloadInput: {
+            userId: components["schemas"]["IdInput"];
+            moderator: boolean;
+            tokenEpoch: number;
+        };
         ConversationSubjectInput: {
             /** @enum {string} */
             type: "booking" | "need";
@@ -5897,6 +5902,11 @@ export interface components {
             userId: components["schemas"]["Id"];
             /** Format: date-time */
             closedAt: string;
+        };
+        AccountAccessPayload: {
+            userId: components["schemas"]["Id"];
+            moderator: boolean;
+            tokenEpoch: number;
         };
         ConversationSubject: {
             /** @enum {string} */

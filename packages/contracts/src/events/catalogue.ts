@@ -14,9 +14,8 @@ import {
   VolunteerServedPayload,
 } from './community.ts'
 import {
-  AccountClosedPayload,
-
   AccountAccessPayload,
+  AccountClosedPayload,
   LISTINGS_EVENTS,
   ListingPrivateDetailsPayload,
   ListingPublishedPayload,

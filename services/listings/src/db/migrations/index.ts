@@ -6,11 +6,9 @@ import * as contactsPhoneNeeds from './2026-11-30T1300-contacts-phone-needs.ts'
 import * as hierarchy from './2026-11-30T1300-hierarchy.ts'
 import * as photos from './2026-11-30T1300-photos.ts'
 import * as needSurvey from './2026-11-30T1500-need-survey.ts'
-import * as privacy from './2026-11-30T1600-privacy.ts'
-
 import * as accessVersions from './2026-11-30T1600-access-versions.ts'
-
 import * as places from './2026-11-30T1600-places.ts'
+import * as privacy from './2026-11-30T1600-privacy.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {

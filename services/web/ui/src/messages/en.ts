@@ -1,6 +1,5 @@
-import surveys from './surveys.en.ts'
-
 import activitiesEn from './activities.en.ts'
+import surveys from './surveys.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English. Keys are checked against zh-CN.ts: a missing or extra key fails the typecheck. */
@@ -799,7 +798,6 @@ const en: Record<MessageKey, string> = {
   'conversations.back': 'Back to my conversations',
   'conversations.aboutBooking': 'About the booking',
   'conversations.aboutNeed': 'About the need',
-
 
   'place.province': 'Province',
   'place.city': 'City',

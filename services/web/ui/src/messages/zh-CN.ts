@@ -1,6 +1,5 @@
-import surveys from './surveys.zh-CN.ts'
-
 import activitiesZhCN from './activities.zh-CN.ts'
+import surveys from './surveys.zh-CN.ts'
 
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
@@ -789,7 +788,6 @@ const zhCN = {
   'conversations.back': '返回我的留言',
   'conversations.aboutBooking': '关于预约',
   'conversations.aboutNeed': '关于需求',
-
 
   'place.province': '省份',
   'place.city': '城市',

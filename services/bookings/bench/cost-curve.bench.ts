@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { type Benchmark, percentile } from '@commons/testkit'
 import { sql } from 'kysely'
+import { cancellationTermsOf } from '../src/bookings/cancellation.ts'
 import { benchApp, requester, seedListing } from './support.ts'
 
 /**
@@ -56,11 +57,11 @@ const bench: Benchmark = async (ctx) => {
           with l as (select listing_id, row_number() over (order by listing_id) - 1 as n from listing_replica)
           insert into bookings (id, listing_id, listing_kind, listing_title, provider_organization_id,
             requester_organization_id, requester_user_id, status, start_at, end_at, buffer_minutes, busy_until,
-            attendees, purpose, price, payment_provider, payment_status, version, created_at, updated_at)
+            attendees, purpose, price, cancellation, payment_provider, payment_status, version, created_at, updated_at)
           select gen_random_uuid(), l.listing_id, 'venue', '成本曲线', gen_random_uuid(), gen_random_uuid(),
             gen_random_uuid(), 'confirmed', s.start_at, s.start_at + interval '1 hour', 0,
             s.start_at + interval '1 hour', 5, '基准', '{"model":"free","unit":null,"unitAmount":0,"quantity":1,"amount":0,"deposit":0,"currency":"CNY"}',
-            'offline', 'none', 1, now(), now()
+            ${JSON.stringify(cancellationTermsOf(undefined))}::jsonb, 'offline', 'none', 1, now(), now()
           from generate_series(${from}::bigint, ${to - 1}::bigint) j
           join l on l.n = j % ${ids.length}
           cross join lateral (

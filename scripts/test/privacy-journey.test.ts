@@ -81,7 +81,7 @@ t.test('sign up, book, rate, view, export, close: nothing personal remains and t
   t.equal(providerView.parties.requester.bookerName, NAME)
 
   // The export: a job assembles every service's part; a signed link downloads it.
-  const started = await call('POST', '/v1/me/exports', { token: person.accessToken })
+  const started = await call('POST', '/v1/me/exports', { token: person.accessToken, body: {} })
   let ready: { status: string; downloadUrl: string | null } = started
   await eventually(async () => {
     ready = await call('GET', `/v1/me/exports/${started.id}`, { token: person.accessToken })

@@ -89,6 +89,23 @@ export async function buildApp(config: WebConfig): Promise<App> {
           new AppError('route_not_found', 404, `No route ${request.method} ${request.url}.`),
         )
       }
+      // A body over the services' limit is refused here, by its declared length, before any of it is relayed:
+      // the owning service would refuse it too, but it answers 413 and closes while the entry point is still
+      // sending, and the relay then saw a broken connection (503). Photo uploads (multipart) have their own
+      // larger limit at the photo route.
+      const declared = Number(request.headers['content-length'] ?? 0)
+      const multipart = String(request.headers['content-type'] ?? '').startsWith('multipart/form-data')
+      if (!multipart && declared > config.BODY_LIMIT_BYTES) {
+        return sendProblem(
+          reply,
+          request,
+          new AppError(
+            'payload_too_large',
+            413,
+            `The request body is ${declared} bytes; at most ${config.BODY_LIMIT_BYTES} are accepted.`,
+          ),
+        )
+      }
       return reply.from(`${upstreams[owner]}${request.url}`, {
         rewriteRequestHeaders: (_req, headers) => ({
           ...headers,

@@ -194,7 +194,13 @@ t.test('access tokens', async (t) => {
     const token = await sign({ sub: userId, orgs: { [orgId]: 'admin' }, mod: false })
     const res = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
     t.equal(res.statusCode, 200)
-    t.same(res.json(), { userId, roles: { [orgId]: 'admin' }, moderator: false })
+    t.same(res.json(), {
+      userId,
+      roles: { [orgId]: 'admin' },
+      moderator: false,
+      // What the token was issued under, for services that check it against current state.
+      tokenState: { epoch: 0, accessVersion: 0, orgVersions: {} },
+    })
   })
   t.test('no token on a route that needs one is 401 unauthenticated', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/v1/me' })

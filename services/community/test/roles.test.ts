@@ -160,6 +160,12 @@ const ROWS: Row[] = [
     },
   },
   {
+    // Anyone signed in has a list of their own sign-ups (empty for most roles); anonymous callers have none.
+    name: 'GET /v1/activities/mine',
+    expect: statuses(401, 200, 200, 200, 200, 200),
+    request: async () => ({ method: 'GET', url: '/v1/activities/mine' }),
+  },
+  {
     name: 'GET /v1/activities/ledger',
     expect: all(200),
     request: async () => ({ method: 'GET', url: '/v1/activities/ledger' }),

@@ -183,6 +183,11 @@ t.test('every human-text field of every write route refuses invisible values and
     'requestPhoneCode',
     'requestParentOrganization',
     'setOrganizationQuotas',
+    // Privacy: a notice version, consent flags, a password; an export takes no fields.
+    'acceptPrivacyNotice',
+    'updateConsents',
+    'requestAccountDeletion',
+    'requestDataExport',
   ]
   t.same(withBody, [...routes.map((r) => r.operationId), ...credentialsOnly].sort(), 'every write route is walked')
 

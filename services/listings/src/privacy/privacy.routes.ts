@@ -116,8 +116,8 @@ export function registerPrivacyRoutes(app: App, deps: PrivacyDeps) {
         summary: 'Start assembling everything Commons holds about the signed-in person',
         tags,
         security,
-        // No fields: a stray body is refused rather than ignored.
-        body: z.strictObject({}).optional(),
+        // No fields: a stray body is refused rather than ignored; none at all (or JSON null) is fine.
+        body: z.strictObject({}).nullish(),
         response: { 202: DataExport },
       },
     },

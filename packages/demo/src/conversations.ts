@@ -86,16 +86,30 @@ export async function loadDemoConversations(
   const book = async (listing: Json, days: number, attendees: number, purpose: string) => {
     const from = new Date(Date.now() + days * 86_400_000).toISOString()
     const to = new Date(Date.now() + (days + 21) * 86_400_000).toISOString()
+    // A listing may take bookings of several slots at least (minDurationMinutes): join consecutive free ones.
+    const least = Number(listing.rules?.minDurationMinutes ?? 0) * 60_000
     const slot = await once(`bookings learning of ${listing.title}`, async () => {
       const { slots } = await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)
-      const free = slots as Array<{ start: string; end: string }>
-      return free.find((s) => new Date(s.start).getUTCHours() === 1) ?? free[0]
+      const free = (slots as Array<{ start: string; end: string }>).map((s) => ({
+        start: Date.parse(s.start),
+        end: Date.parse(s.end),
+      }))
+      const spans = free.flatMap((first) => {
+        let end = first.end
+        while (end - first.start < least) {
+          const next = free.find((s) => s.start === end)
+          if (!next) return []
+          end = next.end
+        }
+        return [{ start: first.start, end }]
+      })
+      return spans.find((s) => new Date(s.start).getUTCHours() === 1) ?? spans[0]
     })
     const booking = await call('POST', '/v1/bookings', member, {
       listingId: listing.id,
       organizationId: memberOrg,
-      start: slot.start,
-      end: slot.end,
+      start: new Date(slot.start).toISOString(),
+      end: new Date(slot.end).toISOString(),
       attendees,
       purpose,
     })

@@ -205,14 +205,18 @@ export async function startDiscovery(c: Corpus, env: Record<string, string> = {}
   const config = parseConfig(DiscoveryConfig, { ...c.env, ...env })
   const listings = createDb({ url: c.databaseUrl, schema: 'listings', poolMax: 2 })
   const bookings = createDb({ url: c.databaseUrl, schema: 'bookings', poolMax: 2 })
+  // Every feed discovery reads must have a source: a consumer left pointing at an absent service never
+  // catches up, and the lag bench's drain would wait for it forever.
+  const community = createDb({ url: c.databaseUrl, schema: 'community', poolMax: 2 })
   const app = await buildApp(config, {
     feeds: {
       listings: (after, limit) => readFeed(listings, { after, limit }),
       bookings: (after, limit) => readFeed(bookings, { after, limit }),
+      community: (after, limit) => readFeed(community, { after, limit }),
     },
   })
   app.addHook('onClose', async () => {
-    await Promise.all([listings.destroy(), bookings.destroy()])
+    await Promise.all([listings.destroy(), bookings.destroy(), community.destroy()])
   })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   return { app, url: address }

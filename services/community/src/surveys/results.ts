@@ -45,11 +45,38 @@ function chosen(q: Question, value: AnswerValue | undefined): string[] {
 
 const percentOf = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 1000) / 10)
 
+/** One cell of a line of cells: its shown value, and how to hide it. */
+interface Cell {
+  value: () => number | null
+  hide: () => void
+}
+
+/**
+ * A line of cells and their total with exactly one of them hidden gives it away (the total minus the
+ * others, or the sum of the cells): the smallest shown non-zero cell is hidden too (secondary suppression).
+ * Returns whether it hid one.
+ */
+function protectLine(cells: Cell[], total: number | null): boolean {
+  const hidden = cells.filter((c) => c.value() === null).length + (total === null ? 1 : 0)
+  if (hidden !== 1) return false
+  let smallest: Cell | undefined
+  for (const c of cells) {
+    const v = c.value()
+    if (v !== null && v > 0 && (smallest === undefined || v < (smallest.value() as number))) smallest = c
+  }
+  smallest?.hide()
+  return smallest !== undefined
+}
+
+/** Choices that exclude each other: their counts add up to the number who answered. */
+const partitions = (q: Question) => q.type === 'single' || q.type === 'scale'
+
 /**
  * Counts, percentages and cross-tabulations of a survey's responses (pure). Percentages are of the people
  * who answered the question (multiple choice adds up to more than 100). With `suppress`, any count from 1 to
- * 4 and what could be derived from it (its percentage, a mean over fewer than 5) is null; zero stays, as
- * it identifies nobody.
+ * 4 and what could be derived from it (its percentage, a mean over fewer than 5, the difference between a
+ * shown total and the other cells of its row or column, a scale's mean once one of its cells is hidden) is
+ * null; zero stays, as it identifies nobody.
  */
 export function tallyResults(input: TallyInput): SurveyResults {
   const cell = (n: number) => (input.suppress && n > 0 && n < MIN_CELL ? null : n)
@@ -75,24 +102,70 @@ export function tallyResults(input: TallyInput): SurveyResults {
             .filter((t) => t.questionId === q.id && (!input.suppress || t.status === 'approved'))
             .map(({ id, text, status }) => ({ id, text, status }))
         : []
-    return { questionId: q.id, title: q.title, type: q.type, answered: cell(answered), options, mean, texts }
+    const result = { questionId: q.id, title: q.title, type: q.type, answered: cell(answered), options, mean, texts }
+    if (input.suppress && partitions(q)) {
+      protectLine(
+        options.map((o) => ({
+          value: () => o.count,
+          hide: () => {
+            o.count = null
+            o.percent = null
+          },
+        })),
+        result.answered,
+      )
+      // A mean and the shown scores would solve for two hidden ones.
+      if (options.some((o) => o.count === null)) result.mean = null
+    }
+    return result
   })
 
   const crossTabs: CrossTab[] = []
   for (const by of ['target_group', 'district'] as const satisfies readonly QuestionRole[]) {
-    const roleQuestion = input.questions.find((q) => q.role === by)
+    const roleIndex = input.questions.findIndex((q) => q.role === by)
+    const roleQuestion = input.questions[roleIndex]
     if (!roleQuestion) continue
+    // A group's size is the role question's count, as shown above (after its own suppression).
+    const sizes = questions[roleIndex]!.options
     const groups = roleQuestion.options.map((o) => o.label)
     const groupOf = (r: TallyInput['responses'][number]) => (by === 'target_group' ? r.targetGroup : r.district)
-    for (const q of input.questions) {
+    for (const [qi, q] of input.questions.entries()) {
       if (q.role || q.type === 'text') continue
-      const rows = groups.map((group) => {
+      const options = countedOptions(q)
+      const rows = groups.map((group, gi) => {
         const inGroup = input.responses.filter((r) => groupOf(r) === group)
         const counts: Record<string, number | null> = {}
-        for (const o of countedOptions(q))
+        for (const o of options)
           counts[o.id] = cell(inGroup.filter((r) => chosen(q, r.answers[q.id]).includes(o.id)).length)
-        return { group, respondents: cell(inGroup.length), counts }
+        return { group, respondents: sizes[gi]?.count ?? null, counts }
       })
+      if (input.suppress) {
+        const at = (row: (typeof rows)[number], id: string): Cell => ({
+          value: () => row.counts[id] ?? null,
+          hide: () => {
+            row.counts[id] = null
+          },
+        })
+        const overall = questions[qi]!.options
+        // Rows (a group's choices add up to its size) and columns (an option's groups add up to its count
+        // overall) until no line gives a hidden cell away; every pass hides a cell or stops.
+        for (let changed = true; changed; ) {
+          changed = false
+          if (partitions(q))
+            for (const row of rows)
+              changed =
+                protectLine(
+                  options.map((o) => at(row, o.id)),
+                  row.respondents,
+                ) || changed
+          for (const [oi, o] of options.entries())
+            changed =
+              protectLine(
+                rows.map((row) => at(row, o.id)),
+                overall[oi]?.count ?? null,
+              ) || changed
+        }
+      }
       crossTabs.push({ by, questionId: q.id, rows })
     }
   }

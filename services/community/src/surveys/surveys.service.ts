@@ -8,7 +8,7 @@ import type {
   Survey,
   SurveyResults,
 } from '@commons/contracts'
-import { isPgError, newId } from '@commons/db'
+import { isUniqueViolation, newId } from '@commons/db'
 import {
   badRequest,
   conflict,
@@ -228,7 +228,11 @@ export async function submitResponse(
           .execute()
     })
   } catch (error) {
-    if (isPgError(error, ['23505']))
+    // A solved challenge buys one answer: sent again with another device id, it is a bulk answer, not a
+    // second answer of the same person.
+    if (isUniqueViolation(error, 'survey_responses_challenge_key'))
+      throw badRequest('This challenge was already used; load the form again.', 'challenge_failed')
+    if (isUniqueViolation(error))
       throw conflict('already_answered', 'This survey was already answered from this account or device.')
     throw error
   }

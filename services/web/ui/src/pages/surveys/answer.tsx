@@ -215,7 +215,11 @@ function AnswerForm({ survey, reload }: { survey: Survey; reload: () => void }) 
           n={i + 1}
           value={answers[q.id]}
           error={errors[q.id]}
-          onChange={(v) => setAnswers({ ...answers, [q.id]: v })}
+          onChange={(v) => {
+            setAnswers({ ...answers, [q.id]: v })
+            // The note goes once the question is answered, not only at the next submit.
+            if (errors[q.id] && !isBlank(v)) setErrors(({ [q.id]: _, ...rest }) => rest)
+          }}
         />
       ))}
       {problem && <ErrorNote>{problemText(problem)}</ErrorNote>}

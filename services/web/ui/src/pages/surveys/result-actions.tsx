@@ -20,6 +20,17 @@ export interface Picked {
 }
 
 const DAY = 86_400_000
+const HOUR = 3_600_000
+
+/**
+ * 14:00 Asia/Shanghai a week from now. A need's window is the time it needs the resource for, and
+ * matching looks for listings bookable across all of it (as a booking of that length), so the default is
+ * one afternoon session, not a span of weeks that no listing's maximum booking length can cover.
+ */
+function afternoonInAWeek(now: number): Date {
+  const day = localInput(new Date(now + 7 * DAY)).slice(0, 10)
+  return new Date(fromLocalInput(`${day}T14:00`))
+}
 
 /** Raw form values; every field is a string as the inputs give it. */
 function useForm<T extends Record<string, string>>(initial: T) {
@@ -38,15 +49,15 @@ const errorsOf = (errors: Record<string, string>, prefix: string) =>
 /** Turns a chosen result into a need on the needs board, linked to the survey. */
 export function NeedForm({ surveyId, picked, onClose }: { surveyId: string; picked: Picked; onClose: () => void }) {
   const t = useT()
-  const now = Date.now()
+  const start = afternoonInAWeek(Date.now())
   const { v, bind } = useForm({
     kind: (picked.category ?? 'expertise') as string,
     title: picked.option.label,
     description: '',
     city: '上海',
     district: '',
-    start: localInput(new Date(now + 7 * DAY)),
-    end: localInput(new Date(now + 37 * DAY)),
+    start: localInput(start),
+    end: localInput(new Date(start.getTime() + 2 * HOUR)),
     attendees: String(picked.option.count ?? ''),
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -151,7 +162,7 @@ export function ActivityForm({ surveyId, picked, onClose }: { surveyId: string; 
     category: 'training' as string,
     targetGroup: 'residents' as string,
     start: localInput(new Date(now + 14 * DAY)),
-    end: localInput(new Date(now + 14 * DAY + 2 * 3_600_000)),
+    end: localInput(new Date(now + 14 * DAY + 2 * HOUR)),
     district: '',
     address: '',
     capacity: String(Math.max(picked.option.count ?? 20, 10)),

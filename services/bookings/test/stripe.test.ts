@@ -1,16 +1,12 @@
 import type { PaymentSession } from '@commons/contracts'
 import { parseConfig } from '@commons/service-kit'
-import { type StripeEvent, type StripeTestServer, startStripeServer } from '@commons/testkit'
-import Stripe from 'stripe'
+import type { StripeTestServer } from '@commons/testkit'
 import t from 'tap'
 import { BookingsConfig } from '../src/config.ts'
 import { act, bearer, book, makeListing, parties, testApp, tokenFor } from './helpers.ts'
+import { PUBLISHABLE_KEY, SECRET_KEY, STRIPE_NOW, signer, stripeApp, WEBHOOK_SECRET } from './stripe-support.ts'
 
-const NOW = '2026-11-21T00:00:00Z'
-const SECRET_KEY = 'sk_test_commons'
-const PUBLISHABLE_KEY = 'pk_test_commons'
-const WEBHOOK_SECRET = 'whsec_commons_test'
-const signer = new Stripe(SECRET_KEY)
+const NOW = STRIPE_NOW
 
 const PRICING = {
   model: 'fee',
@@ -20,46 +16,11 @@ const PRICING = {
 }
 
 async function setup(t: Parameters<typeof testApp>[0], env: Record<string, string> = {}, pricing?: unknown) {
-  const server = await startStripeServer({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY })
-  t.teardown(() => server.close())
-  const h = await testApp(t, {
-    now: NOW,
-    env: {
-      STRIPE_SECRET_KEY: SECRET_KEY,
-      STRIPE_PUBLISHABLE_KEY: PUBLISHABLE_KEY,
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_API_URL: server.url,
-      STRIPE_MAX_RETRIES: '2',
-      ...env,
-    },
+  const { server, h, p, listing, newBooking, deliver, intentsOf } = await stripeApp(t, {
+    env: { STRIPE_MAX_RETRIES: '2', ...env },
+    pricing: pricing ?? PRICING,
+    cancellationPolicy: 'moderate',
   })
-  const listing = makeListing({ pricing: pricing ?? PRICING, rules: { cancellationPolicy: 'moderate' } })
-  await h.publish(listing)
-  const p = await parties(listing)
-  let day = 0
-  const newBooking = async () => {
-    const d = String(++day).padStart(2, '0')
-    return book(h.app, p.requester.token, {
-      listingId: listing.id,
-      organizationId: p.requesterOrg,
-      start: `2026-12-${d}T10:00`,
-      end: `2026-12-${d}T11:00`,
-    })
-  }
-  const deliver = (event: StripeEvent | string, signature?: string) => {
-    const payload = typeof event === 'string' ? event : JSON.stringify(event)
-    return h.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/stripe',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': signature ?? signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
-      },
-      payload,
-    })
-  }
-  const intentsOf = (bookingId: string) =>
-    [...server.intents.values()].filter((i) => i.metadata.booking_id === bookingId)
   const get = async (id: string) =>
     (await h.app.inject({ method: 'GET', url: `/v1/bookings/${id}`, headers: bearer(p.requester.token) })).json()
   const session = (id: string, token = p.requester.token) =>

@@ -2,7 +2,7 @@ import type { StripeEvent } from '@commons/testkit'
 import { startStripeServer } from '@commons/testkit'
 import Stripe from 'stripe'
 import type { Test } from 'tap'
-import { book, makeListing, parties, testApp } from './helpers.ts'
+import { bearer, book, makeListing, parties, testApp } from './helpers.ts'
 
 export const STRIPE_NOW = '2026-11-21T00:00:00Z'
 export const SECRET_KEY = 'sk_test_commons'
@@ -63,4 +63,29 @@ export async function stripeApp(
   const intentsOf = (bookingId: string) =>
     [...server.intents.values()].filter((i) => i.metadata.booking_id === bookingId)
   return { server, h, p, listing, newBooking, deliver, intentsOf }
+}
+
+/** A booking fee and a refundable deposit: two PaymentIntents a booking. */
+export const PRICING_WITH_DEPOSIT = {
+  model: 'fee',
+  unit: 'booking',
+  price: { amount: 20_000, currency: 'CNY' },
+  deposit: { amount: 50_000, currency: 'CNY' },
+}
+
+/**
+ * {@link stripeApp} on a listing with a deposit and the moderate policy, the SDK retrying twice, and
+ * readers of a booking and of its payment session.
+ */
+export async function paidBookingApp(t: Test, env: Record<string, string> = {}, pricing?: unknown) {
+  const { server, h, p, listing, newBooking, deliver, intentsOf } = await stripeApp(t, {
+    env: { STRIPE_MAX_RETRIES: '2', ...env },
+    pricing: pricing ?? PRICING_WITH_DEPOSIT,
+    cancellationPolicy: 'moderate',
+  })
+  const get = async (id: string) =>
+    (await h.app.inject({ method: 'GET', url: `/v1/bookings/${id}`, headers: bearer(p.requester.token) })).json()
+  const session = (id: string, token = p.requester.token) =>
+    h.app.inject({ method: 'GET', url: `/v1/bookings/${id}/payment-session`, headers: bearer(token) })
+  return { server, h, p, listing, newBooking, deliver, intentsOf, get, session }
 }

@@ -14,7 +14,7 @@ import type { AnyTransaction } from './outbox.ts'
  * The access replica: every service but listings keeps, in its own schema, the memberships and moderator
  * grants listings publishes (`organization.members`, `account.access`), and authorizes against them rather
  * than the token's claims. The tables (`access_organizations`, `access_members`, `access_users`) are
- * created by each service's own migration (the same DDL in each, see bookings' `2026-11-30T1600-access`).
+ * created by {@link accessMigration}, which each such service lists among its migrations.
  */
 export const ACCESS_EVENT_TYPES: readonly string[] = [
   LISTINGS_EVENTS.organizationMembers,

@@ -1,4 +1,5 @@
 export * from './access.ts'
+export * from './access-migration.ts'
 export * from './consumer.ts'
 export * from './database.ts'
 export * from './feed.ts'

@@ -20,8 +20,8 @@ export {
   type StripeErrorObject,
   type StripeEvent,
   type StripeTestServer,
-  startStripeServer,
   stripeSignature,
   type WebhookDelivery,
   type WebhookTarget,
-} from './stripe-server.ts'
+} from './stripe-objects.ts'
+export { startStripeServer } from './stripe-server.ts'

@@ -1,11 +1,7 @@
-import { startStripeServer } from '@commons/testkit'
-import Stripe from 'stripe'
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
+import { act, bearer, book } from './helpers.ts'
+import { stripeApp } from './stripe-support.ts'
 
-const SECRET_KEY = 'sk_test_commons'
-const WEBHOOK_SECRET = 'whsec_commons_test'
-const signer = new Stripe(SECRET_KEY)
 const ROUNDS = 12
 
 /**
@@ -15,35 +11,7 @@ const ROUNDS = 12
  * Postgres aborts one with a deadlock.
  */
 t.test('a webhook and a cancel on one booking, concurrently: no deadlock, no lost update', async (t) => {
-  const server = await startStripeServer({ secretKey: SECRET_KEY, publishableKey: 'pk_test_commons' })
-  t.teardown(() => server.close())
-  const h = await testApp(t, {
-    now: '2026-11-21T00:00:00Z',
-    env: {
-      STRIPE_SECRET_KEY: SECRET_KEY,
-      STRIPE_PUBLISHABLE_KEY: 'pk_test_commons',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_API_URL: server.url,
-    },
-  })
-  const listing = makeListing({
-    pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
-    rules: { cancellationPolicy: 'flexible' },
-  })
-  await h.publish(listing)
-  const p = await parties(listing)
-  const deliver = (event: object) => {
-    const payload = JSON.stringify(event)
-    return h.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/stripe',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
-      },
-      payload,
-    })
-  }
+  const { server, h, p, listing, deliver } = await stripeApp(t)
   const db = h.app.bookings.deps.db
 
   for (let round = 1; round <= ROUNDS; round++) {

@@ -1,12 +1,7 @@
-import { startStripeServer } from '@commons/testkit'
 import { sql } from 'kysely'
-import Stripe from 'stripe'
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
-
-const SECRET_KEY = 'sk_test_commons'
-const WEBHOOK_SECRET = 'whsec_commons_test'
-const signer = new Stripe(SECRET_KEY)
+import { act, bearer, type testApp } from './helpers.ts'
+import { stripeApp } from './stripe-support.ts'
 
 /** Resolves once `check` holds, polling; fails the test after `ms`. */
 async function until(check: () => boolean | Promise<boolean>, what: string, ms = 30_000) {
@@ -18,46 +13,10 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 }
 
 async function setup(t: Parameters<typeof testApp>[0]) {
-  const server = await startStripeServer({ secretKey: SECRET_KEY, publishableKey: 'pk_test_commons' })
-  t.teardown(() => server.close())
-  const h = await testApp(t, {
-    now: '2026-11-21T00:00:00Z',
-    env: {
-      STRIPE_SECRET_KEY: SECRET_KEY,
-      STRIPE_PUBLISHABLE_KEY: 'pk_test_commons',
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_API_URL: server.url,
-      STRIPE_MAX_RETRIES: '0',
-    },
-  })
-  const listing = makeListing({
-    pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
-    rules: { cancellationPolicy: 'flexible' },
-  })
-  await h.publish(listing)
-  const p = await parties(listing)
-  const deliver = (event: object) => {
-    const payload = JSON.stringify(event)
-    return h.app.inject({
-      method: 'POST',
-      url: '/v1/webhooks/stripe',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
-      },
-      payload,
-    })
-  }
-  let day = 0
+  const { server, h, p, newBooking, deliver } = await stripeApp(t, { env: { STRIPE_MAX_RETRIES: '0' } })
   /** A booking whose charge is authorised, waiting for the provider's answer. */
   const authorised = async () => {
-    const d = String(++day).padStart(2, '0')
-    const created = await book(h.app, p.requester.token, {
-      listingId: listing.id,
-      organizationId: p.requesterOrg,
-      start: `2026-12-${d}T10:00`,
-      end: `2026-12-${d}T11:00`,
-    })
+    const created = await newBooking()
     if (created.statusCode !== 201) throw new Error(created.body)
     const id = created.json().id as string
     const charge = [...server.intents.values()].find((i) => i.metadata.booking_id === id)!

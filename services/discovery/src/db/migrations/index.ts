@@ -1,6 +1,6 @@
+import { ACCESS_MIGRATION_ID, accessMigration } from '@commons/db'
 import type { Migration } from 'kysely'
 import * as discovery from './2026-11-21T1100-discovery.ts'
-import * as access from './2026-11-30T1600-access.ts'
 import * as activities from './2026-11-30T1600-activities.ts'
 
 /** The discovery schema's migrations, by name; names sort in the order they apply. */
@@ -8,5 +8,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T1100-discovery': discovery,
   '2026-11-30T1600-activities': activities,
 
-  '2026-11-30T1600-access': access,
+  [ACCESS_MIGRATION_ID]: accessMigration,
 }

@@ -1,9 +1,9 @@
+import { ACCESS_MIGRATION_ID, accessMigration } from '@commons/db'
 import type { Migration } from 'kysely'
 import * as messaging from './2026-11-30T1200-messaging.ts'
-import * as access from './2026-11-30T1600-access.ts'
 
 /** The messaging schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
   '2026-11-30T1200-messaging': messaging,
-  '2026-11-30T1600-access': access,
+  [ACCESS_MIGRATION_ID]: accessMigration,
 }

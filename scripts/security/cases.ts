@@ -3,18 +3,23 @@
  * `anonymous` (no token) and `stranger` (signed in, a member of an organization of their own only). The
  * suite fails for an operation without a case here, so a new route states its security when it lands.
  *
- * A third caller, `removedAdmin`, is held to the stranger's expectation unless its case says otherwise.
+ * Three more callers, `removedAdmin`, `member` (a plain member of the victim's organization) and `moderator`
+ * (of no organization), are held to the stranger's expectation unless the case says otherwise.
  *
  * - `public`: anyone may call it; any answer but a 5xx (public data, or a 4xx for what is not there).
  * - `auth`: 401 `unauthenticated`, never anything else.
  * - `denied`: 403 or 404: the caller may not see or touch the victim's object (a 404 hides that it exists).
  * - `own`: the caller's own data (their profile, their history): 2xx allowed, it is theirs.
  * - `refused`: a 4xx of any kind (e.g. a login with a wrong password, a forged webhook), never 2xx or 5xx.
+ * - a number: exactly that status (the answer is known precisely, e.g. 404 for an object that is not there).
  *
  * `target` names the victim object whose id fills the path's `{id}` (see world.ts); `body` is a valid body
  * for writes, so the answer is the authorization's, not the validation's.
  */
-export type Expect = 'public' | 'auth' | 'denied' | 'own' | 'refused'
+export type Expect = 'public' | 'auth' | 'denied' | 'own' | 'refused' | Precise
+
+/** An exact status, where the answer is known to the status (not only its class). */
+export type Precise = 200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 409 | 412 | 422
 
 export type Target = 'organization' | 'listing' | 'booking' | 'need' | 'rating' | 'member' | 'user' | 'nothing'
 
@@ -26,11 +31,31 @@ export interface Case {
    * as a stranger (the default), since every service authorizes from current state, not the token.
    */
   removedAdmin?: Expect
+  /**
+   * A plain member of the victim's organization (no admin rights): as a stranger unless said, since every
+   * write and every private read of an organization is its admins' (members see their own bookings).
+   */
+  member?: Expect
+  /**
+   * A moderator of no organization: as a stranger unless said. Moderators review, hide and override; they
+   * do not act as an organization's admin.
+   */
+  moderator?: Expect
   /** Problem codes of 5xx answers that are this deployment's, not a fault (e.g. no Stripe configured). */
   allow?: string[]
   target?: Target
   body?: unknown
   query?: string
+}
+
+/** Every caller each operation is sent as, in this order (the moderator last: their actions may succeed). */
+export const ROLES = ['anonymous', 'stranger', 'removedAdmin', 'member', 'moderator'] as const
+export type Role = (typeof ROLES)[number]
+
+/** What a case expects of a role (the removed admin, member and moderator default to the stranger's). */
+export function expectationOf(c: Case, role: Role): Expect {
+  if (role === 'anonymous' || role === 'stranger') return c[role]
+  return c[role] ?? c.stranger
 }
 
 const reason = { reason: '安全测试 security probe' }
@@ -59,7 +84,7 @@ export const CASES: Record<string, Case> = {
   updateOrganization: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: { name: '被篡改的名字' } },
   createListing: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: 'listing' },
   listOrganizationListings: { anonymous: 'public', stranger: 'public', target: 'organization' },
-  listMembers: { anonymous: 'auth', stranger: 'denied', target: 'organization' },
+  listMembers: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'organization' },
   addMember: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: { email: 'stranger@example.org' } },
   changeMemberRole: { anonymous: 'auth', stranger: 'denied', target: 'member', body: { role: 'owner' } },
   removeMember: { anonymous: 'auth', stranger: 'denied', target: 'member' },
@@ -71,16 +96,28 @@ export const CASES: Record<string, Case> = {
   pauseListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
   resumeListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
   submitListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
-  createNeed: { anonymous: 'auth', stranger: 'denied', target: 'nothing', body: 'need' },
+  createNeed: { member: 201, anonymous: 'auth', stranger: 'denied', target: 'nothing', body: 'need' },
   listNeeds: { anonymous: 'public', stranger: 'public' },
   getNeed: { anonymous: 'public', stranger: 'public', target: 'need' },
-  updateNeed: { anonymous: 'auth', stranger: 'denied', target: 'need', body: { title: '被篡改的需求' } },
-  closeNeed: { anonymous: 'auth', stranger: 'denied', target: 'need', body: transition },
-  listAuditLog: { anonymous: 'auth', stranger: 'denied' },
-  listModerationQueue: { anonymous: 'auth', stranger: 'denied' },
-  approveListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
-  rejectListing: { anonymous: 'auth', stranger: 'denied', target: 'listing', body: { reason: '安全测试' } },
-  verifyOrganization: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: transition },
+  updateNeed: { member: 412, anonymous: 'auth', stranger: 'denied', target: 'need', body: { title: '被篡改的需求' } },
+  closeNeed: { member: 200, anonymous: 'auth', stranger: 'denied', target: 'need', body: transition },
+  listAuditLog: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
+  listModerationQueue: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
+  approveListing: { moderator: 409, anonymous: 'auth', stranger: 'denied', target: 'listing', body: transition },
+  rejectListing: {
+    moderator: 409,
+    anonymous: 'auth',
+    stranger: 'denied',
+    target: 'listing',
+    body: { reason: '安全测试' },
+  },
+  verifyOrganization: {
+    moderator: 200,
+    anonymous: 'auth',
+    stranger: 'denied',
+    target: 'organization',
+    body: transition,
+  },
 
   // discovery
   searchListings: { anonymous: 'public', stranger: 'public', query: 'q=%E4%BC%9A%E8%AE%AE' },
@@ -94,27 +131,29 @@ export const CASES: Record<string, Case> = {
   recordView: { anonymous: 'auth', stranger: 'own', body: 'view' },
   getInterestHistory: { anonymous: 'auth', stranger: 'own' },
   clearInterestHistory: { anonymous: 'auth', stranger: 'own' },
-  getIndexStatus: { anonymous: 'auth', stranger: 'denied' },
-  reindex: { anonymous: 'auth', stranger: 'denied', body: transition },
+  getIndexStatus: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
+  reindex: { moderator: 202, anonymous: 'auth', stranger: 'denied', body: transition },
 
   // bookings
   getAvailability: { anonymous: 'public', stranger: 'public', target: 'listing', query: 'window' },
   createBooking: { anonymous: 'auth', stranger: 'denied', body: 'booking' },
-  listBookings: { anonymous: 'auth', stranger: 'denied', query: 'victimBookings' },
-  getBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
-  acceptBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
-  declineBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
-  cancelBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
-  completeBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
-  reportNoShow: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  listBookings: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', query: 'victimBookings' },
+  getBooking: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  acceptBooking: { moderator: 409, anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  declineBooking: { moderator: 409, anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  cancelBooking: { moderator: 409, anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  completeBooking: { moderator: 409, anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
+  reportNoShow: { moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'booking', body: transition },
   reportBookingDamage: {
+    moderator: 409,
     anonymous: 'auth',
     stranger: 'denied',
     target: 'booking',
     body: { amount: 100, reason: '安全测试' },
   },
-  getBookingHistory: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  getBookingHistory: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'booking' },
   recordBookingPayment: {
+    moderator: 409,
     anonymous: 'auth',
     stranger: 'denied',
     target: 'booking',
@@ -122,8 +161,8 @@ export const CASES: Record<string, Case> = {
   },
   getPaymentSession: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
   rateBooking: { anonymous: 'auth', stranger: 'denied', target: 'booking', body: { score: 1 } },
-  getBookingRatings: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
-  previewBookingRefund: { anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  getBookingRatings: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'booking' },
+  previewBookingRefund: { moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'booking' },
   // Unsigned: 400 invalid_signature where Stripe is configured, 503 stripe_not_configured where it is not.
   receiveStripeWebhook: {
     anonymous: 'refused',
@@ -141,32 +180,32 @@ export const CASES: Record<string, Case> = {
   getOrganizationLedger: { anonymous: 'public', stranger: 'public', target: 'organization' },
   listRatings: { anonymous: 'public', stranger: 'public', query: 'organization' },
   updateRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: { score: 1 } },
-  hideRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
-  unhideRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
+  hideRating: { moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
+  unhideRating: { moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'rating', body: reason },
   replyToRating: { anonymous: 'auth', stranger: 'denied', target: 'rating', body: { body: '安全测试' } },
   // Anyone signed in may report a published rating to the moderators (once each).
   reportRating: { anonymous: 'auth', stranger: 'own', target: 'rating', body: reason },
-  listRatingAudit: { anonymous: 'auth', stranger: 'denied' },
-  listHiddenRatings: { anonymous: 'auth', stranger: 'denied' },
-  listRatingReports: { anonymous: 'auth', stranger: 'denied' },
+  listRatingAudit: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
+  listHiddenRatings: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
+  listRatingReports: { moderator: 200, anonymous: 'auth', stranger: 'denied' },
   getListingReputation: { anonymous: 'public', stranger: 'public', target: 'listing' },
   getMemberReputation: { anonymous: 'public', stranger: 'public', target: 'user' },
   getOrganizationReputation: { anonymous: 'public', stranger: 'public', target: 'organization' },
-  getMemberTimeCredits: { anonymous: 'auth', stranger: 'denied', target: 'user' },
+  getMemberTimeCredits: { moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'user' },
   getOrganizationTimeCredits: { anonymous: 'public', stranger: 'public', target: 'organization' },
   // listings: contacts, phone sign-in, hierarchy, quotas, photos. Writes are 'refused' for anonymous callers
   // (a body the route refuses may be judged before the missing token), never 2xx or 5xx.
   requestPhoneCode: { anonymous: 'refused', stranger: 'refused' },
   phoneLogin: { anonymous: 'refused', stranger: 'refused', body: { phone: '13800009999', code: '000000' } },
   attachPhone: { anonymous: 'refused', stranger: 'own' },
-  getOrganizationContacts: { anonymous: 'auth', stranger: 'denied', target: 'organization' },
+  getOrganizationContacts: { member: 200, anonymous: 'auth', stranger: 'denied', target: 'organization' },
   putOrganizationContacts: {
     anonymous: 'refused',
     stranger: 'denied',
     target: 'organization',
     body: { contactPerson: '冒名联系人', mobile: '13800009999' },
   },
-  getListingPrivateDetails: { anonymous: 'auth', stranger: 'denied', target: 'listing' },
+  getListingPrivateDetails: { member: 200, anonymous: 'auth', stranger: 'denied', target: 'listing' },
   putListingPrivateDetails: {
     anonymous: 'refused',
     stranger: 'denied',
@@ -182,64 +221,76 @@ export const CASES: Record<string, Case> = {
   setOrganizationQuotas: { anonymous: 'refused', stranger: 'refused', target: 'organization' },
   uploadPhoto: { anonymous: 'refused', stranger: 'refused', target: 'organization' },
   getPhoto: { anonymous: 'public', stranger: 'public', target: 'nothing' },
-  dismissRatingReports: { anonymous: 'refused', stranger: 'refused', target: 'rating', body: reason },
+  dismissRatingReports: { moderator: 200, anonymous: 'refused', stranger: 'refused', target: 'rating', body: reason },
 
-  // messaging: only the parties see a conversation; everyone else gets 404
-  openConversation: { anonymous: 'refused', stranger: 'refused', body: 'conversation' },
-  listConversations: { anonymous: 'auth', stranger: 'own' },
-  getConversation: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
-  listMessages: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
-  postMessage: { anonymous: 'refused', stranger: 'denied', target: 'nothing', body: { text: '冒名消息' } },
-  markConversationRead: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  reportConversation: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: reason },
-  listReportedConversations: { anonymous: 'auth', stranger: 'denied' },
-  listNotifications: { anonymous: 'auth', stranger: 'own' },
-  countUnreadNotifications: { anonymous: 'auth', stranger: 'own' },
-  markNotificationsRead: { anonymous: 'refused', stranger: 'own' },
-  getNotificationPreferences: { anonymous: 'auth', stranger: 'own' },
-  updateNotificationPreferences: { anonymous: 'refused', stranger: 'own' },
-  createStreamTicket: { anonymous: 'refused', stranger: 'own' },
+  // messaging: only the parties see a conversation; everyone else gets 404. The world holds no
+  // conversation, so an id that names none is 404 to every signed-in caller, as a stranger's would be.
+  // Statuses here are exact: a change in what these routes answer is a change to review.
+  openConversation: { anonymous: 401, stranger: 404, body: 'conversation' },
+  listConversations: { anonymous: 401, stranger: 200 },
+  getConversation: { anonymous: 401, stranger: 404, target: 'nothing' },
+  listMessages: { anonymous: 401, stranger: 404, target: 'nothing' },
+  postMessage: { anonymous: 401, stranger: 404, target: 'nothing', body: { text: '冒名消息' } },
+  markConversationRead: { anonymous: 401, stranger: 404, target: 'nothing' },
+  reportConversation: { anonymous: 401, stranger: 404, target: 'nothing', body: reason },
+  listReportedConversations: { anonymous: 401, stranger: 403, moderator: 200 },
+  listNotifications: { anonymous: 401, stranger: 200 },
+  countUnreadNotifications: { anonymous: 401, stranger: 200 },
+  markNotificationsRead: { anonymous: 401, stranger: 200, body: { all: true } },
+  getNotificationPreferences: { anonymous: 401, stranger: 200 },
+  updateNotificationPreferences: { anonymous: 401, stranger: 200 },
+  createStreamTicket: { anonymous: 401, stranger: 201 },
   // With a forged ticket the stream is refused at once (a valid one would stay open).
-  streamNotifications: { anonymous: 'refused', stranger: 'refused', query: 'forgedTicket' },
-  unsubscribeEmail: { anonymous: 'refused', stranger: 'refused' },
+  streamNotifications: { anonymous: 401, stranger: 401, query: 'forgedTicket' },
+  // The signed token in the query is the credential; without one the request is malformed.
+  unsubscribeEmail: { anonymous: 400, stranger: 400 },
 
-  // community: activities, sign-ups, evaluations, surveys, overview
-  createActivity: { anonymous: 'refused', stranger: 'refused', body: 'activity' },
-  listActivities: { anonymous: 'public', stranger: 'public' },
-  getActivity: { anonymous: 'public', stranger: 'public', target: 'nothing' },
-  getActivityLedger: { anonymous: 'public', stranger: 'public' },
-  updateActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { title: '被篡改的活动' } },
-  publishActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  cancelActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: reason },
-  signUpForActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { role: 'attendee' } },
-  listActivityRegistrations: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
-  getMyRegistration: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
+  // community: activities, sign-ups, evaluations, surveys, overview. The world holds no activity, evaluation
+  // or survey of the victim, so ids name none (404, the answer a stranger also gets for a draft). A body the
+  // route refuses is judged before the missing token (400 even for anonymous callers).
+  createActivity: { anonymous: 400, stranger: 400, body: 'activity' },
+  listActivities: { anonymous: 200, stranger: 200 },
+  getActivity: { anonymous: 404, stranger: 404, target: 'nothing' },
+  getActivityLedger: { anonymous: 200, stranger: 200 },
+  updateActivity: { anonymous: 401, stranger: 404, target: 'nothing', body: { title: '被篡改的活动' } },
+  publishActivity: { anonymous: 401, stranger: 404, target: 'nothing' },
+  cancelActivity: { anonymous: 401, stranger: 404, target: 'nothing', body: reason },
+  signUpForActivity: {
+    anonymous: 401,
+    stranger: 404,
+    target: 'nothing',
+    body: { role: 'attendee', displayName: '冒名者' },
+  },
+  listActivityRegistrations: { anonymous: 401, stranger: 404, target: 'nothing' },
+  getMyRegistration: { anonymous: 401, stranger: 404, target: 'nothing' },
   // The caller's own sign-ups (我的活动).
-  listMyActivities: { anonymous: 'auth', stranger: 'own' },
-  cancelMyRegistration: { anonymous: 'auth', stranger: 'denied', target: 'nothing' },
-  checkInToActivity: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { code: '123456' } },
-  submitEvaluation: { anonymous: 'refused', stranger: 'refused' },
-  listEvaluations: { anonymous: 'public', stranger: 'public' },
-  hideEvaluation: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: reason },
-  replyToEvaluation: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: { body: '冒名回复' } },
-  reportEvaluation: { anonymous: 'refused', stranger: 'refused', target: 'nothing', body: reason },
-  getMemberScorecard: { anonymous: 'public', stranger: 'public', target: 'user' },
-  getOrganizationScorecard: { anonymous: 'public', stranger: 'public', target: 'organization' },
-  getEvaluationWatchlist: { anonymous: 'auth', stranger: 'denied' },
-  createSurvey: { anonymous: 'refused', stranger: 'refused', body: 'survey' },
-  listSurveys: { anonymous: 'refused', stranger: 'refused', query: 'organization' },
-  getSurvey: { anonymous: 'public', stranger: 'public', target: 'nothing' },
-  publishSurvey: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  submitSurveyResponse: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  getSurveyResults: { anonymous: 'public', stranger: 'public', target: 'nothing' },
-  moderateSurveyText: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  raiseSurveyNeed: { anonymous: 'refused', stranger: 'refused', target: 'nothing' },
-  listSurveyNeeds: { anonymous: 'public', stranger: 'public', target: 'nothing' },
+  listMyActivities: { anonymous: 401, stranger: 200 },
+  cancelMyRegistration: { anonymous: 401, stranger: 404, target: 'nothing' },
+  checkInToActivity: { anonymous: 401, stranger: 404, target: 'nothing', body: { code: '123456' } },
+  submitEvaluation: { anonymous: 400, stranger: 400 },
+  listEvaluations: { anonymous: 200, stranger: 200 },
+  // Only moderators hide (403 to everyone else); to a moderator the id names no evaluation.
+  hideEvaluation: { anonymous: 401, stranger: 403, moderator: 404, target: 'nothing', body: reason },
+  replyToEvaluation: { anonymous: 401, stranger: 404, target: 'nothing', body: { reply: '冒名回复' } },
+  reportEvaluation: { anonymous: 401, stranger: 404, target: 'nothing', body: reason },
+  getMemberScorecard: { anonymous: 200, stranger: 200, target: 'user' },
+  getOrganizationScorecard: { anonymous: 200, stranger: 200, target: 'organization' },
+  getEvaluationWatchlist: { anonymous: 401, stranger: 403, moderator: 200 },
+  createSurvey: { anonymous: 400, stranger: 400, body: 'survey' },
+  // An organization's surveys, drafts included: its members and moderators.
+  listSurveys: { anonymous: 401, stranger: 403, member: 200, moderator: 200, query: 'organization' },
+  getSurvey: { anonymous: 404, stranger: 404, target: 'nothing' },
+  publishSurvey: { anonymous: 400, stranger: 400, target: 'nothing' },
+  submitSurveyResponse: { anonymous: 400, stranger: 400, target: 'nothing' },
+  getSurveyResults: { anonymous: 404, stranger: 404, target: 'nothing' },
+  moderateSurveyText: { anonymous: 400, stranger: 400, target: 'nothing' },
+  raiseSurveyNeed: { anonymous: 400, stranger: 400, target: 'nothing' },
+  listSurveyNeeds: { anonymous: 404, stranger: 404, target: 'nothing' },
   // survey result -> activity draft: a valid body, so the answer is the authorization's (401, or 404 for a
   // survey the stranger cannot see).
   draftSurveyActivity: {
-    anonymous: 'auth',
-    stranger: 'denied',
+    anonymous: 401,
+    stranger: 404,
     target: 'nothing',
     body: {
       questionId: 'wants',
@@ -257,7 +308,7 @@ export const CASES: Record<string, Case> = {
     },
   },
   // 404 to anyone but the organization's admins and moderators, so it does not tell who has an overview.
-  getOrganizationOverview: { anonymous: 'denied', stranger: 'denied', target: 'organization' },
+  getOrganizationOverview: { anonymous: 404, stranger: 404, moderator: 200, target: 'organization' },
 
   // personal information (issue 20)
   getPrivacyNotice: { anonymous: 'public', stranger: 'public' },

@@ -233,3 +233,27 @@ t.test('a moderator hides an evaluation with a reason, audited; it stops countin
   ).json()
   t.equal(card.lines[0].count, 0, 'a hidden evaluation does not count')
 })
+
+t.test('a moderator who belongs to the host, or wrote the evaluation, may not hide it', async (t) => {
+  const h = await testApp(t)
+  const host = await hostOrganization(h)
+  const { activity, attendees } = await heldActivity(h, host, { attendees: 1, volunteers: 0 })
+  const author = attendees[0]!
+  await evaluate(h, author, { activityId: activity.id, direction: 'attendee_to_host', score: 2 })
+  const [evaluation] = (await h.app.inject({ method: 'GET', url: `/v1/evaluations?activityId=${activity.id}` })).json()
+    .items
+  const insider = await person({ moderator: true, roles: { [host.id]: 'member' } })
+  const asAuthor = await person({ moderator: true, userId: author.userId })
+  for (const who of [insider, asAuthor]) {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: `/v1/evaluations/${evaluation.id}/hide`,
+      headers: who.headers,
+      payload: { reason: '不喜欢' },
+    })
+    t.equal(res.statusCode, 403, res.body)
+    t.equal(res.json().code, 'own_organization')
+  }
+  const audit = await h.app.community.deps.db.selectFrom('evaluationAudit').selectAll().execute()
+  t.same(audit, [], 'nothing was hidden or audited')
+})

@@ -35,9 +35,29 @@ export async function lockVisibleBooking(trx: Transaction<DB>, actor: Actor, id:
   return { row, parties: partiesOf(actor, row) }
 }
 
+/**
+ * 403 `own_organization` for a moderator overriding the usual permissions on a booking of an organization
+ * they belong to (either side) or that they made: their override would be a ruling in their own cause, as
+ * listings' moderators do not review their own listings. Their ordinary rights as a party are untouched.
+ */
+export function assertOverrideNotOwn(actor: Actor, row: BookingRow): void {
+  if (
+    actor.userId === row.requesterUserId ||
+    actor.roles[row.requesterOrganizationId] ||
+    actor.roles[row.providerOrganizationId]
+  )
+    throw forbidden(
+      'Moderators may not override bookings of organizations they belong to; another moderator will.',
+      'own_organization',
+    )
+}
+
 /** Locks a booking the actor may see, refusing unless they act for its provider (or moderate). */
 export async function lockAsProvider(trx: Transaction<DB>, actor: Actor, id: string, refusal: string) {
   const locked = await lockVisibleBooking(trx, actor, id)
-  if (!locked.parties.includes('provider') && !actor.moderator) throw forbidden(refusal)
+  if (!locked.parties.includes('provider')) {
+    if (!actor.moderator) throw forbidden(refusal)
+    assertOverrideNotOwn(actor, locked.row)
+  }
   return locked
 }

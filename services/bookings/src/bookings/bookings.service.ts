@@ -2,7 +2,7 @@ import type { Actor, Booking, BookingAction, BookingHistory, BookingStatus, Refu
 import { AppError, forbidden, pageOf, readCursor } from '@commons/service-kit'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
-import { lockVisibleBooking, partiesOf, visibleBooking } from './booking-access.ts'
+import { assertOverrideNotOwn, lockVisibleBooking, partiesOf, visibleBooking } from './booking-access.ts'
 import { toBookingDto } from './booking-dto.ts'
 import { allows, completedNoShowProblem, mayAct, nextStatus, timingProblem } from './booking-machine.ts'
 import { auditTrail, listBookings } from './bookings.repository.ts'
@@ -25,6 +25,7 @@ export async function transitionBooking(
     const { row, parties } = await lockVisibleBooking(trx, actor, id)
     const permitted = mayAct(parties, action)
     if (!permitted && !actor.moderator) throw forbidden(`You may not ${action} this booking.`)
+    if (!permitted) assertOverrideNotOwn(actor, row)
     nextStatus(row.status, action)
     const untimely =
       completedNoShowProblem(row.status, action, !permitted) ??
@@ -76,6 +77,7 @@ export async function previewRefund(deps: BookingsDeps, actor: Actor, id: string
   const parties = partiesOf(actor, row)
   const permitted = mayAct(parties, 'cancel')
   if (!permitted && !actor.moderator) throw forbidden('You may not cancel this booking.')
+  if (!permitted) assertOverrideNotOwn(actor, row)
   const policy = row.cancellation.policy
   const now = deps.clock.now()
   const base = { policy, currency: row.price.currency }

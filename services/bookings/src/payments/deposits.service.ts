@@ -27,7 +27,9 @@ export async function reportDamage(
     if (row.status !== 'completed' && row.status !== 'no_show') throw invalidTransition(row.status, 'report damage')
     if (row.price.deposit === 0 || row.depositRetained > 0)
       throw conflict('no_deposit_held', 'This booking holds no deposit (any more).')
-    if (now.getTime() > row.endAt.getTime() + DAMAGE_WINDOW_MS && !actor.moderator)
+    // Only a moderator's override reaches past the window, never a provider admin who also moderates.
+    const override = !parties.includes('provider')
+    if (now.getTime() > row.endAt.getTime() + DAMAGE_WINDOW_MS && !override)
       throw conflict('damage_window_closed', 'Damage is reported within 48 hours of the end.')
     if (body.amount > row.price.deposit)
       throw unprocessable('amount_exceeds_deposit', `The deposit is ${row.price.deposit}.`)

@@ -378,6 +378,13 @@ export async function reportEvaluation(deps: CommunityDeps, actor: Actor, id: st
 export async function hideEvaluation(deps: CommunityDeps, actor: Actor, id: string, reason: string) {
   return deps.db.transaction().execute(async (trx) => {
     const row = await lockEvaluation(trx, id)
+    // A moderator does not judge an evaluation of their own organization's activity, nor one they wrote or
+    // that is about them: 403 `own_organization`, as in listings' review and bookings' rating hides.
+    if (actor.roles[row.organizationId] || actor.userId === row.authorUserId || actor.userId === row.subjectUserId)
+      throw forbidden(
+        'Moderators may not act on evaluations of organizations they belong to; another moderator will.',
+        'own_organization',
+      )
     if (row.hiddenAt) return toEvaluationDto(row)
     const now = deps.clock.now()
     const next = await trx

@@ -805,6 +805,17 @@ const en: Record<MessageKey, string> = {
   'place.choose': 'Choose',
   'place.loading': 'Loading the divisions…',
   'place.required': 'Choose the district',
+  'map.optional':
+    'You may pin the exact spot on a map (optional); without a pin, distance counts from the district’s centre.',
+  'map.pinned': 'The spot is pinned on the map; distance counts from the pin.',
+  'map.open': 'Pin on a map',
+  'map.edit': 'Move the pin',
+  'map.close': 'Close the map',
+  'map.clear': 'Remove the pin',
+  'map.pinCenter': 'Pin the map’s centre',
+  'map.pin': 'Pinned spot',
+  'map.label': 'Map: click the map or drag the marker to pin the spot',
+  'map.failed': 'The map cannot load right now; you can save without a pin.',
   'city.switch': 'Switch city',
   'city.label': 'Current city',
   'arrival.empty':

@@ -816,6 +816,10 @@ const en: Record<MessageKey, string> = {
   'map.pin': 'Pinned spot',
   'map.label': 'Map: click the map or drag the marker to pin the spot',
   'map.failed': 'The map cannot load right now; you can save without a pin.',
+  'activityHit.inCity': 'Activities in {city}',
+  'activityHit.capacity': 'Up to {n} people',
+  'activityHit.homeTitle': 'Coming up in {city}',
+  'activityHit.homeMore': 'All activities',
   'city.switch': 'Switch city',
   'city.label': 'Current city',
   'arrival.empty':

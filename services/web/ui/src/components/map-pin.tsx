@@ -63,13 +63,13 @@ export function MapPin({
         {pin ? t('map.pinned') : t('map.optional')}
       </p>
       <div class="actions">
-        <button type="button" class="secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+        <button type="button" class="btn btn-small" aria-expanded={open} onClick={() => setOpen(!open)}>
           {open ? t('map.close') : pin ? t('map.edit') : t('map.open')}
         </button>
         {open && (
           <button
             type="button"
-            class="secondary"
+            class="btn btn-small"
             onClick={() => {
               const center = map.current?.center()
               if (center) onChange(center)
@@ -79,7 +79,7 @@ export function MapPin({
           </button>
         )}
         {pin && (
-          <button type="button" class="secondary" onClick={() => onChange(undefined)}>
+          <button type="button" class="btn btn-small" onClick={() => onChange(undefined)}>
             {t('map.clear')}
           </button>
         )}

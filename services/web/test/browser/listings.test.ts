@@ -148,7 +148,8 @@ t.test(
 
       await page.getByRole('button', { name: '在地图上标注' }).click()
       const map = page.getByRole('application', { name: /地图/ })
-      await map.locator('.leaflet-map-pane').waitFor()
+      // Leaflet marks its container once the map is set up; the panes inside have no size of their own.
+      await page.locator('.map-pin-map.leaflet-container').waitFor()
       const box = (await map.boundingBox())!
       await map.click({ position: { x: box.width / 2 + 40, y: box.height / 2 - 30 } })
       await page.locator('.map-pin-marker').waitFor()
@@ -235,8 +236,13 @@ t.test(
       await context.setGeolocation({ latitude: listing.location.lat + 0.0027, longitude: listing.location.lng })
       await member.goto(`${base}/search?q=${encodeURIComponent('活动室')}`)
       await member.locator('.listing-card', { hasText: title }).waitFor()
-      await member.getByRole('button', { name: '使用我的位置' }).click()
+      // On a phone the position is asked for inside the filter sheet.
+      await member.getByRole('button', { name: /^筛选/ }).click()
+      const sheet = member.getByRole('dialog', { name: '筛选' })
+      await sheet.getByRole('button', { name: '使用我的位置' }).click()
       await member.waitForURL(/near=/)
+      await sheet.getByRole('button', { name: /查看 \d+ 个结果/ }).click()
+      await sheet.waitFor({ state: 'hidden' })
       const first = member.locator('.card-grid:not(.is-stale) .listing-card').first()
       await first.filter({ hasText: title }).waitFor()
       t.match(await first.textContent(), /0\.\d+ 公里|\d+ 米/, 'the nearest card says how near')

@@ -68,3 +68,12 @@ export function distanceKm(a: LatLng, b: LatLng): number {
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2
   return 2 * 6371.0088 * Math.asin(Math.sqrt(h))
 }
+
+/** The datum a map's tiles are drawn in. */
+export type MapDatum = 'gcj02' | 'wgs84'
+
+/** A stored (WGS-84) point where it sits on a map drawn in `datum`. */
+export const toMapDatum = (p: LatLng, datum: MapDatum): LatLng => (datum === 'gcj02' ? wgs84ToGcj02(p) : { ...p })
+
+/** A point picked on a map drawn in `datum`, as Commons stores it (WGS-84). */
+export const fromMapDatum = (p: LatLng, datum: MapDatum): LatLng => (datum === 'gcj02' ? gcj02ToWgs84(p) : { ...p })

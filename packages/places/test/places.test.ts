@@ -1,6 +1,6 @@
 import t from 'tap'
 import { CITY_CHOICES } from '../src/cities.ts'
-import { distanceKm, gcj02ToWgs84, wgs84ToGcj02 } from '../src/coordinates.ts'
+import { distanceKm, fromMapDatum, gcj02ToWgs84, toMapDatum, wgs84ToGcj02 } from '../src/coordinates.ts'
 import { cityLabel, findCity, findDistrict, provinces, resolveDistrict } from '../src/index.ts'
 
 t.test('the gazetteer holds the mainland divisions with GB/T 2260 codes and a centroid each', async (t) => {
@@ -52,4 +52,14 @@ t.test('GCJ-02 and WGS-84 convert both ways within a metre', async (t) => {
   const back = gcj02ToWgs84(gcj)
   t.ok(distanceKm(wgs, back) < 0.001)
   t.same(wgs84ToGcj02({ lat: 48.85, lng: 2.35 }), { lat: 48.85, lng: 2.35 }, 'outside China nothing moves')
+})
+
+t.test('a pin dropped on GCJ-02 tiles is stored in WGS-84, and a stored point lands on the same spot', async (t) => {
+  // The Oriental Pearl Tower as AutoNavi draws it; the stored point is a few hundred metres away from it.
+  const onGaode = { lat: 31.239703, lng: 121.499763 }
+  const stored = fromMapDatum(onGaode, 'gcj02')
+  t.ok(distanceKm(stored, onGaode) > 0.3, 'the datums differ by hundreds of metres in Shanghai')
+  t.ok(distanceKm(toMapDatum(stored, 'gcj02'), onGaode) < 0.001, 'and the round trip comes back within a metre')
+  t.same(fromMapDatum(onGaode, 'wgs84'), onGaode, 'WGS-84 tiles need no conversion')
+  t.same(toMapDatum(onGaode, 'wgs84'), onGaode)
 })

@@ -37,6 +37,7 @@ const DOCS_CACHE_MS = 10_000
 export async function buildApp(config: WebConfig): Promise<App> {
   const upstreams = upstreamsOf(config)
   const stripe = stripeOrigins(config.STRIPE_JS_URL)
+  const tiles = tileOrigins(config.MAP_TILE_URL, config.MAP_TILE_SUBDOMAINS)
   const app = await buildService({
     name: 'web',
     config,
@@ -47,7 +48,7 @@ export async function buildApp(config: WebConfig): Promise<App> {
       defaultSrc: ["'self'"],
       scriptSrc: ["'self'", ...stripe.script],
       styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:', 'https:'],
+      imgSrc: ["'self'", 'data:', 'https:', ...tiles],
       connectSrc: ["'self'", ...stripe.connect],
       frameSrc: stripe.frame,
       objectSrc: ["'none'"],
@@ -169,7 +170,15 @@ export async function buildApp(config: WebConfig): Promise<App> {
 
   // What the browser app needs to know of this deployment, fetched when first needed (the pay page).
   app.get('/ui-config.json', { schema: { hide: true } }, async (_request, reply) =>
-    reply.header('cache-control', 'no-cache').send({ stripeJsUrl: config.STRIPE_JS_URL }),
+    reply.header('cache-control', 'no-cache').send({
+      stripeJsUrl: config.STRIPE_JS_URL,
+      map: {
+        tileUrl: config.MAP_TILE_URL,
+        subdomains: config.MAP_TILE_SUBDOMAINS,
+        datum: config.MAP_TILE_DATUM,
+        attribution: config.MAP_TILE_ATTRIBUTION,
+      },
+    }),
   )
 
   await registerUi(app, config.UI_DIR, config.LISTINGS_URL)
@@ -199,6 +208,16 @@ export function stripeOrigins(jsUrl: string): { script: string[]; connect: strin
       frame: [origin, 'https://hooks.stripe.com'],
     }
   return { script: [origin], connect: [origin], frame: [origin] }
+}
+
+/**
+ * The origins map tiles come from: the template's host with each subdomain written out, since a CSP
+ * wildcard may only stand for a whole leftmost label and AutoNavi's hosts vary inside one (webrd01…04).
+ */
+export function tileOrigins(template: string, subdomains: string): string[] {
+  const origin = (/^https?:\/\/[^/?#]+/.exec(template) ?? [''])[0]
+  if (!origin.includes('{s}')) return [origin]
+  return [...new Set([...(subdomains || '')].map((s) => origin.replaceAll('{s}', s)))]
 }
 
 /**

@@ -43,6 +43,26 @@ export const WebConfig = BaseConfig.extend({
    * (tests point it at the Stripe-compatible test server's double). Its origin is allowed by the CSP.
    */
   STRIPE_JS_URL: HttpUrl.default('https://js.stripe.com/v3/'),
+  /**
+   * The listing form's map: a Leaflet tile URL template ({s} subdomain, {x} {y} {z}). AutoNavi (Gaode) by
+   * default, whose tiles are drawn in GCJ-02; an OpenStreetMap-style server draws WGS-84 (MAP_TILE_DATUM).
+   * Its hosts are allowed by the CSP. Without reachable tiles the pin still works on a blank map.
+   */
+  MAP_TILE_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/]+/.test(v) && v.includes('{x}') && v.includes('{y}') && v.includes('{z}'), {
+      message: 'an http(s) tile template with {x}, {y} and {z}',
+    })
+    .default('https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}'),
+  /** The letters or digits {s} takes in MAP_TILE_URL, one per subdomain. */
+  MAP_TILE_SUBDOMAINS: z
+    .string()
+    .regex(/^[a-z0-9]*$/i)
+    .default('1234'),
+  /** The datum the tiles are drawn in: `gcj02` (AutoNavi, Tencent) or `wgs84` (OpenStreetMap). */
+  MAP_TILE_DATUM: z.enum(['gcj02', 'wgs84']).default('gcj02'),
+  /** The credit line the tile provider asks for, shown in the map's corner. */
+  MAP_TILE_ATTRIBUTION: z.string().default('© 高德地图 AutoNavi'),
   /** The built web UI (index.html and assets); defaults to this package's ui/dist. */
   UI_DIR: z.string().min(1).default(DEFAULT_UI_DIR),
 })

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseConfig } from '@commons/service-kit'
 import t, { type Test } from 'tap'
-import { stripeOrigins } from '../src/app.ts'
+import { stripeOrigins, tileOrigins } from '../src/app.ts'
 import { buildApp, WebConfig } from '../src/index.ts'
 
 const DEAD = 'http://127.0.0.1:9'
@@ -92,16 +92,17 @@ t.test('the pay page learns where Stripe.js is, and the CSP lets exactly that or
 
   const hosted = await webServing(t, dir)
   const config = await hosted.inject({ method: 'GET', url: '/ui-config.json' })
-  t.same(config.json(), { stripeJsUrl: 'https://js.stripe.com/v3/' }, 'Stripe’s own copy by default')
+  t.equal(config.json().stripeJsUrl, 'https://js.stripe.com/v3/', 'Stripe’s own copy by default')
   const csp = String((await hosted.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
   t.match(csp, /script-src 'self' https:\/\/js\.stripe\.com/)
   t.match(csp, /connect-src 'self' https:\/\/api\.stripe\.com/)
   t.match(csp, /frame-src https:\/\/js\.stripe\.com https:\/\/hooks\.stripe\.com/)
 
   const local = await webServing(t, dir, { STRIPE_JS_URL: 'http://127.0.0.1:12345/v3/' })
-  t.same((await local.inject({ method: 'GET', url: '/ui-config.json' })).json(), {
-    stripeJsUrl: 'http://127.0.0.1:12345/v3/',
-  })
+  t.equal(
+    (await local.inject({ method: 'GET', url: '/ui-config.json' })).json().stripeJsUrl,
+    'http://127.0.0.1:12345/v3/',
+  )
   const localCsp = String((await local.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
   t.match(localCsp, /script-src 'self' http:\/\/127\.0\.0\.1:12345;/)
   t.notMatch(localCsp, /stripe\.com/, 'nothing else is let in')
@@ -110,4 +111,29 @@ t.test('the pay page learns where Stripe.js is, and the CSP lets exactly that or
     connect: ['http://127.0.0.1:12345'],
     frame: ['http://127.0.0.1:12345'],
   })
+})
+
+t.test('the listing form learns which map tiles to draw, and the CSP lets their hosts in', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'commons-ui-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>UI</title>')
+
+  const gaode = await webServing(t, dir)
+  const map = (await gaode.inject({ method: 'GET', url: '/ui-config.json' })).json().map
+  t.match(map, { tileUrl: /^https:\/\/webrd0\{s\}\.is\.autonavi\.com\//, subdomains: '1234', datum: 'gcj02' })
+  const csp = String((await gaode.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
+  t.match(csp, /img-src [^;]*https:\/\/webrd01\.is\.autonavi\.com [^;]*https:\/\/webrd04\.is\.autonavi\.com/)
+
+  const osm = await webServing(t, dir, {
+    MAP_TILE_URL: 'http://127.0.0.1:12346/tiles/{z}/{x}/{y}.png',
+    MAP_TILE_SUBDOMAINS: '',
+    MAP_TILE_DATUM: 'wgs84',
+  })
+  t.match((await osm.inject({ method: 'GET', url: '/ui-config.json' })).json().map, {
+    tileUrl: 'http://127.0.0.1:12346/tiles/{z}/{x}/{y}.png',
+    datum: 'wgs84',
+  })
+  const osmCsp = String((await osm.inject({ method: 'GET', url: '/' })).headers['content-security-policy'])
+  t.match(osmCsp, /img-src [^;]*http:\/\/127\.0\.0\.1:12346/, 'a plain-http tile server is named, not left to https:')
+  t.same(tileOrigins('https://t{s}.example.cn/{z}/{x}/{y}', 'ab'), ['https://ta.example.cn', 'https://tb.example.cn'])
 })

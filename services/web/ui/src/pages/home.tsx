@@ -9,6 +9,7 @@ import { useT } from '../lib/i18n.ts'
 import { useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
+import { ActivityHitCard } from './activities/activity-hit-card.tsx'
 
 function Recommendations() {
   const t = useT()
@@ -49,6 +50,30 @@ function CityPopular() {
       <div class="card-grid">
         {data.hits.map((hit) => (
           <ListingCard key={hit.id} hit={hit} />
+        ))}
+      </div>
+    </section>
+  )
+}
+
+/** What is on soon in the chosen city: the next few activities hosted there. */
+function CityActivities() {
+  const t = useT()
+  const city = useStore(currentCity)
+  const { data } = useLoad(
+    async () => (await api.GET('/v1/search/activities', { params: { query: { perPage: 4, city: [city] } } })).data,
+    [city],
+  )
+  if (!data || data.hits.length === 0) return null
+  return (
+    <section class="section" aria-labelledby="activities-home-title">
+      <div class="section-head">
+        <h2 id="activities-home-title">{t('activityHit.homeTitle', { city })}</h2>
+        <Link href="/activities">{t('activityHit.homeMore')}</Link>
+      </div>
+      <div class="card-grid">
+        {data.hits.map((hit) => (
+          <ActivityHitCard key={hit.id} hit={hit} />
         ))}
       </div>
     </section>
@@ -165,6 +190,7 @@ export function Home() {
       </section>
       {me.status === 'signed-in' && <Recommendations />}
       <CityPopular />
+      <CityActivities />
       <Nearby />
       <PlatformFigures />
       <section class="section how">

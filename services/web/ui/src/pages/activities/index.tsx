@@ -3,10 +3,12 @@ import { Empty, ErrorNote, Loading } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { api, problemText } from '../../lib/api.ts'
+import { currentCity } from '../../lib/city.ts'
 import { tEnum, useT } from '../../lib/i18n.ts'
 import { must, usePages } from '../../lib/load.ts'
 import { navigate, useQuery } from '../../lib/router.tsx'
-import { ActivityCard } from './activity-card.tsx'
+import { useStore } from '../../lib/store.ts'
+import { ActivityHitCard } from './activity-hit-card.tsx'
 import { ActivityCalendar } from './calendar.tsx'
 import { ActivityTabs } from './tabs.tsx'
 import { dayStart, nextDay } from './types.ts'
@@ -87,34 +89,47 @@ function ActivityFilters({ filters }: { filters: Filters }) {
   )
 }
 
+const PER_PAGE = 20
+
+/**
+ * The activities of the city chosen in the header, from search (the host organization's city), so the list
+ * follows the switcher as listings do. Pages of search stand in for the cursor `usePages` expects.
+ */
 function ActivityList({ filters }: { filters: Filters }) {
   const t = useT()
+  const city = useStore(currentCity)
   const pages = usePages(
-    async (cursor) =>
-      must(
-        await api.GET('/v1/activities', {
+    async (cursor) => {
+      const page = cursor ? Number(cursor) : 1
+      const result = must(
+        await api.GET('/v1/search/activities', {
           params: {
             query: {
+              page,
+              perPage: PER_PAGE,
+              city: [city],
               ...(filters.day ? { from: dayStart(filters.day), to: dayStart(nextDay(filters.day)) } : {}),
-              ...(filters.district ? { district: filters.district } : {}),
-              ...(filters.targetGroup ? { targetGroup: filters.targetGroup as TargetGroup } : {}),
+              ...(filters.district ? { district: [filters.district] } : {}),
+              ...(filters.targetGroup ? { targetGroup: [filters.targetGroup as TargetGroup] } : {}),
               ...(filters.volunteers ? { hasVolunteerPlaces: 'true' } : {}),
-              ...(cursor ? { cursor } : {}),
             },
           },
         }),
-      ),
-    [filters.day, filters.district, filters.targetGroup, filters.volunteers],
+      )
+      return { items: result.hits, nextCursor: page * PER_PAGE < result.total ? String(page + 1) : null }
+    },
+    [city, filters.day, filters.district, filters.targetGroup, filters.volunteers],
   )
   return (
-    <section aria-label={t('activities.results')}>
+    <section aria-labelledby="activities-city-title">
+      <h2 id="activities-city-title">{t('activityHit.inCity', { city })}</h2>
       {pages.loading && !pages.loaded && <Loading />}
       {pages.error !== undefined && <ErrorNote>{problemText(pages.error)}</ErrorNote>}
       {pages.loaded && pages.items.length === 0 && <Empty title={t('activities.empty')} />}
       <ul class="card-list">
-        {pages.items.map((a) => (
-          <li key={a.id}>
-            <ActivityCard activity={a} />
+        {pages.items.map((hit) => (
+          <li key={hit.id}>
+            <ActivityHitCard hit={hit} />
           </li>
         ))}
       </ul>

@@ -11,6 +11,7 @@ import { useRef, useState } from 'preact/hooks'
 import { ErrorNote } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
 import { ExceptionsEditor, WeeklyEditor } from '../../components/hours-editor.tsx'
+import { MapPin } from '../../components/map-pin.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { PhotoEditor } from '../../components/photo-editor.tsx'
 import { PlacePicker } from '../../components/place-picker.tsx'
@@ -198,16 +199,28 @@ export function ListingForm({ orgId, listing }: { orgId: string; listing?: Listi
           value={f}
           error={err('location.district') ?? err('location.city') ?? err('location.districtCode')}
           onChange={(place) => {
-            setF((v) => ({
-              ...v,
-              districtCode: place?.districtCode ?? '',
-              city: place?.city ?? '',
-              district: place?.district ?? '',
-            }))
+            setF((v) => {
+              // A pin from another district is almost surely wrong now; one set before codes existed stays.
+              const moved = v.districtCode !== '' && v.districtCode !== place?.districtCode
+              return {
+                ...v,
+                districtCode: place?.districtCode ?? '',
+                city: place?.city ?? '',
+                district: place?.district ?? '',
+                ...(moved ? { lat: '', lng: '' } : {}),
+              }
+            })
             setErrors(({ 'location.district': _d, 'location.city': _c, ...rest }) => rest)
           }}
         />
         {text('location.address', t('form.address'), f.address, set('address'))}
+        <MapPin
+          districtCode={f.districtCode}
+          pin={f.lat && f.lng ? { lat: Number(f.lat), lng: Number(f.lng) } : undefined}
+          onChange={(pin) =>
+            setF((v) => ({ ...v, lat: pin ? pin.lat.toFixed(6) : '', lng: pin ? pin.lng.toFixed(6) : '' }))
+          }
+        />
       </fieldset>
 
       <fieldset class="card">

@@ -80,7 +80,9 @@ export default function ListingPage({ id }: { id: string }) {
       )}
       {manages && <ListingPrivateDetailsForm listingId={l.id} />}
       {l.photos.length > 0 && (
-        <ul class="photos">
+        // A row that scrolls sideways on a phone: focusable so a keyboard can scroll it too.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1)
+        <ul class="photos" tabIndex={0} aria-label={t('photos.label')}>
           {l.photos.map((photo, i) => (
             <li key={photo.id}>
               <img

@@ -44,6 +44,12 @@ export interface TestStack {
    * wall clock, so the test moves the booking instead of the clock.
    */
   beginBooking(id: string): Promise<void>
+  /**
+   * Makes a pending job due now and wakes the service's job runner, as if the clock had reached its time:
+   * the services run on the wall clock, so a test moves the job (a reminder a day before a booking) rather
+   * than the clock. `jobsSchema` is the service's job schema (e.g. `messaging_jobs`), `key` the job's key.
+   */
+  makeJobDue(jobsSchema: string, key: string): Promise<void>
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>
   /** Sends SIGINT to the stack's whole process group, as a terminal's Ctrl-C does; resolves with the exit code. */
@@ -169,6 +175,22 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
           [id],
         )
         if (moved.rowCount !== 1) throw new Error(`booking ${id} is not a confirmed booking`)
+      } finally {
+        await client.end()
+      }
+    },
+    makeJobDue: async (jobsSchema, key) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(jobsSchema)) throw new Error(`not a jobs schema: ${jobsSchema}`)
+      const client = new pg.Client({ connectionString: databaseUrl })
+      await client.connect()
+      try {
+        const moved = await client.query(
+          `update ${jobsSchema}._private_jobs set run_at = now() where key = $1 and locked_at is null`,
+          [key],
+        )
+        if (moved.rowCount !== 1) throw new Error(`no pending job ${key} in ${jobsSchema}`)
+        // Wakes the runner now rather than at its next poll.
+        await client.query(`select pg_notify('jobs:insert', '{"count":1}')`)
       } finally {
         await client.end()
       }

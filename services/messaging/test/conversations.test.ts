@@ -255,3 +255,32 @@ t.test('once a party reports a conversation, moderators may read it, and each re
     [moderator.userId],
   )
 })
+
+t.test('reading a conversation reads its new-message notifications, and only those', async (t) => {
+  const h = await testApp(t)
+  const s = await bookingScene(h)
+  const id = (await open(h, s.booker, { type: 'booking', id: s.booking.id }, s.requesterOrg)).json().id
+  const unread = async (who: Person) =>
+    (await h.app.inject({ method: 'GET', url: '/v1/notifications?unread=true', headers: who.headers })).json() as {
+      items: Array<{ type: string }>
+      unread: number
+    }
+  const before = (await unread(s.booker)).unread
+  t.equal((await post(h, s.providerAdmin, id, '您好，请从东门进。')).statusCode, 201)
+  t.equal((await post(h, s.providerAdmin, id, '有停车位。')).statusCode, 201)
+  t.equal((await unread(s.booker)).unread, before + 2, 'one notification per message')
+  const read = await h.app.inject({ method: 'POST', url: `/v1/conversations/${id}/read`, headers: s.booker.headers })
+  t.equal(read.statusCode, 200)
+  const after = await unread(s.booker)
+  t.equal(after.unread, before, 'the bell no longer counts messages the page shows')
+  t.notOk(
+    after.items.some((n) => n.type === 'message_received'),
+    'no message notification is left unread',
+  )
+
+  // Answering is reading too: the provider's notification of the reply it answers is read by its own reply.
+  t.equal((await post(h, s.booker, id, '好的，谢谢！')).statusCode, 201)
+  t.equal((await unread(s.providerAdmin)).items.filter((n) => n.type === 'message_received').length, 1)
+  t.equal((await post(h, s.providerAdmin, id, '不客气。')).statusCode, 201)
+  t.equal((await unread(s.providerAdmin)).items.filter((n) => n.type === 'message_received').length, 0)
+})

@@ -5,6 +5,7 @@ import { type Kysely, sql, type Transaction } from 'kysely'
 import { z } from 'zod'
 import type { ConversationRow, DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
+import { NOTIFICATIONS_CHANNEL } from '../notifications/notify.ts'
 import { isParty, sideOf } from './parties.ts'
 
 type Deps = Pick<MessagingDeps, 'db' | 'clock'>
@@ -179,12 +180,37 @@ export async function reportConversation(deps: Deps, actor: Actor, id: string, r
 export async function markConversationRead(deps: Deps, actor: Actor, id: string) {
   await accessConversation(deps.db, actor, id, { now: deps.clock.now() })
   const readAt = deps.clock.now()
-  await deps.db
-    .insertInto('conversationReads')
-    .values({ conversationId: id, userId: actor.userId, readAt })
-    .onConflict((oc) => oc.columns(['conversationId', 'userId']).doUpdateSet({ readAt }))
-    .execute()
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('conversationReads')
+      .values({ conversationId: id, userId: actor.userId, readAt })
+      .onConflict((oc) => oc.columns(['conversationId', 'userId']).doUpdateSet({ readAt }))
+      .execute()
+    await readMessageNotifications(trx, actor.userId, id, readAt)
+  })
   return getConversation(deps, actor, id)
+}
+
+/**
+ * The "new message" notifications of messages the user has now seen in the conversation are read too:
+ * otherwise the bell keeps counting a message the page already shows. Open streams hear the new count.
+ */
+export async function readMessageNotifications(trx: Transaction<DB>, userId: string, id: string, upTo: Date) {
+  const read = await trx
+    .updateTable('notifications')
+    .set({ readAt: upTo })
+    .where('userId', '=', userId)
+    .where('type', '=', 'message_received')
+    .where('readAt', 'is', null)
+    .where('dedupeKey', 'in', (eb) =>
+      eb
+        .selectFrom('messages')
+        .select(sql<string>`'message:' || messages.id`.as('key'))
+        .where('messages.conversationId', '=', id)
+        .where('messages.createdAt', '<=', upTo),
+    )
+    .executeTakeFirst()
+  if (read.numUpdatedRows > 0n) await sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, ${userId})`.execute(trx)
 }
 
 /** Conversations as `userId` sees them: titles, organization names, last message, unread count. */

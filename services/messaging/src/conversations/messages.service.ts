@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { MessageRow } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { notifyUsers } from '../notifications/notify.ts'
-import { accessConversation, conversationEvent } from './conversations.service.ts'
+import { accessConversation, conversationEvent, readMessageNotifications } from './conversations.service.ts'
 import { partiesOf } from './parties.ts'
 
 const Position = z.tuple([z.iso.datetime(), z.uuid()])
@@ -109,6 +109,7 @@ export async function postMessage(
       .values({ conversationId: id, userId: actor.userId, readAt: now })
       .onConflict((oc) => oc.columns(['conversationId', 'userId']).doUpdateSet({ readAt: now }))
       .execute()
+    await readMessageNotifications(trx, actor.userId, id, now)
     await conversationEvent(trx, saved)
     const others = (await partiesOf(trx, conversation)).filter((u) => u !== actor.userId)
     const title = await subjectTitle(trx, conversation.subjectType, conversation.subjectId)

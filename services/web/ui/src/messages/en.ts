@@ -762,6 +762,7 @@ const en: Record<MessageKey, string> = {
   'notifications.email': 'Email',
   'notifications.save': 'Save settings',
   'notifications.saved': 'Saved',
+  'notifications.unread': 'Unread:',
   'notificationType.booking_requested': 'Booking received',
   'notificationType.booking_accepted': 'Booking confirmed',
   'notificationType.booking_declined': 'Booking declined',

@@ -752,6 +752,7 @@ const zhCN = {
   'notifications.email': '邮件',
   'notifications.save': '保存设置',
   'notifications.saved': '已保存',
+  'notifications.unread': '未读：',
   'notificationType.booking_requested': '收到预约',
   'notificationType.booking_accepted': '预约已确认',
   'notificationType.booking_declined': '预约未被接受',

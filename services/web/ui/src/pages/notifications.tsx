@@ -42,6 +42,8 @@ function NotificationList() {
       <ul class="notification-list">
         {items.map((n) => (
           <li key={n.id} class={n.read ? 'notification' : 'notification unread'}>
+            {/* The red dot is drawn by CSS and silent; screen readers hear the state in words instead. */}
+            {n.read ? null : <span class="visually-hidden">{t('notifications.unread')}</span>}
             <Link href={n.link} onClick={() => !n.read && void markRead({ ids: [n.id] })}>
               <strong>{n.title}</strong>
             </Link>

@@ -41,7 +41,15 @@ export function FitsMyListings() {
         entry.listings.push(listing)
         byNeed.set(need.id, entry)
       }
-    return { own: own.length, matches: [...byNeed.values()] }
+    // Discovery's copy of a need is what its index holds (no poster's name, no status); the board's own
+    // copy says who posted it and whether it is still open, which 联系需求方 needs.
+    const matches = await Promise.all(
+      [...byNeed.values()].map(async (entry) => {
+        const { data } = await api.GET('/v1/needs/{id}', { params: { path: { id: entry.need.id } } })
+        return data ? { ...entry, need: data } : entry
+      }),
+    )
+    return { own: own.length, matches: matches.filter((m) => m.need.status !== 'closed') }
   }, [me.memberships.map((m) => m.organizationId).join()])
   if (fits.loading && !fits.data) return <Loading />
   if (fits.error !== undefined) return <ErrorNote>{problemText(fits.error)}</ErrorNote>

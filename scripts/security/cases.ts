@@ -226,6 +226,9 @@ export const CASES: Record<string, Case> = {
   getMemberScorecard: { anonymous: 'public', stranger: 'public', target: 'user' },
   getOrganizationScorecard: { anonymous: 'public', stranger: 'public', target: 'organization' },
   getEvaluationWatchlist: { anonymous: 'auth', stranger: 'denied' },
+  // issue 18: moderators' queue of reported evaluations and its dismissal.
+  listEvaluationReports: { anonymous: 'auth', stranger: 'denied' },
+  dismissEvaluationReport: { anonymous: 'auth', stranger: 'denied', target: 'nothing', body: reason },
   createSurvey: { anonymous: 'refused', stranger: 'refused', body: 'survey' },
   listSurveys: { anonymous: 'refused', stranger: 'refused', query: 'organization' },
   getSurvey: { anonymous: 'public', stranger: 'public', target: 'nothing' },

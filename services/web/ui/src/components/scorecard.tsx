@@ -2,6 +2,7 @@ import { ErrorNote, Loading } from '../components/feedback.tsx'
 import { api, problemText } from '../lib/api.ts'
 import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
+import { EvaluationList } from './evaluations.tsx'
 import { Stars } from './ratings.tsx'
 
 /**
@@ -61,6 +62,11 @@ export function ScorecardSection({ subject, id }: { subject: 'organization' | 'm
         </>
       )}
       <p class="hint">{t('scorecard.how')}</p>
+      {subject === 'organization' ? (
+        <EvaluationList query={{ organizationId: id }} onlyHost />
+      ) : (
+        <EvaluationList query={{ subjectUserId: id }} />
+      )}
     </section>
   )
 }

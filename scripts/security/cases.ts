@@ -276,6 +276,9 @@ export const CASES: Record<string, Case> = {
   getMemberScorecard: { anonymous: 200, stranger: 200, target: 'user' },
   getOrganizationScorecard: { anonymous: 200, stranger: 200, target: 'organization' },
   getEvaluationWatchlist: { anonymous: 401, stranger: 403, moderator: 200 },
+  // issue 18: moderators' queue of reported evaluations and its dismissal.
+  listEvaluationReports: { anonymous: 401, stranger: 403, moderator: 200 },
+  dismissEvaluationReport: { anonymous: 401, stranger: 403, moderator: 404, target: 'nothing', body: reason },
   createSurvey: { anonymous: 400, stranger: 400, body: 'survey' },
   // An organization's surveys, drafts included: its members and moderators.
   listSurveys: { anonymous: 401, stranger: 403, member: 200, moderator: 200, query: 'organization' },

@@ -714,6 +714,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/evaluations/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listEvaluationReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evaluations/reports/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["dismissEvaluationReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/evaluations/scorecards/members/{id}": {
         parameters: {
             query?: never;
@@ -3009,6 +3041,11 @@ export interface components {
             noShow: boolean;
             createdAt: components["schemas"]["InstantInput"];
         };
+        ServedVolunteerInput: {
+            userId: components["schemas"]["IdInput"];
+            displayName: string;
+            partyMember: boolean;
+        };
         MyRegistrationInput: {
             id: components["schemas"]["IdInput"];
             activityId: components["schemas"]["IdInput"];
@@ -3024,6 +3061,7 @@ export interface components {
             noShow: boolean;
             createdAt: components["schemas"]["InstantInput"];
             qrSvg: string;
+            volunteersServed: components["schemas"]["ServedVolunteerInput"][];
         };
         RegistrationListInput: {
             items: components["schemas"]["RegistrationInput"][];
@@ -3081,6 +3119,20 @@ export interface components {
         };
         EvaluationHideBodyInput: {
             reason: string;
+        };
+        EvaluationReportDismissBodyInput: {
+            reason: string;
+        };
+        ReportedEvaluationInput: {
+            id: components["schemas"]["IdInput"];
+            reason: string;
+            createdAt: components["schemas"]["InstantInput"];
+            evaluation: components["schemas"]["EvaluationInput"];
+            activityTitle: string;
+            organizationName: string;
+        };
+        ReportedEvaluationListInput: {
+            items: components["schemas"]["ReportedEvaluationInput"][];
         };
         ScoreLineInput: {
             direction: components["schemas"]["EvaluationDirectionInput"];
@@ -5163,6 +5215,11 @@ export interface components {
             noShow: boolean;
             createdAt: components["schemas"]["Instant"];
         };
+        ServedVolunteer: {
+            userId: components["schemas"]["Id"];
+            displayName: string;
+            partyMember: boolean;
+        };
         MyRegistration: {
             id: components["schemas"]["Id"];
             activityId: components["schemas"]["Id"];
@@ -5178,6 +5235,7 @@ export interface components {
             noShow: boolean;
             createdAt: components["schemas"]["Instant"];
             qrSvg: string;
+            volunteersServed: components["schemas"]["ServedVolunteer"][];
         };
         RegistrationList: {
             items: components["schemas"]["Registration"][];
@@ -5235,6 +5293,20 @@ export interface components {
         };
         EvaluationHideBody: {
             reason: string;
+        };
+        EvaluationReportDismissBody: {
+            reason: string;
+        };
+        ReportedEvaluation: {
+            id: components["schemas"]["Id"];
+            reason: string;
+            createdAt: components["schemas"]["Instant"];
+            evaluation: components["schemas"]["Evaluation"];
+            activityTitle: string;
+            organizationName: string;
+        };
+        ReportedEvaluationList: {
+            items: components["schemas"]["ReportedEvaluation"][];
         };
         ScoreLine: {
             direction: components["schemas"]["EvaluationDirection"];
@@ -7715,6 +7787,50 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["EvaluationReportBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listEvaluationReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportedEvaluationList"];
+                };
+            };
+        };
+    };
+    dismissEvaluationReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvaluationReportDismissBodyInput"];
             };
         };
         responses: {

@@ -186,8 +186,20 @@ export const Registration = z
   .meta({ id: 'Registration' })
 export type Registration = z.infer<typeof Registration>
 
-/** The caller's own sign-up with its QR code (an SVG of the check-in code). */
-export const MyRegistration = Registration.extend({ qrSvg: z.string() }).meta({ id: 'MyRegistration' })
+/** A volunteer who served at an activity, as the attendees who were there may rate them. */
+export const ServedVolunteer = z
+  .object({ userId: Id, displayName: z.string(), partyMember: z.boolean() })
+  .meta({ id: 'ServedVolunteer' })
+
+/**
+ * The caller's own sign-up with its QR code (an SVG of the check-in code). `volunteersServed` lists, for an
+ * attendee who was checked in at an activity that has ended, the volunteers checked in beside them (whom
+ * they may rate); it is empty for everyone else.
+ */
+export const MyRegistration = Registration.extend({
+  qrSvg: z.string(),
+  volunteersServed: z.array(ServedVolunteer),
+}).meta({ id: 'MyRegistration' })
 export type MyRegistration = z.infer<typeof MyRegistration>
 
 export const RegistrationList = z.object({ items: z.array(Registration) }).meta({ id: 'RegistrationList' })
@@ -276,6 +288,25 @@ export const EvaluationReportBody = z
 export const EvaluationHideBody = z
   .strictObject({ reason: z.string().trim().min(1).max(500) })
   .meta({ id: 'EvaluationHideBody' })
+export const EvaluationReportDismissBody = z
+  .strictObject({ reason: z.string().trim().min(1).max(500) })
+  .meta({ id: 'EvaluationReportDismissBody' })
+
+/** An open report of an evaluation, as moderators review it: the reason, the evaluation, its activity. */
+export const ReportedEvaluation = z
+  .object({
+    id: Id,
+    reason: z.string(),
+    createdAt: Instant,
+    evaluation: Evaluation,
+    activityTitle: z.string(),
+    organizationName: z.string(),
+  })
+  .meta({ id: 'ReportedEvaluation' })
+export const ReportedEvaluationList = z
+  .object({ items: z.array(ReportedEvaluation) })
+  .meta({ id: 'ReportedEvaluationList' })
+export type ReportedEvaluationList = z.infer<typeof ReportedEvaluationList>
 
 /** One direction's figures on a scorecard. */
 export const ScoreLine = z

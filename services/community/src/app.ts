@@ -16,6 +16,7 @@ import { migrations } from './db/migrations/index.ts'
 import type { DB } from './db/schema.ts'
 import { type Clock, type CommunityDeps, systemClock } from './deps.ts'
 import { endActivity } from './ending/activity-end.ts'
+import { recheckBadges } from './evaluations/badges.ts'
 import { registerEvaluationRoutes } from './evaluations/evaluations.routes.ts'
 import { closeEvaluationWindow } from './evaluations/evaluations.service.ts'
 import { recheckFlags, scheduleFlagsRecheck } from './evaluations/flags.ts'
@@ -120,6 +121,10 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     'flags.recheck': async () => {
       const { checked, changed } = await recheckFlags(deps)
       app.log.info({ checked, changed }, 'flags rechecked')
+    },
+    'badges.recheck': async () => {
+      const { checked, changed } = await recheckBadges(deps)
+      app.log.info({ checked, changed }, 'badges rechecked')
     },
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })

@@ -190,6 +190,21 @@ const ROWS: Row[] = [
     },
   },
   {
+    // Only an attendee who was there rates a volunteer who served; nobody rates themselves.
+    name: 'POST /v1/evaluations (attendee_to_volunteer)',
+    expect: statuses(401, 403, 201, 403, 403, 403),
+    request: async (w) => ({
+      method: 'POST',
+      url: '/v1/evaluations',
+      payload: {
+        activityId: (await activityOf(w, { held: true })).activity.id,
+        direction: 'attendee_to_volunteer',
+        subjectUserId: w.people.volunteer.userId,
+        score: 5,
+      },
+    }),
+  },
+  {
     name: 'GET /v1/evaluations',
     expect: all(200),
     request: async () => ({ method: 'GET', url: '/v1/evaluations' }),
@@ -222,6 +237,20 @@ const ROWS: Row[] = [
     }),
   },
   {
+    name: 'GET /v1/evaluations/reports',
+    expect: statuses(401, 403, 403, 403, 403, 200),
+    request: async () => ({ method: 'GET', url: '/v1/evaluations/reports' }),
+  },
+  {
+    name: 'POST /v1/evaluations/reports/:id/dismiss',
+    expect: statuses(401, 403, 403, 403, 403, 204),
+    request: async (w) => ({
+      method: 'POST',
+      url: `/v1/evaluations/reports/${await openReport(w)}/dismiss`,
+      payload: { reason: '评价属实' },
+    }),
+  },
+  {
     name: 'GET /v1/evaluations/watchlist',
     expect: statuses(401, 403, 403, 403, 403, 200),
     request: async () => ({ method: 'GET', url: '/v1/evaluations/watchlist' }),
@@ -237,6 +266,23 @@ const ROWS: Row[] = [
     request: async (w) => ({ method: 'GET', url: `/v1/evaluations/scorecards/members/${w.people.volunteer.userId}` }),
   },
 ]
+
+/** An open report (by the stranger) of a fresh published evaluation. */
+async function openReport(w: World): Promise<string> {
+  const id = await publishedEvaluation(w)
+  await w.h.app.inject({
+    method: 'POST',
+    url: `/v1/evaluations/${id}/reports`,
+    headers: w.people.stranger.headers,
+    payload: { reason: '内容不实' },
+  })
+  const report = await w.h.app.community.deps.db
+    .selectFrom('evaluationReports')
+    .select('id')
+    .where('evaluationId', '=', id)
+    .executeTakeFirstOrThrow()
+  return report.id
+}
 
 /** A published attendee_to_host evaluation of a fresh held activity (everyone spoke). */
 async function publishedEvaluation(w: World): Promise<string> {

@@ -6,6 +6,10 @@
  * Judgements are patterns over a listing rather than ids (ids are random per load): every plain part of a
  * pattern must occur in the title, and a part starting with `@` in the city, district or organization name.
  * `good` listings grade 2, `fair` ones 1, everything else 0; a listing takes its best grade.
+ *
+ * The `activity` category is judged the same way over the demo activities (packages/demo/src/activities.ts)
+ * and asked of the activities search (`/v1/search/activities`): what residents type to find something to
+ * join, by its subject, the people it serves, a colloquial word, pinyin or traditional script.
  */
 
 export const CATEGORIES = [
@@ -18,6 +22,7 @@ export const CATEGORIES = [
   'phrase',
   'abbreviation',
   'mixed',
+  'activity',
 ] as const
 export type Category = (typeof CATEGORIES)[number]
 
@@ -34,6 +39,28 @@ const q = (category: Category, query: string, good: string[], fair: string[] = [
   good,
   fair,
 })
+
+/** The activity category: asked of `/v1/search/activities`, judged over the demo activities. */
+export const ACTIVITY_QUERIES: GradedQuery[] = [
+  q('activity', '智能手机', ['智能手机']),
+  q('activity', '挂号', ['挂号']),
+  q('activity', '党日', ['党日'], ['红色足迹']),
+  q('activity', '义剪', ['义剪']),
+  q('activity', '理发', ['义剪']),
+  q('activity', '绘本', ['绘本'], ['亲子']),
+  q('activity', '亲子阅读', ['亲子阅读']),
+  q('activity', '防诈骗', ['诈骗']),
+  q('activity', '陪伴老人', ['独居老人'], ['义剪', '智能手机', '重阳']),
+  q('activity', '留守儿童', ['留守儿童']),
+  q('activity', '篮球', ['篮球']),
+  q('activity', 'lanqiu', ['篮球']),
+  q('activity', '法律咨询', ['法律咨询']),
+  q('activity', '急救培训', ['应急救护']),
+  q('activity', '重阳节', ['重阳']),
+  q('activity', '垃圾分类', ['垃圾分类']),
+  q('activity', '詐騙', ['诈骗']),
+  q('activity', '深圳 法律咨询', ['@深圳 法律咨询']),
+]
 
 export const QUERIES: GradedQuery[] = [
   // exact: the words of the titles

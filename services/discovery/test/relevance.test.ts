@@ -2,14 +2,16 @@
  * The relevance suite (`pnpm eval:search`, also part of `pnpm test`): the graded queries of eval/queries.ts
  * against the demo catalogue, loaded by the real listings service and indexed by discovery, scored by
  * nDCG@10 per category for Commons' search and for a Postgres ILIKE baseline on the same data in the same
- * run. Fails when the overall figure falls more than 0.02 below the one committed in eval/figure.json.
+ * run. The activity category asks the activities search over the demo activities (announced on a community
+ * feed), against an ILIKE over the same activities' announcements. Fails when the overall figure falls more
+ * than 0.02 below the one committed in eval/figure.json.
  * EVAL_VERBOSE=1 also lists every query that scores under 1.
  */
 import { readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
 import t from 'tap'
 import { formatTable, grade, type JudgedListing, ndcgAt, summarize } from '../eval/ndcg.ts'
-import { CATEGORIES, type Category, QUERIES } from '../eval/queries.ts'
+import { ACTIVITY_QUERIES, CATEGORIES, type Category, type GradedQuery, QUERIES } from '../eval/queries.ts'
 import { demoDiscovery } from './demo-app.ts'
 
 const K = 10
@@ -17,7 +19,7 @@ const TOLERANCE = 0.02
 const FIGURE = new URL('../eval/figure.json', import.meta.url)
 
 t.test('search relevance on the demo catalogue holds its committed nDCG@10', async (t) => {
-  const { app, listingsDb } = await demoDiscovery(t, { logLevel: process.env.EVAL_LOG })
+  const { app, listingsDb, communityDb, activities } = await demoDiscovery(t, { logLevel: process.env.EVAL_LOG })
 
   const { rows: listings } = await sql<JudgedListing>`
     select l.id, l.title, l.city, l.district, o.name as "organizationName"
@@ -41,7 +43,9 @@ t.test('search relevance on the demo catalogue holds its committed nDCG@10', asy
   const commons: Array<{ category: Category; ndcg: number; q: string; top: string[] }> = []
   const baseline: Array<{ category: Category; ndcg: number }> = []
   const titles = new Map(listings.map((l) => [l.id, l.title]))
-  for (const query of process.env.EVAL_ONLY ? QUERIES.filter((x) => x.q === process.env.EVAL_ONLY) : QUERIES) {
+  const only = (queries: GradedQuery[]) =>
+    process.env.EVAL_ONLY ? queries.filter((x) => x.q === process.env.EVAL_ONLY) : queries
+  for (const query of only(QUERIES)) {
     const grades = new Map(listings.map((l) => [l.id, grade(query, l)]))
     const res = await app.inject({
       method: 'GET',
@@ -59,6 +63,38 @@ t.test('search relevance on the demo catalogue holds its committed nDCG@10', asy
       top: ranking.slice(0, 3).map((id) => titles.get(id) ?? id),
     })
     baseline.push({ category: query.category, ndcg: theirs ?? 0 })
+  }
+
+  // Activities: the same baseline over what community announced (title, description, host's name).
+  const ilikeActivities = async (q: string) => {
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const { rows } = await sql<{ id: string }>`
+      select a->>'id' as id from (
+        select payload->'activity' as a, id as seq from community.events where type = 'activity.changed') e
+      where a->>'title' ilike ${pattern} or a->>'description' ilike ${pattern}
+        or a->>'organizationName' ilike ${pattern}
+      order by (a->>'title' ilike ${pattern}) desc, seq
+      limit ${K}`.execute(communityDb)
+    return rows.map((r) => r.id)
+  }
+  const activityTitles = new Map(activities.map((a) => [a.id, a.title]))
+  for (const query of only(ACTIVITY_QUERIES)) {
+    const grades = new Map(activities.map((a) => [a.id, grade(query, a)]))
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/search/activities?${new URLSearchParams({ q: query.q, perPage: String(K) })}`,
+    })
+    t.equal(res.statusCode, 200, `search activities ${query.q}`)
+    const ranking = (res.json().hits as Array<{ id: string }>).map((h) => h.id)
+    const ours = ndcgAt(K, ranking, grades)
+    t.not(ours, null, `${query.q} has relevant activities among the demo activities`)
+    commons.push({
+      category: query.category,
+      ndcg: ours ?? 0,
+      q: query.q,
+      top: ranking.slice(0, 3).map((id) => activityTitles.get(id) ?? id),
+    })
+    baseline.push({ category: query.category, ndcg: ndcgAt(K, await ilikeActivities(query.q), grades) ?? 0 })
   }
 
   const ours = summarize(commons)

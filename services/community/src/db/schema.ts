@@ -148,6 +148,8 @@ export interface EvaluationReportsTable {
   reporterUserId: string
   reason: string
   createdAt: Date
+  /** Set when a moderator dismissed the report or hid the evaluation. */
+  resolvedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface EvaluationAuditTable {
@@ -181,6 +183,9 @@ export interface ScorecardVersionsTable {
   subject: string
   id: string
   version: number
+  /** The marks last announced in `scorecard.updated`. */
+  badge: Generated<boolean>
+  rectifying: Generated<boolean>
 }
 
 type Json<T> = ColumnType<T, string, string>

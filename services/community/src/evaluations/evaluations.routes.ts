@@ -5,8 +5,10 @@ import {
   EvaluationPage,
   EvaluationReplyBody,
   EvaluationReportBody,
+  EvaluationReportDismissBody,
   IdParams,
   ListEvaluationsQuery,
+  ReportedEvaluationList,
   Scorecard,
   Watchlist,
 } from '@commons/contracts'
@@ -22,6 +24,7 @@ import {
   submitEvaluation,
   watchlist,
 } from './evaluations.service.ts'
+import { dismissEvaluationReport, listEvaluationReports } from './reports.ts'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['evaluations']
@@ -97,6 +100,38 @@ export function registerEvaluationRoutes(app: App, deps: CommunityDeps) {
       },
     },
     async (request) => hideEvaluation(deps, requireModerator(request), request.params.id, request.body.reason),
+  )
+  app.get(
+    '/v1/evaluations/reports',
+    {
+      schema: {
+        operationId: 'listEvaluationReports',
+        tags,
+        security,
+        response: { 200: ReportedEvaluationList },
+      },
+    },
+    async (request) => {
+      requireModerator(request)
+      return listEvaluationReports(deps)
+    },
+  )
+  app.post(
+    '/v1/evaluations/reports/:id/dismiss',
+    {
+      schema: {
+        operationId: 'dismissEvaluationReport',
+        tags,
+        security,
+        params: IdParams,
+        body: EvaluationReportDismissBody,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await dismissEvaluationReport(deps, requireModerator(request), request.params.id, request.body.reason)
+      return reply.code(204).send(null)
+    },
   )
   app.get(
     '/v1/evaluations/watchlist',

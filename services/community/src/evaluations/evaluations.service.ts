@@ -17,6 +17,7 @@ import type { ActivityRow, DB } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { EVALUATION_WINDOW_DAYS } from '../ending/activity-end.ts'
 import { evaluationWindowKey } from '../jobs/community-jobs.ts'
+import { scheduleBadgesRecheck } from './badges.ts'
 import { toEvaluationDto } from './evaluation-dto.ts'
 import { settleFlag } from './flags.ts'
 import { BADGE_MIN_COUNT, bayesian, DEFAULT_PRIOR, inTopDecile } from './scorecard.ts'
@@ -109,7 +110,7 @@ export async function submitEvaluation(
       throw error
     }
     if (await everyoneSpoke(trx, activity, served)) {
-      await publishEvaluations(trx, activity, now)
+      await publishEvaluations(deps, trx, activity, now)
       await deps.jobs.cancel(trx, evaluationWindowKey(activity.id))
       row = await trx.selectFrom('evaluations').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow()
     }
@@ -142,7 +143,7 @@ async function everyoneSpoke(
 }
 
 /** Publishes every evaluation of an activity at once, then settles the host's flag and the scorecards. */
-async function publishEvaluations(trx: Transaction<DB>, activity: ActivityRow, now: Date) {
+async function publishEvaluations(deps: CommunityDeps, trx: Transaction<DB>, activity: ActivityRow, now: Date) {
   await trx
     .updateTable('evaluations')
     .set({ publishedAt: now })
@@ -159,6 +160,7 @@ async function publishEvaluations(trx: Transaction<DB>, activity: ActivityRow, n
     .execute()
   await settleOrganization(trx, activity.organizationId, now)
   for (const s of subjects) await announceScorecard(trx, 'member', s.subjectUserId as string, now)
+  await scheduleBadgesRecheck(deps, trx)
 }
 
 /** The evaluation window's job: whatever was said by the close is published. */
@@ -166,7 +168,7 @@ export async function closeEvaluationWindow(deps: CommunityDeps, activityId: str
   await deps.db.transaction().execute(async (trx) => {
     const activity = await lockActivity(trx, activityId)
     if (!activity || activity.evaluationsPublishedAt || !activity.endedAt) return
-    await publishEvaluations(trx, activity, deps.clock.now())
+    await publishEvaluations(deps, trx, activity, deps.clock.now())
   })
 }
 
@@ -189,7 +191,7 @@ const counted = (db: Kysely<DB>) =>
   db.selectFrom('evaluations').where('publishedAt', 'is not', null).where('hiddenAt', 'is', null)
 
 /** The platform mean of each direction: the prior every subject's average starts from. */
-async function priors(db: Kysely<DB>): Promise<Map<string, number>> {
+export async function priors(db: Kysely<DB>): Promise<Map<string, number>> {
   const rows = await counted(db)
     .select(['direction', sql<number>`avg(score)::float8`.as('mean')])
     .groupBy('direction')
@@ -198,7 +200,7 @@ async function priors(db: Kysely<DB>): Promise<Map<string, number>> {
 }
 
 /** Every subject's Bayesian average over its kind's directions, for the top-decile badge. */
-async function averagesOf(db: Kysely<DB>, kind: 'organization' | 'member', prior: Map<string, number>) {
+export async function averagesOf(db: Kysely<DB>, kind: 'organization' | 'member', prior: Map<string, number>) {
   const key = kind === 'organization' ? 'organizationId' : 'subjectUserId'
   const rows = await counted(db)
     .select([
@@ -285,9 +287,13 @@ export async function announceScorecard(trx: Transaction<DB>, kind: 'organizatio
   const card = await scorecardOf(trx, kind, id)
   const version = await trx
     .insertInto('scorecardVersions')
-    .values({ subject: kind, id, version: 1 })
+    .values({ subject: kind, id, version: 1, badge: card.badge, rectifying: card.rectifying })
     .onConflict((oc) =>
-      oc.columns(['subject', 'id']).doUpdateSet((eb) => ({ version: eb('scorecardVersions.version', '+', 1) })),
+      oc.columns(['subject', 'id']).doUpdateSet((eb) => ({
+        version: eb('scorecardVersions.version', '+', 1),
+        badge: eb.ref('excluded.badge'),
+        rectifying: eb.ref('excluded.rectifying'),
+      })),
     )
     .returning('version')
     .executeTakeFirstOrThrow()
@@ -397,8 +403,16 @@ export async function hideEvaluation(deps: CommunityDeps, actor: Actor, id: stri
       .insertInto('evaluationAudit')
       .values({ evaluationId: id, action: 'hide', actorUserId: actor.userId, reason, at: now })
       .execute()
+    // Hiding answers every open report of it: they leave the moderators' queue.
+    await trx
+      .updateTable('evaluationReports')
+      .set({ resolvedAt: now })
+      .where('evaluationId', '=', id)
+      .where('resolvedAt', 'is', null)
+      .execute()
     await settleOrganization(trx, row.organizationId, now)
     if (row.subjectUserId) await announceScorecard(trx, 'member', row.subjectUserId, now)
+    await scheduleBadgesRecheck(deps, trx)
     return toEvaluationDto(next)
   })
 }

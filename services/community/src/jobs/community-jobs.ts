@@ -10,6 +10,8 @@ export interface CommunityJobs {
   'activity.reminder': { activityId: string }
   /** Daily: every organization's 整改中 flag is settled again by the rolling 90-day average. */
   'flags.recheck': Record<string, never>
+  /** Evaluations were published or hidden: every badge is judged again against the others' averages. */
+  'badges.recheck': Record<string, never>
 }
 
 export type CommunityJobQueue = JobQueue<CommunityJobs>
@@ -28,3 +30,6 @@ export const activityReminderKey = (activityId: string) => `activity-reminder:${
 
 /** The one pending daily recheck of flags. */
 export const FLAGS_RECHECK_KEY = 'flags-recheck'
+
+/** The one pending recheck of badges: evaluations published in a burst queue one run. */
+export const BADGES_RECHECK_KEY = 'badges-recheck'

@@ -163,11 +163,24 @@ export async function getMyRegistration(
   actor: Actor,
   activityId: string,
 ): Promise<MyRegistration> {
-  await visibleActivity(deps.db, actor, activityId)
+  const activity = await visibleActivity(deps.db, actor, activityId)
   const mine = await findLiveRegistration(deps.db, activityId, actor.userId)
   if (!mine) throw notFound('registration')
   const qrSvg = await QRCode.toString(mine.code, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
-  return { ...(await withPosition(deps, mine)), qrSvg }
+  // Only someone who was there as an attendee learns who served, and only once it is over (to rate them).
+  const servedBeside = mine.role === 'attendee' && mine.status === 'confirmed' && mine.checkedInAt && activity.endedAt
+  const volunteersServed = servedBeside
+    ? await deps.db
+        .selectFrom('registrations')
+        .select(['userId', 'displayName', 'partyMember'])
+        .where('activityId', '=', activityId)
+        .where('role', '=', 'volunteer')
+        .where('status', '=', 'confirmed')
+        .where('checkedInAt', 'is not', null)
+        .orderBy('checkedInAt')
+        .execute()
+    : []
+  return { ...(await withPosition(deps, mine)), qrSvg, volunteersServed }
 }
 
 /**

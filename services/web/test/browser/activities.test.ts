@@ -3,8 +3,9 @@
  * host creates an activity in the hall it booked and publishes it; two residents sign up, one as a
  * volunteer, and a third waits (capacity 1); the host checks one in by the code from 我的活动 and the
  * volunteer off the list; the activity is moved past its end (the services run on the wall clock, so the
- * test moves the activity, as journey.test.ts moves a booking); all three directions evaluate; the
- * scorecards, the open ledger and the volunteer's time credits show it.
+ * test moves the activity, as journey.test.ts moves a booking); all three directions evaluate, and the
+ * attendee rates the volunteer who served; the scorecards, the open ledger and the volunteer's time credits
+ * show it; the host replies to an evaluation, a resident reports it and a moderator hides it with a reason.
  * axe-core on each new page; screenshots at 375 and 1280 px under test-results/screenshots/.
  */
 import { randomUUID } from 'node:crypto'
@@ -187,12 +188,20 @@ t.test('the activities journey at phone width', { skip: CHROMIUM ? false : NO_CH
     await attendee.getByText('已签到（参加者）').waitFor()
     await capture(attendee, 'activity-evaluate')
     await evaluate(attendee, '群众评价活动与主办方', '医生讲得很细，孩子发烧不再慌了。')
+    // The attendee may also rate the volunteer who served them: the form names each volunteer checked in.
+    await evaluate(attendee, `群众评价志愿者：${residents.volunteer.name}`, '赵志愿一直在门口引导，很热心。')
     await volunteer.goto(`${base}/activities/${activityId}`)
     await evaluate(volunteer, '志愿者评价主办方', '分工清楚，物资准备充分。')
     await host.reload()
     await evaluate(host, `组织评价志愿者：${residents.volunteer.name}`, '引导签到很耐心。')
     const published = await call('GET', `/v1/evaluations?activityId=${activityId}`)
-    t.equal(published.items.length, 3, 'every party spoke, so all three are published')
+    t.equal(published.items.length, 4, 'every party spoke, so all are published (the volunteer rated twice over)')
+    t.ok(
+      published.items.some(
+        (e: Json) => e.direction === 'attendee_to_volunteer' && e.subjectUserId === accounts.volunteer.user.id,
+      ),
+      'the attendee’s rating of the volunteer is among them',
+    )
   })
 
   await t.test('the scorecards, the open ledger and the volunteer’s time credits show it', async (t) => {
@@ -230,6 +239,48 @@ t.test('the activities journey at phone width', { skip: CHROMIUM ? false : NO_CH
     await balance.waitFor()
     t.ok(Number.parseFloat((await balance.textContent()) ?? '0') >= 3, 'the volunteer’s time credits grew')
     await capture(volunteer, 'volunteer-credits')
+  })
+
+  await t.test('the host replies, a resident reports, a moderator hides it with a reason', async (t) => {
+    await host.goto(`${base}/activities/${activityId}`)
+    const praised = host.locator('li.rating', { hasText: '医生讲得很细' })
+    await praised.waitFor()
+    await praised.getByLabel('公开回复这条评价').fill('谢谢您的肯定，下次讲座再见！')
+    await praised.getByRole('button', { name: '发布回复' }).click()
+    await praised.getByText('谢谢您的肯定，下次讲座再见！').waitFor()
+    t.equal(
+      await praised.getByRole('button', { name: '举报这条评价' }).count(),
+      0,
+      'the rated side replies, not reports',
+    )
+    await capture(host, 'activity-evaluations')
+
+    await volunteer.goto(`${base}/activities/${activityId}`)
+    const reported = volunteer.locator('li.rating', { hasText: '医生讲得很细' })
+    await reported.getByRole('button', { name: '举报这条评价' }).click()
+    await reported.getByLabel('举报理由（审核员会看到）').fill('评价里有不实的描述')
+    await reported.getByRole('button', { name: '提交举报' }).click()
+    await reported.getByText('已举报，审核员会尽快处理。').waitFor()
+
+    const mod = await personPage(emails.moderator)
+    await mod.goto(`${base}/moderation`)
+    await mod.getByRole('link', { name: '被举报的活动评价' }).click()
+    const report = mod.locator('.card', { hasText: '评价里有不实的描述' })
+    await report.waitFor()
+    t.ok(await report.getByText('医生讲得很细').isVisible(), 'the report shows the evaluation it is about')
+    t.ok(await report.getByRole('link', { name: new RegExp(title) }).isVisible(), 'and its activity')
+    await capture(mod, 'moderation-evaluation-reports')
+    await report.getByLabel('隐藏原因（会记录在操作记录中）').fill('经核实，评价内容与事实不符')
+    await report.getByRole('button', { name: '隐藏这条评价' }).click()
+    await mod.getByText('已隐藏 1 条评价。').waitFor()
+    const after = await call('GET', `/v1/evaluations?activityId=${activityId}`)
+    t.match(
+      after.items.find((e: Json) => e.direction === 'attendee_to_host'),
+      { hidden: true, comment: null, reply: '谢谢您的肯定，下次讲座再见！' },
+      'hidden: its words are gone, the reply stays',
+    )
+    await attendee.goto(`${base}/activities/${activityId}`)
+    await attendee.getByText('这条评价因违反社区规范已被审核员隐藏。').waitFor()
   })
 
   await t.test('the calendar shows the month with its activities', async (t) => {

@@ -1,12 +1,12 @@
 import { ErrorNote, Loading } from '../components/feedback.tsx'
 import { api, problemText } from '../lib/api.ts'
-import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
+import { tEnum, useT } from '../lib/i18n.ts'
 import { must, useLoad } from '../lib/load.ts'
-import { Stars } from './ratings.tsx'
+import { EvaluationList } from './evaluations.tsx'
 
 /**
  * A public scorecard (评价公开) of an organization or a volunteer: per direction the Bayesian average and
- * the count behind it, the badge of the top decile, the 整改中 mark, and the latest published comments.
+ * the count behind it, the badge of the top decile, the 整改中 mark, and the published evaluations.
  */
 export function ScorecardSection({ subject, id }: { subject: 'organization' | 'member'; id: string }) {
   const t = useT()
@@ -44,23 +44,13 @@ export function ScorecardSection({ subject, id }: { subject: 'organization' | 'm
             ))}
         </dl>
       )}
-      {card.data && card.data.recentComments.length > 0 && (
-        <>
-          <h3>{t('scorecard.recent')}</h3>
-          <ul class="rating-list">
-            {card.data.recentComments.map((c) => (
-              <li class="rating" key={`${c.at}-${c.direction}`}>
-                <p>
-                  <Stars score={c.score} /> <span class="rating-side">{tEnum('evaluationDirection', c.direction)}</span>{' '}
-                  <span class="tl-when">{formatDateTime(c.at, undefined, { timeStyle: undefined })}</span>
-                </p>
-                <p class="rating-comment">{c.comment}</p>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
       <p class="hint">{t('scorecard.how')}</p>
+      {/* The published evaluations in full (with replies, reports and hiding) rather than the card's recent comments. */}
+      {subject === 'organization' ? (
+        <EvaluationList query={{ organizationId: id }} onlyHost />
+      ) : (
+        <EvaluationList query={{ subjectUserId: id }} />
+      )}
     </section>
   )
 }

@@ -176,6 +176,14 @@ const activitiesEn: Record<keyof typeof activitiesZhCN, string> = {
   'evaluation.submit': 'Send evaluation',
   'evaluation.sent': '“{title}” sent. It is published when every side has spoken or the window closes.',
 
+  'evaluation.rateVolunteers': 'Rate the volunteers who served you',
+  'evaluation.rateVolunteersHint': 'Optional: score the volunteers of this activity, so good volunteers are seen.',
+  'evaluations.title': 'Published evaluations',
+  'evaluations.hidden': 'A moderator hid this evaluation for breaking the community rules.',
+  'moderation.tabEvaluations': 'Reported activity evaluations',
+  'moderation.noEvaluationReports': 'No reported activity evaluations to review.',
+  'moderation.evaluationOf': '“{activity}” · {organization}',
+
   'scorecard.title': 'Activity evaluations',
   'scorecard.badge': 'Top rated',
   'scorecard.rectifying': 'Under rectification',

@@ -172,6 +172,14 @@ const activitiesZhCN = {
   'evaluation.submit': '提交评价',
   'evaluation.sent': '已提交「{title}」。各方评价完或评价期结束后公开。',
 
+  'evaluation.rateVolunteers': '评价为你服务的志愿者',
+  'evaluation.rateVolunteersHint': '可选：给这次活动中服务的志愿者打分，帮助好志愿者被看见。',
+  'evaluations.title': '公开的评价',
+  'evaluations.hidden': '这条评价因违反社区规范已被审核员隐藏。',
+  'moderation.tabEvaluations': '被举报的活动评价',
+  'moderation.noEvaluationReports': '没有待处理的活动评价举报。',
+  'moderation.evaluationOf': '「{activity}」· {organization}',
+
   'scorecard.title': '活动评价',
   'scorecard.badge': '优秀',
   'scorecard.rectifying': '整改中',

@@ -1,3 +1,4 @@
+import { EvaluationList } from '../../components/evaluations.tsx'
 import { ErrorNote, Loading } from '../../components/feedback.tsx'
 import { PageTitle } from '../../components/page-title.tsx'
 import { api, auth } from '../../lib/api.ts'
@@ -91,6 +92,7 @@ export default function ActivityPage({ id }: { id: string }) {
       {a.description && <p class="description prewrap">{a.description}</p>}
       {a.volunteerSkills.length > 0 && <p>{t('registration.skills', { skills: a.volunteerSkills.join('、') })}</p>}
       <ParticipantPanel activity={a} onChange={activity.reload} />
+      <EvaluationList query={{ activityId: a.id }} />
     </article>
   )
 }

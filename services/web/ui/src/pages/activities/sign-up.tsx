@@ -120,6 +120,21 @@ export function ParticipantPanel({ activity, onChange }: { activity: Activity; o
             direction={registration.role === 'volunteer' ? 'volunteer_to_host' : 'attendee_to_host'}
           />
         )}
+        {ended && served && registration.volunteersServed.length > 0 && (
+          <section aria-labelledby="rate-volunteers">
+            <h3 id="rate-volunteers">{t('evaluation.rateVolunteers')}</h3>
+            <p class="hint">{t('evaluation.rateVolunteersHint')}</p>
+            {registration.volunteersServed.map((v) => (
+              <EvaluationForm
+                key={v.userId}
+                activityId={activity.id}
+                direction="attendee_to_volunteer"
+                subjectUserId={v.userId}
+                subjectName={v.displayName}
+              />
+            ))}
+          </section>
+        )}
       </section>
     )
   }

@@ -6,10 +6,11 @@ import { useT } from '../../lib/i18n.ts'
 import { Link, useQuery } from '../../lib/router.tsx'
 import { useStore } from '../../lib/store.ts'
 import { Audit, RatingAudit } from './audit.tsx'
+import { EvaluationReports } from './evaluations.tsx'
 import { Queue } from './queue.tsx'
 import { Hidden, Reports } from './ratings.tsx'
 
-const TABS = ['queue', 'reports', 'hidden', 'audit'] as const
+const TABS = ['queue', 'reports', 'evaluations', 'hidden', 'audit'] as const
 
 function Moderation() {
   const t = useT()
@@ -20,6 +21,7 @@ function Moderation() {
   const label = {
     queue: t('moderation.tabQueue'),
     reports: t('moderation.tabReports'),
+    evaluations: t('moderation.tabEvaluations'),
     hidden: t('moderation.tabHidden'),
     audit: t('moderation.tabAudit'),
   }
@@ -42,6 +44,8 @@ function Moderation() {
         <Queue />
       ) : tab === 'reports' ? (
         <Reports />
+      ) : tab === 'evaluations' ? (
+        <EvaluationReports />
       ) : tab === 'hidden' ? (
         <Hidden />
       ) : (

@@ -20,26 +20,31 @@ export async function bookingsBetween(
   return query.orderBy('startAt').execute()
 }
 
+/** Who issued an organization's feed link, and under which membership snapshot. */
+export interface FeedIssue {
+  issuedBy: string
+  issuedMembersVersion: number
+  updatedAt: Date
+}
+
 /** Starts the organization's feed at generation 1, or moves it to the next one (revoking earlier links). */
-export async function bumpCalendarFeed(db: Kysely<DB>, organizationId: string, now: Date): Promise<number> {
+export async function bumpCalendarFeed(db: Kysely<DB>, organizationId: string, issued: FeedIssue): Promise<number> {
   const row = await db
     .insertInto('calendarFeeds')
-    .values({ organizationId, generation: 1, updatedAt: now })
+    .values({ organizationId, generation: 1, ...issued })
     .onConflict((oc) =>
-      oc
-        .column('organizationId')
-        .doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, updatedAt: now }),
+      oc.column('organizationId').doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, ...issued }),
     )
     .returning('generation')
     .executeTakeFirstOrThrow()
   return row.generation
 }
 
-/** The organization's current feed generation and when it was issued. */
+/** The organization's feed: its generation, when it was issued and by whom. */
 export async function findCalendarFeed(db: Kysely<DB>, organizationId: string) {
   return db
     .selectFrom('calendarFeeds')
-    .select(['generation', 'updatedAt'])
+    .select(['generation', 'updatedAt', 'issuedBy', 'issuedMembersVersion'])
     .where('organizationId', '=', organizationId)
     .executeTakeFirst()
 }

@@ -3,7 +3,6 @@ import type { Actor } from '@commons/contracts'
 import { replicaMembership } from '@commons/db'
 import { forbidden, notFound } from '@commons/service-kit'
 import ical, { ICalEventBusyStatus, ICalEventStatus } from 'ical-generator'
-import { sql } from 'kysely'
 import { holdsSlot } from '../bookings/booking-machine.ts'
 import type { BookingRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
@@ -82,15 +81,8 @@ export async function issueOrganizationCalendarToken(
     issuedMembersVersion: Math.max(known.version, actor.tokenState?.orgVersions[organizationId] ?? 0),
     updatedAt: deps.clock.now(),
   }
-  const row = await deps.db
-    .insertInto('calendarFeeds')
-    .values({ organizationId, generation: 1, ...issued })
-    .onConflict((oc) =>
-      oc.column('organizationId').doUpdateSet({ generation: sql<number>`calendar_feeds.generation + 1`, ...issued }),
-    )
-    .returning('generation')
-    .executeTakeFirstOrThrow()
-  const token = sign(deps.config.SERVICE_TOKEN, organizationId, row.generation)
+  const generation = await bumpCalendarFeed(deps.db, organizationId, issued)
+  const token = sign(deps.config.SERVICE_TOKEN, organizationId, generation)
   return { token, path: `/v1/calendars/organizations/${organizationId}.ics?token=${token}` }
 }
 
@@ -106,11 +98,7 @@ async function issuerStillAdmin(deps: BookingsDeps, organizationId: string, issu
 
 /** `GET /v1/calendars/organizations/:id.ics?token=`: the organization's bookings, both sides, with details. */
 export async function organizationCalendar(deps: BookingsDeps, organizationId: string, token: string): Promise<string> {
-  const feed = await deps.db
-    .selectFrom('calendarFeeds')
-    .select(['generation', 'updatedAt', 'issuedBy', 'issuedMembersVersion'])
-    .where('organizationId', '=', organizationId)
-    .executeTakeFirst()
+  const feed = await findCalendarFeed(deps.db, organizationId)
   const expected = feed ? Buffer.from(sign(deps.config.SERVICE_TOKEN, organizationId, feed.generation)) : undefined
   const given = Buffer.from(token)
   // A link expires: issued by an admin who later loses the role, it would otherwise stay a permanent

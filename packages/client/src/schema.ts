@@ -2244,7 +2244,8 @@ export interface components {
             deletion: components["schemas"]["DeletionRequestInput"] | null;
         };
         RequestDeletionBodyInput: {
-            password: string;
+            password?: string;
+            code?: string;
         };
         /** @enum {string} */
         ExportStatusInput: "pending" | "ready" | "failed";
@@ -4397,7 +4398,8 @@ export interface components {
             deletion: components["schemas"]["DeletionRequest"] | null;
         };
         RequestDeletionBody: {
-            password: string;
+            password?: string;
+            code?: string;
         };
         /** @enum {string} */
         ExportStatus: "pending" | "ready" | "failed";

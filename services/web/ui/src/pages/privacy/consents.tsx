@@ -12,27 +12,27 @@ export function ConsentSettings({ status, onChange }: { status: PrivacyStatus; o
   const t = useT()
   const [saved, setSaved] = useState(false)
   const [problem, setProblem] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  // The switch moves at once; it moves back if the change is refused.
+  const [values, setValues] = useState(status.consents)
   const toggle = async (purpose: (typeof CONSENT_PURPOSES)[number], value: boolean) => {
-    setBusy(true)
+    const before = values
+    setValues({ ...values, [purpose]: value })
     setSaved(false)
     setProblem(undefined)
     const res = await api.PATCH('/v1/me/privacy/consents', { body: { [purpose]: value } })
-    setBusy(false)
     if (res.data) {
+      setValues(res.data.consents)
       onChange(res.data)
       setSaved(true)
-    } else setProblem(problemOf(res))
+    } else {
+      setValues(before)
+      setProblem(problemOf(res))
+    }
   }
   return (
     <section class="section card" aria-labelledby="consents-title">
       <h2 id="consents-title">{t('privacy.consentsTitle')}</h2>
-      <ConsentChecks
-        idPrefix="settings"
-        values={status.consents}
-        disabled={busy}
-        onToggle={(purpose, value) => void toggle(purpose, value)}
-      />
+      <ConsentChecks idPrefix="settings" values={values} onToggle={(purpose, value) => void toggle(purpose, value)} />
       <p class="note" role="status">
         {saved ? t('privacy.consentSaved') : ''}
       </p>

@@ -140,13 +140,7 @@ function Header({ phone }: { phone: boolean }) {
           <NotificationBell />
           {me.status === 'signed-in' ? (
             <>
-              <Link
-                href="/settings/privacy"
-                class="who"
-                aria-label={`${me.user?.displayName ?? ''} · ${t('privacy.settingsLink')}`}
-              >
-                {me.user?.displayName}
-              </Link>
+              <span class="who">{me.user?.displayName}</span>
               <button
                 type="button"
                 class="btn btn-quiet"

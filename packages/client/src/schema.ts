@@ -2276,7 +2276,8 @@ export interface components {
             deletion: components["schemas"]["DeletionRequestInput"] | null;
         };
         RequestDeletionBodyInput: {
-            password: string;
+            password?: string;
+            code?: string;
         };
         /** @enum {string} */
         ExportStatusInput: "pending" | "ready" | "failed";
@@ -4449,7 +4450,8 @@ export interface components {
             deletion: components["schemas"]["DeletionRequest"] | null;
         };
         RequestDeletionBody: {
-            password: string;
+            password?: string;
+            code?: string;
         };
         /** @enum {string} */
         ExportStatus: "pending" | "ready" | "failed";

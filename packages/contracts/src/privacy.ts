@@ -59,9 +59,22 @@ export const PrivacyStatus = z
   .meta({ id: 'PrivacyStatus' })
 export type PrivacyStatus = z.infer<typeof PrivacyStatus>
 
-/** Re-authentication before the account is scheduled for closing. */
+/**
+ * Re-authentication before the account is scheduled for closing: the password, or a code texted to the
+ * account's own mobile number (`POST /v1/auth/phone/code`), for people who sign in by phone.
+ */
 export const RequestDeletionBody = z
-  .strictObject({ password: z.string().min(1).max(200) })
+  .strictObject({
+    password: z.string().min(1).max(200).optional(),
+    code: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'the 6-digit code from the text message')
+      .optional(),
+  })
+  .refine((b) => (b.password === undefined) !== (b.code === undefined), {
+    message: 'give either the password or the code',
+  })
   .meta({ id: 'RequestDeletionBody' })
 
 export const ExportStatus = z.enum(['pending', 'ready', 'failed']).meta({ id: 'ExportStatus' })

@@ -1,4 +1,5 @@
 import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, resolveActor } from '@commons/db'
+import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
@@ -8,6 +9,7 @@ import { type Clock, type DiscoveryDeps, systemClock } from './deps.ts'
 import { IndexWorkers } from './indexing/workers.ts'
 import { registerMatchRoutes } from './matches/matches.routes.ts'
 import { personalData } from './privacy/personal-data.ts'
+import { type DiscoveryJobs, JOBS_SCHEMA, runRetention, scheduleRetention } from './privacy/retention.ts'
 import { registerRecommendationRoutes } from './recommendations/recommendations.routes.ts'
 import { createMeili } from './search/meili.ts'
 import { registerSearchRoutes } from './search/search.routes.ts'
@@ -15,8 +17,9 @@ import { registerSearchRoutes } from './search/search.routes.ts'
 /** The Postgres schema this service owns. */
 export const SCHEMA = 'discovery'
 
-/** Applies the discovery schema's migrations. */
+/** Applies the discovery schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Promise<void> {
+  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
   try {
     await migrateToLatest(db, { schema: SCHEMA, migrations })
@@ -34,12 +37,19 @@ export interface DiscoveryOverrides {
   feeds?: { listings?: FeedSource; bookings?: FeedSource; community?: FeedSource }
   /** Where the time comes from (tests move it). */
   clock?: Clock
+  /**
+   * Whether RUN_WORKERS starts the job runner (default true). Tests with a clock of their own leave it off,
+   * schedule the sweep with `app.retention.schedule` and run due jobs with `app.retention.runDue(asOf)`.
+   */
+  startJobRunner?: boolean
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The index workers of this process (null when RUN_WORKERS is off). */
     indexWorkers: IndexWorkers | null
+    /** The view-history retention sweep (a recurring job), reachable for tests and scripts. */
+    retention: { schedule(at: Date): Promise<void>; runDue(asOf?: Date): Promise<number> }
   }
 }
 
@@ -85,6 +95,29 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
   }
 
   const deps: DiscoveryDeps = { db, clock: overrides.clock ?? systemClock, config, meili }
+  const retention = {
+    db,
+    clock: deps.clock,
+    config,
+    jobs: defineJobQueue<DiscoveryJobs>({ schema: JOBS_SCHEMA, clock: deps.clock }),
+  }
+  const jobWorker = createJobWorker({
+    queue: retention.jobs,
+    db,
+    handlers: { 'privacy.retention': async (_payload, job) => void (await runRetention(retention, job.runAt)) },
+    registry: app.metrics.registry,
+    log: app.log,
+  })
+  if (config.RUN_WORKERS && overrides.startJobRunner !== false) {
+    // A sweep now, then each schedules the next; a restart moves the pending one rather than adding one.
+    await scheduleRetention(retention, deps.clock.now())
+    await jobWorker.start({ url: config.DATABASE_URL, pollIntervalMs: config.JOB_POLL_MS })
+    app.addHook('onClose', () => jobWorker.stop())
+  }
+  app.decorate('retention', {
+    schedule: (at: Date) => scheduleRetention(retention, at),
+    runDue: (asOf?: Date) => jobWorker.runDue(asOf),
+  })
   registerSearchRoutes(app, deps)
   registerMatchRoutes(app, deps)
   registerRecommendationRoutes(app, deps)

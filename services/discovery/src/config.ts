@@ -23,5 +23,11 @@ export const DiscoveryConfig = DataServiceConfig.extend({
   FEED_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(200),
   /** Events per consumer batch (one Postgres transaction and one Meilisearch task per batch). */
   FEED_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+  /** Days a recorded view is kept (the privacy notice announces 90); older ones are removed by a job. */
+  VIEW_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** Hours between two retention sweeps. */
+  RETENTION_SWEEP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
+  /** How often the job runner looks for due jobs when not woken, in ms. */
+  JOB_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
 })
 export type DiscoveryConfig = Readonly<z.infer<typeof DiscoveryConfig>>

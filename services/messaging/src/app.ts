@@ -22,6 +22,7 @@ import { runDelivery, runReminder } from './notifications/jobs.service.ts'
 import { registerNotificationRoutes } from './notifications/notifications.routes.ts'
 import { NotificationStreams } from './notifications/stream.ts'
 import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
+import { runRetention, scheduleRetention } from './privacy/retention.ts'
 import { applyBookingsEvent } from './replica/bookings-events.ts'
 import { applyCommunityEvent } from './replica/community-events.ts'
 import { applyListingsEvent } from './replica/listings-events.ts'
@@ -108,6 +109,9 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
   const handlers: JobHandlers<MessagingJobs> = {
     'booking.reminder': (job) => runReminder(deps, job),
     'notification.deliver': (job) => runDelivery(deps, job),
+    'privacy.retention': async (_payload, job) => {
+      await runRetention(deps, job.runAt)
+    },
   }
   const worker = createJobWorker({ queue: deps.jobs, db, handlers, registry: app.metrics.registry, log: app.log })
 
@@ -138,6 +142,9 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
       handle: (trx, event) => applyCommunityEvent(trx, deps, event),
     })
     if (overrides.startJobRunner !== false) {
+      // A sweep now, then each schedules the next; a restart moves the pending one rather than adding one.
+      // Tests that run due jobs by hand schedule it themselves (`scheduleRetention`).
+      await scheduleRetention(deps, clock.now())
       await worker.start({ url: config.DATABASE_URL, pollIntervalMs: config.JOB_POLL_MS })
       app.addHook('onClose', () => worker.stop())
     }

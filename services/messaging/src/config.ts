@@ -22,5 +22,9 @@ export const MessagingConfig = DataServiceConfig.extend({
   STREAM_TICKET_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
   /** Seconds between SSE keep-alive comments, so proxies do not close an idle stream. */
   STREAM_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(25),
+  /** Days a notification is kept (the privacy notice announces 180); older ones are removed by a job. */
+  NOTIFICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Hours between two retention sweeps. */
+  RETENTION_SWEEP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
 }).refine((c) => !c.SMTP_URL || c.MAIL_FROM, { message: 'required when SMTP_URL is set', path: ['MAIL_FROM'] })
 export type MessagingConfig = Readonly<z.infer<typeof MessagingConfig>>

@@ -6,6 +6,8 @@ export interface MessagingJobs {
   'booking.reminder': { bookingId: string; lead: '24h' | '2h'; startAt: string }
   /** Sends one notification through one channel (email...), outside the transaction that created it. */
   'notification.deliver': { notificationId: string; channel: string }
+  /** Removes notifications past their retention period, then schedules the next sweep. */
+  'privacy.retention': Record<string, never>
 }
 
 export type MessagingJobQueue = JobQueue<MessagingJobs>

@@ -57,7 +57,7 @@ export async function requestPhoneCode(deps: AuthDeps, phone: string) {
  * Spends the number's newest code if `code` is it. A wrong guess counts against that code (committed even
  * though the request fails), and a code past its tries, its time or its one use never works again.
  */
-async function spendCode(db: Kysely<DB>, phone: string, code: string, now: Date): Promise<void> {
+export async function spendCode(db: Kysely<DB>, phone: string, code: string, now: Date): Promise<void> {
   const ok = await db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom('phoneCodes')

@@ -4,6 +4,7 @@ import { conflict, unauthorized } from '@commons/service-kit'
 import type { Transaction } from 'kysely'
 import { findUserById } from '../auth/auth.repository.ts'
 import { verifyPassword } from '../auth/passwords.ts'
+import { spendCode } from '../auth/phone-sign-in.ts'
 import type { DB } from '../db/schema.ts'
 import { membersEvent } from '../organizations/organizations.service.ts'
 import { privacyStatus } from './consent.service.ts'
@@ -42,12 +43,16 @@ function throwSoleOwner(orgs: Array<{ id: string; name: string }>): never {
 }
 
 /**
- * Schedules the account to close after the cooling-off period. The password is asked again, so a session
- * left open on a shared device cannot close the account.
+ * Schedules the account to close after the cooling-off period. The password (or a code texted to the
+ * account's own number) is asked again, so a session left open on a shared device cannot close the account.
  */
-export async function requestDeletion(deps: PrivacyDeps, userId: string, password: string) {
+export async function requestDeletion(deps: PrivacyDeps, userId: string, proof: { password?: string; code?: string }) {
   const user = await findUserById(deps.db, userId)
-  if (!user || user.closedAt || !(await verifyPassword(user.passwordHash, password))) {
+  if (!user || user.closedAt) throw unauthorized('The password is wrong.', 'invalid_credentials')
+  if (proof.code !== undefined) {
+    if (!user.phone) throw unauthorized('This account has no mobile number to text a code to.', 'invalid_code')
+    await spendCode(deps.db, user.phone, proof.code, deps.clock.now())
+  } else if (!(await verifyPassword(user.passwordHash, proof.password ?? ''))) {
     throw unauthorized('The password is wrong.', 'invalid_credentials')
   }
   const now = deps.clock.now()

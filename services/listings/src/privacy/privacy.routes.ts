@@ -92,7 +92,7 @@ export function registerPrivacyRoutes(app: App, deps: PrivacyDeps) {
       },
     },
     async (request, reply) =>
-      reply.code(202).send(await requestDeletion(deps, requireActor(request).userId, request.body.password)),
+      reply.code(202).send(await requestDeletion(deps, requireActor(request).userId, request.body)),
   )
   app.delete(
     '/v1/me/deletion',

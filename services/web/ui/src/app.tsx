@@ -8,6 +8,7 @@ import { PHONE, useMedia } from './lib/media.ts'
 import { Link, matchPath, navigate, useLocation } from './lib/router.tsx'
 import { useStore } from './lib/store.ts'
 import { Home } from './pages/home.tsx'
+import { NoticePrompt } from './pages/privacy/notice-prompt.tsx'
 
 // biome-ignore lint/suspicious/noExplicitAny: route parameters differ per page
 type Page = ComponentType<any>
@@ -47,6 +48,11 @@ const ROUTES: Array<[string, Page]> = [
   ['/activities/:id/manage', lazyPage(() => import('./pages/activities/manage.tsx'))],
   ['/orgs/:orgId/activities', lazyPage(() => import('./pages/activities/host.tsx'))],
   ['/volunteers/:id', lazyPage(() => import('./pages/activities/volunteer.tsx'))],
+
+  // privacy: the notice and terms (public), consents, export and closing the account
+  ['/privacy', lazyPage(() => import('./pages/privacy/notice.tsx'))],
+  ['/terms', lazyPage(() => import('./pages/privacy/notice.tsx'))],
+  ['/settings/privacy', lazyPage(() => import('./pages/privacy/settings.tsx'))],
 ]
 
 function NotFound() {
@@ -176,6 +182,7 @@ export function App() {
     }
   }
   const t = useT()
+  const me = useStore(auth)
   const phone = useMedia(PHONE)
   return (
     <>
@@ -184,6 +191,7 @@ export function App() {
       </a>
       <Header phone={phone} />
       <main id="main" class="wrap">
+        <NoticePrompt />
         {page}
       </main>
       <footer class="site-footer">
@@ -191,6 +199,11 @@ export function App() {
           <p>{t('app.footer')}</p>
           <p>
             <a href="/docs">{t('app.apiDocs')}</a>
+          </p>
+          <p class="footer-links">
+            <Link href="/privacy">{t('privacy.footerNotice')}</Link>
+            <Link href="/terms">{t('privacy.footerTerms')}</Link>
+            {me.status === 'signed-in' && <Link href="/settings/privacy">{t('privacy.settingsLink')}</Link>}
           </p>
           {phone ? <LanguageSelect /> : null}
         </div>

@@ -12,6 +12,8 @@ export interface Auth {
   user?: User
   memberships: Membership[]
   moderator: boolean
+  /** A newer privacy notice is waiting to be accepted (asked above every page until it is). */
+  mustAcceptNotice?: boolean
 }
 
 const REFRESH_KEY = 'commons.refreshToken'
@@ -117,7 +119,14 @@ export const api: CommonsClient = createCommonsClient({
 /** Reloads the signed-in member and their memberships. */
 export async function loadMe(): Promise<void> {
   const { data } = await api.GET('/v1/me')
-  if (data) auth.set({ status: 'signed-in', user: data.user, memberships: data.memberships, moderator: data.moderator })
+  if (data)
+    auth.set({
+      status: 'signed-in',
+      user: data.user,
+      memberships: data.memberships,
+      moderator: data.moderator,
+      mustAcceptNotice: data.mustAcceptNotice ?? false,
+    })
   else if (!accessToken) clearSession()
 }
 

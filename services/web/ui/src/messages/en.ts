@@ -1,4 +1,5 @@
 import activitiesEn from './activities.en.ts'
+import privacyEn from './privacy.en.ts'
 import surveys from './surveys.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
@@ -828,6 +829,9 @@ const en: Record<MessageKey, string> = {
   'arrival.add': 'Write them',
 
   ...activitiesEn,
+
+  // privacy: notice, consents, export and closing an account
+  ...privacyEn,
 }
 
 export default en

@@ -1,4 +1,5 @@
 import activitiesZhCN from './activities.zh-CN.ts'
+import privacyZhCN from './privacy.zh-CN.ts'
 import surveys from './surveys.zh-CN.ts'
 
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
@@ -817,6 +818,9 @@ const zhCN = {
 
   // activities: their own file, so the pages' many strings stay together
   ...activitiesZhCN,
+
+  // privacy: notice, consents, export and closing an account
+  ...privacyZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -9,6 +9,8 @@ import { type MessageKey, useT } from '../lib/i18n.ts'
 import { returnTarget } from '../lib/return-to.ts'
 import { Link, navigate, useLocation } from '../lib/router.tsx'
 import { validate } from '../lib/validate.ts'
+import { useNotice } from './privacy/notice.tsx'
+import { NO_CHOICES, SignUpConsent } from './privacy/sign-up-consent.tsx'
 
 const CODE_MESSAGES: Record<string, MessageKey> = {
   invalid_credentials: 'auth.invalidCredentials',
@@ -128,6 +130,8 @@ export default function AuthPage({ path }: { path: string }) {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState(false)
+  const [choices, setChoices] = useState(NO_CHOICES)
+  const notice = useNotice()
   const set = (name: keyof typeof values) => (e: Event) =>
     setValues((v) => ({ ...v, [name]: (e.target as HTMLInputElement).value }))
   // Back where the member was (a listing with the slot they chose), or the usual start page.
@@ -139,8 +143,19 @@ export default function AuthPage({ path }: { path: string }) {
   const submit = async (event: Event) => {
     event.preventDefault()
     setProblem(undefined)
-    const body = signingUp ? values : { email: values.email, password: values.password }
+    const privacy =
+      signingUp && choices.accepted && notice.data
+        ? { noticeVersion: notice.data.version, ...choices.consents }
+        : undefined
+    const body = signingUp
+      ? { ...values, ...(privacy ? { privacy } : {}) }
+      : { email: values.email, password: values.password }
     const checked = validate(signingUp ? RegisterBody : LoginBody, body)
+    if (signingUp && !choices.accepted) {
+      setErrors({ ...checked.errors, accept: t('privacy.acceptRequired') })
+      document.getElementById(`a-${Object.keys(checked.errors ?? { accept: 1 })[0]}`)?.focus()
+      return
+    }
     if (checked.errors) {
       setErrors(checked.errors)
       document.getElementById(`a-${Object.keys(checked.errors)[0]}`)?.focus()
@@ -208,6 +223,7 @@ export default function AuthPage({ path }: { path: string }) {
               />
             )}
           </Field>
+          {signingUp && <SignUpConsent choices={choices} error={errors.accept} onChange={setChoices} />}
           {problem && !problem.errors && <ErrorNote>{codeKey ? t(codeKey) : problemText(problem)}</ErrorNote>}
           <button type="submit" class="btn btn-primary btn-block" disabled={busy} aria-busy={busy}>
             {busy ? t('common.sending') : signingUp ? t('auth.signUp') : t('auth.signIn')}

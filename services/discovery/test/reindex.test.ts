@@ -66,14 +66,20 @@ t.test('reindex rebuilds into a new index and swaps it in while searches keep wo
     t.equal((await search(h.app, { q: '重建期间新发布' })).json().hits[0]?.id, added.id)
     const client = new Meilisearch({ host: h.meili.url, apiKey: h.meili.key })
     await t.rejects(client.index(`${h.meili.prefix}listings`).getDocument(listings[0]!.id), 'withdrawn stays out')
-    const uids = (await client.getRawIndexes({ limit: 1000 })).results
-      .map((i) => i.uid)
-      .filter((u) => u.startsWith(h.meili.prefix))
-    t.same(
-      uids.sort(),
-      [`${h.meili.prefix}activities`, `${h.meili.prefix}listings`, `${h.meili.prefix}needs`],
-      'the old index was deleted; the live ones remain',
-    )
+    // The reindex is idle once every swap is done; the rebuilt-away copies are deleted by Meilisearch tasks
+    // that may still be in its queue, so wait for the listing of indexes to settle (bounded).
+    const live = [`${h.meili.prefix}activities`, `${h.meili.prefix}listings`, `${h.meili.prefix}needs`]
+    const ours = async () =>
+      (await client.getRawIndexes({ limit: 1000 })).results
+        .map((i) => i.uid)
+        .filter((u) => u.startsWith(h.meili.prefix))
+        .sort()
+    let uids = await ours()
+    for (const deadline = Date.now() + 30_000; uids.length !== live.length && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      uids = await ours()
+    }
+    t.same(uids, live, 'the old index was deleted; the live ones remain')
     const settings = await client.index(`${h.meili.prefix}listings`).getSettings()
     t.same(settings.searchableAttributes, LISTING_SETTINGS.searchableAttributes, 'the listing settings were applied')
   })

@@ -4,7 +4,8 @@ import type { MultiSearchParams, SearchParams, SearchResponse } from 'meilisearc
 import { bookableInWindow, type Interval } from '../availability/window.ts'
 import type { DiscoveryDeps } from '../deps.ts'
 import { CJK, normalizeScript } from './chinese.ts'
-import { anyOf, noneOf, radiusMetersOf, searchFilters, sortOf, windowFilters } from './filters.ts'
+import { facetDistribution } from './facets.ts'
+import { anyOf, radiusMetersOf, searchFilters, sortOf, windowFilters } from './filters.ts'
 import { distanceMeters, type GeoCandidate, type Point, withinRadius } from './geo.ts'
 import { HIGHLIGHT, type IndexedHit, markup, POST, PRE, toHit } from './hits.ts'
 import { guardSearch, LISTING_SETTINGS } from './meili.ts'
@@ -14,6 +15,9 @@ import { prepareQuery } from './query.ts'
 export type SearchDeps = DiscoveryDeps
 
 export const FACETS = ['kind', 'district', 'city', 'tags', 'amenities', 'pricingModel', 'organizationVerified']
+
+/** The listings index's `maxValuesPerFacet`, which facets counted in discovery follow too. */
+const LISTING_FACETS_MAX = LISTING_SETTINGS.faceting?.maxValuesPerFacet ?? 100
 
 /**
  * How many best matches an availability search checks. Opening hours and busy ranges live in Postgres, so
@@ -115,56 +119,38 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
     return result
   }
 
-  const report: { outside: string[]; strategy?: Strategy } = { outside: [] }
   const start = query.from && query.to ? new Date(query.from) : undefined
   const end = query.from && query.to ? new Date(query.to) : undefined
-  const available = await availableIds(deps, {
+  const available = await availableHits(deps, {
     q: prepareQuery(query.q).text,
     filter: start && end ? [...filter, ...windowFilters(start, end, deps.clock.now())] : filter,
     sort,
     start,
     end,
     near: query.near && { center: query.near, radiusM: radiusMetersOf(query), byDistance: query.sort === 'distance' },
-    report,
+    attributes: FACETS,
   })
-  // Facets count what passed. Without a window, "the box but its corners" is the same set and usually the
-  // shorter filter (a circle fills 79% of its box); every match of the box must have been seen for that.
-  const outside = report.outside
-  const complete = !start && report.strategy !== undefined && outside.length > 0 && outside.length < available.length
-  const counted = complete ? noneOf('id', outside) : anyOf('id', available)
-  const pageIds = available.slice((page - 1) * perPage, page * perPage)
   if (available.length === 0) {
     return { hits: [], facets: {}, total: 0, page, perPage, processingTimeMs: elapsed() }
   }
-  const index = deps.meili.listingsIndex
-  const [hits, facets] = await guardSearch(async () => {
-    const { results } = await deps.meili.search.multiSearch<MultiSearchParams, IndexedHit>({
-      queries: [
-        {
-          indexUid: index,
-          ...preparedParams(prepareQuery(query.q).text, 'last'),
-          filter: [...filter, anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
-          limit: perPage,
-          ...HIGHLIGHT,
-        },
-        {
-          indexUid: index,
-          ...preparedParams(prepareQuery(query.q).text, complete ? report.strategy : 'last'),
-          filter: [...filter, counted],
-          limit: 0,
-          facets: FACETS,
-        },
-      ],
-    })
-    return [results[0]!, results[1]!] as const
-  })
+  // The page's hits, highlighted. Their ids passed every filter already, so the ids alone select them: the
+  // box and the other filters would only make Meilisearch do that work again.
+  const pageIds = available.slice((page - 1) * perPage, page * perPage).map((h) => h.id)
+  const hits = await guardSearch(() =>
+    deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>(prepareQuery(query.q).text, {
+      ...preparedParams(prepareQuery(query.q).text, 'last'),
+      filter: [anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
+      limit: perPage,
+      ...HIGHLIGHT,
+    }),
+  )
   const byId = new Map(hits.hits.map((h) => [h.id, h]))
   return {
     hits: pageIds.flatMap((id) => {
       const hit = byId.get(id)
       return hit ? [toHit(hit, query.near)] : []
     }),
-    facets: facets.facetDistribution ?? {},
+    facets: facetDistribution(available, FACETS, LISTING_FACETS_MAX),
     total: available.length,
     page,
     perPage,
@@ -172,12 +158,16 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   }
 }
 
+/** What {@link availableHits} returns of a candidate: its id, place and the attributes asked for. */
+export type Candidate = GeoCandidate & Record<string, unknown>
+
 /**
- * Ids of the best matches of `q` (prepared text) + `filter` that are bookable for [start, end) when a window
- * is given and lie within `near`'s circle when a point is, in the order of the index's ranking (or `sort`,
- * or the distance). At most `WINDOW_CANDIDATES` matches are checked for a window, `GEO_CANDIDATES` for a point.
+ * The best matches of `q` (prepared text) + `filter` that are bookable for [start, end) when a window is
+ * given and lie within `near`'s circle when a point is, in the order of the index's ranking (or `sort`, or
+ * the distance), with `attributes` retrieved. At most `WINDOW_CANDIDATES` matches are checked for a
+ * window, `GEO_CANDIDATES` for a point.
  */
-export async function availableIds(
+export async function availableHits(
   deps: SearchDeps,
   opts: {
     q: string
@@ -187,48 +177,43 @@ export async function availableIds(
     end?: Date
     limit?: number
     near?: { center: Point; radiusM: number; byDistance: boolean }
-    /**
-     * Filled with the candidates of the box outside the circle when every match of the box was checked,
-     * and the matching strategy that found them.
-     */
-    report?: { outside: string[]; strategy?: Strategy }
+    attributes?: readonly string[]
   },
-): Promise<string[]> {
+): Promise<Candidate[]> {
   const { near } = opts
   const candidates = (strategy: Strategy) =>
     guardSearch(() =>
-      deps.meili.search.index(deps.meili.listingsIndex).search<GeoCandidate>(opts.q, {
+      deps.meili.search.index(deps.meili.listingsIndex).search<Candidate>(opts.q, {
         ...preparedParams(opts.q, strategy),
         filter: opts.filter,
         sort: opts.sort,
         limit: opts.limit ?? (near ? GEO_CANDIDATES : WINDOW_CANDIDATES),
-        attributesToRetrieve: near ? ['id', 'lat', 'lng'] : ['id'],
+        attributesToRetrieve: [...(near ? ['id', 'lat', 'lng'] : ['id']), ...(opts.attributes ?? [])],
         // The rules' verdicts, to put the distance where a `_geoPoint` sort stood among them.
         showRankingScoreDetails: near?.byDistance === true,
       }),
     )
-  let strategy: Strategy = 'all'
-  let found = await candidates(strategy)
-  if (found.hits.length === 0 && opts.q !== '') {
-    strategy = 'last'
-    found = await candidates(strategy)
-  }
+  let found = await candidates('all')
+  if (found.hits.length === 0 && opts.q !== '') found = await candidates('last')
   const hits = near
     ? withinRadius(found.hits, near.center, near.radiusM, {
         byDistance: near.byDistance,
         rankingRules: LISTING_SETTINGS.rankingRules ?? [],
       })
     : found.hits
-  const ids = hits.map((h) => h.id)
-  const limit = opts.limit ?? (near ? GEO_CANDIDATES : WINDOW_CANDIDATES)
-  if (opts.report && near && found.hits.length < limit) {
-    const inside = new Set(ids)
-    for (const hit of found.hits) if (!inside.has(hit.id)) opts.report.outside.push(hit.id)
-    opts.report.strategy = strategy
-  }
-  if (!opts.start || !opts.end) return ids
-  const ok = await filterBookable(deps, ids, opts.start, opts.end)
-  return ids.filter((id) => ok.has(id))
+  if (!opts.start || !opts.end) return hits as Candidate[]
+  const ok = await filterBookable(
+    deps,
+    hits.map((h) => h.id),
+    opts.start,
+    opts.end,
+  )
+  return hits.filter((h) => ok.has(h.id)) as Candidate[]
+}
+
+/** The ids of {@link availableHits}. */
+export async function availableIds(deps: SearchDeps, opts: Parameters<typeof availableHits>[1]): Promise<string[]> {
+  return (await availableHits(deps, opts)).map((h) => h.id)
 }
 
 /** Of `ids`, the listings bookable for [start, end) per their opening hours, rules and busy ranges. */

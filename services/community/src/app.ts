@@ -25,9 +25,9 @@ import { registerActivityLedgerRoutes } from './ledger/activity-ledger.ts'
 import { remindParticipants } from './notices/participant-notices.ts'
 import { applyOverviewEvent } from './overview/overview.replica.ts'
 import { registerOverviewRoutes } from './overview/overview.routes.ts'
-import { applyPrivacyEvent, personalData } from './privacy/personal-data.ts'
+import { applyPrivacyEvent, personalData } from './privacy/privacy.repository.ts'
 import { registerRegistrationRoutes } from './registrations/registrations.routes.ts'
-import { applyBookingsEvent, applyListingsEvent } from './replica/replica.ts'
+import { applyBookingsEvent, applyListingsEvent } from './replica/replica.repository.ts'
 import { registerSurveyRoutes } from './surveys/surveys.routes.ts'
 
 /** The Postgres schema this service owns. */

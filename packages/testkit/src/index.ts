@@ -10,6 +10,7 @@ export {
 } from './database.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { startS3Server, type TestS3 } from './s3.ts'
+export { TestClock, type TestTokenClaims, type TestTokens, testTokens } from './service-auth.ts'
 
 export { type ReceivedMail, type SmtpTestServer, startSmtpServer } from './smtp-server.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'

@@ -6,7 +6,7 @@ export { migrations } from './db/migrations/index.ts'
 export type { DB as CommunityDB } from './db/schema.ts'
 export { useCaseDeps } from './deps.ts'
 export { endActivity } from './ending/activity-end.ts'
-export { closeEvaluationWindow, submitEvaluation } from './evaluations/evaluations.service.ts'
+export { closeEvaluationWindow, submitEvaluation } from './evaluations/submit-evaluation.ts'
 export { checkIn, signUp } from './registrations/registrations.service.ts'
 export {
   createSurvey,

@@ -18,6 +18,13 @@ async function notices(h: Harness) {
   })
 }
 
+/** Moves the clock to `at`, runs the jobs due, and resolves the reminders sent so far. */
+async function remindersAt(h: Harness, at: string) {
+  h.clock.set(at)
+  await h.app.community.runDueJobs()
+  return (await notices(h)).filter((n) => n.startsWith('reminder'))
+}
+
 t.test('participants hear of their sign-up, promotion, the reminder and a cancellation', async (t) => {
   const h = await testApp(t)
   const host = await hostOrganization(h)
@@ -37,16 +44,9 @@ t.test('participants hear of their sign-up, promotion, the reminder and a cancel
   t.equal((await notices(h)).at(-1), `promoted:${second.userId}`, 'the one moved up from the waitlist hears of it')
 
   // The reminder is a job a day before the start (2026-12-08T02:00Z): not before, once then.
-  h.clock.set('2026-12-07T01:59:00Z')
-  await h.app.community.runDueJobs()
-  t.notOk(
-    (await notices(h)).some((n) => n.startsWith('reminder')),
-    'not early',
-  )
-  h.clock.set('2026-12-07T02:00:00Z')
-  await h.app.community.runDueJobs()
+  t.same(await remindersAt(h, '2026-12-07T01:59:00Z'), [], 'not early')
   t.same(
-    (await notices(h)).filter((n) => n.startsWith('reminder')),
+    await remindersAt(h, '2026-12-07T02:00:00Z'),
     [`reminder:${second.userId}`],
     'those with a place are reminded; the one who withdrew is not',
   )
@@ -74,18 +74,8 @@ t.test('a reminder follows a moved activity, and a cancelled one reminds nobody'
     payload: { start: '2026-12-10T02:00:00Z', end: '2026-12-10T04:00:00Z' },
   })
   t.equal(moved.statusCode, 200, moved.body)
-  h.clock.set('2026-12-07T02:00:00Z')
-  await h.app.community.runDueJobs()
-  t.notOk(
-    (await notices(h)).some((n) => n.startsWith('reminder')),
-    'the old time reminds nobody',
-  )
-  h.clock.set('2026-12-09T02:00:00Z')
-  await h.app.community.runDueJobs()
-  t.same(
-    (await notices(h)).filter((n) => n.startsWith('reminder')),
-    [`reminder:${resident.userId}`],
-  )
+  t.same(await remindersAt(h, '2026-12-07T02:00:00Z'), [], 'the old time reminds nobody')
+  t.same(await remindersAt(h, '2026-12-09T02:00:00Z'), [`reminder:${resident.userId}`])
 
   const other = await publishedActivity(h, host, { start: '2026-12-20T02:00:00Z', end: '2026-12-20T04:00:00Z' })
   await signUp(h, other.id, resident)
@@ -95,9 +85,7 @@ t.test('a reminder follows a moved activity, and a cancelled one reminds nobody'
     headers: host.admin.headers,
     payload: { reason: '天气原因' },
   })
-  h.clock.set('2026-12-19T03:00:00Z')
-  await h.app.community.runDueJobs()
-  t.equal((await notices(h)).filter((n) => n.startsWith('reminder')).length, 1)
+  t.equal((await remindersAt(h, '2026-12-19T03:00:00Z')).length, 1)
 })
 
 t.test('everyone who was there hears that the evaluation window is open', async (t) => {

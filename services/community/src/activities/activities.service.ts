@@ -18,14 +18,28 @@ import {
   readCursor,
   unprocessable,
 } from '@commons/service-kit'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { ActivityRow, DB } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { activityEndKey, activityReminderKey } from '../jobs/community-jobs.ts'
 import { noticeParticipants, scheduleReminder } from '../notices/participant-notices.ts'
+import { cancelRegistrationsOf } from '../registrations/registrations.repository.ts'
 import { assertOrganizationAdmin, isOrganizationAdmin } from './access.ts'
-import { countsOf, findActivity, lockActivity, namesOf, organizationName } from './activities.repository.ts'
+import {
+  activitiesFrom,
+  countsOf,
+  findActivity,
+  findOwnBooking,
+  findOwnPublishedVenue,
+  findVenue,
+  insertActivity,
+  lockActivity,
+  namesOf,
+  organizationCity,
+  organizationName,
+  updateActivityRow,
+} from './activities.repository.ts'
 import { toActivityDto } from './activity-dto.ts'
 
 type PlaceColumns = Pick<
@@ -55,13 +69,7 @@ async function resolvePlace(
     }
   }
   if (place.kind === 'venue') {
-    const venue = await db
-      .selectFrom('venues')
-      .selectAll()
-      .where('id', '=', place.venueId)
-      .where('organizationId', '=', organizationId)
-      .where('published', '=', true)
-      .executeTakeFirst()
+    const venue = await findOwnPublishedVenue(db, organizationId, place.venueId)
     if (!venue) throw unprocessable('place_unavailable', 'The venue is not a published venue of this organization.')
     return {
       placeKind: 'venue',
@@ -72,19 +80,14 @@ async function resolvePlace(
       placeAddress: venue.address,
     }
   }
-  const booking = await db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('id', '=', place.bookingId)
-    .where('requesterOrganizationId', '=', organizationId)
-    .executeTakeFirst()
+  const booking = await findOwnBooking(db, organizationId, place.bookingId)
   if (!booking || !['confirmed', 'completed'].includes(booking.status)) {
     throw unprocessable('place_unavailable', 'The booking is not a confirmed booking of this organization.')
   }
   if (start < booking.startAt || end > booking.endAt) {
     throw unprocessable('place_unavailable', 'The activity must take place within the booked time.')
   }
-  const venue = await db.selectFrom('venues').selectAll().where('id', '=', booking.listingId).executeTakeFirst()
+  const venue = await findVenue(db, booking.listingId)
   return {
     placeKind: 'booking',
     placeRef: booking.id,
@@ -105,16 +108,12 @@ export async function activityDto(db: Kysely<DB>, row: ActivityRow): Promise<Act
 export async function announceActivity(trx: Transaction<DB>, row: ActivityRow): Promise<Activity> {
   const activity = await activityDto(trx, row)
   if (row.status !== 'draft') {
-    const host = await trx
-      .selectFrom('organizations')
-      .select('city')
-      .where('id', '=', row.organizationId)
-      .executeTakeFirst()
+    const city = await organizationCity(trx, row.organizationId)
     await appendEvent(trx, {
       type: COMMUNITY_EVENTS.activityChanged,
       entityId: row.id,
       version: row.version,
-      payload: { activity, city: host?.city ?? null },
+      payload: { activity, city },
     })
   }
   return activity
@@ -154,28 +153,24 @@ export async function createActivity(deps: CommunityDeps, actor: Actor, body: Cr
   const place = await resolvePlace(deps.db, body.organizationId, body.place, start, end)
   const now = deps.clock.now()
   return deps.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('activities')
-      .values({
-        id: newId(now.getTime()),
-        organizationId: body.organizationId,
-        title: body.title,
-        description: body.description,
-        category: body.category,
-        targetGroups: body.targetGroups,
-        startAt: start,
-        endAt: end,
-        ...place,
-        capacity: body.capacity,
-        volunteerPlaces: body.volunteerPlaces,
-        volunteerSkills: body.volunteerSkills,
-        signUpDeadline: new Date(body.signUpDeadline),
-        createdBy: actor.userId,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const row = await insertActivity(trx, {
+      id: newId(now.getTime()),
+      organizationId: body.organizationId,
+      title: body.title,
+      description: body.description,
+      category: body.category,
+      targetGroups: body.targetGroups,
+      startAt: start,
+      endAt: end,
+      ...place,
+      capacity: body.capacity,
+      volunteerPlaces: body.volunteerPlaces,
+      volunteerSkills: body.volunteerSkills,
+      signUpDeadline: new Date(body.signUpDeadline),
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
     return activityDto(trx, row)
   })
 }
@@ -194,28 +189,23 @@ export async function listActivities(
 ): Promise<ActivityPage> {
   const after = readCursor(ActivityPosition, query.cursor)
   const from = query.from ? new Date(query.from) : deps.clock.now()
-  let q = deps.db.selectFrom('activities').selectAll().where('endAt', '>', from)
-  if (query.to) q = q.where('startAt', '<', new Date(query.to))
-  if (query.organizationId) q = q.where('organizationId', '=', query.organizationId)
-  if (query.district) q = q.where('placeDistrict', '=', query.district)
-  if (query.targetGroup) q = q.where(sql<boolean>`${query.targetGroup} = any(target_groups)`)
-  if (query.hasVolunteerPlaces) q = q.where('volunteerPlaces', '>', 0)
   const drafts =
     query.include === 'drafts' &&
-    query.organizationId &&
-    (actor?.moderator || Boolean(actor?.roles[query.organizationId]))
-  q = drafts ? q.where('status', '<>', 'cancelled') : q.where('status', '=', 'published')
-  if (after) {
-    const [at, id] = after
-    q = q.where((eb) =>
-      eb.or([eb('startAt', '>', new Date(at)), eb.and([eb('startAt', '=', new Date(at)), eb('id', '>', id)])]),
-    )
-  }
-  const rows = await q
-    .orderBy('startAt')
-    .orderBy('id')
-    .limit(query.limit + 1)
-    .execute()
+    Boolean(query.organizationId && (actor?.moderator || actor?.roles[query.organizationId]))
+  const rows = await activitiesFrom(
+    deps.db,
+    {
+      from,
+      to: query.to ? new Date(query.to) : undefined,
+      organizationId: query.organizationId,
+      district: query.district,
+      targetGroup: query.targetGroup,
+      hasVolunteerPlaces: query.hasVolunteerPlaces,
+      drafts,
+      limit: query.limit,
+    },
+    after,
+  )
   const [counts, names] = await Promise.all([
     countsOf(
       deps.db,
@@ -278,26 +268,21 @@ export async function updateActivity(
             end,
           )
         : {}
-    const next = await trx
-      .updateTable('activities')
-      .set({
-        ...(body.title !== undefined && { title: body.title }),
-        ...(body.description !== undefined && { description: body.description }),
-        ...(body.category !== undefined && { category: body.category }),
-        ...(body.targetGroups !== undefined && { targetGroups: body.targetGroups }),
-        ...(body.capacity !== undefined && { capacity: body.capacity }),
-        ...(body.volunteerPlaces !== undefined && { volunteerPlaces: body.volunteerPlaces }),
-        ...(body.volunteerSkills !== undefined && { volunteerSkills: body.volunteerSkills }),
-        ...place,
-        startAt: start,
-        endAt: end,
-        signUpDeadline: deadline,
-        version: row.version + 1,
-        updatedAt: now,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const next = await updateActivityRow(trx, id, {
+      ...(body.title !== undefined && { title: body.title }),
+      ...(body.description !== undefined && { description: body.description }),
+      ...(body.category !== undefined && { category: body.category }),
+      ...(body.targetGroups !== undefined && { targetGroups: body.targetGroups }),
+      ...(body.capacity !== undefined && { capacity: body.capacity }),
+      ...(body.volunteerPlaces !== undefined && { volunteerPlaces: body.volunteerPlaces }),
+      ...(body.volunteerSkills !== undefined && { volunteerSkills: body.volunteerSkills }),
+      ...place,
+      startAt: start,
+      endAt: end,
+      signUpDeadline: deadline,
+      version: row.version + 1,
+      updatedAt: now,
+    })
     if (next.status === 'published') {
       await scheduleEnd(deps, trx, next)
       await scheduleReminder(deps, trx, next)
@@ -313,12 +298,7 @@ export async function publishActivity(deps: CommunityDeps, actor: Actor, id: str
     if (row.status !== 'draft') throw invalidTransition(row.status, 'publish')
     const now = deps.clock.now()
     if (row.startAt <= now) throw invalidTransition('started', 'publish')
-    const next = await trx
-      .updateTable('activities')
-      .set({ status: 'published', version: row.version + 1, updatedAt: now })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const next = await updateActivityRow(trx, id, { status: 'published', version: row.version + 1, updatedAt: now })
     await scheduleEnd(deps, trx, next)
     await scheduleReminder(deps, trx, next)
     return announceActivity(trx, next)
@@ -334,23 +314,17 @@ export async function cancelActivity(deps: CommunityDeps, actor: Actor, id: stri
     if (row.endedAt || row.endAt <= now) throw invalidTransition('held', 'cancel')
     let next: ActivityRow
     try {
-      next = await trx
-        .updateTable('activities')
-        .set({ status: 'cancelled', cancelReason: reason, version: row.version + 1, updatedAt: now })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      next = await updateActivityRow(trx, id, {
+        status: 'cancelled',
+        cancelReason: reason,
+        version: row.version + 1,
+        updatedAt: now,
+      })
     } catch (error) {
       if (isPgError(error, '23514', 'activities_lifecycle')) throw invalidTransition(row.status, 'cancel')
       throw error
     }
-    const ended = await trx
-      .updateTable('registrations')
-      .set({ status: 'cancelled', updatedAt: now })
-      .where('activityId', '=', id)
-      .where('status', '<>', 'cancelled')
-      .returning(['id', 'userId', 'role'])
-      .execute()
+    const ended = await cancelRegistrationsOf(trx, id, now)
     await noticeParticipants(trx, next, ended, 'activity_cancelled')
     await deps.jobs.cancel(trx, activityEndKey(id))
     await deps.jobs.cancel(trx, activityReminderKey(id))

@@ -1,9 +1,10 @@
 import { COMMUNITY_EVENTS } from '@commons/contracts'
 import { appendEvent } from '@commons/db'
-import { lockActivity } from '../activities/activities.repository.ts'
+import { lockActivity, updateActivityRow } from '../activities/activities.repository.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { evaluationWindowKey } from '../jobs/community-jobs.ts'
 import { noticeParticipants } from '../notices/participant-notices.ts'
+import { checkedIn, markNoShows } from '../registrations/registrations.repository.ts'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -23,27 +24,10 @@ export async function endActivity(deps: CommunityDeps, activityId: string): Prom
     const now = deps.clock.now()
     // A job that runs early (the activity was moved later after it was scheduled) waits for the new end.
     if (now < activity.endAt) return
-    await trx
-      .updateTable('activities')
-      // The lifecycle trigger leaves the status alone; `ended_at` is what says the activity was held.
-      .set({ endedAt: now })
-      .where('id', '=', activityId)
-      .execute()
-    await trx
-      .updateTable('registrations')
-      .set({ noShow: true, updatedAt: now })
-      .where('activityId', '=', activityId)
-      .where('status', '=', 'confirmed')
-      .where('checkedInAt', 'is', null)
-      .execute()
-    const served = await trx
-      .selectFrom('registrations')
-      .selectAll()
-      .where('activityId', '=', activityId)
-      .where('role', '=', 'volunteer')
-      .where('status', '=', 'confirmed')
-      .where('checkedInAt', 'is not', null)
-      .execute()
+    // The lifecycle trigger leaves the status alone; `ended_at` is what says the activity was held.
+    await updateActivityRow(trx, activityId, { endedAt: now })
+    await markNoShows(trx, activityId, now)
+    const served = await checkedIn(trx, activityId, 'volunteer')
     for (const volunteer of served) {
       const from = Math.max(activity.startAt.getTime(), (volunteer.checkedInAt as Date).getTime())
       const minutes = Math.round((activity.endAt.getTime() - from) / MINUTE)
@@ -63,13 +47,7 @@ export async function endActivity(deps: CommunityDeps, activityId: string): Prom
       })
     }
     // Everyone who was there may now evaluate (attendees and volunteers alike).
-    const present = await trx
-      .selectFrom('registrations')
-      .select(['id', 'userId', 'role'])
-      .where('activityId', '=', activityId)
-      .where('status', '=', 'confirmed')
-      .where('checkedInAt', 'is not', null)
-      .execute()
+    const present = await checkedIn(trx, activityId)
     await noticeParticipants(trx, activity, present, 'evaluation_open')
     await deps.jobs.enqueue(
       trx,

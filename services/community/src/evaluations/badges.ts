@@ -2,8 +2,9 @@ import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { BADGES_RECHECK_KEY } from '../jobs/community-jobs.ts'
-import { announceScorecard, averagesOf, priors, scorecardOf } from './evaluations.service.ts'
+import { announcedMarks, lockAnnouncedMarks } from './evaluations.repository.ts'
 import { BADGE_MIN_COUNT, inTopDecile } from './scorecard.ts'
+import { announceScorecard, averagesOf, priors, scorecardOf } from './scorecards.service.ts'
 
 type Kind = 'organization' | 'member'
 const KINDS: readonly Kind[] = ['organization', 'member']
@@ -29,12 +30,7 @@ export async function recheckBadges(deps: CommunityDeps): Promise<{ checked: num
   for (const kind of KINDS) {
     const averages = await averagesOf(deps.db, kind, await priors(deps.db))
     const eligible = [...averages.values()].filter((a) => a.count >= BADGE_MIN_COUNT).map((a) => a.average)
-    const marks = await deps.db
-      .selectFrom('scorecardVersions as v')
-      .leftJoin('organizationFlags as f', (j) => j.onRef('f.organizationId', '=', 'v.id').on('v.subject', '=', kind))
-      .select(['v.id', 'v.badge', 'v.rectifying', 'f.rectifying as flagged'])
-      .where('v.subject', '=', kind)
-      .execute()
+    const marks = await announcedMarks(deps.db, kind)
     for (const mark of marks) {
       checked += 1
       const mine = averages.get(mark.id)
@@ -42,13 +38,7 @@ export async function recheckBadges(deps: CommunityDeps): Promise<{ checked: num
       const badge = !rectifying && mine !== undefined && inTopDecile(mine, eligible)
       if (badge === mark.badge && rectifying === mark.rectifying) continue
       const moved = await deps.db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('scorecardVersions')
-          .select(['badge', 'rectifying'])
-          .where('subject', '=', kind)
-          .where('id', '=', mark.id)
-          .forUpdate()
-          .executeTakeFirstOrThrow()
+        const row = await lockAnnouncedMarks(trx, kind, mark.id)
         const card = await scorecardOf(trx, kind, mark.id)
         if (card.badge === row.badge && card.rectifying === row.rectifying) return false
         await announceScorecard(trx, kind, mark.id, deps.clock.now())

@@ -15,16 +15,11 @@ import {
 import { type App, requireActor, requireModerator } from '@commons/service-kit'
 import { z } from 'zod'
 import type { CommunityDeps } from '../deps.ts'
-import {
-  hideEvaluation,
-  listEvaluations,
-  replyToEvaluation,
-  reportEvaluation,
-  scorecardOf,
-  submitEvaluation,
-  watchlist,
-} from './evaluations.service.ts'
+import { listEvaluations, replyToEvaluation, reportEvaluation } from './evaluations.service.ts'
+import { hideEvaluation, watchlist } from './moderation.ts'
 import { dismissEvaluationReport, listEvaluationReports } from './reports.ts'
+import { scorecardOf } from './scorecards.service.ts'
+import { submitEvaluation } from './submit-evaluation.ts'
 
 const security = [{ bearerAuth: [] }]
 const tags = ['evaluations']

@@ -1,32 +1,18 @@
 import { COMMUNITY_EVENTS } from '@commons/contracts'
 import { appendEvent } from '@commons/db'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import { organizationName } from '../activities/activities.repository.ts'
 import type { DB } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { FLAGS_RECHECK_KEY } from '../jobs/community-jobs.ts'
-import { announceScorecard } from './evaluations.service.ts'
+import { auditFlagChange, flaggedOrganizationIds, lockFlag, saveFlag, servedFigures } from './evaluations.repository.ts'
 import { FLAG_WINDOW_DAYS, nextFlag } from './scorecard.ts'
+import { announceScorecard } from './scorecards.service.ts'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 /** The daily recheck runs at 03:00 Asia/Shanghai (UTC+8 all year), when nobody is evaluating. */
 const RECHECK_HOUR_SHANGHAI = 3
-
-/** The 90-day figures from the people served (attendee_to_host), published and not hidden. */
-async function servedFigures(db: Kysely<DB>, organizationId: string, now: Date) {
-  const row = await db
-    .selectFrom('evaluations as e')
-    .innerJoin('activities as a', 'a.id', 'e.activityId')
-    .select([sql<number | null>`avg(e.score)::float8`.as('average'), sql<number>`count(*)::int`.as('count')])
-    .where('e.organizationId', '=', organizationId)
-    .where('e.direction', '=', 'attendee_to_host')
-    .where('e.publishedAt', 'is not', null)
-    .where('e.hiddenAt', 'is', null)
-    .where('a.endAt', '>', new Date(now.getTime() - FLAG_WINDOW_DAYS * DAY))
-    .executeTakeFirstOrThrow()
-  return { average: row.average === null ? null : Math.round(row.average * 100) / 100, count: row.count }
-}
 
 /**
  * Applies the 整改中 rule to an organization by its figures as of `now`. A change of flag is audited
@@ -34,45 +20,31 @@ async function servedFigures(db: Kysely<DB>, organizationId: string, now: Date) 
  * for the organization's admins. Resolves whether the flag changed.
  */
 export async function settleFlag(trx: Transaction<DB>, organizationId: string, now: Date): Promise<boolean> {
-  const figures = await servedFigures(trx, organizationId, now)
-  const current = await trx
-    .selectFrom('organizationFlags')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .forUpdate()
-    .executeTakeFirst()
+  const figures = await servedFigures(trx, organizationId, new Date(now.getTime() - FLAG_WINDOW_DAYS * DAY))
+  const current = await lockFlag(trx, organizationId)
   const was = current?.rectifying ?? false
   const next = nextFlag(was, figures.average, figures.count)
-  await trx
-    .insertInto('organizationFlags')
-    .values({
-      organizationId,
-      rectifying: next,
-      since: next ? (was ? (current?.since ?? now) : now) : null,
-      average90d: figures.average,
-      count90d: figures.count,
-      updatedAt: now,
-    })
-    .onConflict((oc) =>
-      oc.column('organizationId').doUpdateSet((eb) => ({
-        rectifying: eb.ref('excluded.rectifying'),
-        since: eb.ref('excluded.since'),
-        average90d: eb.ref('excluded.average90d'),
-        count90d: eb.ref('excluded.count90d'),
-        updatedAt: eb.ref('excluded.updatedAt'),
-      })),
-    )
-    .execute()
+  await saveFlag(trx, {
+    organizationId,
+    rectifying: next,
+    since: next ? (was ? (current?.since ?? now) : now) : null,
+    average90d: figures.average,
+    count90d: figures.count,
+    updatedAt: now,
+  })
   if (next === was) return false
-  await trx
-    .insertInto('flagAudit')
-    .values({ organizationId, rectifying: next, average90d: figures.average, count90d: figures.count, at: now })
-    .execute()
+  // The audit count is the flag's own version: one more with every change.
+  const version = await auditFlagChange(trx, {
+    organizationId,
+    rectifying: next,
+    average90d: figures.average,
+    count90d: figures.count,
+    at: now,
+  })
   await appendEvent(trx, {
     type: COMMUNITY_EVENTS.flagChanged,
     entityId: organizationId,
-    // The audit count is the flag's own version: one more with every change.
-    version: await flagChanges(trx, organizationId),
+    version,
     payload: {
       organizationId,
       organizationName: await organizationName(trx, organizationId),
@@ -83,15 +55,6 @@ export async function settleFlag(trx: Transaction<DB>, organizationId: string, n
     },
   })
   return true
-}
-
-async function flagChanges(trx: Transaction<DB>, organizationId: string): Promise<number> {
-  const row = await trx
-    .selectFrom('flagAudit')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('organizationId', '=', organizationId)
-    .executeTakeFirstOrThrow()
-  return row.n
 }
 
 /** The next 03:00 in Shanghai after `now`. */
@@ -118,13 +81,9 @@ export async function scheduleFlagsRecheck(deps: CommunityDeps, trx?: Transactio
  */
 export async function recheckFlags(deps: CommunityDeps): Promise<{ checked: number; changed: number }> {
   const now = deps.clock.now()
-  const rows = await deps.db
-    .selectFrom('organizationFlags')
-    .select('organizationId')
-    .orderBy('organizationId')
-    .execute()
+  const ids = await flaggedOrganizationIds(deps.db)
   let changed = 0
-  for (const { organizationId } of rows) {
+  for (const organizationId of ids) {
     await deps.db.transaction().execute(async (trx) => {
       if (await settleFlag(trx, organizationId, now)) {
         changed += 1
@@ -133,5 +92,5 @@ export async function recheckFlags(deps: CommunityDeps): Promise<{ checked: numb
     })
   }
   await scheduleFlagsRecheck(deps)
-  return { checked: rows.length, changed }
+  return { checked: ids.length, changed }
 }

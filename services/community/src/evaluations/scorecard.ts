@@ -1,6 +1,6 @@
 /**
  * The scorecard rules (评价公开), pure: Bayesian averages, the badge of the top decile and the 整改中 flag.
- * Stated in the README; applied by evaluations.service.ts.
+ * Stated in the README; applied by scorecards.service.ts and flags.ts.
  */
 
 /** Weight of the prior: a subject's average starts at the platform mean and moves as evaluations come. */

@@ -5,6 +5,7 @@ import { lockActivity, organizationName } from '../activities/activities.reposit
 import type { ActivityRow, DB, RegistrationRow } from '../db/schema.ts'
 import type { CommunityDeps } from '../deps.ts'
 import { activityReminderKey } from '../jobs/community-jobs.ts'
+import { confirmedOf } from '../registrations/registrations.repository.ts'
 
 const HOUR = 3_600_000
 /** Participants are reminded this long before the start (as bookings' first reminder). */
@@ -62,12 +63,7 @@ export async function remindParticipants(deps: CommunityDeps, activityId: string
     const now = deps.clock.now()
     // Moved later after the job was queued: the moved job reminds at the right time.
     if (now < new Date(activity.startAt.getTime() - REMINDER_LEAD_HOURS * HOUR) || now >= activity.startAt) return
-    const confirmed = await trx
-      .selectFrom('registrations')
-      .select(['id', 'userId', 'role'])
-      .where('activityId', '=', activityId)
-      .where('status', '=', 'confirmed')
-      .execute()
+    const confirmed = await confirmedOf(trx, activityId)
     await noticeParticipants(trx, activity, confirmed, 'reminder')
   })
 }

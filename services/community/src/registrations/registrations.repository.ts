@@ -96,3 +96,87 @@ export async function promoteNext(
     .returningAll()
     .executeTakeFirst()
 }
+
+/** Ends every live sign-up of an activity; resolves the sign-ups ended. */
+export const cancelRegistrationsOf = (trx: Transaction<DB>, activityId: string, now: Date) =>
+  trx
+    .updateTable('registrations')
+    .set({ status: 'cancelled', updatedAt: now })
+    .where('activityId', '=', activityId)
+    .where('status', '<>', 'cancelled')
+    .returning(['id', 'userId', 'role'])
+    .execute()
+
+export async function cancelRegistration(trx: Transaction<DB>, id: string, now: Date): Promise<void> {
+  await trx.updateTable('registrations').set({ status: 'cancelled', updatedAt: now }).where('id', '=', id).execute()
+}
+
+/** Confirmed sign-ups of an activity (of one role, when given) who were checked in, by arrival at the door. */
+export const checkedIn = (db: Kysely<DB>, activityId: string, role?: RegistrationRow['role']) => {
+  let q = db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('activityId', '=', activityId)
+    .where('status', '=', 'confirmed')
+    .where('checkedInAt', 'is not', null)
+  if (role) q = q.where('role', '=', role)
+  return q.orderBy('checkedInAt').execute()
+}
+
+/** Confirmed sign-ups of an activity. */
+export const confirmedOf = (db: Kysely<DB>, activityId: string) =>
+  db
+    .selectFrom('registrations')
+    .select(['id', 'userId', 'role'])
+    .where('activityId', '=', activityId)
+    .where('status', '=', 'confirmed')
+    .execute()
+
+/** Records the confirmed sign-ups of an activity never checked in as no-shows. */
+export async function markNoShows(trx: Transaction<DB>, activityId: string, now: Date): Promise<void> {
+  await trx
+    .updateTable('registrations')
+    .set({ noShow: true, updatedAt: now })
+    .where('activityId', '=', activityId)
+    .where('status', '=', 'confirmed')
+    .where('checkedInAt', 'is', null)
+    .execute()
+}
+
+/** A person's live sign-ups, latest activity first. */
+export const liveRegistrationsOf = (db: Kysely<DB>, userId: string) =>
+  db
+    .selectFrom('registrations')
+    .innerJoin('activities', 'activities.id', 'registrations.activityId')
+    .selectAll('registrations')
+    .where('registrations.userId', '=', userId)
+    .where('registrations.status', '<>', 'cancelled')
+    .orderBy('activities.startAt', 'desc')
+    .limit(100)
+    .execute()
+
+/** Every sign-up of an activity, by arrival. */
+export const registrationsOf = (db: Kysely<DB>, activityId: string) =>
+  db.selectFrom('registrations').selectAll().where('activityId', '=', activityId).orderBy('seq').execute()
+
+/** A live sign-up of an activity by its check-in code or its id. */
+export function findLiveByCodeOrId(
+  db: Kysely<DB>,
+  activityId: string,
+  by: { code: string } | { registrationId: string },
+) {
+  const q = db
+    .selectFrom('registrations')
+    .selectAll()
+    .where('activityId', '=', activityId)
+    .where('status', '<>', 'cancelled')
+  return ('code' in by ? q.where('code', '=', by.code) : q.where('id', '=', by.registrationId)).executeTakeFirst()
+}
+
+export const recordCheckIn = (trx: Transaction<DB>, id: string, at: Date, late: boolean) =>
+  trx
+    .updateTable('registrations')
+    .set({ checkedInAt: at, late, updatedAt: at })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()

@@ -17,10 +17,16 @@ import type { CommunityDeps } from '../deps.ts'
 import { noticeParticipants } from '../notices/participant-notices.ts'
 import { toRegistrationDto } from './registration-dto.ts'
 import {
+  cancelRegistration,
+  checkedIn,
   findByIdempotencyKey,
+  findLiveByCodeOrId,
   findLiveRegistration,
   insertRegistration,
+  liveRegistrationsOf,
   promoteNext,
+  recordCheckIn,
+  registrationsOf,
   waitlistPositions,
 } from './registrations.repository.ts'
 
@@ -146,11 +152,7 @@ export async function cancelMyRegistration(deps: CommunityDeps, actor: Actor, ac
         `Sign-ups can be withdrawn until ${CANCELLATION_CUTOFF_MINUTES} minutes before the start.`,
       )
     }
-    await trx
-      .updateTable('registrations')
-      .set({ status: 'cancelled', updatedAt: now })
-      .where('id', '=', mine.id)
-      .execute()
+    await cancelRegistration(trx, mine.id, now)
     if (mine.status !== 'confirmed') return
     const promoted = await promoteNext(trx, activityId, mine.role, now)
     if (promoted) await noticeParticipants(trx, activity, [promoted], 'promoted')
@@ -170,15 +172,11 @@ export async function getMyRegistration(
   // Only someone who was there as an attendee learns who served, and only once it is over (to rate them).
   const servedBeside = mine.role === 'attendee' && mine.status === 'confirmed' && mine.checkedInAt && activity.endedAt
   const volunteersServed = servedBeside
-    ? await deps.db
-        .selectFrom('registrations')
-        .select(['userId', 'displayName', 'partyMember'])
-        .where('activityId', '=', activityId)
-        .where('role', '=', 'volunteer')
-        .where('status', '=', 'confirmed')
-        .where('checkedInAt', 'is not', null)
-        .orderBy('checkedInAt')
-        .execute()
+    ? (await checkedIn(deps.db, activityId, 'volunteer')).map(({ userId, displayName, partyMember }) => ({
+        userId,
+        displayName,
+        partyMember,
+      }))
     : []
   return { ...(await withPosition(deps, mine)), qrSvg, volunteersServed }
 }
@@ -188,15 +186,7 @@ export async function getMyRegistration(
  * past ones included so they can evaluate; cancelled activities stay so the person sees why.
  */
 export async function listMyActivities(deps: CommunityDeps, actor: Actor): Promise<MyActivityList> {
-  const rows = await deps.db
-    .selectFrom('registrations')
-    .innerJoin('activities', 'activities.id', 'registrations.activityId')
-    .selectAll('registrations')
-    .where('registrations.userId', '=', actor.userId)
-    .where('registrations.status', '<>', 'cancelled')
-    .orderBy('activities.startAt', 'desc')
-    .limit(100)
-    .execute()
+  const rows = await liveRegistrationsOf(deps.db, actor.userId)
   const items = []
   for (const row of rows) {
     const activity = await visibleActivity(deps.db, actor, row.activityId)
@@ -219,12 +209,7 @@ export async function listRegistrations(
   if (!isOrganizationAdmin(actor, activity.organizationId) && !actor.moderator) {
     throw notFound('activity', activityId)
   }
-  const rows = await deps.db
-    .selectFrom('registrations')
-    .selectAll()
-    .where('activityId', '=', activityId)
-    .orderBy('seq')
-    .execute()
+  const rows = await registrationsOf(deps.db, activityId)
   const positions = await waitlistPositions(deps.db, activityId)
   const rank = { confirmed: 0, waitlisted: 1, cancelled: 2 } as const
   return rows
@@ -274,23 +259,12 @@ export async function checkIn(
     if (now.getTime() < activity.startAt.getTime() - CHECK_IN_OPENS_MINUTES * MINUTE) {
       throw invalidTransition('not_started', 'check in')
     }
-    let q = trx
-      .selectFrom('registrations')
-      .selectAll()
-      .where('activityId', '=', activityId)
-      .where('status', '<>', 'cancelled')
-    q = 'code' in body ? q.where('code', '=', body.code) : q.where('id', '=', body.registrationId)
-    const registration = await q.executeTakeFirst()
+    const registration = await findLiveByCodeOrId(trx, activityId, body)
     if (!registration) throw unprocessable('check_in_code_unknown', 'No sign-up of this activity has that code.')
     if (registration.status !== 'confirmed') throw invalidTransition(registration.status, 'check in')
     if (registration.checkedInAt) return toRegistrationDto(registration, null)
     const late = now.getTime() > activity.startAt.getTime() + LATE_AFTER_MINUTES * MINUTE
-    const row = await trx
-      .updateTable('registrations')
-      .set({ checkedInAt: now, late, updatedAt: now })
-      .where('id', '=', registration.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const row = await recordCheckIn(trx, registration.id, now, late)
     return toRegistrationDto(row, null)
   })
 }

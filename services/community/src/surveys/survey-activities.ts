@@ -1,11 +1,8 @@
 import type { Actor, SurveyActivity, SurveyActivityBody } from '@commons/contracts'
-import { badRequest, forbidden } from '@commons/service-kit'
 import { createActivity } from '../activities/activities.service.ts'
 import type { CommunityDeps } from '../deps.ts'
-import { tallyResults } from './results.ts'
-import { evidenceOf } from './survey-needs.ts'
-import { responsesOf, textsOf } from './surveys.repository.ts'
-import { type SurveyDeps, visibleSurvey } from './surveys.service.ts'
+import { planningEvidence } from './survey-needs.ts'
+import type { SurveyDeps } from './surveys.service.ts'
 
 const DESCRIPTION_MAX = 4000
 
@@ -20,21 +17,13 @@ export async function draftActivity(
   id: string,
   body: SurveyActivityBody,
 ): Promise<SurveyActivity> {
-  const survey = await visibleSurvey(deps, actor, id)
-  const role = actor.roles[survey.organizationId]
-  if (role !== 'owner' && role !== 'admin')
-    throw forbidden("Only admins of the survey's organization may plan activities from its results.")
-  const [responses, texts] = await Promise.all([responsesOf(deps.db, id), textsOf(deps.db, id)])
-  const results = tallyResults({
-    surveyId: id,
-    title: survey.title,
-    questions: survey.questions,
-    responses,
-    texts,
-    suppress: false,
-  })
-  const evidence = evidenceOf(results, body.questionId, body.optionId)
-  if (!evidence) throw badRequest('questionId and optionId must name an option of a choice or scale question.')
+  const { survey, evidence } = await planningEvidence(
+    deps,
+    actor,
+    id,
+    body,
+    "Only admins of the survey's organization may plan activities from its results.",
+  )
   const basis = `需求调查「${survey.title}」：${evidence}`
   const description = [basis, body.activity.description].filter(Boolean).join('\n\n').slice(0, DESCRIPTION_MAX)
   const activity = await createActivity(deps, actor, {

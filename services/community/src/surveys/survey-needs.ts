@@ -2,7 +2,7 @@ import { type Actor, SURVEY_EVENTS, type SurveyNeed, type SurveyNeedBody } from 
 import { appendEvent, newId } from '@commons/db'
 import { badRequest, forbidden } from '@commons/service-kit'
 import { tallyResults } from './results.ts'
-import { responsesOf, textsOf } from './surveys.repository.ts'
+import { insertSurveyNeed, needsOfSurvey, responsesOf, textsOf } from './surveys.repository.ts'
 import { type SurveyDeps, visibleSurvey } from './surveys.service.ts'
 
 /**
@@ -29,15 +29,20 @@ export function evidenceOf(
 }
 
 /**
- * `POST /v1/surveys/:id/needs`: an admin of the survey's organization turns a result into a need. The need
- * is listings' (the needs board), so this records the link and appends `survey.need_requested`; listings
- * puts the need on the board from the feed, and discovery matches it with listings from there.
+ * What planning from a result (a need, an activity) rests on: only admins of the survey's organization may
+ * plan from it (403 with `forbiddenDetail` else), and the full results must hold the option named, of a
+ * choice or scale question (400 else). Resolves the survey and the evidence sentence.
  */
-export async function raiseNeed(deps: SurveyDeps, actor: Actor, id: string, body: SurveyNeedBody): Promise<SurveyNeed> {
+export async function planningEvidence(
+  deps: SurveyDeps,
+  actor: Actor,
+  id: string,
+  pick: { questionId: string; optionId: string },
+  forbiddenDetail: string,
+) {
   const survey = await visibleSurvey(deps, actor, id)
   const role = actor.roles[survey.organizationId]
-  if (role !== 'owner' && role !== 'admin')
-    throw forbidden("Only admins of the survey's organization may raise needs from its results.")
+  if (role !== 'owner' && role !== 'admin') throw forbidden(forbiddenDetail)
   const [responses, texts] = await Promise.all([responsesOf(deps.db, id), textsOf(deps.db, id)])
   const results = tallyResults({
     surveyId: id,
@@ -47,25 +52,38 @@ export async function raiseNeed(deps: SurveyDeps, actor: Actor, id: string, body
     texts,
     suppress: false,
   })
-  const evidence = evidenceOf(results, body.questionId, body.optionId)
+  const evidence = evidenceOf(results, pick.questionId, pick.optionId)
   if (!evidence) throw badRequest('questionId and optionId must name an option of a choice or scale question.')
+  return { survey, evidence }
+}
+
+/**
+ * `POST /v1/surveys/:id/needs`: an admin of the survey's organization turns a result into a need. The need
+ * is listings' (the needs board), so this records the link and appends `survey.need_requested`; listings
+ * puts the need on the board from the feed, and discovery matches it with listings from there.
+ */
+export async function raiseNeed(deps: SurveyDeps, actor: Actor, id: string, body: SurveyNeedBody): Promise<SurveyNeed> {
+  const { survey, evidence } = await planningEvidence(
+    deps,
+    actor,
+    id,
+    body,
+    "Only admins of the survey's organization may raise needs from its results.",
+  )
   const now = deps.clock.now()
   const needId = newId()
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('surveyNeeds')
-      .values({
-        needId,
-        surveyId: id,
-        organizationId: survey.organizationId,
-        questionId: body.questionId,
-        optionId: body.optionId,
-        evidence,
-        fields: JSON.stringify(body.need),
-        createdBy: actor.userId,
-        createdAt: now,
-      })
-      .execute()
+    await insertSurveyNeed(trx, {
+      needId,
+      surveyId: id,
+      organizationId: survey.organizationId,
+      questionId: body.questionId,
+      optionId: body.optionId,
+      evidence,
+      fields: JSON.stringify(body.need),
+      createdBy: actor.userId,
+      createdAt: now,
+    })
     await appendEvent(trx, {
       type: SURVEY_EVENTS.needRequested,
       entityId: needId,
@@ -91,11 +109,6 @@ export async function surveyNeeds(
   id: string,
 ): Promise<SurveyNeed[]> {
   await visibleSurvey(deps, actor, id)
-  const rows = await deps.db
-    .selectFrom('surveyNeeds')
-    .select(['needId', 'surveyId', 'organizationId', 'questionId', 'optionId', 'evidence', 'createdAt'])
-    .where('surveyId', '=', id)
-    .orderBy('createdAt')
-    .execute()
+  const rows = await needsOfSurvey(deps.db, id)
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))
 }

@@ -24,7 +24,11 @@ import { type ChallengeKeys, challengeHash, issueChallenge, verifyChallenge } fr
 import { resultsCsv, tallyResults } from './results.ts'
 import {
   findSurvey,
+  insertResponse,
+  insertSurvey,
   lockSurvey,
+  markPublished,
+  moderateTextRow,
   recentFromClient,
   responsesOf,
   type SurveyWithOrg,
@@ -98,19 +102,16 @@ export async function visibleSurvey(deps: SurveyDeps, actor: Actor | null | unde
 export async function createSurvey(deps: SurveyDeps, actor: Actor, body: CreateSurveyBody): Promise<Survey> {
   assertAdmin(actor, body.organizationId)
   const id = newId()
-  await deps.db
-    .insertInto('surveys')
-    .values({
-      id,
-      organizationId: body.organizationId,
-      title: body.title,
-      description: body.description,
-      allowAnonymous: body.allowAnonymous,
-      questions: JSON.stringify(body.questions),
-      createdBy: actor.userId,
-      createdAt: deps.clock.now(),
-    })
-    .execute()
+  await insertSurvey(deps.db, {
+    id,
+    organizationId: body.organizationId,
+    title: body.title,
+    description: body.description,
+    allowAnonymous: body.allowAnonymous,
+    questions: JSON.stringify(body.questions),
+    createdBy: actor.userId,
+    createdAt: deps.clock.now(),
+  })
   return toSurvey(deps, (await findSurvey(deps.db, id)) as SurveyWithOrg)
 }
 
@@ -129,11 +130,7 @@ export async function publishSurvey(
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockSurvey(trx, id)
     if (!row) throw notFound('survey', id)
-    await trx
-      .updateTable('surveys')
-      .set({ status: 'published', opensAt, closesAt, version: row.version + 1 })
-      .where('id', '=', id)
-      .execute()
+    await markPublished(trx, id, { opensAt, closesAt, version: row.version + 1 })
   })
   return toSurvey(deps, (await findSurvey(deps.db, id)) as SurveyWithOrg)
 }
@@ -194,10 +191,11 @@ export async function submitResponse(
   const responseId = newId()
   const answers = checked.answers
   try {
-    await deps.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('surveyResponses')
-        .values({
+    const texts = survey.questions.filter((q) => q.type === 'text' && typeof answers[q.id] === 'string')
+    await deps.db.transaction().execute((trx) =>
+      insertResponse(
+        trx,
+        {
           id: responseId,
           surveyId: id,
           respondentUserId,
@@ -209,24 +207,17 @@ export async function submitResponse(
           targetGroup: breakdownLabel(survey.questions, answers, 'target_group'),
           district: breakdownLabel(survey.questions, answers, 'district'),
           createdAt: now,
-        })
-        .execute()
-      const texts = survey.questions.filter((q) => q.type === 'text' && typeof answers[q.id] === 'string')
-      if (texts.length > 0)
-        await trx
-          .insertInto('surveyTexts')
-          .values(
-            texts.map((q) => ({
-              id: newId(),
-              surveyId: id,
-              responseId,
-              questionId: q.id,
-              text: answers[q.id] as string,
-              createdAt: now,
-            })),
-          )
-          .execute()
-    })
+        },
+        texts.map((q) => ({
+          id: newId(),
+          surveyId: id,
+          responseId,
+          questionId: q.id,
+          text: answers[q.id] as string,
+          createdAt: now,
+        })),
+      ),
+    )
   } catch (error) {
     // A solved challenge buys one answer: sent again with another device id, it is a bulk answer, not a
     // second answer of the same person.
@@ -269,13 +260,7 @@ export async function moderateText(
   const survey = await visibleSurvey(deps, actor, id)
   if (!isAdmin(actor, survey.organizationId) && !actor.moderator)
     throw forbidden("Only admins of the survey's organization or moderators may moderate its answers.")
-  const row = await deps.db
-    .updateTable('surveyTexts')
-    .set({ status, moderatedBy: actor.userId })
-    .where('id', '=', textId)
-    .where('surveyId', '=', id)
-    .returning(['id', 'text', 'status'])
-    .executeTakeFirst()
+  const row = await moderateTextRow(deps.db, id, textId, { status, moderatedBy: actor.userId })
   if (!row) throw notFound('survey_text', textId)
   return row
 }

@@ -81,6 +81,7 @@ export async function createBooking(
   const start = new Date(body.start)
   const end = new Date(body.end)
   const claims = claimsOf(deps)
+  const owner = { userId: actor.userId, idempotencyKey }
   // Before any read: a creation in flight here whose window overlaps this one (its busy range holds the
   // window, whatever the buffer) decides the slot. Once it committed, the slot is visibly taken.
   const inFlight = claims.rivalOf(body.listingId, start.getTime(), end.getTime())
@@ -92,61 +93,71 @@ export async function createBooking(
       throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
     throw slotUnavailable()
   }
-  // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
-  const [replay, read] = await Promise.all([
-    idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
-    listingWithBusy(deps.db, body.listingId, start, end, { reach: false, extra: creationContext(body.organizationId) }),
-  ])
-  if (replay) return replay
-  if (!actor.roles[body.organizationId])
-    throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
-  const listing = assertPublished(body.listingId, read.listing)
-  // Self-dealing: a booking of one's own organization's listing would count as use by another group in
-  // the ledger and let its members rate their own listing.
-  if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
-    throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
-  const { rules, availability, pricing } = cachedListingTerms(listing)
-  if (listing.capacity !== null && body.attendees > listing.capacity)
-    throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
-  const now = deps.clock.now()
-  const verdict = checkWindow({
-    availability: openingPlanFor(`${listing.listingId}@${listing.version}`, availability),
-    rules,
-    busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
-    bufferMinutes: rules.bufferMinutes,
-    start,
-    end,
-    now,
-  })
-  if (!verdict.ok) {
-    if (verdict.refusal === 'conflict') {
-      // The slot may be taken by this very request's twin (same key) that committed meanwhile.
-      const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
-      if (replay) return replay
-      throw slotUnavailable()
-    }
-    throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
-  }
-  const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
-  for (;;) {
-    const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime())
-    if (!rival) break
-    if (await rival.outcome) {
-      const twin = idempotencyKey !== undefined && rival.owner.userId === actor.userId
-      const replay = twin && rival.owner.idempotencyKey === idempotencyKey
-      if (replay) {
-        const stored = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
-        if (stored) return stored
-      }
-      throw slotUnavailable()
-    }
-  }
-  const claim = claims.add(listing.listingId, start.getTime(), busyUntil.getTime(), {
-    userId: actor.userId,
-    idempotencyKey,
-  })
+  // The first of a burst for this window claims it before reading, so the rest of the burst waits above
+  // for its outcome instead of each reading the listing (three reads per request used to queue on the pool
+  // behind one another). One that waited for a claim that failed goes on without one: a failing request
+  // never holds back more than one round of waiters.
+  let claim = inFlight ? undefined : claims.add(body.listingId, start.getTime(), end.getTime(), owner, 'reading')
   let created = false
   try {
+    // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
+    const [replay, read] = await Promise.all([
+      idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
+      listingWithBusy(deps.db, body.listingId, start, end, {
+        reach: false,
+        extra: creationContext(body.organizationId),
+      }),
+    ])
+    if (replay) return replay
+    if (!actor.roles[body.organizationId])
+      throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
+    const listing = assertPublished(body.listingId, read.listing)
+    // Self-dealing: a booking of one's own organization's listing would count as use by another group in
+    // the ledger and let its members rate their own listing.
+    if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
+      throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
+    const { rules, availability, pricing } = cachedListingTerms(listing)
+    if (listing.capacity !== null && body.attendees > listing.capacity)
+      throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
+    const now = deps.clock.now()
+    const verdict = checkWindow({
+      availability: openingPlanFor(`${listing.listingId}@${listing.version}`, availability),
+      rules,
+      busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
+      bufferMinutes: rules.bufferMinutes,
+      start,
+      end,
+      now,
+    })
+    if (!verdict.ok) {
+      if (verdict.refusal === 'conflict') {
+        // The slot may be taken by this very request's twin (same key) that committed meanwhile.
+        const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
+        if (replay) return replay
+        throw slotUnavailable()
+      }
+      throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
+    }
+    const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
+    for (;;) {
+      const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime(), {
+        insertingOnly: true,
+        except: claim,
+      })
+      if (!rival) break
+      if (await rival.outcome) {
+        const twin = idempotencyKey !== undefined && rival.owner.userId === actor.userId
+        const replay = twin && rival.owner.idempotencyKey === idempotencyKey
+        if (replay) {
+          const stored = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
+          if (stored) return stored
+        }
+        throw slotUnavailable()
+      }
+    }
+    // No await between the loop and here: at most one inserting claim per busy range in this process.
+    if (claim) claim.insert(busyUntil.getTime())
+    else claim = claims.add(listing.listingId, start.getTime(), busyUntil.getTime(), owner, 'inserting')
     const context = read.extra!
     const outcome = await insertBooking(
       deps,
@@ -161,7 +172,7 @@ export async function createBooking(
     created = true
     return { ...outcome, parties: creationFacts(outcome.booking, actor.displayName ?? null, context.parties) }
   } finally {
-    claim.settle(created)
+    claim?.settle(created)
   }
 }
 

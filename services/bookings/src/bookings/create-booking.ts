@@ -44,6 +44,21 @@ export interface CreateOutcome {
   parties?: PartyFacts
 }
 
+/** An answer stored under an Idempotency-Key. */
+interface StoredAnswer {
+  requestHash: string
+  statusCode: number
+  response: unknown
+}
+
+/** The replay a stored answer means for a request with `requestHash`: 422 when the body differs. */
+function replayOf(stored: StoredAnswer | null | undefined, requestHash: string): CreateOutcome | undefined {
+  if (!stored) return undefined
+  if (stored.requestHash !== requestHash)
+    throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with another request body.')
+  return { statusCode: stored.statusCode, booking: stored.response as Booking }
+}
+
 /**
  * The first answer given under this key, if any. Checked before any rule: a replay answers what was
  * answered, even once the rules would refuse the request now (notice passed, listing paused, member gone).
@@ -54,11 +69,7 @@ async function replayed(
   key: string,
   requestHash: string,
 ): Promise<CreateOutcome | undefined> {
-  const stored = await findIdempotencyKey(db, userId, key)
-  if (!stored) return undefined
-  if (stored.requestHash !== requestHash)
-    throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with another request body.')
-  return { statusCode: stored.statusCode, booking: stored.response as Booking }
+  return replayOf(await findIdempotencyKey(db, userId, key), requestHash)
 }
 
 /**
@@ -66,10 +77,11 @@ async function replayed(
  * constraint is what actually keeps two bookings apart, so a race between two requests for one slot
  * ends in 409 `slot_unavailable` (constraint violation, or the deadlock two conflicting inserts can cause).
  *
- * Creation is bound by round trips: one read (the key's stored answer, in parallel with the listing, its
- * busy ranges, the cap that applies and both sides' replicas), then a transaction of the caps' locks and
- * count, the booking with its audit step and key (one statement), its timer and its event. A request for a slot another request of this process is inserting waits for that
- * one (see SlotClaims) instead of queueing on the lock.
+ * Creation is bound by round trips: one read (the listing, its busy ranges, the cap that applies, both
+ * sides' replicas and the key's stored answer), then a transaction of the caps' locks and count, the
+ * booking with its audit step and key (one statement), its timer and its event. A request for a slot
+ * another request of this process is creating waits for that one (see SlotClaims) instead of reading the
+ * listing and queueing on the lock.
  */
 export async function createBooking(
   deps: BookingsDeps,
@@ -100,14 +112,19 @@ export async function createBooking(
   let claim = inFlight ? undefined : claims.add(body.listingId, start.getTime(), end.getTime(), owner, 'reading')
   let created = false
   try {
-    // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
-    const [replay, read] = await Promise.all([
-      idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
-      listingWithBusy(deps.db, body.listingId, start, end, {
-        reach: false,
-        extra: creationContext(body.organizationId),
-      }),
-    ])
+    // One read: creation is bound by round trips (and, under concurrency, by the pool's connections).
+    const stored = idempotencyKey ? { userId: actor.userId, key: idempotencyKey } : undefined
+    const read = await listingWithBusy(deps.db, body.listingId, start, end, {
+      reach: false,
+      extra: creationContext(body.organizationId, stored),
+    })
+    // The key's answer comes with the listing; a listing the replica does not hold reads it alone, so a
+    // replay answers whatever became of the listing.
+    const replay = !idempotencyKey
+      ? undefined
+      : read.listing
+        ? replayOf(read.extra?.stored, requestHash)
+        : await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
     if (replay) return replay
     if (!actor.roles[body.organizationId])
       throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
@@ -191,11 +208,17 @@ function claimsOf(deps: BookingsDeps): SlotClaims {
 
 /**
  * What a creation reads about a listing besides its terms and busy ranges, in the same round trip: the
- * fair-share cap that applies to the requester, and both sides' replicas for the answer's parties.
+ * fair-share cap that applies to the requester, both sides' replicas for the answer's parties, and the
+ * answer stored under the request's Idempotency-Key (null without one).
  */
-function creationContext(requesterOrganizationId: string) {
-  return sql<{ cap: number | null; parties: CreationParties }>`json_build_object(
-    'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)})`
+function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined) {
+  const stored = key
+    ? sql`(select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code, 'response', k.response)
+          from idempotency_keys k where k.user_id = ${key.userId} and k.key = ${key.key})`
+    : sql`null`
+  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null }>`json_build_object(
+    'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)},
+    'stored', ${stored})`
 }
 
 /** The payment authorisation and the transaction that stores a booking whose window passed the checks. */

@@ -15,8 +15,49 @@ export function remoteKeys(jwksUrl: string): KeySource {
 /** The problem code of a token whose `kid` names no published key (or that has no `kid`). */
 export const UNKNOWN_KEY = 'unknown_key' satisfies ProblemCode
 
-/** Verifies a bearer access token and returns the actor it speaks for. */
+/** A verified token's actor and its expiry (epoch seconds, as in the `exp` claim). */
+interface VerifiedToken {
+  actor: Actor
+  exp: number
+}
+
+// Verified tokens per key source, by the token's exact text, until they expire. An Ed25519 check plus the
+// claims' parsing cost more per request than anything else outside the database (issue 17), and a client
+// sends the same access token for its whole life (about 15 minutes). What the token does not decide stays
+// per request: revocation (token epoch) and roles are checked against current state by `resolveActor`.
+// A key withdrawn from the JWKS still lets the tokens it verified pass until they expire.
+const verifiedByKeys = new WeakMap<KeySource, Map<string, VerifiedToken>>()
+const VERIFIED_LIMIT = 10_000
+
+/** jose's notion of now for `exp`: whole seconds of the real clock. */
+const epochSeconds = () => Math.floor(Date.now() / 1000)
+
+/** A copy, so a caller that changes its actor never changes what later requests with the token get. */
+const copyActor = (actor: Actor): Actor => ({ ...actor, roles: { ...actor.roles } })
+
+/**
+ * Verifies a bearer access token and returns the actor it speaks for. A token verified before answers
+ * from memory until its `exp`; an expired one is verified again, so it fails as `token_expired`.
+ */
 export async function verifyAccessToken(keys: KeySource, token: string): Promise<Actor> {
+  let verified = verifiedByKeys.get(keys)
+  if (!verified) {
+    verified = new Map()
+    verifiedByKeys.set(keys, verified)
+  }
+  const known = verified.get(token)
+  if (known && epochSeconds() < known.exp) return copyActor(known.actor)
+  if (known) verified.delete(token)
+  const { actor, exp } = await verifyToken(keys, token)
+  if (exp !== undefined) {
+    // Oldest first out: Map keeps insertion order.
+    if (verified.size >= VERIFIED_LIMIT) verified.delete(verified.keys().next().value!)
+    verified.set(token, { actor, exp })
+  }
+  return copyActor(actor)
+}
+
+async function verifyToken(keys: KeySource, token: string): Promise<{ actor: Actor; exp: number | undefined }> {
   let payload: unknown
   try {
     ;({ payload } = await jwtVerify(token, keys, {
@@ -40,12 +81,16 @@ export async function verifyAccessToken(keys: KeySource, token: string): Promise
   }
   const claims = AccessTokenClaims.safeParse(payload)
   if (!claims.success) throw unauthorized('The access token is not valid.', 'invalid_token')
+  const exp = (payload as { exp?: unknown }).exp
   return {
-    userId: claims.data.sub,
-    roles: claims.data.orgs,
-    moderator: claims.data.mod,
-    ...(claims.data.name === undefined ? {} : { displayName: claims.data.name }),
-    tokenState: { epoch: claims.data.ep, accessVersion: claims.data.av, orgVersions: claims.data.ov },
+    actor: {
+      userId: claims.data.sub,
+      roles: claims.data.orgs,
+      moderator: claims.data.mod,
+      ...(claims.data.name === undefined ? {} : { displayName: claims.data.name }),
+      tokenState: { epoch: claims.data.ep, accessVersion: claims.data.av, orgVersions: claims.data.ov },
+    },
+    exp: typeof exp === 'number' ? exp : undefined,
   }
 }
 

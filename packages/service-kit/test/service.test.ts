@@ -220,6 +220,31 @@ t.test('access tokens', async (t) => {
     t.equal(res.statusCode, 401)
     t.equal(res.json().code, 'invalid_token')
   })
+  t.test('a token verified once answers from memory on later requests', async (t) => {
+    let lookups = 0
+    const counted: KeySource = (header, token) => {
+      lookups += 1
+      return keys(header, token)
+    }
+    const counting = await testService(t, { keys: counted })
+    const token = await sign({ sub: userId, orgs: { [orgId]: 'member' } })
+    for (let i = 0; i < 3; i++) {
+      const res = await counting.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+      t.equal(res.statusCode, 200)
+      t.same(res.json().roles, { [orgId]: 'member' })
+    }
+    t.equal(lookups, 1, 'the signature is checked on the first request only')
+  })
+  t.test('a remembered token is refused as token_expired once its exp passes', async (t) => {
+    const token = await sign({ sub: userId }, '2s')
+    const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number
+    const me = () => app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+    t.equal((await me()).statusCode, 200)
+    while (Date.now() / 1000 < exp) await new Promise((resolve) => setTimeout(resolve, 50))
+    const res = await me()
+    t.equal(res.statusCode, 401)
+    t.equal(res.json().code, 'token_expired')
+  })
   t.test('a garbage token is 401 invalid_token even on a public route', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/v1/conflict', headers: { authorization: 'Bearer nope' } })
     t.equal(res.statusCode, 401)

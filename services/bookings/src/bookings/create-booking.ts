@@ -44,6 +44,21 @@ export interface CreateOutcome {
   parties?: PartyFacts
 }
 
+/** An answer stored under an Idempotency-Key. */
+interface StoredAnswer {
+  requestHash: string
+  statusCode: number
+  response: unknown
+}
+
+/** The replay a stored answer means for a request with `requestHash`: 422 when the body differs. */
+function replayOf(stored: StoredAnswer | null | undefined, requestHash: string): CreateOutcome | undefined {
+  if (!stored) return undefined
+  if (stored.requestHash !== requestHash)
+    throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with another request body.')
+  return { statusCode: stored.statusCode, booking: stored.response as Booking }
+}
+
 /**
  * The first answer given under this key, if any. Checked before any rule: a replay answers what was
  * answered, even once the rules would refuse the request now (notice passed, listing paused, member gone).
@@ -54,11 +69,7 @@ async function replayed(
   key: string,
   requestHash: string,
 ): Promise<CreateOutcome | undefined> {
-  const stored = await findIdempotencyKey(db, userId, key)
-  if (!stored) return undefined
-  if (stored.requestHash !== requestHash)
-    throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with another request body.')
-  return { statusCode: stored.statusCode, booking: stored.response as Booking }
+  return replayOf(await findIdempotencyKey(db, userId, key), requestHash)
 }
 
 /**
@@ -66,10 +77,11 @@ async function replayed(
  * constraint is what actually keeps two bookings apart, so a race between two requests for one slot
  * ends in 409 `slot_unavailable` (constraint violation, or the deadlock two conflicting inserts can cause).
  *
- * Creation is bound by round trips: one read (the key's stored answer, in parallel with the listing, its
- * busy ranges, the cap that applies and both sides' replicas), then a transaction of the caps' locks and
- * count, the booking with its audit step and key (one statement), its timer and its event. A request for a slot another request of this process is inserting waits for that
- * one (see SlotClaims) instead of queueing on the lock.
+ * Creation is bound by round trips: one read (the listing, its busy ranges, the cap that applies, both
+ * sides' replicas and the key's stored answer), then a transaction of the caps' locks and count, the
+ * booking with its audit step and key (one statement), its timer and its event. A request for a slot
+ * another request of this process is creating waits for that one (see SlotClaims) instead of reading the
+ * listing and queueing on the lock.
  */
 export async function createBooking(
   deps: BookingsDeps,
@@ -81,6 +93,7 @@ export async function createBooking(
   const start = new Date(body.start)
   const end = new Date(body.end)
   const claims = claimsOf(deps)
+  const owner = { userId: actor.userId, idempotencyKey }
   // Before any read: a creation in flight here whose window overlaps this one (its busy range holds the
   // window, whatever the buffer) decides the slot. Once it committed, the slot is visibly taken.
   const inFlight = claims.rivalOf(body.listingId, start.getTime(), end.getTime())
@@ -92,61 +105,76 @@ export async function createBooking(
       throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
     throw slotUnavailable()
   }
-  // Independent reads, in parallel: each is a round trip, and creation is bound by round trips.
-  const [replay, read] = await Promise.all([
-    idempotencyKey ? replayed(deps.db, actor.userId, idempotencyKey, requestHash) : undefined,
-    listingWithBusy(deps.db, body.listingId, start, end, { reach: false, extra: creationContext(body.organizationId) }),
-  ])
-  if (replay) return replay
-  if (!actor.roles[body.organizationId])
-    throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
-  const listing = assertPublished(body.listingId, read.listing)
-  // Self-dealing: a booking of one's own organization's listing would count as use by another group in
-  // the ledger and let its members rate their own listing.
-  if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
-    throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
-  const { rules, availability, pricing } = cachedListingTerms(listing)
-  if (listing.capacity !== null && body.attendees > listing.capacity)
-    throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
-  const now = deps.clock.now()
-  const verdict = checkWindow({
-    availability: openingPlanFor(`${listing.listingId}@${listing.version}`, availability),
-    rules,
-    busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
-    bufferMinutes: rules.bufferMinutes,
-    start,
-    end,
-    now,
-  })
-  if (!verdict.ok) {
-    if (verdict.refusal === 'conflict') {
-      // The slot may be taken by this very request's twin (same key) that committed meanwhile.
-      const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
-      if (replay) return replay
-      throw slotUnavailable()
-    }
-    throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
-  }
-  const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
-  for (;;) {
-    const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime())
-    if (!rival) break
-    if (await rival.outcome) {
-      const twin = idempotencyKey !== undefined && rival.owner.userId === actor.userId
-      const replay = twin && rival.owner.idempotencyKey === idempotencyKey
-      if (replay) {
-        const stored = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
-        if (stored) return stored
-      }
-      throw slotUnavailable()
-    }
-  }
-  const claim = claims.add(listing.listingId, start.getTime(), busyUntil.getTime(), {
-    userId: actor.userId,
-    idempotencyKey,
-  })
+  // The first of a burst for this window claims it before reading, so the rest of the burst waits above
+  // for its outcome instead of each reading the listing (three reads per request used to queue on the pool
+  // behind one another). One that waited for a claim that failed goes on without one: a failing request
+  // never holds back more than one round of waiters.
+  let claim = inFlight ? undefined : claims.add(body.listingId, start.getTime(), end.getTime(), owner, 'reading')
   let created = false
   try {
+    // One read: creation is bound by round trips (and, under concurrency, by the pool's connections).
+    const stored = idempotencyKey ? { userId: actor.userId, key: idempotencyKey } : undefined
+    const read = await listingWithBusy(deps.db, body.listingId, start, end, {
+      reach: false,
+      extra: creationContext(body.organizationId, stored),
+    })
+    // The key's answer comes with the listing; a listing the replica does not hold reads it alone, so a
+    // replay answers whatever became of the listing.
+    const replay = !idempotencyKey
+      ? undefined
+      : read.listing
+        ? replayOf(read.extra?.stored, requestHash)
+        : await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
+    if (replay) return replay
+    if (!actor.roles[body.organizationId])
+      throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
+    const listing = assertPublished(body.listingId, read.listing)
+    // Self-dealing: a booking of one's own organization's listing would count as use by another group in
+    // the ledger and let its members rate their own listing.
+    if (body.organizationId === listing.organizationId || actor.roles[listing.organizationId])
+      throw forbidden('Members of an organization do not book its own listings.', 'self_booking')
+    const { rules, availability, pricing } = cachedListingTerms(listing)
+    if (listing.capacity !== null && body.attendees > listing.capacity)
+      throw unprocessable('capacity_exceeded', `The listing takes at most ${listing.capacity} attendees.`)
+    const now = deps.clock.now()
+    const verdict = checkWindow({
+      availability: openingPlanFor(`${listing.listingId}@${listing.version}`, availability),
+      rules,
+      busy: read.busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
+      bufferMinutes: rules.bufferMinutes,
+      start,
+      end,
+      now,
+    })
+    if (!verdict.ok) {
+      if (verdict.refusal === 'conflict') {
+        // The slot may be taken by this very request's twin (same key) that committed meanwhile.
+        const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
+        if (replay) return replay
+        throw slotUnavailable()
+      }
+      throw unprocessable('outside_availability', verdict.detail, { rule: verdict.refusal })
+    }
+    const busyUntil = new Date(end.getTime() + rules.bufferMinutes * MINUTE)
+    for (;;) {
+      const rival = claims.rivalOf(listing.listingId, start.getTime(), busyUntil.getTime(), {
+        insertingOnly: true,
+        except: claim,
+      })
+      if (!rival) break
+      if (await rival.outcome) {
+        const twin = idempotencyKey !== undefined && rival.owner.userId === actor.userId
+        const replay = twin && rival.owner.idempotencyKey === idempotencyKey
+        if (replay) {
+          const stored = await replayed(deps.db, actor.userId, idempotencyKey, requestHash)
+          if (stored) return stored
+        }
+        throw slotUnavailable()
+      }
+    }
+    // No await between the loop and here: at most one inserting claim per busy range in this process.
+    if (claim) claim.insert(busyUntil.getTime())
+    else claim = claims.add(listing.listingId, start.getTime(), busyUntil.getTime(), owner, 'inserting')
     const context = read.extra!
     const outcome = await insertBooking(
       deps,
@@ -161,7 +189,7 @@ export async function createBooking(
     created = true
     return { ...outcome, parties: creationFacts(outcome.booking, actor.displayName ?? null, context.parties) }
   } finally {
-    claim.settle(created)
+    claim?.settle(created)
   }
 }
 
@@ -180,11 +208,17 @@ function claimsOf(deps: BookingsDeps): SlotClaims {
 
 /**
  * What a creation reads about a listing besides its terms and busy ranges, in the same round trip: the
- * fair-share cap that applies to the requester, and both sides' replicas for the answer's parties.
+ * fair-share cap that applies to the requester, both sides' replicas for the answer's parties, and the
+ * answer stored under the request's Idempotency-Key (null without one).
  */
-function creationContext(requesterOrganizationId: string) {
-  return sql<{ cap: number | null; parties: CreationParties }>`json_build_object(
-    'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)})`
+function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined) {
+  const stored = key
+    ? sql`(select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code, 'response', k.response)
+          from idempotency_keys k where k.user_id = ${key.userId} and k.key = ${key.key})`
+    : sql`null`
+  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null }>`json_build_object(
+    'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)},
+    'stored', ${stored})`
 }
 
 /** The payment authorisation and the transaction that stores a booking whose window passed the checks. */

@@ -786,6 +786,7 @@ const en: Record<MessageKey, string> = {
   'notificationType.activity_evaluation_open': 'Evaluate an activity',
   'notificationType.organization_flag_raised': 'Marked for improvement',
   'notificationType.organization_flag_lifted': 'Improvement mark lifted',
+  'notificationType.organization_invitation': 'Invitation to an organization',
   'conversation.title': 'Messages',
   'conversation.older': 'Show earlier messages',
   'conversation.empty': 'No messages yet. Say hello.',

@@ -776,6 +776,7 @@ const zhCN = {
   'notificationType.activity_evaluation_open': '活动评价',
   'notificationType.organization_flag_raised': '整改中提示',
   'notificationType.organization_flag_lifted': '整改中解除',
+  'notificationType.organization_invitation': '组织邀请',
   'conversation.title': '留言沟通',
   'conversation.older': '查看更早的消息',
   'conversation.empty': '还没有消息，打个招呼吧。',

@@ -215,3 +215,29 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
     output: () => output,
   }
 }
+
+/**
+ * Makes someone a member the only way there is (issue 13): an admin invites their email, they accept.
+ * Throws with the answer when either step fails; resolves with the invitee's fresh token naming the role.
+ */
+export async function joinOrganization(
+  stack: Pick<TestStack, 'call'>,
+  adminToken: string,
+  organizationId: string,
+  invitee: { email: string; token: string },
+  role: 'owner' | 'admin' | 'member' = 'member',
+): Promise<string> {
+  const invited = await stack.call('POST', `/v1/organizations/${organizationId}/members`, {
+    token: adminToken,
+    body: { email: invitee.email, role },
+  })
+  if (invited.status !== 202)
+    throw new Error(`invite ${invitee.email}: ${invited.status} ${JSON.stringify(invited.body)}`)
+  const accepted = await stack.call('POST', `/v1/invitations/${invited.body.id}/accept`, {
+    token: invitee.token,
+    body: {},
+  })
+  if (accepted.status !== 200)
+    throw new Error(`accept ${invitee.email}: ${accepted.status} ${JSON.stringify(accepted.body)}`)
+  return accepted.body.accessToken as string
+}

@@ -21,7 +21,16 @@ export type Expect = 'public' | 'auth' | 'denied' | 'own' | 'refused' | Precise
 /** An exact status, where the answer is known to the status (not only its class). */
 export type Precise = 200 | 201 | 202 | 204 | 400 | 401 | 403 | 404 | 409 | 412 | 422
 
-export type Target = 'organization' | 'listing' | 'booking' | 'need' | 'rating' | 'member' | 'user' | 'nothing'
+export type Target =
+  | 'organization'
+  | 'listing'
+  | 'booking'
+  | 'need'
+  | 'rating'
+  | 'member'
+  | 'user'
+  | 'invitation'
+  | 'nothing'
 
 export interface Case {
   anonymous: Expect
@@ -85,7 +94,15 @@ export const CASES: Record<string, Case> = {
   createListing: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: 'listing' },
   listOrganizationListings: { anonymous: 'public', stranger: 'public', target: 'organization' },
   listMembers: { member: 200, moderator: 200, anonymous: 'auth', stranger: 'denied', target: 'organization' },
-  addMember: { anonymous: 'auth', stranger: 'denied', target: 'organization', body: { email: 'stranger@example.org' } },
+  // Invitations (issue 13): only the organization's admins invite, list and revoke (403 to everyone else, the
+  // removed admin included); only the invited email answers, and the world's invitation is to an email
+  // without an account, so every caller gets the 404 an unknown id gets.
+  inviteMember: { anonymous: 401, stranger: 403, target: 'organization', body: { email: 'stranger@example.org' } },
+  listInvitations: { anonymous: 401, stranger: 403, target: 'organization' },
+  revokeInvitation: { anonymous: 401, stranger: 403, target: 'organization' },
+  listMyInvitations: { anonymous: 401, stranger: 200 },
+  acceptInvitation: { anonymous: 401, stranger: 404, target: 'invitation' },
+  declineInvitation: { anonymous: 401, stranger: 404, target: 'invitation' },
   changeMemberRole: { anonymous: 'auth', stranger: 'denied', target: 'member', body: { role: 'owner' } },
   removeMember: { anonymous: 'auth', stranger: 'denied', target: 'member' },
 
@@ -246,9 +263,9 @@ export const CASES: Record<string, Case> = {
   unsubscribeEmail: { anonymous: 400, stranger: 400 },
 
   // community: activities, sign-ups, evaluations, surveys, overview. The world holds no activity, evaluation
-  // or survey of the victim, so ids name none (404, the answer a stranger also gets for a draft). A body the
-  // route refuses is judged before the missing token (400 even for anonymous callers).
-  createActivity: { anonymous: 400, stranger: 400, body: 'activity' },
+  // or survey of the victim, so ids name none (404, the answer a stranger also gets for a draft). Every write
+  // carries a complete, valid body, so the status recorded is the authorization's, not the validation's.
+  createActivity: { anonymous: 401, stranger: 403, body: 'activity' },
   listActivities: { anonymous: 200, stranger: 200 },
   getActivity: { anonymous: 404, stranger: 404, target: 'nothing' },
   getActivityLedger: { anonymous: 200, stranger: 200 },
@@ -267,7 +284,11 @@ export const CASES: Record<string, Case> = {
   listMyActivities: { anonymous: 401, stranger: 200 },
   cancelMyRegistration: { anonymous: 401, stranger: 404, target: 'nothing' },
   checkInToActivity: { anonymous: 401, stranger: 404, target: 'nothing', body: { code: '123456' } },
-  submitEvaluation: { anonymous: 400, stranger: 400 },
+  submitEvaluation: {
+    anonymous: 401,
+    stranger: 404,
+    body: { activityId: '0190f5a4-0000-7000-8000-000000000000', direction: 'attendee_to_host', score: 3 },
+  },
   listEvaluations: { anonymous: 200, stranger: 200 },
   // Only moderators hide (403 to everyone else); to a moderator the id names no evaluation.
   hideEvaluation: { anonymous: 401, stranger: 403, moderator: 404, target: 'nothing', body: reason },
@@ -279,15 +300,16 @@ export const CASES: Record<string, Case> = {
   // issue 18: moderators' queue of reported evaluations and its dismissal.
   listEvaluationReports: { anonymous: 401, stranger: 403, moderator: 200 },
   dismissEvaluationReport: { anonymous: 401, stranger: 403, moderator: 404, target: 'nothing', body: reason },
-  createSurvey: { anonymous: 400, stranger: 400, body: 'survey' },
+  createSurvey: { anonymous: 401, stranger: 403, body: 'survey' },
   // An organization's surveys, drafts included: its members and moderators.
   listSurveys: { anonymous: 401, stranger: 403, member: 200, moderator: 200, query: 'organization' },
   getSurvey: { anonymous: 404, stranger: 404, target: 'nothing' },
-  publishSurvey: { anonymous: 400, stranger: 400, target: 'nothing' },
-  submitSurveyResponse: { anonymous: 400, stranger: 400, target: 'nothing' },
+  publishSurvey: { anonymous: 401, stranger: 404, target: 'nothing', body: { closesAt: '2027-01-10T06:00:00Z' } },
+  // Anyone may answer a published survey (anonymous ones included): an id naming none is 404 to all.
+  submitSurveyResponse: { anonymous: 404, stranger: 404, target: 'nothing', body: { answers: { wants: 'talk' } } },
   getSurveyResults: { anonymous: 404, stranger: 404, target: 'nothing' },
-  moderateSurveyText: { anonymous: 400, stranger: 400, target: 'nothing' },
-  raiseSurveyNeed: { anonymous: 400, stranger: 400, target: 'nothing' },
+  moderateSurveyText: { anonymous: 401, stranger: 404, target: 'nothing', body: { status: 'approved' } },
+  raiseSurveyNeed: { anonymous: 401, stranger: 404, target: 'nothing', body: 'surveyNeed' },
   listSurveyNeeds: { anonymous: 404, stranger: 404, target: 'nothing' },
   // survey result -> activity draft: a valid body, so the answer is the authorization's (401, or 404 for a
   // survey the stranger cannot see).

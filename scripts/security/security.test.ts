@@ -56,10 +56,16 @@ function urlOf(op: Operation, c: Case, world: World, role?: Role): string {
     member: world.victimOrg,
     user: world.requester.userId,
     nothing: world.victimOrg,
+    invitation: world.invitation,
   }
   // The member's own membership is theirs to leave: as the member, the path names the owner's instead.
   const userId = role === 'member' ? world.victim.userId : world.member.userId
-  let url = op.path.replace('{id}', ids[c.target ?? 'nothing']!).replace('{userId}', userId)
+  let url = op.path
+    .replace('{id}', ids[c.target ?? 'nothing']!)
+    .replace('{userId}', userId)
+    .replace('{invitationId}', world.invitation)
+    // An id that names no survey text (the world's surveys have none): the answer is the authorization's.
+    .replace('{textId}', world.victimOrg)
   if (c.query) {
     const named = (world.queries as Record<string, string>)[c.query]
     url += `?${named ?? c.query}`

@@ -32,8 +32,13 @@ export interface World {
   strangerOrg: string
   /** Was an admin of the victim's organization and was removed; keeps the access token from before. */
   removedAdmin: Person
+  /** A pending invitation of the victim's organization to an email without an account: nobody may answer it. */
+  invitation: string
   /** A valid body of each kind, for writes whose case names one. */
-  bodies: Record<'listing' | 'need' | 'booking' | 'view' | 'conversation' | 'activity' | 'survey', unknown>
+  bodies: Record<
+    'listing' | 'need' | 'booking' | 'view' | 'conversation' | 'activity' | 'survey' | 'surveyNeed',
+    unknown
+  >
   /** Query strings a case may name. */
   queries: Record<'window' | 'victimBookings' | 'organization' | 'forgedTicket', string>
 }
@@ -113,17 +118,27 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   stack.grantModerator('moderator@example.org')
   const moderator = await login('moderator@example.org')
 
+  // Members join only by accepting an admin's invitation (issue 13): every membership of the world does so.
+  const invite = async (admin: Person, org: string, email: string, role: 'admin' | 'member') =>
+    expectStatus(
+      await call('POST', `/v1/organizations/${org}/members`, { token: admin.accessToken, body: { email, role } }),
+      202,
+      `invite ${email}`,
+    ).id as string
+  const join = async (admin: Person, org: string, who: Person, role: 'admin' | 'member') => {
+    const invitation = await invite(admin, org, who.email, role)
+    expectStatus(
+      await call('POST', `/v1/invitations/${invitation}/accept`, { token: who.accessToken, body: {} }),
+      200,
+      `${who.email} accepts`,
+    )
+  }
+
   const victimOrg = await organization(victim, '受害者居委会')
   const requesterOrg = await organization(requester, '预订者协会')
   const strangerOrg = await organization(stranger, '陌生人协会')
-  expectStatus(
-    await call('POST', `/v1/organizations/${victimOrg}/members`, {
-      token: victim.accessToken,
-      body: { email: member.email, role: 'member' },
-    }),
-    201,
-    'add member',
-  )
+  await join(victim, victimOrg, member, 'member')
+  const invitation = await invite(victim, victimOrg, 'invitee@example.org', 'member')
   victim = { ...victim, ...(await login(victim.email)) }
 
   const listing = expectStatus(
@@ -187,14 +202,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
 
   // An admin whose removal every service must honour at once, though their token still claims the role.
   const former = await register('former-admin@example.org', '前管理员')
-  expectStatus(
-    await call('POST', `/v1/organizations/${victimOrg}/members`, {
-      token: victim.accessToken,
-      body: { email: former.email, role: 'admin' },
-    }),
-    201,
-    'add admin',
-  )
+  await join(victim, victimOrg, former, 'admin')
   const removedAdmin = await login(former.email)
   expectStatus(
     await call('GET', `/v1/bookings?as=provider&organizationId=${victimOrg}`, { token: removedAdmin.accessToken }),
@@ -244,6 +252,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     stranger,
     strangerOrg,
     removedAdmin,
+    invitation,
     bodies: {
       listing: listingBody(),
       need: {
@@ -258,8 +267,44 @@ export async function buildWorld(stack: TestStack): Promise<World> {
       booking: bookingBody(requesterOrg, 1),
       view: { listingId: listing },
       conversation: { subject: { type: 'booking', id: booking }, organizationId: victimOrg },
-      activity: { organizationId: victimOrg, title: '冒名的活动' },
-      survey: { organizationId: victimOrg, title: '冒名的问卷' },
+      // Complete, valid bodies: the answer is the authorization's, not the validation's.
+      activity: {
+        organizationId: victimOrg,
+        title: '冒名的活动',
+        category: 'lecture',
+        targetGroups: ['residents'],
+        start: from.toISOString(),
+        end: new Date(from.getTime() + 2 * 3600_000).toISOString(),
+        signUpDeadline: new Date(from.getTime() - 3600_000).toISOString(),
+        place: { kind: 'address', district: '浦东新区', address: '花木路 1000 号' },
+        capacity: 20,
+      },
+      survey: {
+        organizationId: victimOrg,
+        title: '冒名的问卷',
+        questions: [
+          {
+            id: 'wants',
+            type: 'single',
+            title: '你希望开展什么活动？',
+            options: [
+              { id: 'talk', label: '讲座' },
+              { id: 'visit', label: '探访' },
+            ],
+          },
+        ],
+      },
+      surveyNeed: {
+        questionId: 'wants',
+        optionId: 'talk',
+        need: {
+          kind: 'expertise',
+          title: '冒名的需求',
+          city: '上海',
+          district: '浦东新区',
+          window: { start: from.toISOString(), end: to.toISOString() },
+        },
+      },
     },
     queries: {
       window,

@@ -9,7 +9,7 @@ import pg from 'pg'
 import t from 'tap'
 import { PASSWORD, setUpJourney } from '../../services/web/test/browser/journey-setup.ts'
 import { eventually } from '../../services/web/test/browser/support.ts'
-import { startTestStack } from '../lib/test-stack.ts'
+import { joinOrganization, startTestStack } from '../lib/test-stack.ts'
 
 // A whole stack, a booking taken to completion, an export and a closing: minutes on a loaded machine.
 t.setTimeout(15 * 60_000)
@@ -33,10 +33,13 @@ t.test('sign up, book, rate, view, export, close: nothing personal remains and t
     },
   })
   t.equal(signUp.mustAcceptNotice, false, 'the accepted notice is recorded at sign-up')
-  await call('POST', `/v1/organizations/${requesterOrg.organization.id}/members`, {
-    token: requesterOrg.accessToken,
-    body: { email, role: 'admin' },
-  })
+  await joinOrganization(
+    stack,
+    requesterOrg.accessToken,
+    requesterOrg.organization.id,
+    { email, token: signUp.accessToken },
+    'admin',
+  )
   const person = await call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
   const userId: string = person.user.id
   await call('POST', '/v1/auth/phone/code', { body: { phone: MOBILE } })

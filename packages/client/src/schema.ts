@@ -794,6 +794,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invitations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the organization; the answer carries a token that already names the role */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invitations/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["declineInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ledger": {
         parameters: {
             query?: never;
@@ -1040,6 +1073,23 @@ export interface paths {
         };
         /** An export: once ready, a signed download link that expires */
         get: operations["getDataExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's pending invitations (to the email they sign in with) */
+        get: operations["listMyInvitations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1466,6 +1516,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's open invitations (admins) */
+        get: operations["listInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{id}/invitations/{invitationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["revokeInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{id}/listings": {
         parameters: {
             query?: never;
@@ -1493,7 +1576,8 @@ export interface paths {
         };
         get: operations["listMembers"];
         put?: never;
-        post: operations["addMember"];
+        /** Invite someone by email; the same answer whether the email has an account or not */
+        post: operations["inviteMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3807,6 +3891,15 @@ export interface components {
             moderator: boolean;
             tokenEpoch: number;
         };
+        OrganizationInvitationPayloadInput: {
+            invitationId: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string;
+            userId: components["schemas"]["IdInput"];
+            role: components["schemas"]["OrgRoleInput"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
         ConversationSubjectInput: {
             /** @enum {string} */
             type: "booking" | "need";
@@ -3862,7 +3955,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted";
+        NotificationTypeInput: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted" | "organization_invitation";
         NotificationInput: {
             id: components["schemas"]["IdInput"];
             type: components["schemas"]["NotificationTypeInput"];
@@ -3949,6 +4042,28 @@ export interface components {
         FeedPageInput: {
             events: components["schemas"]["FeedEventInput"][];
             next: string | null;
+        };
+        /** @enum {string} */
+        InvitationStatusInput: "pending" | "accepted" | "declined" | "revoked" | "expired";
+        InvitationInput: {
+            id: components["schemas"]["IdInput"];
+            organizationId: components["schemas"]["IdInput"];
+            organizationName: string;
+            email: string;
+            role: components["schemas"]["OrgRoleInput"];
+            status: components["schemas"]["InvitationStatusInput"];
+            /** @description The inviting admin's display name */
+            invitedBy: string;
+            expiresAt: components["schemas"]["InstantInput"];
+            createdAt: components["schemas"]["InstantInput"];
+        };
+        InvitationListInput: {
+            items: components["schemas"]["InvitationInput"][];
+        };
+        InvitationAcceptedInput: {
+            invitation: components["schemas"]["InvitationInput"];
+            accessToken: string;
+            accessTokenExpiresAt: components["schemas"]["InstantInput"];
         };
         UpdateListingBodyInput: {
             kind?: components["schemas"]["ListingKindInput"];
@@ -5982,6 +6097,15 @@ export interface components {
             moderator: boolean;
             tokenEpoch: number;
         };
+        OrganizationInvitationPayload: {
+            invitationId: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            organizationName: string;
+            userId: components["schemas"]["Id"];
+            role: components["schemas"]["OrgRole"];
+            /** Format: date-time */
+            expiresAt: string;
+        };
         ConversationSubject: {
             /** @enum {string} */
             type: "booking" | "need";
@@ -6037,7 +6161,7 @@ export interface components {
             reason: string;
         };
         /** @enum {string} */
-        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted";
+        NotificationType: "booking_requested" | "booking_accepted" | "booking_declined" | "booking_cancelled" | "booking_expired" | "booking_completed" | "booking_reminder_24h" | "booking_reminder_2h" | "rating_published" | "listing_approved" | "listing_rejected" | "organization_verified" | "need_matches_listing" | "message_received" | "activity_signed_up" | "activity_waitlisted" | "activity_promoted" | "activity_cancelled" | "activity_reminder" | "activity_evaluation_open" | "organization_flag_raised" | "organization_flag_lifted" | "organization_invitation";
         Notification: {
             id: components["schemas"]["Id"];
             type: components["schemas"]["NotificationType"];
@@ -6124,6 +6248,28 @@ export interface components {
         FeedPage: {
             events: components["schemas"]["FeedEvent"][];
             next: string | null;
+        };
+        /** @enum {string} */
+        InvitationStatus: "pending" | "accepted" | "declined" | "revoked" | "expired";
+        Invitation: {
+            id: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            organizationName: string;
+            email: string;
+            role: components["schemas"]["OrgRole"];
+            status: components["schemas"]["InvitationStatus"];
+            /** @description The inviting admin's display name */
+            invitedBy: string;
+            expiresAt: components["schemas"]["Instant"];
+            createdAt: components["schemas"]["Instant"];
+        };
+        InvitationList: {
+            items: components["schemas"]["Invitation"][];
+        };
+        InvitationAccepted: {
+            invitation: components["schemas"]["Invitation"];
+            accessToken: string;
+            accessTokenExpiresAt: components["schemas"]["Instant"];
         };
         UpdateListingBody: {
             kind?: components["schemas"]["ListingKind"];
@@ -7909,6 +8055,50 @@ export interface operations {
             };
         };
     };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationAccepted"];
+                };
+            };
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitation"];
+                };
+            };
+        };
+    };
     getLedger: {
         parameters: {
             query?: {
@@ -8325,6 +8515,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataExport"];
+                };
+            };
+        };
+    };
+    listMyInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
                 };
             };
         };
@@ -9026,6 +9236,49 @@ export interface operations {
             };
         };
     };
+    listInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationList"];
+                };
+            };
+        };
+    };
+    revokeInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["schemas"]["IdInput"];
+                invitationId: components["schemas"]["IdInput"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listOrganizationListings: {
         parameters: {
             query?: {
@@ -9103,7 +9356,7 @@ export interface operations {
             };
         };
     };
-    addMember: {
+    inviteMember: {
         parameters: {
             query?: never;
             header?: never;
@@ -9119,12 +9372,12 @@ export interface operations {
         };
         responses: {
             /** @description Default Response */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Member"];
+                    "application/json": components["schemas"]["Invitation"];
                 };
             };
         };

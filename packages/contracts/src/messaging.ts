@@ -100,6 +100,8 @@ export const NotificationType = z
     'activity_evaluation_open',
     'organization_flag_raised',
     'organization_flag_lifted',
+    // an admin invited the person to an organization (listings feed)
+    'organization_invitation',
   ])
   .meta({ id: 'NotificationType' })
 export type NotificationType = z.infer<typeof NotificationType>

@@ -69,6 +69,9 @@ export const PROBLEM_CODES = {
   survey_not_found: 404,
   survey_text_not_found: 404,
 
+  // invitations: unknown, or addressed to another email (the same answer, so ids reveal nothing)
+  invitation_not_found: 404,
+
   // 409: the object's state does not allow this
   invalid_transition: 409,
   slot_unavailable: 409,
@@ -106,6 +109,9 @@ export const PROBLEM_CODES = {
   quota_exceeded: 409,
   survey_closed: 409,
   already_answered: 409,
+
+  // invitations: accepted, declined, revoked or expired already
+  invitation_closed: 409,
 
   // personal information: closing an account, exports
   sole_owner: 409,

@@ -50,6 +50,9 @@ export const ROUTES: Readonly<Record<string, ServiceName>> = Object.freeze({
   // community: needs surveys and overviews
   surveys: 'community',
   overview: 'community',
+
+  // invitations to organizations: accept and decline (issue 13)
+  invitations: 'listings',
 })
 
 /** The public prefixes each service owns, e.g. `listings -> ['/v1/auth', '/v1/me', ...]`. */

@@ -2,12 +2,13 @@ import type { Actor } from '@commons/contracts'
 import { CreateNeedBody, ListingFields } from '@commons/contracts'
 import {
   type AuthDeps,
-  addMember,
+  acceptInvitation,
   type Clock,
   createListing,
   createNeed,
   createOrganization,
   findUserByEmail,
+  inviteMember,
   type ListingsDB,
   type PhotoStorage,
   putContacts,
@@ -168,8 +169,16 @@ export async function loadDemoData(
   }
 
   const orgId = (key: string) => orgIds.get(key) ?? ''
-  await addMember(db, organizer, orgId('lujiazui'), { email: provider.email, role: 'admin' })
-  await addMember(db, organizer, orgId('rihui'), { email: member.email, role: 'member' })
+  // Members join by accepting an invitation, as in the product: the demo invites and accepts at once.
+  const join = async (key: string, user: { id: string; email: string }, role: 'admin' | 'member') => {
+    const invitation = await inviteMember({ ...timed, invitationTtlDays: 14 }, organizer, orgId(key), {
+      email: user.email,
+      role,
+    })
+    await acceptInvitation(timed, actorOf(user.id), invitation.id)
+  }
+  await join('lujiazui', provider, 'admin')
+  await join('rihui', member, 'member')
   // What the two demo sides see of each other on a confirmed booking, and the numbers that sign the demo
   // provider and member in with a texted code (the code appears in the `pnpm start` log).
   await putContacts(timed, organizer, orgId('lujiazui'), {

@@ -16,6 +16,7 @@ import { registerListingRoutes } from './listings/listings.routes.ts'
 import { registerModerationRoutes } from './moderation/moderation.routes.ts'
 import { registerNeedRoutes } from './needs/needs.routes.ts'
 import { applyCommunityEvent } from './needs/survey-needs.ts'
+import { registerInvitationRoutes } from './organizations/invitations.routes.ts'
 import { registerOrganizationRoutes } from './organizations/organizations.routes.ts'
 import { createPhotoStorage } from './photos/photo-storage.ts'
 import { registerPhotoRoutes } from './photos/photos.routes.ts'
@@ -103,6 +104,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
   registerOrganizationRoutes(app, auth)
+  registerInvitationRoutes(app, auth, { invitationTtlDays: config.INVITATION_TTL_DAYS })
   registerListingRoutes(app, deps)
   registerNeedRoutes(app, deps)
   registerModerationRoutes(app, deps)

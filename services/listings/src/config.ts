@@ -8,6 +8,8 @@ export const ListingsConfig = DataServiceConfig.extend({
   /** Lifetime of access tokens; other services trust a token's roles for this long. */
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long an invitation to join an organization can be accepted. */
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   /** Register, login and refresh attempts per minute per client IP. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(20),
   /** Failed logins of one email before it is locked; each further failure doubles the lock. */

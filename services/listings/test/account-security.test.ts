@@ -1,6 +1,6 @@
 import t from 'tap'
 import { moderator, testDb } from './fixtures.ts'
-import { bearer, orgOwner, signUp, testApp } from './helpers.ts'
+import { bearer, joinOrganization, orgOwner, signUp, testApp } from './helpers.ts'
 
 t.test('passwords that are blank, repetitive or common are refused at registration', async (t) => {
   const { app } = await testApp(t)
@@ -81,13 +81,7 @@ t.test("plain members do not see other members' emails; admins and moderators do
   const { app, databaseUrl } = await testApp(t)
   const owner = await orgOwner(app)
   const member = await signUp(app)
-  const add = await app.inject({
-    method: 'POST',
-    url: `/v1/organizations/${owner.organization.id}/members`,
-    headers: bearer(owner.token),
-    payload: { email: member.user.email, role: 'member' },
-  })
-  t.equal(add.statusCode, 201)
+  await joinOrganization(app, owner.token, owner.organization.id, member)
   const list = (token: string) =>
     app.inject({ method: 'GET', url: `/v1/organizations/${owner.organization.id}/members`, headers: bearer(token) })
   const seenByMember = (await list(member.accessToken)).json().items as Array<{ email: string | null }>

@@ -76,3 +76,31 @@ export async function orgOwner(app: App, overrides: Record<string, unknown> = {}
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/**
+ * Makes someone a member the only way there is: an admin invites their email and they accept. Returns the
+ * accepted invitation and the invitee's fresh token (their earlier token works too: listings reads roles
+ * from the database).
+ */
+export async function joinOrganization(
+  app: App,
+  adminToken: string,
+  organizationId: string,
+  invitee: { user: { email: string }; accessToken: string },
+  role: 'owner' | 'admin' | 'member' = 'member',
+) {
+  const invited = await app.inject({
+    method: 'POST',
+    url: `/v1/organizations/${organizationId}/members`,
+    headers: bearer(adminToken),
+    payload: { email: invitee.user.email, role },
+  })
+  if (invited.statusCode !== 202) throw new Error(`invite failed: ${invited.body}`)
+  const accepted = await app.inject({
+    method: 'POST',
+    url: `/v1/invitations/${invited.json().id}/accept`,
+    headers: bearer(invitee.accessToken),
+  })
+  if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.body}`)
+  return accepted.json() as { invitation: { id: string; role: string }; accessToken: string }
+}

@@ -10,7 +10,7 @@ import {
   venueBody,
   volunteerBody,
 } from './fixtures.ts'
-import { bearer, orgOwner, signUp, testApp } from './helpers.ts'
+import { bearer, joinOrganization, orgOwner, signUp, testApp } from './helpers.ts'
 
 t.test('creating a listing', async (t) => {
   const { app, databaseUrl } = await testApp(t)
@@ -41,24 +41,14 @@ t.test('creating a listing', async (t) => {
 
   t.test('an admin added by the owner may create one', async (t) => {
     const admin = await signUp(app)
-    await app.inject({
-      method: 'POST',
-      url: `/v1/organizations/${owner.organization.id}/members`,
-      headers: bearer(owner.token),
-      payload: { email: admin.user.email, role: 'admin' },
-    })
+    await joinOrganization(app, owner.token, owner.organization.id, admin, 'admin')
     const res = await app.inject({ method: 'POST', url, headers: bearer(admin.accessToken), payload: venueBody() })
     t.equal(res.statusCode, 201)
   })
 
   t.test('refusals write nothing', async (t) => {
     const member = await signUp(app)
-    await app.inject({
-      method: 'POST',
-      url: `/v1/organizations/${owner.organization.id}/members`,
-      headers: bearer(owner.token),
-      payload: { email: member.user.email, role: 'member' },
-    })
+    await joinOrganization(app, owner.token, owner.organization.id, member)
     // After the member joined: joining is a write (organization.members), the refusals below are not.
     const before = await counts(db)
     const cases = [

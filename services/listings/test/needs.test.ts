@@ -1,6 +1,6 @@
 import t from 'tap'
 import { counts, eventsOf, testDb } from './fixtures.ts'
-import { bearer, orgOwner, signUp, testApp } from './helpers.ts'
+import { bearer, joinOrganization, orgOwner, signUp, testApp } from './helpers.ts'
 
 const needBody = (organizationId: string, overrides: Record<string, unknown> = {}) => ({
   organizationId,
@@ -20,12 +20,7 @@ t.test('the needs board', async (t) => {
   const owner = await orgOwner(app, { kind: 'residents_committee', name: '徐汇区某居委会' })
   const other = await orgOwner(app, { name: '别的组织' })
   const member = await signUp(app)
-  await app.inject({
-    method: 'POST',
-    url: `/v1/organizations/${owner.organization.id}/members`,
-    headers: bearer(owner.token),
-    payload: { email: member.user.email, role: 'member' },
-  })
+  await joinOrganization(app, owner.token, owner.organization.id, member)
   const create = (token: string | undefined, payload: object) =>
     app.inject({ method: 'POST', url: '/v1/needs', headers: token ? bearer(token) : {}, payload })
 

@@ -176,7 +176,7 @@ t.test('every human-text field of every write route refuses invisible values and
     'login',
     'refreshSession',
     'logout',
-    'addMember',
+    'inviteMember',
     'changeMemberRole',
     'attachPhone',
     'phoneLogin',

@@ -24,6 +24,7 @@ import {
   NeedClosedPayload,
   NeedOpenedPayload,
   OrganizationContactsPayload,
+  OrganizationInvitationPayload,
   OrganizationMembersPayload,
   OrganizationParentChangedPayload,
   OrganizationQuotasChangedPayload,
@@ -70,6 +71,9 @@ export const EVENT_CATALOGUE = {
   // messaging's notifications
   [LISTINGS_EVENTS.listingRejected]: ListingRejectedPayload,
   [BOOKINGS_EVENTS.ratingsPublished]: RatingsPublishedPayload,
+
+  // invitations
+  [LISTINGS_EVENTS.organizationInvitation]: OrganizationInvitationPayload,
 } as const satisfies EventSchemas
 export type EventCatalogue = typeof EVENT_CATALOGUE
 

@@ -51,6 +51,13 @@ export const LISTINGS_EVENTS = {
 
   /** A moderator sent a pending listing back to draft; entityId = listing id, version = listing version. */
   listingRejected: 'listing.rejected',
+
+  // invitations (issue 13)
+  /**
+   * An admin invited an email that belongs to an account; entityId = invitation id, version grows with each
+   * refresh. Messaging tells the invitee. An invitation to an email without an account publishes nothing.
+   */
+  organizationInvitation: 'organization.invitation',
 } as const
 
 /**
@@ -159,3 +166,19 @@ export const AccountAccessPayload = z
   .object({ userId: Id, moderator: z.boolean(), tokenEpoch: z.number().int().nonnegative() })
   .meta({ id: 'AccountAccessPayload' })
 export type AccountAccessPayload = z.infer<typeof AccountAccessPayload>
+
+/**
+ * Payload of `organization.invitation`: whom to tell (the invitee's user id, never the email: discovery
+ * reads this feed) and what about. Accepting publishes `organization.members` as any membership change does.
+ */
+export const OrganizationInvitationPayload = z
+  .object({
+    invitationId: Id,
+    organizationId: Id,
+    organizationName: z.string(),
+    userId: Id,
+    role: OrgRole,
+    expiresAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'OrganizationInvitationPayload' })
+export type OrganizationInvitationPayload = z.infer<typeof OrganizationInvitationPayload>

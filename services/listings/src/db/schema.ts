@@ -26,7 +26,28 @@ export interface DB extends KitTables {
   consentRecords: ConsentRecordsTable
   deletionRequests: DeletionRequestsTable
   dataExports: DataExportsTable
+
+  invitations: InvitationsTable
 }
+
+/** An invitation to join an organization; membership begins only when the invitee accepts. */
+export interface InvitationsTable {
+  id: string
+  organizationId: string
+  /** Normalized like users.email; the invitee is whoever signs in with it. */
+  email: string
+  role: 'owner' | 'admin' | 'member'
+  invitedBy: string
+  /** Grows with each refresh (re-invitation): the version of its `organization.invitation` event. */
+  version: Generated<number>
+  expiresAt: Date
+  acceptedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
+  declinedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
+  revokedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
+  createdAt: Generated<Date>
+  updatedAt: Generated<Date>
+}
+export type InvitationRow = Selectable<InvitationsTable>
 
 export interface UsersTable {
   id: string

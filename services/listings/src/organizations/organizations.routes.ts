@@ -1,5 +1,4 @@
 import {
-  AddMemberBody,
   ChangeRoleBody,
   CreateOrganizationBody,
   IdParams,
@@ -12,7 +11,6 @@ import { type App, ifMatchVersion, requireActor, setVersionTag } from '@commons/
 import { z } from 'zod'
 import type { AuthDeps } from '../auth/auth.service.ts'
 import {
-  addMember,
   changeRole,
   createOrganization,
   getMembers,
@@ -87,21 +85,6 @@ export function registerOrganizationRoutes(app: App, deps: AuthDeps) {
       },
     },
     async (request) => ({ items: await getMembers(db, requireActor(request), request.params.id) }),
-  )
-  app.post(
-    '/v1/organizations/:id/members',
-    {
-      schema: {
-        operationId: 'addMember',
-        tags,
-        security,
-        params: IdParams,
-        body: AddMemberBody,
-        response: { 201: Member },
-      },
-    },
-    async (request, reply) =>
-      reply.code(201).send(await addMember(db, requireActor(request), request.params.id, request.body)),
   )
   app.patch(
     '/v1/organizations/:id/members/:userId',

@@ -2,9 +2,8 @@ import type { Actor, Member, Organization, OrgRole } from '@commons/contracts'
 import { LISTINGS_EVENTS } from '@commons/contracts'
 import { type AnyTransaction, appendEvent, newId } from '@commons/db'
 import { resolveDistrict } from '@commons/places'
-import { conflict, forbidden, notFound, preconditionFailed } from '@commons/service-kit'
+import { conflict, notFound, preconditionFailed } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
-import { findUserByEmail } from '../auth/auth.repository.ts'
 import { type AuthDeps, issueAccessToken } from '../auth/auth.service.ts'
 import type { DB, OrganizationRow } from '../db/schema.ts'
 import type { DbClock } from '../deps.ts'
@@ -19,7 +18,7 @@ import {
   roleIn,
   toOrganizationDto,
 } from './organizations.repository.ts'
-import { assertRole, atLeast } from './permissions.ts'
+import { assertMayGrant, assertRole, atLeast } from './permissions.ts'
 
 type OrganizationInput = Pick<Organization, 'name' | 'kind' | 'district' | 'city' | 'description'> & {
   districtCode?: string | undefined
@@ -151,27 +150,6 @@ export async function getMembers(db: Kysely<DB>, actor: Actor, id: string): Prom
   if (moderator && !(await findOrganization(db, id))) throw notFound('organization', id)
   const seesEmails = moderator || atLeast(role, 'admin')
   return (await listMembers(db, id)).map((row) => ({ ...toMember(row), email: seesEmails ? row.email : null }))
-}
-
-/** Only owners may make or unmake owners; admins manage admins and members. */
-function assertMayGrant(actorRole: OrgRole, role: OrgRole) {
-  if (role === 'owner' && actorRole !== 'owner') throw forbidden('Only owners may make or change owners.')
-}
-
-/** Adds a registered user by email. */
-export async function addMember(db: Kysely<DB>, actor: Actor, id: string, input: { email: string; role: OrgRole }) {
-  const actorRole = await assertRole(db, actor, id, 'admin')
-  assertMayGrant(actorRole, input.role)
-  const user = await findUserByEmail(db, input.email)
-  if (!user) throw notFound('user')
-  return db.transaction().execute(async (trx) => {
-    await lockOrganization(trx, id)
-    if (await roleIn(trx, id, user.id)) throw conflict('already_member', 'This user is already a member.')
-    await trx.insertInto('memberships').values({ organizationId: id, userId: user.id, role: input.role }).execute()
-    await membersEvent(trx, id)
-    const members = await listMembers(trx, id)
-    return toMember(members.find((m) => m.userId === user.id)!)
-  })
 }
 
 /** Changes a member's role; the last owner cannot be demoted. */

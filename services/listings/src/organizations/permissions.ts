@@ -27,3 +27,8 @@ export async function assertRole(
   if (!atLeast(role, needed)) throw forbidden(`Only ${needed}s of this organization may do this.`)
   return role as OrgRole
 }
+
+/** Only owners may make or unmake owners (or invite one); admins manage admins and members. */
+export function assertMayGrant(actorRole: OrgRole, role: OrgRole) {
+  if (role === 'owner' && actorRole !== 'owner') throw forbidden('Only owners may make or change owners.')
+}

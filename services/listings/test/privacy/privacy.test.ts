@@ -8,7 +8,7 @@ import { buildApp, migrate } from '../../src/app.ts'
 import { ListingsConfig } from '../../src/config.ts'
 import { CURRENT_NOTICE } from '../../src/privacy/notice.ts'
 import { eventsOf, testDb } from '../fixtures.ts'
-import { bearer, createOrganization, SERVICE_TOKEN, signUp } from '../helpers.ts'
+import { bearer, createOrganization, joinOrganization, SERVICE_TOKEN, signUp } from '../helpers.ts'
 
 const DAY = 86_400_000
 const PASSWORD = 'correct horse battery'
@@ -175,18 +175,7 @@ t.test('closing an account', async (t) => {
     t.match(sole.json().detail, '某社区居委会')
 
     const heir = await signUp(app)
-    const base = `/v1/organizations/${organization.id}/members`
-    t.equal(
-      (
-        await app.inject({
-          method: 'POST',
-          url: base,
-          headers: bearer(accessToken),
-          payload: { email: heir.user.email, role: 'owner' },
-        })
-      ).statusCode,
-      201,
-    )
+    await joinOrganization(app, accessToken, organization.id, heir, 'owner')
     const ok = await app.inject({
       method: 'POST',
       url: '/v1/me/deletion',
@@ -228,12 +217,7 @@ t.test('closing an account', async (t) => {
       name: '某青年志愿者协会',
     })
     const person = await signUp(app, { displayName: '张小明' })
-    await app.inject({
-      method: 'POST',
-      url: `/v1/organizations/${organization.id}/members`,
-      headers: bearer(ownerToken),
-      payload: { email: person.user.email, role: 'member' },
-    })
+    await joinOrganization(app, ownerToken, organization.id, person)
     const request = await app.inject({
       method: 'POST',
       url: '/v1/me/deletion',

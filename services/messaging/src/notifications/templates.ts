@@ -1,5 +1,6 @@
 import type { Language, NotificationType } from '@commons/contracts'
 import { activityEn, activityZh } from './activity-templates.ts'
+import { invitationEn, invitationZh } from './invitation-templates.ts'
 
 /** What a notification's text is built from; stored with it, rendered in the reader's language. */
 export interface NotificationParams {
@@ -60,6 +61,7 @@ const zh: Templates = {
   }),
   message_received: (p) => ({ title: `${p.author} 发来消息：${p.title}`, body: p.preview ?? '' }),
   ...activityZh,
+  ...invitationZh,
 }
 
 const en: Templates = {
@@ -108,6 +110,7 @@ const en: Templates = {
   }),
   message_received: (p) => ({ title: `Message from ${p.author}: ${p.title}`, body: p.preview ?? '' }),
   ...activityEn,
+  ...invitationEn,
 }
 
 const TEMPLATES: Record<Language, Templates> = { 'zh-CN': zh, en }

@@ -6,6 +6,7 @@ import {
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
+  OrganizationInvitationPayload,
   OrganizationMembersPayload,
   OrganizationUpdatedPayload,
 } from '@commons/contracts'
@@ -47,6 +48,17 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
         params: { title: p.title },
         link: `/orgs/${p.organizationId}`,
         dedupeKey: `listing-rejected:${p.listingId}:${p.version}`,
+      })
+      return
+    }
+    case LISTINGS_EVENTS.organizationInvitation: {
+      const p = OrganizationInvitationPayload.parse(event.payload)
+      // Pending invitations are answered on the organizations page; each refresh is news again.
+      await notifyUsers(trx, deps, [p.userId], {
+        type: 'organization_invitation',
+        params: { organization: p.organizationName, start: p.expiresAt },
+        link: '/orgs',
+        dedupeKey: `organization-invitation:${p.invitationId}:${event.version}`,
       })
       return
     }

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import t from 'tap'
 import type { CallOptions } from '../../../../scripts/lib/test-stack.ts'
-import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
+import { joinOrganization, startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
 import { type Json, PASSWORD } from './journey-setup.ts'
 import {
@@ -50,7 +50,7 @@ t.test(
       call('POST', '/v1/auth/register', { body: { email: email(who), password: PASSWORD, displayName } })
 
     const admin = await register('wang', '王主任')
-    await register('li', '李网格员')
+    const gridWorker = await register('li', '李网格员')
     await register('zhao', '赵阿姨')
     const parentAdmin = await register('chen', '陈书记')
     const provider = await register('zhou', '周主任')
@@ -63,10 +63,7 @@ t.test(
       body: { name: ORG_NAME, kind: 'residents_committee', district: '浦东新区', city: '上海' },
     })
     const orgId = org.organization.id as string
-    await call('POST', `/v1/organizations/${orgId}/members`, {
-      token: org.accessToken,
-      body: { email: email('li'), role: 'member' },
-    })
+    await joinOrganization(stack, org.accessToken, orgId, { email: email('li'), token: gridWorker.accessToken })
     const parent = await call('POST', '/v1/organizations', {
       token: parentAdmin.accessToken,
       body: { name: PARENT_NAME, kind: 'party_branch', district: '浦东新区', city: '上海' },

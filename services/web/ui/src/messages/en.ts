@@ -1,4 +1,5 @@
 import activitiesEn from './activities.en.ts'
+import invitationsEn from './invitations.en.ts'
 import privacyEn from './privacy.en.ts'
 import surveys from './surveys.en.ts'
 import type { MessageKey } from './zh-CN.ts'
@@ -238,8 +239,8 @@ const en: Record<MessageKey, string> = {
   'org.members': 'Members',
   'org.memberName': 'Name',
   'org.role': 'Role',
-  'org.addMemberEmail': 'Member’s email (registered)',
-  'org.addMember': 'Add member',
+  'org.addMemberEmail': 'Email to invite',
+  'org.addMember': 'Send invitation',
 
   'form.newTitle': 'New listing',
   'form.editTitle': 'Edit listing',
@@ -786,6 +787,7 @@ const en: Record<MessageKey, string> = {
   'notificationType.activity_evaluation_open': 'Evaluate an activity',
   'notificationType.organization_flag_raised': 'Marked for improvement',
   'notificationType.organization_flag_lifted': 'Improvement mark lifted',
+  'notificationType.organization_invitation': 'Invitation to an organization',
   'conversation.title': 'Messages',
   'conversation.older': 'Show earlier messages',
   'conversation.empty': 'No messages yet. Say hello.',
@@ -832,6 +834,9 @@ const en: Record<MessageKey, string> = {
 
   // privacy: notice, consents, export and closing an account
   ...privacyEn,
+
+  // invitations to organizations
+  ...invitationsEn,
 }
 
 export default en

@@ -134,5 +134,9 @@ const problemsEn: Record<ProblemCode, string> = {
   check_in_code_unknown: 'This check-in code is not known. Check it and try again.',
   sms_unavailable: 'Text messages cannot be sent right now; sign in with email and password.',
   place_unknown: 'This district is not known; choose the province, city and district from the lists.',
+
+  // invitations
+  invitation_not_found: 'This invitation was not found; it may be addressed to another email.',
+  invitation_closed: 'This invitation was already accepted, declined, revoked, or it expired.',
 }
 export default problemsEn

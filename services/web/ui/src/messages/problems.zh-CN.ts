@@ -136,5 +136,9 @@ const problemsZhCN: Record<ProblemCode, string> = {
   check_in_code_unknown: '签到码不对，请核对后重新输入。',
   sms_unavailable: '暂时无法发送短信，请用邮箱密码登录。',
   place_unknown: '找不到这个区县，请从列表中选择省、市和区县。',
+
+  // invitations
+  invitation_not_found: '找不到这份邀请，它可能是发给别的邮箱的。',
+  invitation_closed: '这份邀请已经接受、拒绝、撤回或过期了。',
 }
 export default problemsZhCN

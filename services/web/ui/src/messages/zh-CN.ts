@@ -1,4 +1,5 @@
 import activitiesZhCN from './activities.zh-CN.ts'
+import invitationsZhCN from './invitations.zh-CN.ts'
 import privacyZhCN from './privacy.zh-CN.ts'
 import surveys from './surveys.zh-CN.ts'
 
@@ -236,8 +237,8 @@ const zhCN = {
   'org.members': '成员',
   'org.memberName': '姓名',
   'org.role': '角色',
-  'org.addMemberEmail': '成员邮箱（需已注册）',
-  'org.addMember': '添加成员',
+  'org.addMemberEmail': '邀请邮箱',
+  'org.addMember': '发送邀请',
 
   'form.newTitle': '发布资源',
   'form.editTitle': '编辑资源',
@@ -776,6 +777,7 @@ const zhCN = {
   'notificationType.activity_evaluation_open': '活动评价',
   'notificationType.organization_flag_raised': '整改中提示',
   'notificationType.organization_flag_lifted': '整改中解除',
+  'notificationType.organization_invitation': '组织邀请',
   'conversation.title': '留言沟通',
   'conversation.older': '查看更早的消息',
   'conversation.empty': '还没有消息，打个招呼吧。',
@@ -821,6 +823,9 @@ const zhCN = {
 
   // privacy: notice, consents, export and closing an account
   ...privacyZhCN,
+
+  // invitations to organizations
+  ...invitationsZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

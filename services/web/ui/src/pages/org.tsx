@@ -14,6 +14,7 @@ import { must, useLoad } from '../lib/load.ts'
 import { Link } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
 import { validate } from '../lib/validate.ts'
+import { OrgInvitations } from './invitations.tsx'
 import { HierarchySection } from './overview/hierarchy-section.tsx'
 
 type Listing = Schema<'Listing'>
@@ -38,6 +39,9 @@ function Members({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   const [role, setRole] = useState<'member' | 'admin'>('member')
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [problem, setProblem] = useState<Problem | undefined>()
+  // Adding is an invitation: the person joins when they accept, so the list to refresh is the invitations'.
+  const [sent, setSent] = useState<string | undefined>()
+  const [invitations, setInvitations] = useState(0)
 
   const add = async (event: Event) => {
     event.preventDefault()
@@ -54,8 +58,9 @@ function Members({ orgId, canManage }: { orgId: string; canManage: boolean }) {
       return
     }
     setProblem(undefined)
+    setSent(checked.data.email)
     setEmail('')
-    members.reload()
+    setInvitations((n) => n + 1)
   }
 
   return (
@@ -115,8 +120,15 @@ function Members({ orgId, canManage }: { orgId: string; canManage: boolean }) {
             {t('org.addMember')}
           </button>
           {problem && !problem.errors && <ErrorNote>{problemText(problem)}</ErrorNote>}
+          <p class="muted">{t('invite.hint')}</p>
+          {sent && (
+            <p class="note" role="status">
+              {t('invite.sent', { email: sent })}
+            </p>
+          )}
         </form>
       )}
+      {canManage && <OrgInvitations orgId={orgId} reloadKey={invitations} />}
     </section>
   )
 }

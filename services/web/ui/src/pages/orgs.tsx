@@ -11,6 +11,7 @@ import { tEnum, useT } from '../lib/i18n.ts'
 import { Link, navigate } from '../lib/router.tsx'
 import { useStore } from '../lib/store.ts'
 import { validate } from '../lib/validate.ts'
+import { MyInvitations } from './invitations.tsx'
 
 function CreateOrganization() {
   const t = useT()
@@ -99,6 +100,7 @@ function MyOrganizations() {
   return (
     <>
       <PageTitle title={t('orgs.title')}>{t('orgs.title')}</PageTitle>
+      <MyInvitations />
       {me.memberships.length === 0 ? (
         <Empty title={t('orgs.empty')}>
           <p>{t('orgs.emptyHint')}</p>

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Listing } from '@commons/contracts'
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp, tokenFor } from './helpers.ts'
+import { act, bearer, book, bookedListing, makeListing, parties, testApp, tokenFor } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
 const HOUR = 3600_000
@@ -75,17 +75,7 @@ t.test('members do not book their own organization’s listings (issue 13 item 5
 
 t.test('a member of the rated organization does not rate it, even for another group (issue 13 item 5)', async (t) => {
   const h = await testApp(t, { now: NOW })
-  const listing = makeListing()
-  await h.publish(listing)
-  const p = await parties(listing)
-  const res = await book(h.app, p.requester.token, {
-    listingId: listing.id,
-    organizationId: p.requesterOrg,
-    start: '2026-12-03T10:00',
-    end: '2026-12-03T11:00',
-  })
-  t.equal(res.statusCode, 201, res.body)
-  const booking = res.json()
+  const { listing, p, booking } = await bookedListing(t, h, { start: '2026-12-03T10:00', end: '2026-12-03T11:00' })
   await act(h.app, p.provider.token, booking.id, 'accept')
   h.clock.set(new Date(Date.parse(booking.end) + HOUR))
   t.equal((await act(h.app, p.provider.token, booking.id, 'complete')).statusCode, 200)

@@ -1,21 +1,11 @@
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp } from './helpers.ts'
+import { act, bearer, bookedListing, testApp } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
 
 t.test('nobody completes or reports a no-show before the start, moderators included', async (t) => {
   const h = await testApp(t, { now: NOW })
-  const listing = makeListing()
-  await h.publish(listing)
-  const p = await parties(listing)
-  const res = await book(h.app, p.requester.token, {
-    listingId: listing.id,
-    organizationId: p.requesterOrg,
-    start: '2026-12-01T10:00',
-    end: '2026-12-01T11:00',
-  })
-  t.equal(res.statusCode, 201, res.body)
-  const booking = res.json()
+  const { listing, p, booking } = await bookedListing(t, h, { start: '2026-12-01T10:00', end: '2026-12-01T11:00' })
   t.equal((await act(h.app, p.provider.token, booking.id, 'accept')).statusCode, 200)
 
   // Two days before the start.

@@ -259,6 +259,19 @@ export function book(
   })
 }
 
+/**
+ * A published listing, its provider and requester, and one booking of it by the requester ([start, end) as
+ * `book` takes them), checked to be created: how the tests of one booking's course begin.
+ */
+export async function bookedListing(t: Test, h: Harness, window: { start: string; end: string }) {
+  const listing = makeListing()
+  await h.publish(listing)
+  const p = await parties(listing)
+  const res = await book(h.app, p.requester.token, { listingId: listing.id, organizationId: p.requesterOrg, ...window })
+  t.equal(res.statusCode, 201, res.body)
+  return { listing, p, booking: res.json() }
+}
+
 /** Asks for a transition. */
 export function act(app: App, token: string, id: string, action: string, reason?: string) {
   return app.inject({

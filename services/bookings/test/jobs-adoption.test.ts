@@ -2,24 +2,15 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { migrate } from '../src/app.ts'
 import { timerKey } from '../src/jobs/booking-jobs.ts'
-import { bearer, book, makeListing, parties, testApp } from './helpers.ts'
+import { bearer, bookedListing, testApp } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
 const HOUR = 3600_000
 
 t.test('timers of the old timers table become jobs once, when migrate() runs', async (t) => {
   const h = await testApp(t, { now: NOW })
-  const listing = makeListing()
-  await h.publish(listing)
-  const p = await parties(listing)
-  const res = await book(h.app, p.requester.token, {
-    listingId: listing.id,
-    organizationId: p.requesterOrg,
-    start: '2026-12-10T10:00',
-    end: '2026-12-10T11:00',
-  })
-  t.equal(res.statusCode, 201, res.body)
-  const id = res.json().id as string
+  const { p, booking } = await bookedListing(t, h, { start: '2026-12-10T10:00', end: '2026-12-10T11:00' })
+  const id = booking.id as string
   const { db, jobs } = h.app.bookings.deps
   // As a database from before the job queue had it: the expiry is a `timers` row, not a job.
   await db.transaction().execute(async (trx) => {

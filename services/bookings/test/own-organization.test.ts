@@ -1,21 +1,11 @@
 import t from 'tap'
-import { act, bearer, book, makeListing, parties, testApp, tokenFor } from './helpers.ts'
+import { act, bearer, bookedListing, testApp, tokenFor } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
 
 t.test('a moderator does not override bookings of an organization they belong to', async (t) => {
   const h = await testApp(t, { now: NOW })
-  const listing = makeListing()
-  await h.publish(listing)
-  const p = await parties(listing)
-  const res = await book(h.app, p.requester.token, {
-    listingId: listing.id,
-    organizationId: p.requesterOrg,
-    start: '2026-12-01T10:00',
-    end: '2026-12-01T11:00',
-  })
-  t.equal(res.statusCode, 201, res.body)
-  const booking = res.json()
+  const { listing, p, booking } = await bookedListing(t, h, { start: '2026-12-01T10:00', end: '2026-12-01T11:00' })
   t.equal((await act(h.app, p.provider.token, booking.id, 'accept')).statusCode, 200)
   h.clock.set('2026-12-01T03:30:00Z')
 

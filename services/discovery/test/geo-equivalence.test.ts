@@ -2,7 +2,7 @@ import { createDb } from '@commons/db'
 import { parseConfig } from '@commons/service-kit'
 import { Meilisearch } from 'meilisearch'
 import t from 'tap'
-import { generateListing, reindex } from '../bench/lib/corpus.ts'
+import { listingRow, reindex } from '../bench/lib/corpus.ts'
 import { DiscoveryConfig } from '../src/config.ts'
 import type { DB } from '../src/db/schema.ts'
 import { HIGHLIGHT } from '../src/search/hits.ts'
@@ -25,22 +25,7 @@ t.test('near searches find what the _geo implementation found, in the same order
   const db = createDb<DB>({ url: h.databaseUrl, schema: 'discovery', poolMax: 2 })
   t.teardown(() => db.destroy())
   const rows = []
-  for (let i = 0; i < SIZE; i++) {
-    const { listing, organizationName } = generateListing(i)
-    rows.push({
-      id: listing.id,
-      version: 1,
-      published: true,
-      organizationId: listing.organizationId,
-      snapshot: JSON.stringify(listing),
-      organization: JSON.stringify({
-        id: listing.organizationId,
-        name: organizationName,
-        kind: 'other',
-        verified: i % 3 === 0,
-      }),
-    })
-  }
+  for (let i = 0; i < SIZE; i++) rows.push(listingRow(i).values)
   await db.insertInto('listings').values(rows).execute()
   await reindex(db, createMeili(parseConfig(DiscoveryConfig, h.env)))
 

@@ -124,6 +124,28 @@ export interface Corpus {
 // The three benchmarks run one after another in one process: they share the corpus, built once.
 let shared: Promise<Corpus> | undefined
 
+/** Listing `i` of the corpus as discovery's listing replica stores it, published, with its organization. */
+export function listingRow(i: number) {
+  const { listing, organizationName } = generateListing(i)
+  return {
+    organizationId: listing.organizationId,
+    organizationName,
+    values: {
+      id: listing.id,
+      version: 1,
+      published: true,
+      organizationId: listing.organizationId,
+      snapshot: JSON.stringify(listing),
+      organization: JSON.stringify({
+        id: listing.organizationId,
+        name: organizationName,
+        kind: 'other',
+        verified: i % 3 === 0,
+      }),
+    },
+  }
+}
+
 /**
  * A discovery database holding `corpusSize()` published listings (written straight to discovery's table,
  * as the listings consumer would leave it) and a live index built from it by the service's reindex.
@@ -152,21 +174,9 @@ async function buildCorpus(ctx: BenchContext): Promise<Corpus> {
   for (let start = 0; start < size; start += 1000) {
     const rows = []
     for (let i = start; i < Math.min(size, start + 1000); i++) {
-      const { listing, organizationName } = generateListing(i)
-      orgs.set(listing.organizationId, organizationName)
-      rows.push({
-        id: listing.id,
-        version: 1,
-        published: true,
-        organizationId: listing.organizationId,
-        snapshot: JSON.stringify(listing),
-        organization: JSON.stringify({
-          id: listing.organizationId,
-          name: organizationName,
-          kind: 'other',
-          verified: i % 3 === 0,
-        }),
-      })
+      const row = listingRow(i)
+      orgs.set(row.organizationId, row.organizationName)
+      rows.push(row.values)
     }
     await db.insertInto('listings').values(rows).execute()
   }

@@ -15,7 +15,7 @@ type Page = ComponentType<any>
 
 const ROUTES: Array<[string, Page]> = [
   ['/', Home],
-  ['/search', lazyPage(() => import('./pages/search.tsx'))],
+  ['/search', lazyPage(() => import('./pages/search/index.tsx'))],
   ['/listings/:id', lazyPage(() => import('./pages/listing/index.tsx'))],
   ['/listings/:id/edit', lazyPage(() => import('./pages/listing-form/index.tsx'))],
   ['/signin', lazyPage(() => import('./pages/auth.tsx'))],

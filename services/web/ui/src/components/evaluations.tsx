@@ -1,89 +1,16 @@
 import type { Schema } from '@commons/client'
 import { useState } from 'preact/hooks'
-import { api, auth, problemOf, problemText } from '../lib/api.ts'
+import { api, auth, problemText } from '../lib/api.ts'
 import { formatDateTime, tEnum, useT } from '../lib/i18n.ts'
 import { must, usePages } from '../lib/load.ts'
 import { useStore } from '../lib/store.ts'
 import { ErrorNote } from './feedback.tsx'
-import { Field } from './field.tsx'
 import { MoreButton } from './more-button.tsx'
 import { Stars } from './ratings.tsx'
 import { ReasonForm } from './reason-form.tsx'
+import { ReplyForm, ReportAction } from './text-action-form.tsx'
 
 type Evaluation = Schema<'Evaluation'>
-
-/** The rated side's one public reply. */
-function ReplyForm({ evaluation, onDone }: { evaluation: Evaluation; onDone: (e: Evaluation) => void }) {
-  const t = useT()
-  const [reply, setReply] = useState('')
-  const [error, setError] = useState<string | undefined>()
-  const [busy, setBusy] = useState(false)
-  const submit = async (e: Event) => {
-    e.preventDefault()
-    if (!reply.trim()) return setError(t('ratings.replyEmpty'))
-    setBusy(true)
-    const res = await api.POST('/v1/evaluations/{id}/reply', {
-      params: { path: { id: evaluation.id } },
-      body: { reply: reply.trim() },
-    })
-    setBusy(false)
-    if (res.data) onDone(res.data)
-    else setError(problemText(problemOf(res)))
-  }
-  return (
-    <form class="inline-form" onSubmit={submit} noValidate>
-      <Field id={`evaluation-reply-${evaluation.id}`} label={t('ratings.replyLabel')} error={error}>
-        {(a) => (
-          <textarea
-            {...a}
-            maxLength={1000}
-            value={reply}
-            onInput={(e) => setReply((e.target as HTMLTextAreaElement).value)}
-          />
-        )}
-      </Field>
-      <button type="submit" class="btn" disabled={busy}>
-        {t('ratings.replySend')}
-      </button>
-    </form>
-  )
-}
-
-/** Reporting opens a reason form; the moderators see it in their queue of evaluation reports. */
-function ReportForm({ evaluation }: { evaluation: Evaluation }) {
-  const t = useT()
-  const [open, setOpen] = useState(false)
-  const [sent, setSent] = useState(false)
-  if (sent)
-    return (
-      <p class="note" role="status">
-        {t('ratings.reported')}
-      </p>
-    )
-  if (!open)
-    return (
-      <button type="button" class="btn btn-quiet" onClick={() => setOpen(true)}>
-        {t('ratings.report')}
-      </button>
-    )
-  return (
-    <ReasonForm
-      id={`evaluation-report-${evaluation.id}`}
-      label={t('ratings.reportReason')}
-      submitLabel={t('ratings.reportSend')}
-      danger
-      onCancel={() => setOpen(false)}
-      send={async (reason) => {
-        const res = await api.POST('/v1/evaluations/{id}/reports', {
-          params: { path: { id: evaluation.id } },
-          body: { reason },
-        })
-        if (!res.error) setSent(true)
-        return res
-      }}
-    />
-  )
-}
 
 /** One published evaluation: its score and words, the reply; reply, report and (moderators) hide. */
 export function EvaluationItem({ evaluation: initial }: { evaluation: Evaluation }) {
@@ -124,8 +51,28 @@ export function EvaluationItem({ evaluation: initial }: { evaluation: Evaluation
           <strong>{t('ratings.reply')}</strong> {evaluation.reply}
         </p>
       )}
-      {signedIn && rated && !evaluation.reply && <ReplyForm evaluation={evaluation} onDone={setEvaluation} />}
-      {signedIn && !rated && !evaluation.hidden && <ReportForm evaluation={evaluation} />}
+      {signedIn && rated && !evaluation.reply && (
+        <ReplyForm
+          id={`evaluation-reply-${evaluation.id}`}
+          maxLength={1000}
+          send={async (reply) => {
+            const res = await api.POST('/v1/evaluations/{id}/reply', {
+              params: { path: { id: evaluation.id } },
+              body: { reply },
+            })
+            if (res.data) setEvaluation(res.data)
+            return res
+          }}
+        />
+      )}
+      {signedIn && !rated && !evaluation.hidden && (
+        <ReportAction
+          id={`evaluation-report-${evaluation.id}`}
+          send={(reason) =>
+            api.POST('/v1/evaluations/{id}/reports', { params: { path: { id: evaluation.id } }, body: { reason } })
+          }
+        />
+      )}
       {me.moderator && !evaluation.hidden && (
         <ReasonForm
           id={`evaluation-hide-${evaluation.id}`}

@@ -6,6 +6,7 @@ import { useStore } from '../lib/store.ts'
 import { validate } from '../lib/validate.ts'
 import { ErrorNote } from './feedback.tsx'
 import { Field } from './field.tsx'
+import { PhoneCodeRow } from './phone-code-row.tsx'
 
 /*
  * Forms for what only the other side of a confirmed booking sees: an organization's contacts and a
@@ -193,23 +194,7 @@ export function PhoneAttach() {
               />
             )}
           </Field>
-          <div class="code-row">
-            <Field id="pa-code" label={t('phone.code')} error={errors.code}>
-              {(a) => (
-                <input
-                  {...a}
-                  inputMode="numeric"
-                  autoComplete="one-time-code"
-                  maxLength={6}
-                  value={code}
-                  onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-                />
-              )}
-            </Field>
-            <button type="button" class="btn" onClick={send}>
-              {sent ? t('phone.resend') : t('phone.send')}
-            </button>
-          </div>
+          <PhoneCodeRow id="pa-code" code={code} onCode={setCode} error={errors.code} sent={sent} onSend={send} />
           {problem && <ErrorNote>{problem}</ErrorNote>}
           <button type="submit" class="btn btn-primary">
             {t('phone.attach')}

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { ErrorNote } from '../components/feedback.tsx'
 import { Field } from '../components/field.tsx'
 import { PageTitle } from '../components/page-title.tsx'
+import { PhoneCodeRow } from '../components/phone-code-row.tsx'
 import { api, fieldErrorsOf, type Problem, problemOf, problemText, signIn } from '../lib/api.ts'
 import { type MessageKey, useT } from '../lib/i18n.ts'
 import { returnTarget } from '../lib/return-to.ts'
@@ -91,23 +92,15 @@ function PhoneSignIn({ onSession }: { onSession: (session: Parameters<typeof sig
           />
         )}
       </Field>
-      <div class="code-row">
-        <Field id="p-code" label={t('phone.code')} error={errors.code}>
-          {(a) => (
-            <input
-              {...a}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={6}
-              value={code}
-              onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-            />
-          )}
-        </Field>
-        <button type="button" class="btn" disabled={wait > 0} onClick={send}>
-          {wait > 0 ? t('phone.resendIn', { n: wait }) : sent ? t('phone.resend') : t('phone.send')}
-        </button>
-      </div>
+      <PhoneCodeRow
+        id="p-code"
+        code={code}
+        onCode={setCode}
+        error={errors.code}
+        sent={sent}
+        onSend={send}
+        waitSeconds={wait}
+      />
       {sent && (
         <p class="note" role="status">
           {t('phone.sent')}

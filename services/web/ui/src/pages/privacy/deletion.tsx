@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { ErrorNote } from '../../components/feedback.tsx'
 import { Field } from '../../components/field.tsx'
+import { PhoneCodeRow } from '../../components/phone-code-row.tsx'
 import { api, auth, fieldErrorsOf, type Problem, problemOf, problemText } from '../../lib/api.ts'
 import { formatDateTime, useT } from '../../lib/i18n.ts'
 import { Link } from '../../lib/router.tsx'
@@ -102,23 +103,14 @@ export function DeletionSection({ status, onChange }: { status: PrivacyStatus; o
               )}
             </Field>
           ) : phone ? (
-            <div class="code-row">
-              <Field id="d-code" label={t('phone.code')} error={errors.code}>
-                {(a) => (
-                  <input
-                    {...a}
-                    inputMode="numeric"
-                    autoComplete="one-time-code"
-                    maxLength={6}
-                    value={code}
-                    onInput={(e) => setCode((e.target as HTMLInputElement).value)}
-                  />
-                )}
-              </Field>
-              <button type="button" class="btn" onClick={sendCode}>
-                {codeSent ? t('phone.resend') : t('phone.send')}
-              </button>
-            </div>
+            <PhoneCodeRow
+              id="d-code"
+              code={code}
+              onCode={setCode}
+              error={errors.code}
+              sent={codeSent}
+              onSend={sendCode}
+            />
           ) : (
             <p class="note">{t('privacy.noPhone')}</p>
           )}

@@ -101,7 +101,10 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     },
   }
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
-  registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
+  registerAuthRoutes(app, auth, {
+    authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
+    refreshRateLimitMax: config.REFRESH_RATE_LIMIT_MAX,
+  })
   registerOrganizationRoutes(app, auth)
   registerListingRoutes(app, deps)
   registerNeedRoutes(app, deps)

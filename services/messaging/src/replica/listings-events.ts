@@ -1,6 +1,7 @@
 import {
   type FeedEvent,
   LISTINGS_EVENTS,
+  type Listing,
   ListingPublishedPayload,
   ListingRejectedPayload,
   ListingWithdrawnPayload,
@@ -8,13 +9,17 @@ import {
   NeedOpenedPayload,
   OrganizationMembersPayload,
   OrganizationUpdatedPayload,
+  SLOT_HOLDING_STATUSES,
 } from '@commons/contracts'
+import { listingFitsNeed } from '@commons/scheduling'
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { adminsOf, notifyUsers } from '../notifications/notify.ts'
 
 type Deps = Pick<MessagingDeps, 'clock' | 'jobs' | 'channels'>
+
+const DAY = 86_400_000
 
 /**
  * Applies one listings-feed event: organizations and their members (who speaks for whom), listings and
@@ -122,6 +127,7 @@ async function applyListingPublished(
     city: 'delivery' in listing && listing.delivery === 'online' ? null : listing.location.city,
     status: listing.status,
     version: listing.version,
+    snapshot: JSON.stringify(listing),
   }
   await trx
     .insertInto('listings')
@@ -158,22 +164,37 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
     .onConflict((oc) => oc.column('id').doUpdateSet(row))
     .execute()
   if (before) return
-  // "A need that fits my listings": the same kind, in the need's city or without a place (online).
-  const providers = await trx
+  // "A need that fits my listings": discovery's fits rule, shared, on this service's replicas of the
+  // listings and of their bookings (the busy ranges), so the notification leads to a view that lists it.
+  const candidates = await trx
     .selectFrom('listings')
-    .select('organizationId')
-    .distinct()
+    .select(['id', 'organizationId', 'snapshot'])
     .where('status', '=', 'published')
     .where('kind', '=', need.kind)
-    .where((eb) => eb.or([eb('city', '=', need.city), eb('city', 'is', null)]))
+    .where('city', '=', need.city)
+    .where('snapshot', 'is not', null)
     .where('organizationId', '!=', need.organizationId)
     .execute()
+  const busy = await busyByListing(
+    trx,
+    candidates.map((c) => c.id),
+    new Date(need.window.start),
+    new Date(need.window.end),
+  )
+  const now = deps.clock.now()
+  const providers = [
+    ...new Set(
+      candidates
+        .filter((c) => listingFitsNeed(c.snapshot as unknown as Listing, need, busy.get(c.id) ?? [], now))
+        .map((c) => c.organizationId),
+    ),
+  ]
   const postedBy = await trx
     .selectFrom('organizations')
     .select('name')
     .where('id', '=', need.organizationId)
     .executeTakeFirst()
-  for (const { organizationId } of providers) {
+  for (const organizationId of providers) {
     await notifyUsers(trx, deps, await adminsOf(trx, organizationId), {
       type: 'need_matches_listing',
       params: { title: need.title, organization: postedBy?.name ?? '' },
@@ -182,4 +203,24 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
       dedupeKey: `need-matches:${need.id}`,
     })
   }
+}
+
+/**
+ * Slot-holding bookings of the listings near [start, end), without buffers, by listing. Widened by a day:
+ * a listing's own buffer (at most 4 h) extends the window before the rule compares.
+ */
+async function busyByListing(trx: Transaction<DB>, ids: string[], start: Date, end: Date) {
+  const byListing = new Map<string, Array<{ start: Date; end: Date }>>()
+  if (ids.length === 0) return byListing
+  const rows = await trx
+    .selectFrom('bookings')
+    .select(['listingId', 'startAt', 'endAt'])
+    .where('listingId', 'in', ids)
+    .where('status', 'in', [...SLOT_HOLDING_STATUSES])
+    .where('startAt', '<', new Date(end.getTime() + DAY))
+    .where('endAt', '>', new Date(start.getTime() - DAY))
+    .execute()
+  for (const r of rows)
+    byListing.set(r.listingId, [...(byListing.get(r.listingId) ?? []), { start: r.startAt, end: r.endAt }])
+  return byListing
 }

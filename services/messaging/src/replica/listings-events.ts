@@ -9,17 +9,27 @@ import {
   NeedOpenedPayload,
   OrganizationMembersPayload,
   OrganizationUpdatedPayload,
-  SLOT_HOLDING_STATUSES,
 } from '@commons/contracts'
 import { listingFitsNeed } from '@commons/scheduling'
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { adminsOf, notifyUsers } from '../notifications/notify.ts'
+import {
+  busyByListing,
+  findListing,
+  findNeed,
+  findOrganization,
+  organizationName,
+  publishedListingsLike,
+  replaceMembers,
+  saveListing,
+  saveNeed,
+  saveOrganization,
+  saveStatus,
+} from './replica.repository.ts'
 
 type Deps = Pick<MessagingDeps, 'clock' | 'jobs' | 'channels'>
-
-const DAY = 86_400_000
 
 /**
  * Applies one listings-feed event: organizations and their members (who speaks for whom), listings and
@@ -36,13 +46,7 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
       return applyListingPublished(trx, deps, ListingPublishedPayload.parse(event.payload))
     case LISTINGS_EVENTS.listingWithdrawn: {
       const p = ListingWithdrawnPayload.parse(event.payload)
-      await trx
-        .updateTable('listings')
-        .set({ status: p.status, version: p.version })
-        .where('id', '=', p.listingId)
-        .where('version', '<', p.version)
-        .execute()
-      return
+      return saveStatus(trx, 'listings', p.listingId, p.status, p.version)
     }
     case LISTINGS_EVENTS.listingRejected: {
       const p = ListingRejectedPayload.parse(event.payload)
@@ -59,26 +63,15 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
       return applyNeedOpened(trx, deps, NeedOpenedPayload.parse(event.payload))
     case LISTINGS_EVENTS.needClosed: {
       const p = NeedClosedPayload.parse(event.payload)
-      await trx
-        .updateTable('needs')
-        .set({ status: p.status, version: p.version })
-        .where('id', '=', p.needId)
-        .where('version', '<', p.version)
-        .execute()
-      return
+      return saveStatus(trx, 'needs', p.needId, p.status, p.version)
     }
   }
 }
 
 async function applyOrganization(trx: Transaction<DB>, deps: Deps, { organization: org }: OrganizationUpdatedPayload) {
-  const before = await trx.selectFrom('organizations').selectAll().where('id', '=', org.id).executeTakeFirst()
+  const before = await findOrganization(trx, org.id)
   if (before && before.version >= org.version) return
-  const row = { id: org.id, name: org.name, verified: org.verified, version: org.version }
-  await trx
-    .insertInto('organizations')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveOrganization(trx, { id: org.id, name: org.name, verified: org.verified, version: org.version })
   if (org.verified && before && !before.verified) {
     await notifyUsers(trx, deps, await adminsOf(trx, org.id), {
       type: 'organization_verified',
@@ -90,26 +83,11 @@ async function applyOrganization(trx: Transaction<DB>, deps: Deps, { organizatio
 }
 
 async function applyMembers(trx: Transaction<DB>, payload: OrganizationMembersPayload, version: number) {
-  const org = await trx
-    .selectFrom('organizations')
-    .select('membersVersion')
-    .where('id', '=', payload.organizationId)
-    .executeTakeFirst()
+  const org = await findOrganization(trx, payload.organizationId)
   if (org && org.membersVersion >= version) return
   // The organization event comes first in the same listings transaction, so the row is there; a feed
   // that starts mid-history still gets the members, under a placeholder name until the next update.
-  await trx
-    .insertInto('organizations')
-    .values({ id: payload.organizationId, name: '', verified: false, version: 0, membersVersion: version })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ membersVersion: version }))
-    .execute()
-  await trx.deleteFrom('members').where('organizationId', '=', payload.organizationId).execute()
-  if (payload.members.length > 0) {
-    await trx
-      .insertInto('members')
-      .values(payload.members.map((m) => ({ organizationId: payload.organizationId, ...m })))
-      .execute()
-  }
+  await replaceMembers(trx, payload.organizationId, version, payload.members)
 }
 
 async function applyListingPublished(
@@ -117,7 +95,7 @@ async function applyListingPublished(
   deps: Deps,
   { listing, organization }: ListingPublishedPayload,
 ) {
-  const before = await trx.selectFrom('listings').selectAll().where('id', '=', listing.id).executeTakeFirst()
+  const before = await findListing(trx, listing.id)
   if (before && before.version >= listing.version) return
   const row = {
     id: listing.id,
@@ -129,11 +107,7 @@ async function applyListingPublished(
     version: listing.version,
     snapshot: JSON.stringify(listing),
   }
-  await trx
-    .insertInto('listings')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveListing(trx, row)
   // First publication (by a moderator's approval, or directly for verified organizations); a listing
   // resumed from pause or edited while published is not news to its owners.
   if (!before) {
@@ -147,7 +121,7 @@ async function applyListingPublished(
 }
 
 async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedOpenedPayload) {
-  const before = await trx.selectFrom('needs').selectAll().where('id', '=', need.id).executeTakeFirst()
+  const before = await findNeed(trx, need.id)
   if (before && before.version >= need.version) return
   const row = {
     id: need.id,
@@ -158,23 +132,15 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
     status: need.status,
     version: need.version,
   }
-  await trx
-    .insertInto('needs')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveNeed(trx, row)
   if (before) return
   // "A need that fits my listings": discovery's fits rule, shared, on this service's replicas of the
   // listings and of their bookings (the busy ranges), so the notification leads to a view that lists it.
-  const candidates = await trx
-    .selectFrom('listings')
-    .select(['id', 'organizationId', 'snapshot'])
-    .where('status', '=', 'published')
-    .where('kind', '=', need.kind)
-    .where('city', '=', need.city)
-    .where('snapshot', 'is not', null)
-    .where('organizationId', '!=', need.organizationId)
-    .execute()
+  const candidates = await publishedListingsLike(trx, {
+    kind: need.kind,
+    city: need.city,
+    exceptOrganizationId: need.organizationId,
+  })
   const busy = await busyByListing(
     trx,
     candidates.map((c) => c.id),
@@ -189,38 +155,14 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
         .map((c) => c.organizationId),
     ),
   ]
-  const postedBy = await trx
-    .selectFrom('organizations')
-    .select('name')
-    .where('id', '=', need.organizationId)
-    .executeTakeFirst()
+  const postedBy = await organizationName(trx, need.organizationId)
   for (const organizationId of providers) {
     await notifyUsers(trx, deps, await adminsOf(trx, organizationId), {
       type: 'need_matches_listing',
-      params: { title: need.title, organization: postedBy?.name ?? '' },
+      params: { title: need.title, organization: postedBy ?? '' },
       // The board has no page per need: its "fits my listings" view lists this one with the listings it fits.
       link: '/needs?view=fits',
       dedupeKey: `need-matches:${need.id}`,
     })
   }
-}
-
-/**
- * Slot-holding bookings of the listings near [start, end), without buffers, by listing. Widened by a day:
- * a listing's own buffer (at most 4 h) extends the window before the rule compares.
- */
-async function busyByListing(trx: Transaction<DB>, ids: string[], start: Date, end: Date) {
-  const byListing = new Map<string, Array<{ start: Date; end: Date }>>()
-  if (ids.length === 0) return byListing
-  const rows = await trx
-    .selectFrom('bookings')
-    .select(['listingId', 'startAt', 'endAt'])
-    .where('listingId', 'in', ids)
-    .where('status', 'in', [...SLOT_HOLDING_STATUSES])
-    .where('startAt', '<', new Date(end.getTime() + DAY))
-    .where('endAt', '>', new Date(start.getTime() - DAY))
-    .execute()
-  for (const r of rows)
-    byListing.set(r.listingId, [...(byListing.get(r.listingId) ?? []), { start: r.startAt, end: r.endAt }])
-  return byListing
 }

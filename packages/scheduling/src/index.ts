@@ -100,3 +100,4 @@ export function checkWindow(input: WindowInput): { ok: true } | { ok: false; ref
     return refuse('conflict', 'Another booking (with the buffer between bookings) overlaps this window.')
   return { ok: true }
 }
+export { type FitNeed, listingFitsNeed } from './fits.ts'

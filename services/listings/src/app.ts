@@ -102,7 +102,10 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     },
   }
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
-  registerAuthRoutes(app, auth, { authRateLimitMax: config.AUTH_RATE_LIMIT_MAX })
+  registerAuthRoutes(app, auth, {
+    authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
+    refreshRateLimitMax: config.REFRESH_RATE_LIMIT_MAX,
+  })
   registerOrganizationRoutes(app, auth)
   registerInvitationRoutes(app, auth, { invitationTtlDays: config.INVITATION_TTL_DAYS })
   registerListingRoutes(app, deps)

@@ -10,8 +10,10 @@ export const ListingsConfig = DataServiceConfig.extend({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   /** How long an invitation to join an organization can be accepted. */
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
-  /** Register, login and refresh attempts per minute per client IP. */
+  /** Register, sign-in and sign-in code attempts per minute per client IP. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(20),
+  /** Token refreshes per minute per client IP: every signed-in tab behind one NAT refreshes through it. */
+  REFRESH_RATE_LIMIT_MAX: z.coerce.number().int().positive().default(300),
   /** Failed logins of one email before it is locked; each further failure doubles the lock. */
   LOGIN_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   /** The first lock after the free attempts are spent. */

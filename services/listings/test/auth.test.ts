@@ -184,3 +184,39 @@ t.test('/v1/me without a token is 401', async (t) => {
   t.equal(res.statusCode, 401)
   t.equal(res.json().code, 'unauthenticated')
 })
+
+t.test('refresh has its own per-IP ceiling: one office behind a NAT stays signed in', async (t) => {
+  const { app } = await testApp(t, { AUTH_RATE_LIMIT_MAX: '20' })
+  const account = await signUp(app, { password: 'correct horse battery' })
+  const login = (remoteAddress: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      remoteAddress,
+      payload: { email: account.user.email, password: 'correct horse battery' },
+    })
+  // Thirty colleagues, each signed in on their own machine (sessions made from distinct addresses so the
+  // sign-in limit does not stand in the way of the setup)...
+  const sessions = []
+  for (let i = 0; i < 30; i++) {
+    const res = await login(`10.1.0.${i + 1}`)
+    t.equal(res.statusCode, 200)
+    sessions.push(res.json())
+  }
+  // ...whose access tokens expire in the same minute, all behind the office's one public address.
+  const office = '203.0.113.7'
+  for (const [i, session] of sessions.entries()) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/refresh',
+      remoteAddress: office,
+      payload: { refreshToken: session.refreshToken },
+    })
+    t.equal(res.statusCode, 200, `refresh ${i + 1} of 30 from one address`)
+  }
+  // Sign-in from that address keeps its own, lower limit.
+  for (let i = 0; i < 20; i++) t.equal((await login(office)).statusCode, 200)
+  const limited = await login(office)
+  t.equal(limited.statusCode, 429, 'the 21st sign-in in a minute from one address waits')
+  t.equal(limited.json().code, 'rate_limited')
+})

@@ -5,6 +5,7 @@ import {
   type BookingStatus,
   LISTINGS_EVENTS,
   Listing,
+  type NeedFields,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
 } from '@commons/contracts'
@@ -100,7 +101,8 @@ export interface Harness {
   listing(organizationId: string, title?: string): Promise<string>
   /** A booking moved to `status` (its version grows with each call). */
   booking(b: BookingFacts, status: BookingStatus): Promise<BookingFacts>
-  need(organizationId: string, title?: string): Promise<string>
+  /** An open venue need; by default one the helper's listing fits (2 h in its hours, 10 days ahead). */
+  need(organizationId: string, title?: string, fields?: Partial<NeedFields>): Promise<string>
 }
 
 const orgVersions = new Map<string, number>()
@@ -246,7 +248,7 @@ export async function testApp(
       })
       return next
     },
-    async need(organizationId, title = '需要一个能容纳 30 人的活动室') {
+    async need(organizationId, title = '需要一个能容纳 30 人的活动室', fields = {}) {
       const id = randomUUID()
       await listings({
         type: LISTINGS_EVENTS.needOpened,
@@ -262,7 +264,8 @@ export async function testApp(
             tags: [],
             city: '上海',
             district: '浦东新区',
-            window: { start: '2026-12-10T01:00:00Z', end: '2026-12-20T10:00:00Z' },
+            window: { start: '2026-12-10T01:00:00Z', end: '2026-12-10T03:00:00Z' },
+            ...fields,
             status: 'open',
             version: 1,
             createdAt: now,

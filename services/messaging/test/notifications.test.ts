@@ -139,6 +139,44 @@ t.test('owners hear of their first publication, their verification, and needs th
   t.equal((await notificationsOf(h, groupMember)).items.length, 0, 'the group is not told of its own need')
 })
 
+t.test("a need notifies a provider only when discovery's fits view would list it with the listing", async (t) => {
+  const h = await testApp(t)
+  const [owner, groupMember] = await Promise.all([person('周主任'), person('钱阿姨')])
+  const org = await h.organization('花木党群服务中心', [[owner, 'admin']])
+  // Free, 40 seats, 09:00–18:00 Shanghai every day, 24 h notice.
+  const listing = await h.listing(org, '多功能厅')
+  const group = await h.organization('联洋居委会', [[groupMember, 'member']])
+  // Taken on the 11th from 09:00 to 11:00 (Shanghai) by another booking.
+  const taken = { start: '2026-12-11T01:00:00Z', end: '2026-12-11T03:00:00Z' }
+  await h.booking(
+    {
+      id: randomUUID(),
+      listingId: listing,
+      providerOrganizationId: org,
+      requesterOrganizationId: randomUUID(),
+      requesterUserId: randomUUID(),
+      ...taken,
+      version: 0,
+    },
+    'confirmed',
+  )
+  await h.need(group, '五十人的大会', { attendees: 50 })
+  await h.need(group, '晚上的活动', { window: { start: '2026-12-10T12:00:00Z', end: '2026-12-10T14:00:00Z' } })
+  await h.need(group, '徐汇区的活动', { district: '徐汇区' })
+  await h.need(group, '找一位讲师', { kind: 'expertise' })
+  await h.need(group, '那天已被订走', { window: taken })
+  await h.need(group, '三十人的读书会', { attendees: 30 })
+  const told = (await notificationsOf(h, owner)).items.filter(
+    (n: { type: string }) => n.type === 'need_matches_listing',
+  )
+  t.equal(
+    told.length,
+    1,
+    'only the need that fits: not too many people, outside hours, elsewhere, another kind or booked',
+  )
+  t.match(told[0]?.title, '三十人的读书会')
+})
+
 t.test('a new message notifies the other parties', async (t) => {
   const h = await testApp(t)
   const s = await bookingScene(h)

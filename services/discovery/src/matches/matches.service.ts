@@ -1,12 +1,30 @@
 import type { Listing, Need, SearchHit } from '@commons/contracts'
+import { type FitNeed, listingFitsNeed } from '@commons/scheduling'
 import { notFound } from '@commons/service-kit'
 import { anyOf, num, quote, windowFilters } from '../search/filters.ts'
 import { HIGHLIGHT, type IndexedHit, toHit } from '../search/hits.ts'
 import { guardSearch } from '../search/meili.ts'
-import { availableIds, filterBookable, type SearchDeps } from '../search/search.service.ts'
+import { availableIds, type SearchDeps } from '../search/search.service.ts'
+import { busyNear, publishedListings } from './matches.repository.ts'
 
 const MATCHES = 20
 const CANDIDATES = 200
+
+/**
+ * Of `ids`, in their order, the listings that fit the need by the one shared rule (`listingFitsNeed`, which
+ * messaging's "a need fits your listings" notification applies too). The index filters narrow the
+ * candidates; this decides.
+ */
+async function fitting(deps: SearchDeps, need: FitNeed, ids: readonly string[]): Promise<string[]> {
+  const start = new Date(need.window.start)
+  const end = new Date(need.window.end)
+  const [listings, busy] = await Promise.all([publishedListings(deps.db, ids), busyNear(deps.db, ids, start, end)])
+  const now = deps.clock.now()
+  return ids.filter((id) => {
+    const listing = listings.get(id)
+    return listing !== undefined && listingFitsNeed(listing, need, busy.get(id) ?? [], now)
+  })
+}
 
 /**
  * Published listings that fit an open need: its kind and district, room for its attendees, within its
@@ -26,16 +44,13 @@ export async function listingsForNeed(deps: SearchDeps, needId: string): Promise
   filter.push(need.budget ? `price <= ${num(need.budget.amount)}` : `pricingModel = "free"`)
   const start = new Date(need.window.start)
   const end = new Date(need.window.end)
-  const ids = (
-    await availableIds(deps, {
-      q: '',
-      filter: [...filter, ...windowFilters(start, end, deps.clock.now())],
-      sort: ['ratingAverage:desc', 'popularity:desc'],
-      start,
-      end,
-      limit: CANDIDATES,
-    })
-  ).slice(0, MATCHES)
+  const candidates = await availableIds(deps, {
+    q: '',
+    filter: [...filter, ...windowFilters(start, end, deps.clock.now())],
+    sort: ['ratingAverage:desc', 'popularity:desc'],
+    limit: CANDIDATES,
+  })
+  const ids = (await fitting(deps, need, candidates)).slice(0, MATCHES)
   if (ids.length === 0) return { need, items: [] }
   const res = await guardSearch(() =>
     deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>('', {
@@ -97,8 +112,7 @@ export async function needsForListing(
   for (const id of ids) {
     const need = byId.get(id)
     if (!need) continue
-    const ok = await filterBookable(deps, [listingId], new Date(need.window.start), new Date(need.window.end))
-    if (ok.has(listingId)) items.push(need)
+    if ((await fitting(deps, need, [listingId])).length > 0) items.push(need)
     if (items.length >= MATCHES) break
   }
   return { listingId, items }

@@ -16,9 +16,16 @@ import { type AuthDeps, login, logout, me, refresh, register } from './auth.serv
 import { attachPhone, phoneLogin, requestPhoneCode } from './phone-sign-in.ts'
 
 /** Account routes: register, login, refresh, logout, me; and the JWKS other services verify tokens with. */
-export function registerAuthRoutes(app: App, deps: AuthDeps, opts: { authRateLimitMax: number }) {
+export function registerAuthRoutes(
+  app: App,
+  deps: AuthDeps,
+  opts: { authRateLimitMax: number; refreshRateLimitMax: number },
+) {
   // Per client IP, on top of the service-wide limit: slows password guessing and account farming.
   const strict = { rateLimit: { max: opts.authRateLimitMax, timeWindow: '1 minute' } }
+  // A refresh token is a secret nobody guesses, so its limit guards capacity, not accounts: a whole office
+  // behind one NAT refreshes in the same minutes, and a 429 here would sign people out.
+  const refreshLimit = { rateLimit: { max: opts.refreshRateLimitMax, timeWindow: '1 minute' } }
   const tags = ['auth']
 
   app.post(
@@ -36,7 +43,10 @@ export function registerAuthRoutes(app: App, deps: AuthDeps, opts: { authRateLim
   )
   app.post(
     '/v1/auth/refresh',
-    { config: strict, schema: { operationId: 'refreshSession', tags, body: RefreshBody, response: { 200: Session } } },
+    {
+      config: refreshLimit,
+      schema: { operationId: 'refreshSession', tags, body: RefreshBody, response: { 200: Session } },
+    },
     async (request) => refresh(deps, request.body.refreshToken),
   )
   app.post(

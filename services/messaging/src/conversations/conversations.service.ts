@@ -1,12 +1,27 @@
 import { type Actor, type Conversation, type CreateConversationBody, MESSAGING_EVENTS } from '@commons/contracts'
 import { type AnyTransaction, appendEvent, newId } from '@commons/db'
 import { conflict, forbidden, notFound, pageOf, readCursor } from '@commons/service-kit'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { z } from 'zod'
 import type { ConversationRow, DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
-import { NOTIFICATIONS_CHANNEL } from '../notifications/notify.ts'
-import { isParty, sideOf } from './parties.ts'
+import { signalStreams } from '../notifications/notifications.repository.ts'
+import {
+  conversationCardFacts,
+  findBooking,
+  findConversation,
+  findConversationOf,
+  findNeed,
+  insertConversation,
+  organizationExists,
+  pageConversations,
+  readMessageNotificationRows,
+  recordModerationRead,
+  reportedConversations,
+  saveReadPosition,
+  saveReport,
+} from './conversations.repository.ts'
+import { sideOf } from './parties.ts'
 
 type Deps = Pick<MessagingDeps, 'db' | 'clock'>
 const Position = z.tuple([z.iso.datetime(), z.uuid()])
@@ -41,23 +56,18 @@ export async function openConversation(deps: Deps, actor: Actor, body: CreateCon
   return deps.db.transaction().execute(async (trx) => {
     let sides: { requester: string; provider: string }
     if (subject.type === 'booking') {
-      const booking = await trx.selectFrom('bookings').selectAll().where('id', '=', subject.id).executeTakeFirst()
+      const booking = await findBooking(trx, subject.id)
       if (!booking || ![booking.providerOrganizationId, booking.requesterOrganizationId].includes(organizationId)) {
         throw notFound('booking', subject.id)
       }
       sides = { requester: booking.requesterOrganizationId, provider: booking.providerOrganizationId }
     } else {
-      const need = await trx.selectFrom('needs').selectAll().where('id', '=', subject.id).executeTakeFirst()
+      const need = await findNeed(trx, subject.id)
       if (!need) throw notFound('need', subject.id)
       if (need.organizationId === organizationId) {
         throw forbidden('A need is answered by another organization, not the one that posted it.', 'own_organization')
       }
-      const provider = await trx
-        .selectFrom('organizations')
-        .select('id')
-        .where('id', '=', organizationId)
-        .executeTakeFirst()
-      if (!provider) throw notFound('organization', organizationId)
+      if (!(await organizationExists(trx, organizationId))) throw notFound('organization', organizationId)
       sides = { requester: need.organizationId, provider: organizationId }
     }
     const candidate: ConversationRow = {
@@ -74,22 +84,9 @@ export async function openConversation(deps: Deps, actor: Actor, body: CreateCon
       reportReason: null,
     }
     if (!(await sideOf(trx, candidate, actor.userId))) throw notFound(subject.type, subject.id)
-    const inserted = await trx
-      .insertInto('conversations')
-      .values(candidate)
-      .onConflict((oc) => oc.columns(['subjectType', 'subjectId', 'providerOrganizationId']).doNothing())
-      .returningAll()
-      .executeTakeFirst()
+    const inserted = await insertConversation(trx, candidate)
     if (inserted) await conversationEvent(trx, inserted)
-    const row =
-      inserted ??
-      (await trx
-        .selectFrom('conversations')
-        .selectAll()
-        .where('subjectType', '=', subject.type)
-        .where('subjectId', '=', subject.id)
-        .where('providerOrganizationId', '=', sides.provider)
-        .executeTakeFirstOrThrow())
+    const row = inserted ?? (await findConversationOf(trx, subject, sides.provider))
     return { created: inserted !== undefined, conversation: (await toDtos(trx, [row], actor.userId))[0]! }
   })
 }
@@ -104,15 +101,12 @@ export async function accessConversation(
   id: string,
   opts: { now: Date; forModeration?: 'read' },
 ): Promise<{ row: ConversationRow; side: string | null }> {
-  const row = await db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst()
+  const row = await findConversation(db, id)
   if (!row) throw notFound('conversation', id)
   const side = await sideOf(db, row, actor.userId)
   if (side) return { row, side }
   if (opts.forModeration === 'read' && actor.moderator && row.reportedAt) {
-    await db
-      .insertInto('moderationReads')
-      .values({ conversationId: id, moderatorId: actor.userId, readAt: opts.now })
-      .execute()
+    await recordModerationRead(db, id, actor.userId, opts.now)
     return { row, side: null }
   }
   throw notFound('conversation', id)
@@ -121,18 +115,7 @@ export async function accessConversation(
 /** `GET /v1/conversations`: the caller's, newest activity first, each with its unread count. */
 export async function listConversations(deps: Deps, actor: Actor, q: { cursor?: string | undefined; limit: number }) {
   const at = readCursor(Position, q.cursor)
-  const activity = sql<Date>`coalesce(conversations.last_message_at, conversations.created_at)`
-  let query = deps.db
-    .selectFrom('conversations')
-    .selectAll()
-    .select(activity.as('activityAt'))
-    .where((eb) => isParty(eb, actor))
-  if (at) query = query.where(sql<boolean>`(${activity}, conversations.id) < (${at[0]}::timestamptz, ${at[1]}::uuid)`)
-  const rows = await query
-    .orderBy(activity, 'desc')
-    .orderBy('conversations.id', 'desc')
-    .limit(q.limit + 1)
-    .execute()
+  const rows = await pageConversations(deps.db, actor, at, q.limit)
   const page = pageOf(
     rows,
     q.limit,
@@ -145,13 +128,7 @@ export async function listConversations(deps: Deps, actor: Actor, q: { cursor?: 
 /** `GET /v1/conversations/reported` (moderators): reported conversations, newest report first. */
 export async function listReported(deps: Deps, actor: Actor) {
   if (!actor.moderator) throw forbidden('Only moderators may do this.')
-  const rows = await deps.db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('reportedAt', 'is not', null)
-    .orderBy('reportedAt', 'desc')
-    .limit(100)
-    .execute()
+  const rows = await reportedConversations(deps.db, 100)
   return { items: await toDtos(deps.db, rows, actor.userId), nextCursor: null }
 }
 
@@ -166,12 +143,7 @@ export async function reportConversation(deps: Deps, actor: Actor, id: string, r
   return deps.db.transaction().execute(async (trx) => {
     const { row } = await accessConversation(trx, actor, id, { now: deps.clock.now() })
     if (row.reportedAt) throw conflict('already_reported', 'This conversation was reported already.')
-    const saved = await trx
-      .updateTable('conversations')
-      .set({ reportedAt: deps.clock.now(), reportedBy: actor.userId, reportReason: reason })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const saved = await saveReport(trx, id, { at: deps.clock.now(), by: actor.userId, reason })
     return (await toDtos(trx, [saved], actor.userId))[0]!
   })
 }
@@ -181,11 +153,7 @@ export async function markConversationRead(deps: Deps, actor: Actor, id: string)
   await accessConversation(deps.db, actor, id, { now: deps.clock.now() })
   const readAt = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('conversationReads')
-      .values({ conversationId: id, userId: actor.userId, readAt })
-      .onConflict((oc) => oc.columns(['conversationId', 'userId']).doUpdateSet({ readAt }))
-      .execute()
+    await saveReadPosition(trx, id, actor.userId, readAt)
     await readMessageNotifications(trx, actor.userId, id, readAt)
   })
   return getConversation(deps, actor, id)
@@ -196,21 +164,8 @@ export async function markConversationRead(deps: Deps, actor: Actor, id: string)
  * otherwise the bell keeps counting a message the page already shows. Open streams hear the new count.
  */
 export async function readMessageNotifications(trx: Transaction<DB>, userId: string, id: string, upTo: Date) {
-  const read = await trx
-    .updateTable('notifications')
-    .set({ readAt: upTo })
-    .where('userId', '=', userId)
-    .where('type', '=', 'message_received')
-    .where('readAt', 'is', null)
-    .where('dedupeKey', 'in', (eb) =>
-      eb
-        .selectFrom('messages')
-        .select(sql<string>`'message:' || messages.id`.as('key'))
-        .where('messages.conversationId', '=', id)
-        .where('messages.createdAt', '<=', upTo),
-    )
-    .executeTakeFirst()
-  if (read.numUpdatedRows > 0n) await sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, ${userId})`.execute(trx)
+  const read = await readMessageNotificationRows(trx, userId, id, upTo)
+  if (read > 0n) await signalStreams(trx, userId)
 }
 
 /** Conversations as `userId` sees them: titles, organization names, last message, unread count. */
@@ -220,45 +175,7 @@ export async function toDtos(
   userId: string,
 ): Promise<Conversation[]> {
   if (rows.length === 0) return []
-  const ids = rows.map((r) => r.id)
-  const orgIds = [...new Set(rows.flatMap((r) => [r.requesterOrganizationId, r.providerOrganizationId]))]
-  const [orgs, titles, unread, last] = await Promise.all([
-    db.selectFrom('organizations').select(['id', 'name']).where('id', 'in', orgIds).execute(),
-    db
-      .selectFrom('conversations')
-      .leftJoin('bookings', 'bookings.id', 'conversations.subjectId')
-      .leftJoin('listings', 'listings.id', 'bookings.listingId')
-      .leftJoin('needs', 'needs.id', 'conversations.subjectId')
-      .select(['conversations.id', sql<string | null>`coalesce(listings.title, needs.title)`.as('title')])
-      .where('conversations.id', 'in', ids)
-      .execute(),
-    db
-      .selectFrom('messages')
-      .leftJoin('conversationReads', (join) =>
-        join
-          .onRef('conversationReads.conversationId', '=', 'messages.conversationId')
-          .on('conversationReads.userId', '=', userId),
-      )
-      .select(['messages.conversationId', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('messages.conversationId', 'in', ids)
-      .where('messages.authorId', '!=', userId)
-      .where(sql<boolean>`messages.created_at > coalesce(conversation_reads.read_at, '-infinity'::timestamptz)`)
-      .groupBy('messages.conversationId')
-      .execute(),
-    db
-      .selectFrom('messages')
-      .distinctOn('conversationId')
-      .select(['conversationId', 'text'])
-      .where('conversationId', 'in', ids)
-      .orderBy('conversationId')
-      .orderBy('createdAt', 'desc')
-      .orderBy('id', 'desc')
-      .execute(),
-  ])
-  const orgName = new Map(orgs.map((o) => [o.id, o.name]))
-  const title = new Map(titles.map((t) => [t.id, t.title ?? '']))
-  const unreadOf = new Map(unread.map((u) => [u.conversationId, Number(u.n)]))
-  const lastOf = new Map(last.map((m) => [m.conversationId, m.text]))
+  const { orgName, title, unreadOf, lastOf } = await conversationCardFacts(db, rows, userId)
   return rows.map((r) => {
     const preview = lastOf.get(r.id)
     return {

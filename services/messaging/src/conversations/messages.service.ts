@@ -2,11 +2,20 @@ import { createHash } from 'node:crypto'
 import type { Actor, Message } from '@commons/contracts'
 import { newId } from '@commons/db'
 import { pageOf, readCursor, unprocessable } from '@commons/service-kit'
-import { sql } from 'kysely'
 import { z } from 'zod'
 import type { MessageRow } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { notifyUsers } from '../notifications/notify.ts'
+import {
+  findMessageByKey,
+  insertMessage,
+  lockConversation,
+  memberName,
+  pageMessages,
+  saveReadPosition,
+  subjectTitle,
+  touchConversation,
+} from './conversations.repository.ts'
 import { accessConversation, conversationEvent, readMessageNotifications } from './conversations.service.ts'
 import { partiesOf } from './parties.ts'
 
@@ -32,13 +41,7 @@ export async function listMessages(
 ) {
   const at = readCursor(Position, q.before)
   await accessConversation(deps.db, actor, id, { now: deps.clock.now(), forModeration: 'read' })
-  let query = deps.db.selectFrom('messages').selectAll().where('conversationId', '=', id)
-  if (at) query = query.where(sql<boolean>`(created_at, id) < (${at[0]}::timestamptz, ${at[1]}::uuid)`)
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.limit + 1)
-    .execute()
+  const rows = await pageMessages(deps.db, id, at, q.limit)
   return pageOf(rows, q.limit, toMessageDto, (r) => [r.createdAt.toISOString(), r.id])
 }
 
@@ -59,15 +62,9 @@ export async function postMessage(
     const { row: conversation, side } = await accessConversation(trx, actor, id, { now: deps.clock.now() })
     // Lock the conversation: messages of one conversation are numbered in order, and a retried request
     // with the same key waits for the first to commit instead of racing it.
-    await trx.selectFrom('conversations').select('id').where('id', '=', id).forUpdate().execute()
+    await lockConversation(trx, id)
     if (idempotencyKey !== undefined) {
-      const earlier = await trx
-        .selectFrom('messages')
-        .selectAll()
-        .where('conversationId', '=', id)
-        .where('authorId', '=', actor.userId)
-        .where('idempotencyKey', '=', idempotencyKey)
-        .executeTakeFirst()
+      const earlier = await findMessageByKey(trx, id, actor.userId, idempotencyKey)
       if (earlier) {
         if (earlier.requestHash !== requestHash) {
           throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with another message.')
@@ -75,40 +72,22 @@ export async function postMessage(
         return { created: false, message: toMessageDto(earlier) }
       }
     }
-    const author = await trx
-      .selectFrom('members')
-      .select('displayName')
-      .where('userId', '=', actor.userId)
-      .where('organizationId', '=', side ?? '')
-      .executeTakeFirst()
+    const author = await memberName(trx, actor.userId, side ?? '')
     const now = deps.clock.now()
-    const row = await trx
-      .insertInto('messages')
-      .values({
-        id: newId(now.getTime()),
-        conversationId: id,
-        authorId: actor.userId,
-        authorName: author?.displayName ?? '',
-        authorOrganizationId: side,
-        text,
-        createdAt: now,
-        idempotencyKey: idempotencyKey ?? null,
-        requestHash,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    const saved = await trx
-      .updateTable('conversations')
-      .set((eb) => ({ lastMessageAt: now, messageCount: eb('messageCount', '+', 1) }))
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
+    const row = await insertMessage(trx, {
+      id: newId(now.getTime()),
+      conversationId: id,
+      authorId: actor.userId,
+      authorName: author?.displayName ?? '',
+      authorOrganizationId: side,
+      text,
+      createdAt: now,
+      idempotencyKey: idempotencyKey ?? null,
+      requestHash,
+    })
+    const saved = await touchConversation(trx, id, now)
     // Writing is reading: the author has seen everything up to their own message.
-    await trx
-      .insertInto('conversationReads')
-      .values({ conversationId: id, userId: actor.userId, readAt: now })
-      .onConflict((oc) => oc.columns(['conversationId', 'userId']).doUpdateSet({ readAt: now }))
-      .execute()
+    await saveReadPosition(trx, id, actor.userId, now)
     await readMessageNotifications(trx, actor.userId, id, now)
     await conversationEvent(trx, saved)
     const others = (await partiesOf(trx, conversation)).filter((u) => u !== actor.userId)
@@ -121,21 +100,4 @@ export async function postMessage(
     })
     return { created: true, message: toMessageDto(row) }
   })
-}
-
-async function subjectTitle(
-  trx: Parameters<typeof partiesOf>[0],
-  type: 'booking' | 'need',
-  subjectId: string,
-): Promise<string> {
-  if (type === 'need') {
-    return (await trx.selectFrom('needs').select('title').where('id', '=', subjectId).executeTakeFirst())?.title ?? ''
-  }
-  const row = await trx
-    .selectFrom('bookings')
-    .innerJoin('listings', 'listings.id', 'bookings.listingId')
-    .select('listings.title')
-    .where('bookings.id', '=', subjectId)
-    .executeTakeFirst()
-  return row?.title ?? ''
 }

@@ -38,6 +38,8 @@ export interface ListingsTable {
   city: string | null
   status: string
   version: number
+  /** The published listing (`Listing`), for the fits rule; null on rows replicated before it was kept. */
+  snapshot: ColumnType<Record<string, unknown> | null, string | null, string | null>
 }
 export interface NeedsTable {
   id: string

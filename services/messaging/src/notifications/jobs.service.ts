@@ -2,6 +2,8 @@ import { NotificationType } from '@commons/contracts'
 import type { MessagingDeps } from '../deps.ts'
 import type { MessagingJobs } from '../jobs.ts'
 import { bookingParams } from '../replica/bookings-events.ts'
+import { findBooking } from '../replica/replica.repository.ts'
+import { findDelivery, findNotification, recordDelivery } from './notifications.repository.ts'
 import { adminsOf, notifyUsers, preferencesOf } from './notify.ts'
 import { renderNotification } from './templates.ts'
 import { unsubscribeUrl } from './unsubscribe.ts'
@@ -12,7 +14,7 @@ import { unsubscribeUrl } from './unsubscribe.ts'
  */
 export async function runReminder(deps: MessagingDeps, job: MessagingJobs['booking.reminder']): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const booking = await trx.selectFrom('bookings').selectAll().where('id', '=', job.bookingId).executeTakeFirst()
+    const booking = await findBooking(trx, job.bookingId)
     if (booking?.status !== 'confirmed' || booking.startAt.toISOString() !== job.startAt) return
     const type = job.lead === '24h' ? 'booking_reminder_24h' : 'booking_reminder_2h'
     for (const side of ['requester', 'provider'] as const) {
@@ -36,18 +38,9 @@ export async function runReminder(deps: MessagingDeps, job: MessagingJobs['booki
 export async function runDelivery(deps: MessagingDeps, job: MessagingJobs['notification.deliver']): Promise<void> {
   const channel = deps.channels.get(job.channel)
   if (!channel) return
-  const notification = await deps.db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('id', '=', job.notificationId)
-    .executeTakeFirst()
+  const notification = await findNotification(deps.db, job.notificationId)
   if (!notification) return
-  const done = await deps.db
-    .selectFrom('deliveries')
-    .select('deliveredAt')
-    .where('notificationId', '=', notification.id)
-    .where('channel', '=', channel.name)
-    .executeTakeFirst()
+  const done = await findDelivery(deps.db, notification.id, channel.name)
   if (done) return
   const prefs = (await preferencesOf(deps.db, [notification.userId])).get(notification.userId)!
   const type = NotificationType.parse(notification.type)
@@ -63,9 +56,5 @@ export async function runDelivery(deps: MessagingDeps, job: MessagingJobs['notif
     unsubscribeUrl: unsubscribeUrl(deps, notification.userId, channel.name),
     language: prefs.language,
   })
-  await deps.db
-    .insertInto('deliveries')
-    .values({ notificationId: notification.id, channel: channel.name, deliveredAt: deps.clock.now() })
-    .onConflict((oc) => oc.doNothing())
-    .execute()
+  await recordDelivery(deps.db, notification.id, channel.name, deps.clock.now())
 }

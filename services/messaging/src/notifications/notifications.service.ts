@@ -7,11 +7,20 @@ import {
   type UpdatePreferencesBody,
 } from '@commons/contracts'
 import { pageOf, readCursor } from '@commons/service-kit'
-import { type Kysely, sql } from 'kysely'
 import { z } from 'zod'
-import type { DB, NotificationRow } from '../db/schema.ts'
+import type { NotificationRow } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
+import {
+  markNotificationsRead,
+  pageNotifications,
+  savePreferences,
+  signalStreams,
+  unreadCount,
+} from './notifications.repository.ts'
 import { preferencesOf } from './notify.ts'
+
+export { unreadCount }
+
 import { renderNotification } from './templates.ts'
 
 const Position = z.tuple([z.iso.datetime(), z.number().int()])
@@ -31,17 +40,6 @@ export function toNotificationDto(row: NotificationRow, language: Language): Not
   }
 }
 
-/** How many of the user's notifications are unread. */
-export async function unreadCount(db: Kysely<DB>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('notifications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('userId', '=', userId)
-    .where('readAt', 'is', null)
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
-
 /** `GET /v1/notifications`: the caller's, newest first, optionally only unread ones. */
 export async function listNotifications(
   deps: Pick<MessagingDeps, 'db'>,
@@ -49,14 +47,7 @@ export async function listNotifications(
   q: { unread?: boolean | undefined; cursor?: string | undefined; limit: number },
 ) {
   const at = readCursor(Position, q.cursor)
-  let query = deps.db.selectFrom('notifications').selectAll().where('userId', '=', actor.userId)
-  if (q.unread) query = query.where('readAt', 'is', null)
-  if (at) query = query.where(sql<boolean>`(created_at, seq) < (${at[0]}::timestamptz, ${at[1]}::bigint)`)
-  const rows = await query
-    .orderBy('createdAt', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(q.limit + 1)
-    .execute()
+  const rows = await pageNotifications(deps.db, actor.userId, { unread: q.unread, at, limit: q.limit })
   const language = (await preferencesOf(deps.db, [actor.userId])).get(actor.userId)!.language
   const page = pageOf(
     rows,
@@ -73,14 +64,8 @@ export async function markRead(
   actor: Actor,
   body: { ids: string[] } | { all: true },
 ) {
-  let update = deps.db
-    .updateTable('notifications')
-    .set({ readAt: deps.clock.now() })
-    .where('userId', '=', actor.userId)
-    .where('readAt', 'is', null)
-  if ('ids' in body) update = update.where('id', 'in', body.ids)
-  await update.execute()
-  await sql`select pg_notify('messaging_notifications', ${actor.userId})`.execute(deps.db)
+  await markNotificationsRead(deps.db, actor.userId, deps.clock.now(), 'ids' in body ? body.ids : undefined)
+  await signalStreams(deps.db, actor.userId)
   return { unread: await unreadCount(deps.db, actor.userId) }
 }
 
@@ -119,11 +104,7 @@ export async function updatePreferences(
       types: JSON.stringify(Object.entries(types).map(([type, switches]) => ({ type, ...switches }))),
       updatedAt: deps.clock.now(),
     }
-    await trx
-      .insertInto('preferences')
-      .values({ userId: actor.userId, ...row })
-      .onConflict((oc) => oc.column('userId').doUpdateSet(row))
-      .execute()
+    await savePreferences(trx, actor.userId, row)
   })
   return getPreferences(deps, actor)
 }

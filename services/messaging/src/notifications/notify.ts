@@ -1,12 +1,12 @@
 import { type Language, NotificationType } from '@commons/contracts'
 import { newId } from '@commons/db'
-import { sql, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
+import { insertNotification, preferenceRows, signalStreams } from './notifications.repository.ts'
 import type { NotificationParams } from './templates.ts'
 
-/** The Postgres NOTIFY channel that wakes open streams; the payload is the recipient's user id. */
-export const NOTIFICATIONS_CHANNEL = 'messaging_notifications'
+export { adminsOf, NOTIFICATIONS_CHANNEL } from './notifications.repository.ts'
 
 /** A notification to create for some users. */
 export interface NewNotification {
@@ -38,14 +38,7 @@ export async function preferencesOf(
   db: Pick<Transaction<DB>, 'selectFrom'>,
   userIds: readonly string[],
 ): Promise<Map<string, StoredPreferences>> {
-  const rows =
-    userIds.length === 0
-      ? []
-      : await db
-          .selectFrom('preferences')
-          .selectAll()
-          .where('userId', 'in', [...userIds])
-          .execute()
+  const rows = userIds.length === 0 ? [] : await preferenceRows(db, userIds)
   const found = new Map(
     rows.map((r) => [
       r.userId,
@@ -82,21 +75,16 @@ export async function notifyUsers(
     const inApp = switches.inApp ?? true
     const email = prefs.emailEnabled && (switches.email ?? true) && prefs.emailAddress !== null
     if (!inApp && !email) continue
-    const inserted = await trx
-      .insertInto('notifications')
-      .values({
-        id: newId(now.getTime()),
-        userId,
-        type: NotificationType.parse(notification.type),
-        params: JSON.stringify(notification.params),
-        link: notification.link,
-        createdAt: now,
-        readAt: inApp ? null : now,
-        dedupeKey: notification.dedupeKey,
-      })
-      .onConflict((oc) => oc.columns(['userId', 'dedupeKey']).doNothing())
-      .returning('id')
-      .executeTakeFirst()
+    const inserted = await insertNotification(trx, {
+      id: newId(now.getTime()),
+      userId,
+      type: NotificationType.parse(notification.type),
+      params: JSON.stringify(notification.params),
+      link: notification.link,
+      createdAt: now,
+      readAt: inApp ? null : now,
+      dedupeKey: notification.dedupeKey,
+    })
     if (!inserted) continue
     if (email && deps.channels.has('email')) {
       await deps.jobs.enqueue(
@@ -106,17 +94,6 @@ export async function notifyUsers(
         { maxAttempts: 8 },
       )
     }
-    if (inApp) await sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, ${userId})`.execute(trx)
+    if (inApp) await signalStreams(trx, userId)
   }
-}
-
-/** Users who speak for an organization: its admins and owners (by the members replica, i.e. current state). */
-export async function adminsOf(db: Pick<Transaction<DB>, 'selectFrom'>, organizationId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('members')
-    .select('userId')
-    .where('organizationId', '=', organizationId)
-    .where('role', 'in', ['owner', 'admin'])
-    .execute()
-  return rows.map((r) => r.userId)
 }

@@ -4,6 +4,7 @@ import { requireActor, unauthorized } from '@commons/service-kit'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import pg from 'pg'
 import type { MessagingDeps } from '../deps.ts'
+import { latestUnread } from './notifications.repository.ts'
 import { toNotificationDto, unreadCount } from './notifications.service.ts'
 import { NOTIFICATIONS_CHANNEL, preferencesOf } from './notify.ts'
 
@@ -69,18 +70,10 @@ export class NotificationStreams {
     const userId = streamUser(this.deps, request, ticket)
     await this.listen()
     const { db } = this.deps
-    const latestUnread = () =>
-      db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('userId', '=', userId)
-        .where('readAt', 'is', null)
-        .orderBy('seq', 'desc')
-        .limit(RECENT)
-        .execute()
+    const latest = () => latestUnread(db, userId, RECENT)
     // What is unread at connect time the page has already loaded; the stream sends what comes after. Ids
     // rather than a position: a notification whose transaction commits late still arrives.
-    const sent = new Set((await latestUnread()).map((r) => r.id))
+    const sent = new Set((await latest()).map((r) => r.id))
     reply.hijack()
     const raw = reply.raw
     raw.writeHead(200, {
@@ -97,7 +90,7 @@ export class NotificationStreams {
     let again = false
     const push = async () => {
       const language = (await preferencesOf(db, [userId])).get(userId)!.language
-      const fresh = (await latestUnread()).filter((r) => !sent.has(r.id)).reverse()
+      const fresh = (await latest()).filter((r) => !sent.has(r.id)).reverse()
       for (const row of fresh) {
         send('notification', toNotificationDto(row, language))
         sent.add(row.id)

@@ -1,5 +1,6 @@
 import { badRequest } from '@commons/service-kit'
 import type { MessagingDeps } from '../deps.ts'
+import { disableEmail } from './notifications.repository.ts'
 
 const PURPOSE = 'unsubscribe'
 
@@ -18,9 +19,5 @@ export async function unsubscribe(deps: Pick<MessagingDeps, 'signer' | 'db' | 'c
   if (!claims || typeof claims.u !== 'string' || claims.c !== 'email') {
     throw badRequest('This unsubscribe link is not valid.', 'invalid_unsubscribe_token')
   }
-  await deps.db
-    .insertInto('preferences')
-    .values({ userId: claims.u, emailEnabled: false, updatedAt: deps.clock.now() })
-    .onConflict((oc) => oc.column('userId').doUpdateSet({ emailEnabled: false, updatedAt: deps.clock.now() }))
-    .execute()
+  await disableEmail(deps.db, claims.u, deps.clock.now())
 }

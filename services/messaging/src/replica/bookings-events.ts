@@ -10,6 +10,7 @@ import type { BookingRow, DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { REMINDER_LEADS, reminderKey } from '../jobs.ts'
 import { adminsOf, notifyUsers } from '../notifications/notify.ts'
+import { findBooking, listingTitle, organizationName, saveBooking } from './replica.repository.ts'
 
 type Deps = Pick<MessagingDeps, 'clock' | 'jobs' | 'channels'>
 type Side = 'requester' | 'provider'
@@ -43,7 +44,7 @@ export async function applyBookingsEvent(trx: Transaction<DB>, deps: Deps, event
   if (event.type === BOOKINGS_EVENTS.ratingsPublished) return applyRatingsPublished(trx, deps, event)
   if (event.type !== BOOKINGS_EVENTS.bookingChanged) return
   const { booking } = BookingChangedPayload.parse(event.payload)
-  const before = await trx.selectFrom('bookings').selectAll().where('id', '=', booking.id).executeTakeFirst()
+  const before = await findBooking(trx, booking.id)
   if (before && before.version >= booking.version) return
   const row: BookingRow = {
     id: booking.id,
@@ -56,11 +57,7 @@ export async function applyBookingsEvent(trx: Transaction<DB>, deps: Deps, event
     endAt: new Date(booking.end),
     version: booking.version,
   }
-  await trx
-    .insertInto('bookings')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveBooking(trx, row)
   if (before?.status === row.status) {
     // Still confirmed but moved: the pending reminders follow the new start.
     if (row.status === 'confirmed' && before.startAt.getTime() !== row.startAt.getTime())
@@ -90,7 +87,7 @@ export async function applyBookingsEvent(trx: Transaction<DB>, deps: Deps, event
 async function applyRatingsPublished(trx: Transaction<DB>, deps: Deps, event: FeedEvent) {
   const { bookingId } = RatingsPublishedPayload.parse(event.payload)
   // The booking.changed events come first on the same feed, so the booking is known.
-  const row = await trx.selectFrom('bookings').selectAll().where('id', '=', bookingId).executeTakeFirst()
+  const row = await findBooking(trx, bookingId)
   if (!row) return
   for (const side of ['requester', 'provider'] as const) {
     const users = side === 'requester' ? [row.requesterUserId] : await adminsOf(trx, row.providerOrganizationId)
@@ -105,10 +102,12 @@ async function applyRatingsPublished(trx: Transaction<DB>, deps: Deps, event: Fe
 
 /** What a booking's notifications say: the listing, the time, and the other side's name. */
 export async function bookingParams(trx: Pick<Transaction<DB>, 'selectFrom'>, row: BookingRow, audience: Side) {
-  const listing = await trx.selectFrom('listings').select('title').where('id', '=', row.listingId).executeTakeFirst()
   const other = audience === 'requester' ? row.providerOrganizationId : row.requesterOrganizationId
-  const org = await trx.selectFrom('organizations').select('name').where('id', '=', other).executeTakeFirst()
-  return { title: listing?.title ?? '', start: row.startAt.toISOString(), organization: org?.name ?? '' }
+  return {
+    title: (await listingTitle(trx, row.listingId)) ?? '',
+    start: row.startAt.toISOString(),
+    organization: (await organizationName(trx, other)) ?? '',
+  }
 }
 
 /** One job per lead time, keyed per booking; a reminder whose time has passed is not sent late. */

@@ -1,6 +1,7 @@
 import {
   type FeedEvent,
   LISTINGS_EVENTS,
+  type Listing,
   ListingPublishedPayload,
   ListingRejectedPayload,
   ListingWithdrawnPayload,
@@ -10,10 +11,24 @@ import {
   OrganizationMembersPayload,
   OrganizationUpdatedPayload,
 } from '@commons/contracts'
+import { listingFitsNeed } from '@commons/scheduling'
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import type { MessagingDeps } from '../deps.ts'
 import { adminsOf, notifyUsers } from '../notifications/notify.ts'
+import {
+  busyByListing,
+  findListing,
+  findNeed,
+  findOrganization,
+  organizationName,
+  publishedListingsLike,
+  replaceMembers,
+  saveListing,
+  saveNeed,
+  saveOrganization,
+  saveStatus,
+} from './replica.repository.ts'
 
 type Deps = Pick<MessagingDeps, 'clock' | 'jobs' | 'channels'>
 
@@ -32,13 +47,7 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
       return applyListingPublished(trx, deps, ListingPublishedPayload.parse(event.payload))
     case LISTINGS_EVENTS.listingWithdrawn: {
       const p = ListingWithdrawnPayload.parse(event.payload)
-      await trx
-        .updateTable('listings')
-        .set({ status: p.status, version: p.version })
-        .where('id', '=', p.listingId)
-        .where('version', '<', p.version)
-        .execute()
-      return
+      return saveStatus(trx, 'listings', p.listingId, p.status, p.version)
     }
     case LISTINGS_EVENTS.listingRejected: {
       const p = ListingRejectedPayload.parse(event.payload)
@@ -66,26 +75,15 @@ export async function applyListingsEvent(trx: Transaction<DB>, deps: Deps, event
       return applyNeedOpened(trx, deps, NeedOpenedPayload.parse(event.payload))
     case LISTINGS_EVENTS.needClosed: {
       const p = NeedClosedPayload.parse(event.payload)
-      await trx
-        .updateTable('needs')
-        .set({ status: p.status, version: p.version })
-        .where('id', '=', p.needId)
-        .where('version', '<', p.version)
-        .execute()
-      return
+      return saveStatus(trx, 'needs', p.needId, p.status, p.version)
     }
   }
 }
 
 async function applyOrganization(trx: Transaction<DB>, deps: Deps, { organization: org }: OrganizationUpdatedPayload) {
-  const before = await trx.selectFrom('organizations').selectAll().where('id', '=', org.id).executeTakeFirst()
+  const before = await findOrganization(trx, org.id)
   if (before && before.version >= org.version) return
-  const row = { id: org.id, name: org.name, verified: org.verified, version: org.version }
-  await trx
-    .insertInto('organizations')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveOrganization(trx, { id: org.id, name: org.name, verified: org.verified, version: org.version })
   if (org.verified && before && !before.verified) {
     await notifyUsers(trx, deps, await adminsOf(trx, org.id), {
       type: 'organization_verified',
@@ -97,26 +95,11 @@ async function applyOrganization(trx: Transaction<DB>, deps: Deps, { organizatio
 }
 
 async function applyMembers(trx: Transaction<DB>, payload: OrganizationMembersPayload, version: number) {
-  const org = await trx
-    .selectFrom('organizations')
-    .select('membersVersion')
-    .where('id', '=', payload.organizationId)
-    .executeTakeFirst()
+  const org = await findOrganization(trx, payload.organizationId)
   if (org && org.membersVersion >= version) return
   // The organization event comes first in the same listings transaction, so the row is there; a feed
   // that starts mid-history still gets the members, under a placeholder name until the next update.
-  await trx
-    .insertInto('organizations')
-    .values({ id: payload.organizationId, name: '', verified: false, version: 0, membersVersion: version })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ membersVersion: version }))
-    .execute()
-  await trx.deleteFrom('members').where('organizationId', '=', payload.organizationId).execute()
-  if (payload.members.length > 0) {
-    await trx
-      .insertInto('members')
-      .values(payload.members.map((m) => ({ organizationId: payload.organizationId, ...m })))
-      .execute()
-  }
+  await replaceMembers(trx, payload.organizationId, version, payload.members)
 }
 
 async function applyListingPublished(
@@ -124,7 +107,7 @@ async function applyListingPublished(
   deps: Deps,
   { listing, organization }: ListingPublishedPayload,
 ) {
-  const before = await trx.selectFrom('listings').selectAll().where('id', '=', listing.id).executeTakeFirst()
+  const before = await findListing(trx, listing.id)
   if (before && before.version >= listing.version) return
   const row = {
     id: listing.id,
@@ -134,12 +117,9 @@ async function applyListingPublished(
     city: 'delivery' in listing && listing.delivery === 'online' ? null : listing.location.city,
     status: listing.status,
     version: listing.version,
+    snapshot: JSON.stringify(listing),
   }
-  await trx
-    .insertInto('listings')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveListing(trx, row)
   // First publication (by a moderator's approval, or directly for verified organizations); a listing
   // resumed from pause or edited while published is not news to its owners.
   if (!before) {
@@ -153,7 +133,7 @@ async function applyListingPublished(
 }
 
 async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedOpenedPayload) {
-  const before = await trx.selectFrom('needs').selectAll().where('id', '=', need.id).executeTakeFirst()
+  const before = await findNeed(trx, need.id)
   if (before && before.version >= need.version) return
   const row = {
     id: need.id,
@@ -164,31 +144,34 @@ async function applyNeedOpened(trx: Transaction<DB>, deps: Deps, { need }: NeedO
     status: need.status,
     version: need.version,
   }
-  await trx
-    .insertInto('needs')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet(row))
-    .execute()
+  await saveNeed(trx, row)
   if (before) return
-  // "A need that fits my listings": the same kind, in the need's city or without a place (online).
-  const providers = await trx
-    .selectFrom('listings')
-    .select('organizationId')
-    .distinct()
-    .where('status', '=', 'published')
-    .where('kind', '=', need.kind)
-    .where((eb) => eb.or([eb('city', '=', need.city), eb('city', 'is', null)]))
-    .where('organizationId', '!=', need.organizationId)
-    .execute()
-  const postedBy = await trx
-    .selectFrom('organizations')
-    .select('name')
-    .where('id', '=', need.organizationId)
-    .executeTakeFirst()
-  for (const { organizationId } of providers) {
+  // "A need that fits my listings": discovery's fits rule, shared, on this service's replicas of the
+  // listings and of their bookings (the busy ranges), so the notification leads to a view that lists it.
+  const candidates = await publishedListingsLike(trx, {
+    kind: need.kind,
+    city: need.city,
+    exceptOrganizationId: need.organizationId,
+  })
+  const busy = await busyByListing(
+    trx,
+    candidates.map((c) => c.id),
+    new Date(need.window.start),
+    new Date(need.window.end),
+  )
+  const now = deps.clock.now()
+  const providers = [
+    ...new Set(
+      candidates
+        .filter((c) => listingFitsNeed(c.snapshot as unknown as Listing, need, busy.get(c.id) ?? [], now))
+        .map((c) => c.organizationId),
+    ),
+  ]
+  const postedBy = await organizationName(trx, need.organizationId)
+  for (const organizationId of providers) {
     await notifyUsers(trx, deps, await adminsOf(trx, organizationId), {
       type: 'need_matches_listing',
-      params: { title: need.title, organization: postedBy?.name ?? '' },
+      params: { title: need.title, organization: postedBy ?? '' },
       // The board has no page per need: its "fits my listings" view lists this one with the listings it fits.
       link: '/needs?view=fits',
       dedupeKey: `need-matches:${need.id}`,

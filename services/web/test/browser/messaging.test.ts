@@ -4,7 +4,8 @@
  *    provider accepts from the notification, both see each other's contacts and the address on the booking
  *    page and exchange messages there; the 24 h reminder, made due, arrives in-app and by email (a local
  *    SMTP server, the message parsed); the provider completes the booking and the member is asked to rate.
- * 2. a provider answers a need (联系需求方) and the group that posted it replies; both see the conversation.
+ * 2. a provider hears of a need that fits its listing, answers it (联系需求方) from 适合我的资源, and the group
+ *    that posted it replies; both see the conversation.
  * Screenshots under test-results/screenshots/ (messaging-*-375.png).
  */
 import path from 'node:path'
@@ -199,22 +200,35 @@ t.test('booking and need conversations at phone width', { skip: CHROMIUM ? false
         title: '重阳节敬老活动需要一间活动室',
         city: '上海',
         district: '浦东新区',
-        window: {
-          start: new Date(Date.now() + 10 * DAY).toISOString(),
-          end: new Date(Date.now() + 11 * DAY).toISOString(),
-        },
+        // Two hours the venue can be booked for (at most four), within its price and seats: the one fits
+        // rule lets messaging notify and 适合我的资源 list it alike.
+        window: { start: `${shanghaiDate(10)}T10:00:00+08:00`, end: `${shanghaiDate(10)}T12:00:00+08:00` },
         attendees: 30,
-        // Within the venue's price: discovery's "fits my listings" holds only needs the listing can serve.
         budget: { amount: 30_000, currency: 'CNY' },
       },
     })
-    // The provider hears of it (so messaging knows the need), then answers it from the board.
+    // The provider hears of it and follows the notification to 适合我的资源, where it answers the need.
     await host.goto(`${base}/notifications`)
-    await host.getByRole('link', { name: `有需求适合你的资源：${need.title}` }).waitFor({ timeout: 60_000 })
-    await host.goto(`${base}/needs`)
+    const heard = host.getByRole('link', { name: `有需求适合你的资源：${need.title}` })
+    await heard.waitFor({ timeout: 60_000 })
+    await heard.click()
+    await host.waitForURL(`${base}/needs?view=fits`)
     const card = host.locator('li.card', { hasText: need.title })
-    await card.waitFor()
-    t.ok(await card.getByText('联洋社区青年志愿者协会').isVisible(), 'the board shows who posted it')
+    // Discovery indexes the need on its own feed; the view lists it once the index has it.
+    await eventually(
+      () =>
+        card.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          async () => {
+            await host.reload()
+            return false
+          },
+        ),
+      'the fits view lists the need',
+    )
+    t.ok(await card.getByText('党群服务中心多功能会议室').isVisible(), 'with the listing it fits')
+    t.ok(await card.getByText('联洋社区青年志愿者协会').isVisible(), 'and who posted it')
+    await capture(host, 'need-fits')
     await card.getByRole('button', { name: '联系需求方' }).click()
     await host.waitForURL(/\/conversations\/[^/]+$/)
     const hostTalk = host.getByRole('region', { name: '留言沟通' })

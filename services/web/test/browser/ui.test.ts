@@ -163,10 +163,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
   await t.test('a moderator approves it from the review queue', async (t) => {
     // A moderator of another organization (or none): moderators do not judge their own organization's listings.
     const moderatorEmail = `mod+${Date.now()}@example.org`
-    const registered = await stack.call('POST', '/v1/auth/register', {
-      body: { email: moderatorEmail, password: PASSWORD, displayName: '审核员' },
-    })
-    t.equal(registered.status, 201)
+    await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '审核员' })
     stack.grantModerator(moderatorEmail)
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
     t.teardown(() => desk.close())

@@ -1,6 +1,7 @@
 import activitiesEn from './activities.en.ts'
 import privacyEn from './privacy.en.ts'
 import surveys from './surveys.en.ts'
+import verifyEmailEn from './verify-email.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English. Keys are checked against zh-CN.ts: a missing or extra key fails the typecheck. */
@@ -832,6 +833,8 @@ const en: Record<MessageKey, string> = {
 
   // privacy: notice, consents, export and closing an account
   ...privacyEn,
+  // email verification: check-your-mail screen, the link's page
+  ...verifyEmailEn,
 }
 
 export default en

@@ -1,6 +1,7 @@
 import activitiesZhCN from './activities.zh-CN.ts'
 import privacyZhCN from './privacy.zh-CN.ts'
 import surveys from './surveys.zh-CN.ts'
+import verifyEmailZhCN from './verify-email.zh-CN.ts'
 
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
@@ -821,6 +822,8 @@ const zhCN = {
 
   // privacy: notice, consents, export and closing an account
   ...privacyZhCN,
+  // email verification: check-your-mail screen, the link's page
+  ...verifyEmailZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -3,6 +3,7 @@
  * `scripts/start.ts` on free ports: sign up, create an organization, create and submit a venue listing, search;
  * axe-core on each page; screenshots at phone and desktop widths under test-results/screenshots/.
  */
+import { startSmtpServer } from '@commons/testkit'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
@@ -25,7 +26,10 @@ t.setTimeout(BROWSER_TEST_TIMEOUT)
 t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()
   // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
-  const stack = await startTestStack(t)
+  // Mail goes to a local SMTP server, so the sign-up reads its verification mail as a person would.
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const stack = await startTestStack(t, {}, { smtp })
   const { base } = stack
   const { browser, axeSource } = await launchBrowser(t)
 
@@ -65,6 +69,19 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByLabel('我已阅读并同意《隐私政策与用户协议》').check()
     await page.getByRole('button', { name: '注册' }).click()
+    await page.getByRole('heading', { level: 1, name: '请查收验证邮件' }).waitFor()
+    t.ok(await page.getByText(email).isVisible(), 'the screen names the address the link went to')
+    t.ok(await page.getByRole('button', { name: /重新发送/ }).isVisible(), 'and offers to send it again')
+    await capture(page, 'check-email')
+  })
+
+  await t.test('the link in the mail verifies the email and signs the newcomer in', async (t) => {
+    const received = await smtp.waitFor((m) => m.to.includes(email), 30_000)
+    t.match(received.mail.subject, /验证/)
+    const link = /https?:\/\/\S+\/verify-email\?token=[\w-]+/.exec(received.mail.text ?? '')?.[0]
+    t.ok(link, 'the mail holds the link')
+    // The link points at PUBLIC_URL (the stack's own web origin); open its path on this test's origin.
+    await page.goto(`${base}${new URL(link as string).pathname}${new URL(link as string).search}`)
     await page.waitForURL(`${base}/orgs`)
     await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
     t.ok(await page.getByText('金晓燕', { exact: true }).isVisible(), 'the header names the member')

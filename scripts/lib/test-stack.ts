@@ -8,7 +8,7 @@ import { migrate as migrateDiscovery } from '@commons/discovery'
 import { guardProcess } from '@commons/infra'
 import { migrate as migrateListings } from '@commons/listings'
 import { migrate as migrateMessaging } from '@commons/messaging'
-import { freePorts, type TestContext, testDatabase, testMeili } from '@commons/testkit'
+import { freePorts, type SmtpTestServer, type TestContext, testDatabase, testMeili } from '@commons/testkit'
 import pg from 'pg'
 import { REPO_ROOT } from './paths.ts'
 import { waitForOk } from './processes.ts'
@@ -36,6 +36,14 @@ export interface TestStack {
   databaseUrl: string
   /** Calls the public API through the web entry point with JSON in and out. */
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>
+  /**
+   * Signs a person up through the public API as they would: registers, opens the verification link mailed
+   * to them (from the test SMTP server when the stack has one, else from the listings log's DEV MAIL line)
+   * and returns the session (`{ user, accessToken, refreshToken, ... }`). Throws if any step fails.
+   */
+  signUp(body: { email: string; password: string; displayName: string; privacy?: unknown }): Promise<CallResult['body']>
+  /** Waits for a verification link mailed to `email` other than the `seen` ones; resolves with its token. */
+  verificationToken(email: string, seen?: string[]): Promise<string>
   /** Makes a registered user a moderator with the operators' command (`moderator grant`); throws if it fails. */
   grantModerator(email: string): void
   /**
@@ -64,7 +72,15 @@ export interface TestStack {
  * Starts every service through scripts/start.ts against a fresh test database (migrated template) and a
  * Meilisearch index prefix of this test, and waits for the web entry point's /ready. Killed at teardown.
  */
-export async function startTestStack(t: TestContext, env: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(
+  t: TestContext,
+  env: Record<string, string> = {},
+  opts: {
+    /** A test SMTP server the services send mail to (sets SMTP_URL and MAIL_FROM unless `env` does). */
+    smtp?: SmtpTestServer
+  } = {},
+): Promise<TestStack> {
+  if (opts.smtp) env = { SMTP_URL: opts.smtp.url, MAIL_FROM: '共享资源超市 <noreply@commons.test>', ...env }
   const databaseUrl = await testDatabase(t, {
     template: 'all_services',
     prepare: async (url) => {
@@ -114,12 +130,14 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
   // Detached, it would outlive a test process that is killed; the watchdog stops it then.
   const release = guardProcess(child.pid as number, 'SIGTERM', 15_000)
   let output = ''
-  child.stdout.on('data', (chunk) => {
+  // Woken on every chunk of output, for those waiting for a line (a development mail).
+  const outputWaiters = new Set<() => void>()
+  const onOutput = (chunk: Buffer) => {
     output += chunk
-  })
-  child.stderr.on('data', (chunk) => {
-    output += chunk
-  })
+    for (const wake of [...outputWaiters]) wake()
+  }
+  child.stdout.on('data', onOutput)
+  child.stderr.on('data', onOutput)
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       release()
@@ -139,20 +157,77 @@ export async function startTestStack(t: TestContext, env: Record<string, string>
     throw new Error(`${(error as Error).message}\n${output}`)
   })
   const base = `http://127.0.0.1:${web}`
+  const tokensIn = (text: string) => [...text.matchAll(/\/verify-email\?token=([\w-]+)/g)].map((m) => m[1] as string)
+  /** Every verification token mailed to `email` so far, oldest first. */
+  const tokensMailedTo = (email: string): string[] => {
+    if (opts.smtp) {
+      return opts.smtp.received.filter((m) => m.to.includes(email)).flatMap((m) => tokensIn(m.mail.text ?? ''))
+    }
+    if (env.SMTP_URL) throw new Error('the stack sends mail by SMTP: pass the test SMTP server as opts.smtp')
+    if (env.LOG_LEVEL === 'error' || env.LOG_LEVEL === 'fatal' || env.LOG_LEVEL === 'silent')
+      throw new Error('development mails are logged at warn: start the stack with LOG_LEVEL warn or lower')
+    // Whole lines only: the last piece may be a line still being written, with half a token.
+    return output
+      .split('\n')
+      .slice(0, -1)
+      .filter((line) => line.includes('DEV MAIL') && line.includes(` to ${email}: `))
+      .flatMap(tokensIn)
+  }
+  const verificationToken = (email: string, seen: string[] = []) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const token = tokensMailedTo(email).findLast((candidate) => !seen.includes(candidate))
+        if (!token) return false
+        done()
+        resolve(token)
+        return true
+      }
+      const timer = setTimeout(() => {
+        done()
+        reject(new Error(`no verification link was mailed to ${email} within 30 s`))
+      }, 30_000)
+      const stopWaiting = opts.smtp ? undefined : () => outputWaiters.delete(check)
+      const done = () => {
+        clearTimeout(timer)
+        stopWaiting?.()
+      }
+      if (check()) return
+      if (opts.smtp) {
+        opts.smtp
+          .waitFor((m) => m.to.includes(email) && tokensIn(m.mail.text ?? '').some((x) => !seen.includes(x)), 30_000)
+          .then(
+            () => check(),
+            () => {},
+          )
+      } else outputWaiters.add(check)
+    })
+  const call: TestStack['call'] = async (method, path, opts = {}) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers }
+  }
   return {
     base,
-    call: async (method, path, opts = {}) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          ...opts.headers,
-        },
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      })
-      const text = await res.text()
-      return { status: res.status, body: text ? JSON.parse(text) : {}, headers: res.headers }
+    call,
+    verificationToken,
+    signUp: async (body) => {
+      const seen = tokensMailedTo(body.email)
+      const registered = await call('POST', '/v1/auth/register', { body })
+      if (registered.status !== 202)
+        throw new Error(`register ${body.email}: ${registered.status} ${JSON.stringify(registered.body)}`)
+      const token = await verificationToken(body.email, seen)
+      const verified = await call('POST', '/v1/auth/verify-email', { body: { token } })
+      if (verified.status !== 201)
+        throw new Error(`verify ${body.email}: ${verified.status} ${JSON.stringify(verified.body)}`)
+      return verified.body
     },
     grantModerator: (email) => {
       const res = spawnSync(

@@ -82,6 +82,10 @@ export const CASES: Record<string, Case> = {
   logout: { anonymous: 'public', stranger: 'public', body: { refreshToken: 'x'.repeat(40) } },
   refreshSession: { anonymous: 'refused', stranger: 'refused', body: { refreshToken: 'x'.repeat(40) } },
   getMe: { anonymous: 'auth', stranger: 'own' },
+  // Email verification: a forged link is 400 for everyone; a resend answers 202 for any email (here a
+  // verified account's, which gets nothing), so it tells nobody which emails have accounts.
+  verifyEmail: { anonymous: 400, stranger: 400, body: { token: 'x'.repeat(43) } },
+  resendVerification: { anonymous: 202, stranger: 202, body: { email: 'victim@example.org' } },
 
   // listings: organizations and members
   createOrganization: {

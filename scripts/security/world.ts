@@ -81,11 +81,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>): Prom
 export async function buildWorld(stack: TestStack): Promise<World> {
   const call = stack.call
   const register = async (email: string, name: string): Promise<Person> => {
-    const body = expectStatus(
-      await call('POST', '/v1/auth/register', { body: { email, password: PASSWORD, displayName: name } }),
-      201,
-      `register ${email}`,
-    )
+    const body = await stack.signUp({ email, password: PASSWORD, displayName: name })
     return { userId: body.user.id, email, accessToken: body.accessToken, refreshToken: body.refreshToken }
   }
   const login = async (email: string): Promise<Person> => {

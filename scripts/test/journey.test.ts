@@ -17,12 +17,8 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
       throw new Error(`${what}: expected ${status}, got ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
   }
-  const register = async (email: string, displayName: string) =>
-    expectStatus(
-      await call('POST', '/v1/auth/register', { body: { email, password: 'correct horse battery', displayName } }),
-      201,
-      `register ${email}`,
-    )
+  const register = (email: string, displayName: string) =>
+    stack.signUp({ email, password: 'correct horse battery', displayName })
 
   // Two organizations and a moderator.
   const provider = await register('provider@example.org', '张主任')

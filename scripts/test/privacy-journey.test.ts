@@ -24,13 +24,11 @@ t.test('sign up, book, rate, view, export, close: nothing personal remains and t
   const email = `zhao+${Date.now()}@example.org`
 
   const notice = await call('GET', '/v1/privacy/notice')
-  const signUp = await call('POST', '/v1/auth/register', {
-    body: {
-      email,
-      password: PASSWORD,
-      displayName: NAME,
-      privacy: { noticeVersion: notice.version, personalisedRecommendations: true, emailNotifications: false },
-    },
+  const signUp = await stack.signUp({
+    email,
+    password: PASSWORD,
+    displayName: NAME,
+    privacy: { noticeVersion: notice.version, personalisedRecommendations: true, emailNotifications: false },
   })
   t.equal(signUp.mustAcceptNotice, false, 'the accepted notice is recorded at sign-up')
   await joinOrganization(

@@ -269,7 +269,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Start a sign-up: the answer is the same for every email; the mail says what comes next */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the email with the token from the mailed link, and sign in */
+        post: operations["verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail another verification link to an unverified account; the same answer for every email */
+        post: operations["resendVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2398,6 +2433,16 @@ export interface components {
             displayName: string;
             /** @description The notice version the person accepted and their optional consents; without it they are asked at sign-in */
             privacy?: components["schemas"]["SignUpPrivacyInput"];
+        };
+        VerificationSentInput: {
+            /** @constant */
+            status: "verification_sent";
+        };
+        VerifyEmailBodyInput: {
+            token: string;
+        };
+        ResendVerificationBodyInput: {
+            email: components["schemas"]["EmailInput"];
         };
         LoginBodyInput: {
             email: components["schemas"]["EmailInput"];
@@ -4604,6 +4649,16 @@ export interface components {
             displayName: string;
             /** @description The notice version the person accepted and their optional consents; without it they are asked at sign-in */
             privacy?: components["schemas"]["SignUpPrivacy"];
+        };
+        VerificationSent: {
+            /** @constant */
+            status: "verification_sent";
+        };
+        VerifyEmailBody: {
+            token: string;
+        };
+        ResendVerificationBody: {
+            email: components["schemas"]["Email"];
         };
         LoginBody: {
             email: components["schemas"]["Email"];
@@ -7135,12 +7190,60 @@ export interface operations {
         };
         responses: {
             /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationSent"];
+                };
+            };
+        };
+    };
+    verifyEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Session"];
+                };
+            };
+        };
+    };
+    resendVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResendVerificationBodyInput"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationSent"];
                 };
             };
         };

@@ -43,6 +43,27 @@ export const RegisterBody = z
   })
   .meta({ id: 'RegisterBody' })
 
+/**
+ * The answer of `POST /v1/auth/register` and `/v1/auth/verify-email/resend`: the same whether or not the
+ * email has an account, so neither tells which emails are registered. The mail says what happens next.
+ */
+export const VerificationSent = z.object({ status: z.literal('verification_sent') }).meta({ id: 'VerificationSent' })
+export type VerificationSent = z.infer<typeof VerificationSent>
+
+/** Body of `POST /v1/auth/verify-email`: the token from the link in the verification mail. */
+export const VerifyEmailBody = z
+  .strictObject({
+    token: z
+      .string()
+      .min(20)
+      .max(100)
+      .regex(/^[A-Za-z0-9_-]+$/, 'the token from the link'),
+  })
+  .meta({ id: 'VerifyEmailBody' })
+
+/** Body of `POST /v1/auth/verify-email/resend`. */
+export const ResendVerificationBody = z.strictObject({ email: Email }).meta({ id: 'ResendVerificationBody' })
+
 export const LoginBody = z
   .strictObject({ email: Email, password: z.string().min(1).max(200) })
   .meta({ id: 'LoginBody' })

@@ -20,6 +20,8 @@ export const PROBLEM_CODES = {
   invalid_unsubscribe_token: 400,
 
   challenge_failed: 400,
+  // Issue 13: email verification
+  invalid_verification_link: 400,
 
   // 401: no credentials, or they are no good
   unauthenticated: 401,
@@ -46,6 +48,8 @@ export const PROBLEM_CODES = {
   own_organization: 403,
   // Issue 13: booking or rating within one's own organization.
   self_booking: 403,
+  // Issue 13: signing in before the email is verified.
+  email_unverified: 403,
 
   // 404: no such object, route or page
   not_found: 404,

@@ -5,6 +5,7 @@ import { currentActor } from './auth/account-access.ts'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
 import type { AuthDeps } from './auth/auth.service.ts'
 import { TokenKeys } from './auth/keys.ts'
+import { devLogMail, type MailChannel, smtpMail } from './auth/mail.ts'
 import { devLogSms, type SmsChannel } from './auth/sms.ts'
 import type { ListingsConfig } from './config.ts'
 import { registerContactRoutes } from './contacts/contacts.routes.ts'
@@ -45,6 +46,8 @@ export interface ListingsOverrides {
   logStream?: { write(line: string): void }
   /** A text message provider; without one, codes go to the log outside production and nowhere in it. */
   sms?: SmsChannel
+  /** Where account mails go (default: SMTP when SMTP_URL is set, else the log outside production). */
+  mail?: MailChannel
   /** Where the time comes from (tests move it). */
   clock?: Clock
 
@@ -71,6 +74,7 @@ declare module 'fastify' {
 
 /** Builds the listings service: accounts, organizations, listings, needs and moderation. */
 export async function buildApp(config: ListingsConfig, overrides: ListingsOverrides = {}): Promise<App> {
+  if (config.SMTP_URL && !config.MAIL_FROM) throw new Error('MAIL_FROM: required when SMTP_URL is set')
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'listings' })
   const keys = new TokenKeys(db)
   const app = await buildService({
@@ -94,6 +98,13 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     // Codes are never written to a log in production: there, phone sign-in needs a real provider.
     sms: overrides.sms ?? (config.NODE_ENV === 'production' ? undefined : devLogSms(app.log)),
     phoneCodeResendSeconds: config.PHONE_CODE_RESEND_SECONDS,
+    mail: overrides.mail ?? accountMail(config, app.log),
+    publicUrl: config.PUBLIC_URL,
+    emailVerification: {
+      ttlHours: config.EMAIL_VERIFICATION_TTL_HOURS,
+      resendAfterSeconds: config.EMAIL_RESEND_SECONDS,
+    },
+    log: app.log,
     loginThrottle: {
       freeAttempts: config.LOGIN_FREE_ATTEMPTS,
       baseLockSeconds: config.LOGIN_LOCK_BASE_SECONDS,
@@ -101,6 +112,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
       windowSeconds: 24 * 3600,
     },
   }
+  app.addHook('onClose', async () => auth.mail?.close?.())
   registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, {
     authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
@@ -168,4 +180,13 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
   }
   app.decorate('listings', { syncCommunity: () => syncCommunity(), runDueJobs: () => worker.runDue() })
   return app
+}
+
+/**
+ * SMTP when configured; otherwise the development log, but never in production, where a link written to
+ * a log would let whoever reads the log take over the account: there, no mail goes out and sign-up waits.
+ */
+function accountMail(config: ListingsConfig, log: App['log']): MailChannel | undefined {
+  if (config.SMTP_URL && config.MAIL_FROM) return smtpMail({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM })
+  return config.NODE_ENV === 'production' ? undefined : devLogMail(log)
 }

@@ -23,6 +23,18 @@ export const ListingsConfig = DataServiceConfig.extend({
   /** How long before another sign-in code may be texted to the same number. */
   PHONE_CODE_RESEND_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
 
+  // Email verification (issue 13)
+  /** Sends verification mails, e.g. `smtp://user:pass@smtp.example.com:587` (messaging's variable); unset: the log. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The From of account mails, e.g. `共享资源超市 <noreply@example.com>`; required with SMTP_URL. */
+  MAIL_FROM: z.string().min(3).optional(),
+  /** The public origin of the web UI: verification links start with it. */
+  PUBLIC_URL: HttpUrl.default(`http://localhost:${DEFAULT_PORTS.web}`),
+  /** Hours a verification link works. */
+  EMAIL_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** Seconds before another account mail may go to the same account (a resend within them is dropped). */
+  EMAIL_RESEND_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+
   /** Photos are stored under DATA_DIR/photos unless an S3-compatible bucket is configured. */
   DATA_DIR: z.string().min(1).default('.data'),
   /** An S3-compatible bucket for photos (Aliyun OSS, Tencent COS, MinIO, AWS S3); unset: local disk. */

@@ -1,7 +1,8 @@
 export { buildApp, migrate, SCHEMA } from './app.ts'
 // The use cases tools drive directly (the demo data in @commons/demo goes in through these, as the API would).
-export { findUserByEmail } from './auth/auth.repository.ts'
-export { type AuthDeps, register } from './auth/auth.service.ts'
+export { findUserByEmail, markEmailVerified } from './auth/auth.repository.ts'
+export type { AuthDeps } from './auth/auth.service.ts'
+export { register, verifyEmail } from './auth/email-verification.ts'
 export { TokenKeys } from './auth/keys.ts'
 export { ListingsConfig } from './config.ts'
 export { putContacts, putPrivateDetails } from './contacts/contacts.service.ts'

@@ -31,7 +31,7 @@ t.test('passwords that are blank, repetitive or common are refused at registrati
     url: '/v1/auth/register',
     payload: { email: 'fine@example.org', password: '共享资源超市2026年春', displayName: '测试' },
   })
-  t.equal(fine.statusCode, 201)
+  t.equal(fine.statusCode, 202)
 })
 
 t.test('failed logins lock the email with a doubling backoff, right password included', async (t) => {

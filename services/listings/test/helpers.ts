@@ -5,7 +5,8 @@ import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import type { Test } from 'tap'
-import { buildApp, migrate } from '../src/app.ts'
+import { buildApp, type ListingsOverrides, migrate } from '../src/app.ts'
+import type { Mail, MailChannel } from '../src/auth/mail.ts'
 import { ListingsConfig } from '../src/config.ts'
 
 export const SERVICE_TOKEN = 's'.repeat(40)
@@ -27,27 +28,69 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
     AUTH_RATE_LIMIT_MAX: '1000',
     ...env,
   })
-  const app = await buildApp(config)
+  const app = await buildTestApp(config)
   t.teardown(() => app.close())
   return { app, databaseUrl }
 }
 
+/** The mails each test app sent, newest last (tests read verification links from them). */
+const mailboxes = new WeakMap<App, Mail[]>()
+
+/** buildApp with a mail channel that keeps what it sends, so `signUp` and `mailTo` can read the mails. */
+export async function buildTestApp(config: ListingsConfig, overrides: ListingsOverrides = {}): Promise<App> {
+  const sent: Mail[] = []
+  const mail: MailChannel = {
+    name: 'test',
+    async send(message) {
+      sent.push(message)
+    },
+  }
+  const app = await buildApp(config, { mail, ...overrides })
+  mailboxes.set(app, sent)
+  return app
+}
+
+/** The mails the app sent to `email`, oldest first. */
+export function mailTo(app: App, email: string): Mail[] {
+  const sent = mailboxes.get(app)
+  if (!sent) throw new Error('this app was not built with buildTestApp, so its mails are not kept')
+  return sent.filter((m) => m.to === email)
+}
+
+/** The token of the newest verification link mailed to `email`. */
+export function verificationToken(app: App, email: string): string {
+  const links = mailTo(app, email).flatMap((m) => [...m.text.matchAll(/\/verify-email\?token=([\w-]+)/g)])
+  const token = links.at(-1)?.[1]
+  if (!token) throw new Error(`no verification link was mailed to ${email}`)
+  return token
+}
+
 let counter = 0
 
-/** Registers a user through the API; returns the session. */
+/**
+ * Signs a user up through the API as a person does: registers, opens the link from the verification mail
+ * and returns the session that signs them in.
+ */
 export async function signUp(app: App, overrides: { email?: string; displayName?: string; password?: string } = {}) {
   counter += 1
+  const email = overrides.email ?? `user${counter}-${Date.now()}@example.org`
   const res = await app.inject({
     method: 'POST',
     url: '/v1/auth/register',
     payload: {
-      email: overrides.email ?? `user${counter}-${Date.now()}@example.org`,
+      email,
       password: overrides.password ?? 'correct horse battery',
       displayName: overrides.displayName ?? `用户${counter}`,
     },
   })
-  if (res.statusCode !== 201) throw new Error(`register failed: ${res.body}`)
-  return res.json() as { user: { id: string; email: string }; accessToken: string; refreshToken: string }
+  if (res.statusCode !== 202) throw new Error(`register failed: ${res.body}`)
+  const verified = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/verify-email',
+    payload: { token: verificationToken(app, email) },
+  })
+  if (verified.statusCode !== 201) throw new Error(`verify email failed: ${verified.body}`)
+  return verified.json() as { user: { id: string; email: string }; accessToken: string; refreshToken: string }
 }
 
 /** Creates an organization as the signed-in user; returns it and the owner's fresh token. */

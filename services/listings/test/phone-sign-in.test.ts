@@ -1,10 +1,10 @@
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import t, { type Test } from 'tap'
-import { buildApp, migrate } from '../src/app.ts'
+import { migrate } from '../src/app.ts'
 import { ListingsConfig } from '../src/config.ts'
 import { testDb } from './fixtures.ts'
-import { bearer, SERVICE_TOKEN, signUp } from './helpers.ts'
+import { bearer, buildTestApp, SERVICE_TOKEN, signUp } from './helpers.ts'
 
 /** A listings app whose log is kept, so the test reads the code as a developer would in the log. */
 async function appWithLog(t: Test, env: Record<string, string> = {}) {
@@ -18,7 +18,7 @@ async function appWithLog(t: Test, env: Record<string, string> = {}) {
     AUTH_RATE_LIMIT_MAX: '1000',
     ...env,
   })
-  const app = await buildApp(config, { logStream: { write: (line) => void lines.push(line) } })
+  const app = await buildTestApp(config, { logStream: { write: (line) => void lines.push(line) } })
   t.teardown(() => app.close())
   /** The code of the newest development text message to `phone`. */
   const codeFor = (phone: string) => {

@@ -4,10 +4,10 @@ import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from 
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import t from 'tap'
-import { buildApp, migrate } from '../src/app.ts'
+import { migrate } from '../src/app.ts'
 import { ListingsConfig } from '../src/config.ts'
 import { eventsOf, testDb } from './fixtures.ts'
-import { orgOwner, SERVICE_TOKEN } from './helpers.ts'
+import { buildTestApp, orgOwner, SERVICE_TOKEN } from './helpers.ts'
 
 t.test('a need raised from a survey result arrives on the board from the community feed', async (t) => {
   const databaseUrl = await testDatabase(t, {
@@ -31,7 +31,7 @@ t.test('a need raised from a survey result arrives on the board from the communi
     RUN_WORKERS: 'true',
     AUTH_RATE_LIMIT_MAX: '1000',
   })
-  const app = await buildApp(config, { communityFeed: (after, limit) => readFeed(communityDb, { after, limit }) })
+  const app = await buildTestApp(config, { communityFeed: (after, limit) => readFeed(communityDb, { after, limit }) })
   t.teardown(async () => {
     await app.close()
     await communityDb.destroy()

@@ -181,6 +181,9 @@ t.test('every human-text field of every write route refuses invisible values and
     'attachPhone',
     'phoneLogin',
     'requestPhoneCode',
+    // Email verification: a link's token, an email.
+    'verifyEmail',
+    'resendVerification',
     'requestParentOrganization',
     'setOrganizationQuotas',
     // Privacy: a notice version, consent flags, a password; an export takes no fields.

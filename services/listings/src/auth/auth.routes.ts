@@ -7,15 +7,19 @@ import {
   PhoneLoginBody,
   RefreshBody,
   RegisterBody,
+  ResendVerificationBody,
   Session,
   User,
+  VerificationSent,
+  VerifyEmailBody,
 } from '@commons/contracts'
 import { type App, requireActor } from '@commons/service-kit'
 import { z } from 'zod'
-import { type AuthDeps, login, logout, me, refresh, register } from './auth.service.ts'
+import { type AuthDeps, login, logout, me, refresh } from './auth.service.ts'
+import { register, resendVerification, verifyEmail } from './email-verification.ts'
 import { attachPhone, phoneLogin, requestPhoneCode } from './phone-sign-in.ts'
 
-/** Account routes: register, login, refresh, logout, me; and the JWKS other services verify tokens with. */
+/** Account routes: register, email verification, login, refresh, logout, me; and the JWKS other services verify tokens with. */
 export function registerAuthRoutes(
   app: App,
   deps: AuthDeps,
@@ -32,9 +36,43 @@ export function registerAuthRoutes(
     '/v1/auth/register',
     {
       config: strict,
-      schema: { operationId: 'register', tags, body: RegisterBody, response: { 201: Session } },
+      schema: {
+        operationId: 'register',
+        summary: 'Start a sign-up: the answer is the same for every email; the mail says what comes next',
+        tags,
+        body: RegisterBody,
+        response: { 202: VerificationSent },
+      },
     },
-    async (request, reply) => reply.code(201).send(await register(deps, request.body)),
+    async (request, reply) => reply.code(202).send(await register(deps, request.body)),
+  )
+  app.post(
+    '/v1/auth/verify-email',
+    {
+      config: strict,
+      schema: {
+        operationId: 'verifyEmail',
+        summary: 'Verify the email with the token from the mailed link, and sign in',
+        tags,
+        body: VerifyEmailBody,
+        response: { 201: Session },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await verifyEmail(deps, request.body.token)),
+  )
+  app.post(
+    '/v1/auth/verify-email/resend',
+    {
+      config: strict,
+      schema: {
+        operationId: 'resendVerification',
+        summary: 'Mail another verification link to an unverified account; the same answer for every email',
+        tags,
+        body: ResendVerificationBody,
+        response: { 202: VerificationSent },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await resendVerification(deps, request.body.email)),
   )
   app.post(
     '/v1/auth/login',

@@ -1,12 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Actor, Me, Session, SignUpPrivacy, User } from '@commons/contracts'
-import { isUniqueViolation, newId } from '@commons/db'
-import { AppError, type Clock, conflict, unauthorized } from '@commons/service-kit'
+import type { Actor, Me, Session, User } from '@commons/contracts'
+import { newId } from '@commons/db'
+import { AppError, type Clock, forbidden, unauthorized } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB, UserRow } from '../db/schema.ts'
-import { mustAcceptNotice, recordSignUpPrivacy } from '../privacy/consent.service.ts'
+import { mustAcceptNotice } from '../privacy/consent.service.ts'
 import { accountAccessChanged } from './account-access.ts'
 import { findUserByEmail, findUserById, lockRefreshToken, revokeFamily, rolesOf } from './auth.repository.ts'
+import { sendVerificationLink } from './email-verification.ts'
 import type { TokenKeys } from './keys.ts'
 import {
   assertLoginAllowed,
@@ -15,8 +16,8 @@ import {
   type LoginThrottlePolicy,
   recordLoginFailure,
 } from './login-throttle.ts'
-import { assertStrongPassword } from './password-policy.ts'
-import { dummyHash, hashPassword, verifyPassword } from './passwords.ts'
+import type { MailChannel } from './mail.ts'
+import { dummyHash, verifyPassword } from './passwords.ts'
 import type { SmsChannel } from './sms.ts'
 
 /** What the auth use cases need. */
@@ -32,6 +33,14 @@ export interface AuthDeps {
   phoneCodeResendSeconds?: number
   /** Defaults to DEFAULT_LOGIN_THROTTLE (tools that never log anyone in leave it out). */
   loginThrottle?: LoginThrottlePolicy
+  /** Where verification links and "an account exists" mails go (absent: none are sent, as in tools). */
+  mail?: MailChannel
+  /** The web UI's origin, which links in mails start with (default http://localhost:4100). */
+  publicUrl?: string
+  /** Overrides of EMAIL_VERIFICATION_POLICY (link lifetime, resend spacing). */
+  emailVerification?: { ttlHours?: number; resendAfterSeconds?: number }
+  /** Where a failed mail delivery is logged. */
+  log?: { error(obj: object, msg: string): void }
 }
 
 /** A user as the API shows them. */
@@ -99,28 +108,6 @@ export async function startSession(deps: AuthDeps, user: UserRow, familyId = new
   }
 }
 
-/** Creates an account and signs it in. */
-export async function register(
-  deps: AuthDeps,
-  input: { email: string; password: string; displayName: string; privacy?: SignUpPrivacy },
-): Promise<Session> {
-  assertStrongPassword(input.password)
-  const passwordHash = await hashPassword(input.password)
-  let user: UserRow
-  try {
-    user = await deps.db
-      .insertInto('users')
-      .values({ id: newId(), email: input.email, passwordHash, displayName: input.displayName })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-  } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('email_taken', 'An account with this email exists; sign in instead.')
-    throw error
-  }
-  if (input.privacy) await recordSignUpPrivacy({ db: deps.db, clock: deps.clock }, user.id, input.privacy)
-  return startSession(deps, user)
-}
-
 /** Signs in with email and password. The answer never tells whether the email has an account. */
 export async function login(deps: AuthDeps, input: { email: string; password: string }): Promise<Session> {
   await assertLoginAllowed(deps.db, input.email, deps.clock.now())
@@ -137,6 +124,12 @@ export async function login(deps: AuthDeps, input: { email: string; password: st
     throw unauthorized('Email or password is wrong.', 'invalid_credentials')
   }
   await clearLoginFailures(deps.db, input.email)
+  if (!user.emailVerifiedAt) {
+    // Only the right password learns this, so it tells a guesser nothing; the fresh link helps a person
+    // whose first mail got lost or expired.
+    await sendVerificationLink(deps, user)
+    throw forbidden('Verify your email first: we sent you a new link.', 'email_unverified')
+  }
   return startSession(deps, user)
 }
 

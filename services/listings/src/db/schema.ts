@@ -5,6 +5,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
 /** Table types of the `listings` schema (camelCase; the database uses snake_case). */
 export interface DB extends KitTables {
   users: UsersTable
+  accountMails: AccountMailsTable
   refreshTokens: RefreshTokensTable
   signingKeys: SigningKeysTable
   organizations: OrganizationsTable
@@ -65,6 +66,8 @@ export interface UsersTable {
   updatedAt: Generated<Date>
   /** Set when the account was closed: its personal fields are erased, the id stays as a pseudonym. */
   closedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
+  /** When the owner proved the email theirs (a link from a verification mail); null: cannot sign in yet. */
+  emailVerifiedAt: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 export type UserRow = Selectable<UsersTable>
 
@@ -183,6 +186,17 @@ export interface ListingPrivateDetailsTable {
   paymentTerms: string
   version: Generated<number>
   updatedAt: Generated<Date>
+}
+
+/** A mail sent to an account about signing up; a verification link's token is kept hashed. */
+export interface AccountMailsTable {
+  id: string
+  userId: string
+  kind: 'verify_email' | 'account_exists'
+  tokenHash: Buffer | null
+  expiresAt: Date | null
+  usedAt: Date | null
+  sentAt: Date
 }
 
 export interface PhoneCodesTable {

@@ -4,11 +4,19 @@ import { join } from 'node:path'
 import { type Clock, parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import t, { type Test } from 'tap'
-import { buildApp, migrate } from '../../src/app.ts'
+import { migrate } from '../../src/app.ts'
 import { ListingsConfig } from '../../src/config.ts'
 import { CURRENT_NOTICE } from '../../src/privacy/notice.ts'
 import { eventsOf, testDb } from '../fixtures.ts'
-import { bearer, createOrganization, joinOrganization, SERVICE_TOKEN, signUp } from '../helpers.ts'
+import {
+  bearer,
+  buildTestApp,
+  createOrganization,
+  joinOrganization,
+  SERVICE_TOKEN,
+  signUp,
+  verificationToken,
+} from '../helpers.ts'
 
 const DAY = 86_400_000
 const PASSWORD = 'correct horse battery'
@@ -28,7 +36,7 @@ async function privacyApp(t: Test) {
     RUN_WORKERS: 'false',
     AUTH_RATE_LIMIT_MAX: '1000',
   })
-  const app = await buildApp(config, { clock, exportServices: {} })
+  const app = await buildTestApp(config, { clock, exportServices: {} })
   t.teardown(() => app.close())
   const advance = (ms: number) => {
     now = new Date(now.getTime() + ms)
@@ -37,18 +45,17 @@ async function privacyApp(t: Test) {
 }
 
 let counter = 0
-const register = (app: Awaited<ReturnType<typeof privacyApp>>['app'], privacy?: Record<string, unknown>) => {
+/** Signs up with the given consents and opens the mailed link; answers with the verification's response. */
+const register = async (app: Awaited<ReturnType<typeof privacyApp>>['app'], privacy?: Record<string, unknown>) => {
   counter += 1
-  return app.inject({
+  const email = `privacy${counter}@example.org`
+  const res = await app.inject({
     method: 'POST',
     url: '/v1/auth/register',
-    payload: {
-      email: `privacy${counter}@example.org`,
-      password: PASSWORD,
-      displayName: `隐私用户${counter}`,
-      ...(privacy ? { privacy } : {}),
-    },
+    payload: { email, password: PASSWORD, displayName: `隐私用户${counter}`, ...(privacy ? { privacy } : {}) },
   })
+  if (res.statusCode !== 202) return res
+  return app.inject({ method: 'POST', url: '/v1/auth/verify-email', payload: { token: verificationToken(app, email) } })
 }
 
 t.test('notice and consents', async (t) => {

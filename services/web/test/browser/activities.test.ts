@@ -65,9 +65,7 @@ t.test('the activities journey at phone width', { skip: CHROMIUM ? false : NO_CH
   }
   const accounts: Record<string, Json> = {}
   for (const [key, r] of Object.entries(residents)) {
-    accounts[key] = await call('POST', '/v1/auth/register', {
-      body: { email: r.email, password: PASSWORD, displayName: r.name },
-    })
+    accounts[key] = await stack.signUp({ email: r.email, password: PASSWORD, displayName: r.name })
   }
 
   const { browser, axeSource } = await launchBrowser(t)

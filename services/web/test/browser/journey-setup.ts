@@ -25,15 +25,9 @@ export async function setUpJourney(stack: TestStack) {
     requester: `li+${stamp}@example.org`,
     moderator: `wang+${stamp}@example.org`,
   }
-  const provider = await call('POST', '/v1/auth/register', {
-    body: { email: emails.provider, password: PASSWORD, displayName: '张主任' },
-  })
-  const requester = await call('POST', '/v1/auth/register', {
-    body: { email: emails.requester, password: PASSWORD, displayName: '李书记' },
-  })
-  await call('POST', '/v1/auth/register', {
-    body: { email: emails.moderator, password: PASSWORD, displayName: '王审核' },
-  })
+  const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '张主任' })
+  const requester = await stack.signUp({ email: emails.requester, password: PASSWORD, displayName: '李书记' })
+  await stack.signUp({ email: emails.moderator, password: PASSWORD, displayName: '王审核' })
   stack.grantModerator(emails.moderator)
   const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
   const providerOrg = await call('POST', '/v1/organizations', {

@@ -70,15 +70,9 @@ t.test(
     const stamp = Date.now()
     const emails = { provider: `lin+${stamp}@example.org`, member: `wu+${stamp}@example.org` }
     const moderatorEmail = `gu+${stamp}@example.org`
-    const provider = await call('POST', '/v1/auth/register', {
-      body: { email: emails.provider, password: PASSWORD, displayName: '林主任' },
-    })
-    await call('POST', '/v1/auth/register', {
-      body: { email: emails.member, password: PASSWORD, displayName: '吴社工' },
-    })
-    await call('POST', '/v1/auth/register', {
-      body: { email: moderatorEmail, password: PASSWORD, displayName: '顾审核' },
-    })
+    const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '林主任' })
+    await stack.signUp({ email: emails.member, password: PASSWORD, displayName: '吴社工' })
+    await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '顾审核' })
     stack.grantModerator(moderatorEmail)
     const moderator = await call('POST', '/v1/auth/login', { body: { email: moderatorEmail, password: PASSWORD } })
     const providerOrg = await call('POST', '/v1/organizations', {

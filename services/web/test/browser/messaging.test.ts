@@ -40,7 +40,7 @@ t.test('booking and need conversations at phone width', { skip: CHROMIUM ? false
   await ensureUiBuilt()
   const smtp = await startSmtpServer()
   t.teardown(() => smtp.close())
-  const stack = await startTestStack(t, { SMTP_URL: smtp.url, MAIL_FROM: '共享资源超市 <noreply@commons.test>' })
+  const stack = await startTestStack(t, {}, { smtp })
   const { base } = stack
   const { call, emails, providerOrg, requesterOrg, listing } = await setUpJourney(stack)
   await call('PUT', `/v1/organizations/${providerOrg.organization.id}/contacts`, {

@@ -46,15 +46,9 @@ t.test('booking and searching on a phone', { skip: CHROMIUM ? false : NO_CHROMIU
   const stamp = Date.now()
   const emails = { provider: `zhou+${stamp}@example.org`, member: `chen+${stamp}@example.org` }
   const moderatorEmail = `he+${stamp}@example.org`
-  const provider = await call('POST', '/v1/auth/register', {
-    body: { email: emails.provider, password: PASSWORD, displayName: '周主任' },
-  })
-  const member = await call('POST', '/v1/auth/register', {
-    body: { email: emails.member, password: PASSWORD, displayName: '陈社工' },
-  })
-  await call('POST', '/v1/auth/register', {
-    body: { email: moderatorEmail, password: PASSWORD, displayName: '何审核' },
-  })
+  const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '周主任' })
+  const member = await stack.signUp({ email: emails.member, password: PASSWORD, displayName: '陈社工' })
+  await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '何审核' })
   stack.grantModerator(moderatorEmail)
   const moderator = await call('POST', '/v1/auth/login', { body: { email: moderatorEmail, password: PASSWORD } })
   const providerOrg = await call('POST', '/v1/organizations', {

@@ -56,16 +56,10 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
     requester: `chen+${stamp}@example.org`,
     moderator: `wu+${stamp}@example.org`,
   }
-  const provider = await call('POST', '/v1/auth/register', {
-    body: { email: emails.provider, password: PASSWORD, displayName: '周站长' },
-  })
-  const requester = await call('POST', '/v1/auth/register', {
-    body: { email: emails.requester, password: PASSWORD, displayName: '陈会长' },
-  })
+  const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '周站长' })
+  const requester = await stack.signUp({ email: emails.requester, password: PASSWORD, displayName: '陈会长' })
   // A moderator of no organization here: moderators do not judge their own organization's listings.
-  await call('POST', '/v1/auth/register', {
-    body: { email: emails.moderator, password: PASSWORD, displayName: '吴审核' },
-  })
+  await stack.signUp({ email: emails.moderator, password: PASSWORD, displayName: '吴审核' })
   stack.grantModerator(emails.moderator)
   const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
   const providerOrg = await call('POST', '/v1/organizations', {

@@ -47,7 +47,7 @@ t.test(
     const stamp = Date.now()
     const email = (who: string) => `${who}+${stamp}@example.org`
     const register = (who: string, displayName: string) =>
-      call('POST', '/v1/auth/register', { body: { email: email(who), password: PASSWORD, displayName } })
+      stack.signUp({ email: email(who), password: PASSWORD, displayName })
 
     const admin = await register('wang', '王主任')
     const gridWorker = await register('li', '李网格员')

@@ -3,6 +3,7 @@
  * `scripts/start.ts` on free ports: sign up, create an organization, create and submit a venue listing, search;
  * axe-core on each page; screenshots at phone and desktop widths under test-results/screenshots/.
  */
+import { startSmtpServer } from '@commons/testkit'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
@@ -26,7 +27,10 @@ t.setTimeout(BROWSER_TEST_TIMEOUT)
 t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()
   // The whole marketplace as `pnpm start` runs it, on free ports, with this test's database and index prefix.
-  const stack = await startTestStack(t)
+  // Mail goes to a local SMTP server, so the sign-up reads its verification mail as a person would.
+  const smtp = await startSmtpServer()
+  t.teardown(() => smtp.close())
+  const stack = await startTestStack(t, {}, { smtp })
   const { base } = stack
   const { browser, axeSource } = await launchBrowser(t)
 
@@ -65,6 +69,19 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await page.getByLabel('密码').fill(PASSWORD)
     await page.getByLabel('我已阅读并同意《隐私政策与用户协议》').check()
     await page.getByRole('button', { name: '注册' }).click()
+    await page.getByRole('heading', { level: 1, name: '请查收验证邮件' }).waitFor()
+    t.ok(await page.getByText(email).isVisible(), 'the screen names the address the link went to')
+    t.ok(await page.getByRole('button', { name: /重新发送/ }).isVisible(), 'and offers to send it again')
+    await capture(page, 'check-email')
+  })
+
+  await t.test('the link in the mail verifies the email and signs the newcomer in', async (t) => {
+    const received = await smtp.waitFor((m) => m.to.includes(email), 30_000)
+    t.match(received.mail.subject, /验证/)
+    const link = /https?:\/\/\S+\/verify-email\?token=[\w-]+/.exec(received.mail.text ?? '')?.[0]
+    t.ok(link, 'the mail holds the link')
+    // The link points at PUBLIC_URL (the stack's own web origin); open its path on this test's origin.
+    await page.goto(`${base}${new URL(link as string).pathname}${new URL(link as string).search}`)
     await page.waitForURL(`${base}/orgs`)
     await page.getByRole('heading', { level: 1, name: '我的组织' }).waitFor()
     t.ok(await page.getByText('金晓燕', { exact: true }).isVisible(), 'the header names the member')
@@ -163,10 +180,7 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
   await t.test('a moderator approves it from the review queue', async (t) => {
     // A moderator of another organization (or none): moderators do not judge their own organization's listings.
     const moderatorEmail = `mod+${Date.now()}@example.org`
-    const registered = await stack.call('POST', '/v1/auth/register', {
-      body: { email: moderatorEmail, password: PASSWORD, displayName: '审核员' },
-    })
-    t.equal(registered.status, 201)
+    await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '审核员' })
     stack.grantModerator(moderatorEmail)
     const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
     t.teardown(() => desk.close())
@@ -223,6 +237,10 @@ t.test('the web UI in a real browser', { skip: CHROMIUM ? false : NO_CHROMIUM },
     await member.getByLabel('密码').fill(PASSWORD)
     await member.getByLabel('我已阅读并同意《隐私政策与用户协议》').check()
     await member.getByRole('button', { name: '注册' }).click()
+    await member.getByRole('heading', { level: 1, name: '请查收验证邮件' }).waitFor()
+    const mailed = await smtp.waitFor((m) => m.to.includes(memberEmail), 30_000)
+    const link = new URL(/https?:\/\/\S+\/verify-email\?token=[\w-]+/.exec(mailed.mail.text ?? '')?.[0] ?? '')
+    await member.goto(`${base}${link.pathname}${link.search}`)
     await member.waitForURL(`${base}/orgs`)
     await member.getByLabel('组织名称').fill('控江路街道第二居委会')
     await member.getByLabel('区县', { exact: true }).selectOption({ label: '杨浦区' })

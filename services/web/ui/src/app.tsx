@@ -20,6 +20,7 @@ const ROUTES: Array<[string, Page]> = [
   ['/listings/:id/edit', lazyPage(() => import('./pages/listing-form/index.tsx'))],
   ['/signin', lazyPage(() => import('./pages/auth.tsx'))],
   ['/signup', lazyPage(() => import('./pages/auth.tsx'))],
+  ['/verify-email', lazyPage(() => import('./pages/verify-email.tsx'))],
   ['/orgs', lazyPage(() => import('./pages/orgs.tsx'))],
   ['/orgs/:orgId', lazyPage(() => import('./pages/org.tsx'))],
   ['/orgs/:orgId/listings/new', lazyPage(() => import('./pages/listing-form/index.tsx'))],

@@ -9,6 +9,7 @@ import * as needSurvey from './2026-11-30T1500-need-survey.ts'
 import * as accessVersions from './2026-11-30T1600-access-versions.ts'
 import * as places from './2026-11-30T1600-places.ts'
 import * as privacy from './2026-11-30T1600-privacy.ts'
+import * as emailVerification from './2026-12-01T0200-email-verification.ts'
 import * as invitations from './2026-12-01T0200-invitations.ts'
 
 /** The listings schema's migrations, by name; names sort in the order they apply. */
@@ -30,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1600-places': places,
 
   '2026-12-01T0200-invitations': invitations,
+
+  '2026-12-01T0200-email-verification': emailVerification,
 }

@@ -2,6 +2,7 @@ import activitiesEn from './activities.en.ts'
 import invitationsEn from './invitations.en.ts'
 import privacyEn from './privacy.en.ts'
 import surveys from './surveys.en.ts'
+import verifyEmailEn from './verify-email.en.ts'
 import type { MessageKey } from './zh-CN.ts'
 
 /** English. Keys are checked against zh-CN.ts: a missing or extra key fails the typecheck. */
@@ -837,6 +838,9 @@ const en: Record<MessageKey, string> = {
 
   // invitations to organizations
   ...invitationsEn,
+
+  // email verification: check-your-mail screen, the link's page
+  ...verifyEmailEn,
 }
 
 export default en

@@ -46,6 +46,9 @@ const problemsEn: Record<ProblemCode, string> = {
   slot_unavailable: 'Someone just booked this time. Please choose another.',
   listing_unavailable: 'This listing does not take bookings at the moment.',
   email_taken: 'This email is already registered. Please sign in.',
+  // email verification
+  email_unverified: 'Your email is not verified yet. We just sent you another link.',
+  invalid_verification_link: 'The verification link is not valid, was used already or has expired. Ask for a new one.',
   already_member: 'They are already a member.',
   last_owner: 'An organization keeps at least one owner.',
   already_verified: 'This organization is already verified.',

@@ -50,6 +50,9 @@ const problemsZhCN: Record<ProblemCode, string> = {
   slot_unavailable: '这个时段刚被别人预约了，请换一个时段。',
   listing_unavailable: '这项资源暂不接受预约。',
   email_taken: '这个邮箱已经注册过，请直接登录。',
+  // email verification
+  email_unverified: '邮箱还没有验证，我们刚刚又发了一封验证邮件，请查收。',
+  invalid_verification_link: '验证链接无效、已经用过或已过期，请重新获取。',
   already_member: '对方已经是组织成员。',
   last_owner: '组织至少要保留一位负责人。',
   already_verified: '这个组织已经认证过了。',

@@ -2,6 +2,7 @@ import activitiesZhCN from './activities.zh-CN.ts'
 import invitationsZhCN from './invitations.zh-CN.ts'
 import privacyZhCN from './privacy.zh-CN.ts'
 import surveys from './surveys.zh-CN.ts'
+import verifyEmailZhCN from './verify-email.zh-CN.ts'
 
 /** Simplified Chinese, the default language. Every string the UI shows lives here and in en.ts. */
 const zhCN = {
@@ -826,6 +827,9 @@ const zhCN = {
 
   // invitations to organizations
   ...invitationsZhCN,
+
+  // email verification: check-your-mail screen, the link's page
+  ...verifyEmailZhCN,
 } as const
 
 export type MessageKey = keyof typeof zhCN

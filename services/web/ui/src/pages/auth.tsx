@@ -10,6 +10,7 @@ import { type MessageKey, useT } from '../lib/i18n.ts'
 import { returnTarget } from '../lib/return-to.ts'
 import { Link, navigate, useLocation } from '../lib/router.tsx'
 import { validate } from '../lib/validate.ts'
+import { CheckEmail } from './check-email.tsx'
 import { useNotice } from './privacy/notice.tsx'
 import { NO_CHOICES, SignUpConsent } from './privacy/sign-up-consent.tsx'
 
@@ -124,6 +125,8 @@ export default function AuthPage({ path }: { path: string }) {
   const [problem, setProblem] = useState<Problem | undefined>()
   const [busy, setBusy] = useState(false)
   const [choices, setChoices] = useState(NO_CHOICES)
+  // Set once the service mailed a link (sign-up, or signing in unverified): the page then says so.
+  const [mailedTo, setMailedTo] = useState<string | undefined>()
   const notice = useNotice()
   const set = (name: keyof typeof values) => (e: Event) =>
     setValues((v) => ({ ...v, [name]: (e.target as HTMLInputElement).value }))
@@ -156,16 +159,27 @@ export default function AuthPage({ path }: { path: string }) {
     }
     setErrors({})
     setBusy(true)
-    const res = signingUp
-      ? await api.POST('/v1/auth/register', { body: checked.data as z.output<typeof RegisterBody> })
-      : await api.POST('/v1/auth/login', { body: checked.data as z.output<typeof LoginBody> })
+    if (signingUp) {
+      const data = checked.data as z.output<typeof RegisterBody>
+      const res = await api.POST('/v1/auth/register', { body: data })
+      setBusy(false)
+      if (res.data) return setMailedTo(data.email)
+      const p = problemOf(res)
+      setProblem(p)
+      setErrors(fieldErrorsOf(p))
+      return
+    }
+    const data = checked.data as z.output<typeof LoginBody>
+    const res = await api.POST('/v1/auth/login', { body: data })
     setBusy(false)
     if (res.data) return done(res.data)
     const p = problemOf(res)
+    if (p?.code === 'email_unverified') return setMailedTo(data.email)
     setProblem(p)
     setErrors(fieldErrorsOf(p))
   }
 
+  if (mailedTo) return <CheckEmail email={mailedTo} />
   const title = signingUp ? t('auth.signUpTitle') : t('auth.signInTitle')
   const codeKey = problem ? CODE_MESSAGES[problem.code] : undefined
   const keep = search ? `${search}` : ''

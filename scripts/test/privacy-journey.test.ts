@@ -164,12 +164,12 @@ t.test('sign up, book, rate, view, export, close: nothing personal remains and t
   const old = await stack.call('POST', '/v1/auth/refresh', { body: { refreshToken: person.refreshToken } })
   t.equal(old.status, 401, 'sessions ended with the account')
 
-  // Logs carry ids, never the person: the development SMS stand-in is the one line that shows a number,
-  // and it exists only outside production, as a text message would.
+  // Logs carry ids, never the person: the development SMS and mail stand-ins are the lines that show a
+  // number or an address (with the greeting), and they exist only outside production, as the message would.
   const leaking = stack
     .output()
     .split('\n')
-    .filter((line) => !line.includes('DEV SMS'))
+    .filter((line) => !line.includes('DEV SMS') && !line.includes('DEV MAIL'))
     .filter((line) => personal.some((p) => line.includes(p)))
   t.same(leaking, [], 'no log line carries the email, phone or name')
 })

@@ -92,6 +92,21 @@ const FeedRouteQuery = FeedQuery.extend({
 const RECHECK_MS = 100
 
 /**
+ * Resolves once every committed event of the outbox is on the feed. `readFeed` holds back rows behind any
+ * transaction still open in the database, so a consumer drained right after an append can poll, find
+ * nothing new, and report itself caught up with the event unapplied; tests that append then drain wait for
+ * this first.
+ */
+export async function allEventsOnFeed<DB>(db: Kysely<DB>, pollMs = 5): Promise<void> {
+  const kit = db as unknown as Kysely<KitTables>
+  for (;;) {
+    const { n } = await kit.selectFrom('events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
+    if ((await readFeed(db, { after: null, limit: n + 1 })).events.length >= n) return
+    await new Promise((resolve) => setTimeout(resolve, pollMs))
+  }
+}
+
+/**
  * Serves the service's feed to other services at `GET /v1/events?after=&limit=&wait=`. Internal: hidden
  * from the public OpenAPI document and open only to callers with the service token (401
  * `invalid_service_token` otherwise).

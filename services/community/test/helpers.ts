@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Actor } from '@commons/contracts'
-import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
+import { allEventsOnFeed, appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
 import { TestClock, testDatabase, testTokens } from '@commons/testkit'
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { Test } from 'tap'
 import { buildApp, type CommunityOverrides, migrate } from '../src/app.ts'
 import { CommunityConfig } from '../src/config.ts'
@@ -91,22 +90,8 @@ export async function testApp(
   })
   const emitTo = (db: Kysely<unknown>) => async (event: NewEvent) => {
     await db.transaction().execute((trx) => appendEvent(trx, event))
-    await onFeed(db)
+    await allEventsOnFeed(db)
     await app.community.syncFeeds()
   }
   return { app, clock, databaseUrl, emitListings: emitTo(listingsDb), emitBookings: emitTo(bookingsDb) }
-}
-
-/**
- * Waits until every event appended to `db`'s outbox is on its feed. The feed holds back rows behind any
- * transaction still open in the database (see readFeed), so a drain that polls before then finds nothing
- * new and returns with the event unapplied.
- */
-async function onFeed(db: Kysely<unknown>): Promise<void> {
-  const events = db as unknown as Kysely<{ events: { id: string } }>
-  for (;;) {
-    const { n } = await events.selectFrom('events').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()
-    if ((await readFeed(db, { after: null, limit: n + 1 })).events.length >= n) return
-    await sleep(5)
-  }
 }

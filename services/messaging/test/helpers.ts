@@ -9,7 +9,7 @@ import {
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
 } from '@commons/contracts'
-import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
+import { allEventsOnFeed, appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose'
@@ -166,6 +166,7 @@ export async function testApp(
       await db.transaction().execute(async (trx) => {
         for (const event of events) await appendEvent(trx, event)
       })
+      await allEventsOnFeed(db)
       await app.messaging.syncFeeds()
     }
   const listings = emitTo(listingsDb)

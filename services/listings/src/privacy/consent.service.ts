@@ -10,6 +10,15 @@ import { conflict } from '@commons/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 import { CURRENT_NOTICE } from './notice.ts'
+import {
+  consentEventCount,
+  hasAcceptedNotice,
+  insertConsentRecords,
+  insertNoticeAcceptance,
+  latestConsentRecords,
+  latestNoticeAcceptance,
+  pendingDeletion,
+} from './privacy.repository.ts'
 import type { PrivacyDeps } from './privacy-deps.ts'
 
 /** Nothing optional is granted until the person says so (PIPL: consent is given, never presumed). */
@@ -17,14 +26,7 @@ const NO_CONSENTS: Consents = { personalisedRecommendations: false, emailNotific
 
 /** The person's current optional consents: the latest record per purpose. */
 export async function currentConsents(db: Kysely<DB> | AnyTransaction, userId: string): Promise<Consents> {
-  const rows = await (db as Kysely<DB>)
-    .selectFrom('consentRecords')
-    .distinctOn('purpose')
-    .select(['purpose', 'granted'])
-    .where('userId', '=', userId)
-    .orderBy('purpose')
-    .orderBy('id', 'desc')
-    .execute()
+  const rows = await latestConsentRecords(db as Kysely<DB>, userId)
   const consents = { ...NO_CONSENTS }
   for (const row of rows) consents[row.purpose] = row.granted
   return consents
@@ -34,19 +36,14 @@ async function recordConsents(trx: Transaction<DB>, userId: string, changes: Par
   const rows = ConsentPurpose.options
     .filter((purpose) => changes[purpose] !== undefined)
     .map((purpose) => ({ userId, purpose, granted: changes[purpose] as boolean, recordedAt: at }))
-  if (rows.length > 0) await trx.insertInto('consentRecords').values(rows).execute()
+  await insertConsentRecords(trx, rows)
   const consents = await currentConsents(trx, userId)
-  const previous = await trx
-    .selectFrom('events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('type', '=', LISTINGS_EVENTS.userConsentsChanged)
-    .where('entityId', '=', userId)
-    .executeTakeFirstOrThrow()
+  const previous = await consentEventCount(trx, userId)
   // Discovery (recommendations) and messaging (email) honour the consents from this event.
   await appendEvent(trx, {
     type: LISTINGS_EVENTS.userConsentsChanged,
     entityId: userId,
-    version: Number(previous.n) + 1,
+    version: previous + 1,
     payload: { userId, consents },
   })
 }
@@ -63,11 +60,7 @@ export async function recordSignUpPrivacy(
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
     if (input.noticeVersion === CURRENT_NOTICE.version) {
-      await trx
-        .insertInto('noticeAcceptances')
-        .values({ userId, noticeVersion: input.noticeVersion, acceptedAt: now })
-        .onConflict((oc) => oc.doNothing())
-        .execute()
+      await insertNoticeAcceptance(trx, userId, input.noticeVersion, now)
     }
     await recordConsents(
       trx,
@@ -81,20 +74,9 @@ export async function recordSignUpPrivacy(
 /** The person's privacy state, with `mustAcceptNotice` while they have not accepted the current version. */
 export async function privacyStatus(db: Kysely<DB>, userId: string): Promise<PrivacyStatus> {
   const [accepted, consents, deletion] = await Promise.all([
-    db
-      .selectFrom('noticeAcceptances')
-      .select(['noticeVersion', 'acceptedAt'])
-      .where('userId', '=', userId)
-      .orderBy('acceptedAt', 'desc')
-      .executeTakeFirst(),
+    latestNoticeAcceptance(db, userId),
     currentConsents(db, userId),
-    db
-      .selectFrom('deletionRequests')
-      .select(['requestedAt', 'closesAt'])
-      .where('userId', '=', userId)
-      .where('cancelledAt', 'is', null)
-      .where('closedAt', 'is', null)
-      .executeTakeFirst(),
+    pendingDeletion(db, userId),
   ])
   return {
     currentNoticeVersion: CURRENT_NOTICE.version,
@@ -113,11 +95,7 @@ export async function acceptNotice(deps: Pick<PrivacyDeps, 'db' | 'clock'>, user
   if (version !== CURRENT_NOTICE.version) {
     throw conflict('notice_outdated', `The current notice is version ${CURRENT_NOTICE.version}.`)
   }
-  await deps.db
-    .insertInto('noticeAcceptances')
-    .values({ userId, noticeVersion: version, acceptedAt: deps.clock.now() })
-    .onConflict((oc) => oc.doNothing())
-    .execute()
+  await insertNoticeAcceptance(deps.db, userId, version, deps.clock.now())
   return privacyStatus(deps.db, userId)
 }
 
@@ -133,11 +111,5 @@ export async function updateConsents(
 
 /** Whether the person still has to accept the current notice (signed up before it, or without one). */
 export async function mustAcceptNotice(db: Kysely<DB>, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('noticeAcceptances')
-    .select('userId')
-    .where('userId', '=', userId)
-    .where('noticeVersion', '=', CURRENT_NOTICE.version)
-    .executeTakeFirst()
-  return row === undefined
+  return !(await hasAcceptedNotice(db, userId, CURRENT_NOTICE.version))
 }

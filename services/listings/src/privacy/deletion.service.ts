@@ -1,39 +1,24 @@
-import { CLOSED_ACCOUNT_NAME, LISTINGS_EVENTS } from '@commons/contracts'
+import { LISTINGS_EVENTS } from '@commons/contracts'
 import { appendEvent } from '@commons/db'
 import { conflict, unauthorized } from '@commons/service-kit'
-import type { Transaction } from 'kysely'
 import { findUserById } from '../auth/auth.repository.ts'
 import { verifyPassword } from '../auth/passwords.ts'
 import { spendCode } from '../auth/phone-sign-in.ts'
-import type { DB } from '../db/schema.ts'
 import { membersEvent } from '../organizations/organizations.service.ts'
 import { privacyStatus } from './consent.service.ts'
+import {
+  cancelPendingDeletion,
+  eraseUser,
+  lockDeletionRequest,
+  lockUser,
+  markDeletion,
+  removeAllMemberships,
+  saveDeletionRequest,
+  soleOwnerships,
+} from './privacy.repository.ts'
 import type { PrivacyDeps } from './privacy-deps.ts'
 
 const closeJobKey = (userId: string) => `account-close:${userId}`
-
-/** Organizations the person is the only owner of: each needs another owner before the account may close. */
-async function soleOwnerships(trx: Transaction<DB>, userId: string) {
-  return trx
-    .selectFrom('memberships as m')
-    .innerJoin('organizations as o', 'o.id', 'm.organizationId')
-    .select(['o.id', 'o.name'])
-    .where('m.userId', '=', userId)
-    .where('m.role', '=', 'owner')
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('memberships as other')
-            .select('other.userId')
-            .whereRef('other.organizationId', '=', 'm.organizationId')
-            .where('other.role', '=', 'owner')
-            .where('other.userId', '<>', userId),
-        ),
-      ),
-    )
-    .execute()
-}
 
 function throwSoleOwner(orgs: Array<{ id: string; name: string }>): never {
   throw conflict(
@@ -60,13 +45,7 @@ export async function requestDeletion(deps: PrivacyDeps, userId: string, proof: 
   await deps.db.transaction().execute(async (trx) => {
     const orgs = await soleOwnerships(trx, userId)
     if (orgs.length > 0) throwSoleOwner(orgs)
-    await trx
-      .insertInto('deletionRequests')
-      .values({ userId, requestedAt: now, closesAt, cancelledAt: null, closedAt: null })
-      .onConflict((oc) =>
-        oc.column('userId').doUpdateSet({ requestedAt: now, closesAt, cancelledAt: null, closedAt: null }),
-      )
-      .execute()
+    await saveDeletionRequest(trx, userId, now, closesAt)
     await deps.jobs.enqueue(trx, 'account.close', { userId }, { runAt: closesAt, key: closeJobKey(userId) })
   })
   return privacyStatus(deps.db, userId)
@@ -75,14 +54,7 @@ export async function requestDeletion(deps: PrivacyDeps, userId: string, proof: 
 /** Cancels a pending request during the cooling-off period. */
 export async function cancelDeletion(deps: PrivacyDeps, userId: string) {
   await deps.db.transaction().execute(async (trx) => {
-    const cancelled = await trx
-      .updateTable('deletionRequests')
-      .set({ cancelledAt: deps.clock.now() })
-      .where('userId', '=', userId)
-      .where('cancelledAt', 'is', null)
-      .where('closedAt', 'is', null)
-      .executeTakeFirst()
-    if (Number(cancelled.numUpdatedRows) === 0) {
+    if (!(await cancelPendingDeletion(trx, userId, deps.clock.now()))) {
       throw conflict('deletion_not_requested', 'This account has no pending request to close it.')
     }
     await deps.jobs.cancel(trx, closeJobKey(userId))
@@ -98,46 +70,20 @@ export async function cancelDeletion(deps: PrivacyDeps, userId: string) {
 export async function closeAccount(deps: PrivacyDeps, userId: string): Promise<void> {
   const now = deps.clock.now()
   await deps.db.transaction().execute(async (trx) => {
-    const request = await trx
-      .selectFrom('deletionRequests')
-      .selectAll()
-      .where('userId', '=', userId)
-      .forUpdate()
-      .executeTakeFirst()
+    const request = await lockDeletionRequest(trx, userId)
     if (!request || request.cancelledAt || request.closedAt || request.closesAt > now) return
     // Ownership may have changed during the cooling-off period; an organization is never left ownerless.
     if ((await soleOwnerships(trx, userId)).length > 0) {
-      await trx.updateTable('deletionRequests').set({ cancelledAt: now }).where('userId', '=', userId).execute()
+      await markDeletion(trx, userId, { cancelledAt: now })
       return
     }
-    const user = await trx.selectFrom('users').selectAll().where('id', '=', userId).forUpdate().executeTakeFirst()
+    const user = await lockUser(trx, userId)
     if (!user) return
 
-    const orgs = await trx.deleteFrom('memberships').where('userId', '=', userId).returning('organizationId').execute()
-    for (const { organizationId } of orgs) {
-      await trx.selectFrom('organizations').select('id').where('id', '=', organizationId).forUpdate().execute()
-      await membersEvent(trx, organizationId)
-    }
-    await trx
-      .updateTable('users')
-      .set({
-        email: `closed-${userId}@closed.invalid`,
-        displayName: CLOSED_ACCOUNT_NAME,
-        phone: null,
-        // Not a valid argon2 hash, so no password ever matches it.
-        passwordHash: '!closed',
-        moderator: false,
-        closedAt: now,
-        updatedAt: now,
-      })
-      .where('id', '=', userId)
-      .execute()
-    await trx.deleteFrom('refreshTokens').where('userId', '=', userId).execute()
-    await trx.deleteFrom('loginThrottle').where('email', '=', user.email).execute()
-    if (user.phone) await trx.deleteFrom('phoneCodes').where('phone', '=', user.phone).execute()
+    for (const organizationId of await removeAllMemberships(trx, userId)) await membersEvent(trx, organizationId)
     // Archives hold everything about the person; consent and notice records stay as proof, keyed by the id.
-    await trx.deleteFrom('dataExports').where('userId', '=', userId).execute()
-    await trx.updateTable('deletionRequests').set({ closedAt: now }).where('userId', '=', userId).execute()
+    await eraseUser(trx, user, now)
+    await markDeletion(trx, userId, { closedAt: now })
     await appendEvent(trx, {
       type: LISTINGS_EVENTS.accountClosed,
       entityId: userId,

@@ -4,6 +4,14 @@ import { newId } from '@commons/db'
 import { forbidden, notFound, personalDataPath } from '@commons/service-kit'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.ts'
+import {
+  completeExport,
+  failExport,
+  findExport,
+  findUserExport,
+  insertExport,
+  personalData,
+} from './privacy.repository.ts'
 import type { PrivacyDeps } from './privacy-deps.ts'
 
 const signature = (secret: string, id: string, expires: number) =>
@@ -38,11 +46,7 @@ function toExportDto(deps: PrivacyDeps, row: ExportRow): DataExport {
 /** Starts an export: the `privacy.export` job assembles it from every service within minutes. */
 export async function requestExport(deps: PrivacyDeps, userId: string): Promise<DataExport> {
   const row = await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('dataExports')
-      .values({ id: newId(), userId, requestedAt: deps.clock.now() })
-      .returning(['id', 'status', 'requestedAt', 'readyAt', 'expiresAt'])
-      .executeTakeFirstOrThrow()
+    const inserted = await insertExport(trx, newId(), userId, deps.clock.now())
     await deps.jobs.enqueue(trx, 'privacy.export', { exportId: inserted.id }, { maxAttempts: 5 })
     return inserted
   })
@@ -51,12 +55,7 @@ export async function requestExport(deps: PrivacyDeps, userId: string): Promise<
 
 /** The person's own export (404 for anyone else's). */
 export async function getExport(deps: PrivacyDeps, userId: string, id: string): Promise<DataExport> {
-  const row = await deps.db
-    .selectFrom('dataExports')
-    .select(['id', 'status', 'requestedAt', 'readyAt', 'expiresAt'])
-    .where('id', '=', id)
-    .where('userId', '=', userId)
-    .executeTakeFirst()
+  const row = await findUserExport(deps.db, id, userId)
   if (!row) throw notFound('export', id)
   return toExportDto(deps, row)
 }
@@ -74,40 +73,14 @@ export async function downloadExport(
   if (!valid || expires * 1000 <= deps.clock.now().getTime()) {
     throw forbidden('This download link has expired or is not valid.', 'export_link_invalid')
   }
-  const row = await deps.db
-    .selectFrom('dataExports')
-    .select(['archive', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const row = await findExport(deps.db, id)
   if (!row?.archive || row.status !== 'ready') throw notFound('export', id)
   return row.archive as ExportArchive
 }
 
 /** What listings itself holds about the person. */
-export async function listingsPart(db: Kysely<DB>, userId: string) {
-  const [user, memberships, noticeAcceptances, consentRecords, deletionRequests, needRequests] = await Promise.all([
-    db
-      .selectFrom('users')
-      .select(['id', 'email', 'displayName', 'phone', 'moderator', 'createdAt', 'closedAt'])
-      .where('id', '=', userId)
-      .executeTakeFirst(),
-    db
-      .selectFrom('memberships')
-      .innerJoin('organizations', 'organizations.id', 'memberships.organizationId')
-      .select(['memberships.organizationId', 'organizations.name as organizationName', 'memberships.role'])
-      .where('memberships.userId', '=', userId)
-      .execute(),
-    db.selectFrom('noticeAcceptances').select(['noticeVersion', 'acceptedAt']).where('userId', '=', userId).execute(),
-    db
-      .selectFrom('consentRecords')
-      .select(['purpose', 'granted', 'recordedAt'])
-      .where('userId', '=', userId)
-      .orderBy('id')
-      .execute(),
-    db.selectFrom('deletionRequests').selectAll().where('userId', '=', userId).execute(),
-    db.selectFrom('needRequests').select(['needId', 'createdAt']).where('userId', '=', userId).execute(),
-  ])
-  return { profile: user ?? null, memberships, noticeAcceptances, consentRecords, deletionRequests, needRequests }
+export function listingsPart(db: Kysely<DB>, userId: string) {
+  return personalData(db, userId)
 }
 
 /**
@@ -116,7 +89,7 @@ export async function listingsPart(db: Kysely<DB>, userId: string) {
  * and the job is retried: an archive missing a part is never offered.
  */
 export async function assembleExport(deps: PrivacyDeps, exportId: string, attempt: { last: boolean }) {
-  const row = await deps.db.selectFrom('dataExports').selectAll().where('id', '=', exportId).executeTakeFirst()
+  const row = await findExport(deps.db, exportId)
   if (row?.status !== 'pending') return
   try {
     const parts: Record<string, Record<string, unknown>> = { listings: await listingsPart(deps.db, row.userId) }
@@ -130,20 +103,14 @@ export async function assembleExport(deps: PrivacyDeps, exportId: string, attemp
     }
     const now = deps.clock.now()
     const archive = { userId: row.userId, generatedAt: now.toISOString(), parts }
-    await deps.db
-      .updateTable('dataExports')
-      .set({
-        status: 'ready',
-        readyAt: now,
-        expiresAt: new Date(now.getTime() + deps.exportLinkTtlHours * 3_600_000),
-        archive: JSON.stringify(archive),
-      })
-      .where('id', '=', exportId)
-      .where('status', '=', 'pending')
-      .execute()
+    await completeExport(deps.db, exportId, {
+      readyAt: now,
+      expiresAt: new Date(now.getTime() + deps.exportLinkTtlHours * 3_600_000),
+      archive: JSON.stringify(archive),
+    })
   } catch (error) {
     if (attempt.last) {
-      await deps.db.updateTable('dataExports').set({ status: 'failed' }).where('id', '=', exportId).execute()
+      await failExport(deps.db, exportId)
     }
     throw error
   }

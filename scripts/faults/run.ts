@@ -16,7 +16,8 @@ import { freePorts, guardDirectory } from '@commons/infra'
 import { REPO_ROOT } from '../lib/paths.ts'
 import { call, expect, waitFor } from './api.ts'
 import { indexDifferences, missingWrites, slotsHeldTwice, terminateBackends } from './checks.ts'
-import { type Actors, Load, type Sample, venueBody } from './load.ts'
+import { type Actors, Load, venueBody } from './load.ts'
+import { errorsIn, formatTable, type Row } from './report.ts'
 
 // Under five minutes on a machine of its own; FAULTS_TIMEOUT_SECONDS stretches the bound where other work
 // shares the cores (every restart then takes longer).
@@ -25,16 +26,6 @@ const RECOVERY_TIMEOUT_MS = 90_000
 const SERVICES = ['listings', 'discovery', 'bookings', 'web'] as const
 const SERVERS = ['postgres', 'meilisearch'] as const
 type Unit = (typeof SERVICES)[number] | (typeof SERVERS)[number]
-
-interface Row {
-  fault: string
-  /** 5xx answers (and answers that never came) during the fault and its recovery, by status and code. */
-  errors: Map<string, number>
-  requests: number
-  recoveredMs: number | undefined
-  /** Units that exited during the fault other than the one it hit. */
-  crashed: string[]
-}
 
 const started = Date.now()
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
@@ -176,7 +167,7 @@ async function finish(): Promise<never> {
       } catch {}
     }
   }
-  printTable()
+  if (rows.length > 0) process.stdout.write(formatTable(rows))
   if (problems.length > 0) {
     process.stdout.write(`\nlast output of pnpm start:\n${output.slice(-40).join('\n')}\n`)
     process.stdout.write(`\n${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`)
@@ -187,32 +178,6 @@ async function finish(): Promise<never> {
     `finished in ${((Date.now() - started) / 1000).toFixed(0)} s: ${problems.length === 0 ? 'passed' : 'FAILED'}\n`,
   )
   process.exit(problems.length === 0 ? 0 : 1)
-}
-
-function printTable() {
-  if (rows.length === 0) return
-  const header = ['fault', 'requests', '5xx / no answer (codes)', 'recovered in', 'other exits']
-  const body = rows.map((row) => [
-    row.fault,
-    String(row.requests),
-    row.errors.size === 0 ? '0' : [...row.errors].map(([key, n]) => `${n}× ${key}`).join(', '),
-    row.recoveredMs === undefined ? 'not recovered' : `${(row.recoveredMs / 1000).toFixed(1)} s`,
-    row.crashed.length === 0 ? 'none' : row.crashed.join(', '),
-  ])
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)))
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`
-  process.stdout.write(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`)
-  for (const r of body) process.stdout.write(`${line(r)}\n`)
-}
-
-function errorsIn(samples: Sample[]): Map<string, number> {
-  const errors = new Map<string, number>()
-  for (const s of samples) {
-    if (s.status !== 0 && s.status < 500) continue
-    const key = s.status === 0 ? `no answer ${s.code ?? ''}`.trim() : `${s.status} ${s.code ?? ''}`.trim()
-    errors.set(key, (errors.get(key) ?? 0) + 1)
-  }
-  return errors
 }
 
 /** Runs one fault under load and records its row; `victim` is the unit whose exit the fault causes. */

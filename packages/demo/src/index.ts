@@ -1,4 +1,5 @@
-export { DEMO_ACTIVITIES, loadDemoActivities } from './activities.ts'
+export { loadDemoActivities } from './activities.ts'
+export { DEMO_ACTIVITIES } from './activities-data.ts'
 export { DEMO_ORGANIZATIONS, type DemoOrganization } from './catalogue.ts'
 export { type DemoConversationsSummary, loadDemoConversations } from './conversations.ts'
 export { DEMO_ACCOUNTS, DEMO_PASSWORD, type DemoSummary, loadDemoData } from './load.ts'

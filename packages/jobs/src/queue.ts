@@ -1,6 +1,6 @@
 import type { AnyTransaction } from '@commons/db'
 import { type Clock, systemClock } from '@commons/service-kit'
-import { sql, type Transaction } from 'kysely'
+import { type RawBuilder, sql, type Transaction } from 'kysely'
 
 /**
  * The tasks of one service and the payload each takes, e.g.
@@ -60,6 +60,13 @@ export interface JobQueue<T extends TaskPayloads<T>> {
     opts?: EnqueueOptions,
   ): Promise<EnqueuedJob>
   /**
+   * `enqueue` as a set-returning call to use in the FROM of a caller's statement (one row: the job), e.g.
+   * `timer as (select j.id from booking cross join lateral ${call} j)`: the job is added once per row it
+   * is joined with, in the caller's statement and so in its transaction. Postgres runs such a CTE only when
+   * the statement reads it, so the statement must select from it.
+   */
+  enqueueCall<K extends TaskName<T>>(task: K, payload: T[K], opts?: EnqueueOptions): RawBuilder<EnqueuedJob>
+  /**
    * Removes the pending job with `key` in `trx` (e.g. the booking was answered, so its expiry is moot).
    * Resolves false when there was none. A job already running finishes its attempt but is not retried.
    */
@@ -96,31 +103,39 @@ export function defineJobQueue<T extends TaskPayloads<T>>(opts: JobQueueOptions)
   const defaultMaxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   assertMaxAttempts(defaultMaxAttempts)
   const schema = opts.schema
+  const addJobCall = (task: string, payload: object, options: EnqueueOptions) => {
+    const maxAttempts = options.maxAttempts ?? defaultMaxAttempts
+    assertMaxAttempts(maxAttempts)
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      // graphile-worker merges array payloads of keyed jobs; an object keeps "replace" a replacement.
+      throw new TypeError(`The payload of job ${task} must be a JSON object`)
+    }
+    return sql`${sql.id(schema, 'add_job')}(
+      identifier => ${task}::text,
+      payload => ${JSON.stringify(payload)}::json,
+      run_at => ${options.runAt ?? clock.now()}::timestamptz,
+      max_attempts => ${maxAttempts}::int,
+      job_key => ${options.key ?? null}::text
+    )`
+  }
   return {
     schema,
     clock,
     maxAttempts: defaultMaxAttempts,
     async enqueue(trx, task, payload, options = {}) {
-      const maxAttempts = options.maxAttempts ?? defaultMaxAttempts
-      assertMaxAttempts(maxAttempts)
-      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        // graphile-worker merges array payloads of keyed jobs; an object keeps "replace" a replacement.
-        throw new TypeError(`The payload of job ${task} must be a JSON object`)
-      }
       const runAt = options.runAt ?? clock.now()
       // add_job is the library's documented SQL entry point; calling it on the caller's connection is what
       // makes the job part of the caller's transaction.
       const { rows } = await sql<{ id: string; runAt: Date; key: string | null }>`
-        select id::text as id, run_at, key from ${sql.id(schema, 'add_job')}(
-          identifier => ${task}::text,
-          payload => ${JSON.stringify(payload)}::json,
-          run_at => ${runAt}::timestamptz,
-          max_attempts => ${maxAttempts}::int,
-          job_key => ${options.key ?? null}::text
-        )`.execute(trx as unknown as Transaction<unknown>)
+        select id::text as id, run_at, key from ${addJobCall(task, payload, { ...options, runAt })}`.execute(
+        trx as unknown as Transaction<unknown>,
+      )
       const row = rows[0]
       if (!row) throw new Error(`add_job returned no row for task ${task}`)
       return { id: row.id, task, runAt: row.runAt, key: row.key }
+    },
+    enqueueCall(task, payload, options = {}) {
+      return addJobCall(task, payload, options) as RawBuilder<EnqueuedJob>
     },
     async cancel(trx, key) {
       const { rows } = await sql<{ id: string | null }>`

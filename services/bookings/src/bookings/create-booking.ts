@@ -11,7 +11,7 @@ import type { BookingsDeps } from '../deps.ts'
 import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
 import { type CreationParties, creationParties } from '../listings/parties.repository.ts'
 import { paymentParts } from '../payments/payments.repository.ts'
-import { instantBookAllowed } from '../reputation/reputation.service.ts'
+import { NO_SHOW_LIMIT, NO_SHOW_PERIOD_MS } from '../reputation/reputation.service.ts'
 import { timerJobCall } from '../timers/timers.repository.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
@@ -127,7 +127,7 @@ export async function createBooking(
     const [read, actor] = await Promise.all([
       listingWithBusy(deps.db, body.listingId, start, end, {
         reach: false,
-        extra: creationContext(body.organizationId, stored),
+        extra: creationContext(body.organizationId, stored, deps.clock.now()),
       }),
       caller.actor,
     ])
@@ -193,7 +193,18 @@ export async function createBooking(
       deps,
       actor,
       body,
-      { listing, rules, pricing, start, end, busyUntil, now, timezone: availability.timezone, cap: context.cap },
+      {
+        listing,
+        rules,
+        pricing,
+        start,
+        end,
+        busyUntil,
+        now,
+        timezone: availability.timezone,
+        cap: context.cap,
+        noShows: context.noShows,
+      },
       {
         idempotencyKey,
         requestHash,
@@ -224,14 +235,20 @@ function claimsOf(deps: BookingsDeps): SlotClaims {
  * fair-share cap that applies to the requester, both sides' replicas for the answer's parties, and the
  * answer stored under the request's Idempotency-Key (null without one).
  */
-function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined) {
+function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined, now: Date) {
   const stored = key
     ? sql`(select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code, 'response', k.response)
           from idempotency_keys k where k.user_id = ${key.userId} and k.key = ${key.key})`
     : sql`null`
-  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null }>`json_build_object(
+  // Reputation has consequences (noShowsOf): counted only for an instant-book listing, where it decides.
+  const since = new Date(now.getTime() - NO_SHOW_PERIOD_MS)
+  const noShows = sql`case when l.rules->>'mode' = 'instant' then (select count(*) from bookings n
+      where n.requester_organization_id = ${requesterOrganizationId}::uuid and n.status = 'no_show'
+        and n.start_at > ${since}::timestamptz and n.start_at <= ${now}::timestamptz) end`
+  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null; noShows: number | null }>`
+    json_build_object(
     'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)},
-    'stored', ${stored})`
+    'stored', ${stored}, 'noShows', ${noShows})`
 }
 
 /** The payment authorisation and the transaction that stores a booking whose window passed the checks. */
@@ -251,6 +268,8 @@ async function insertBooking(
     timezone: string
     /** The fair-share cap that applies (`applicableCap`), or null. */
     cap: number | null
+    /** The requester's no-shows in the last 90 days, read with the listing when it is instant-book. */
+    noShows: number | null
   },
   request: { idempotencyKey: string | undefined; requestHash: string },
 ): Promise<CreateOutcome> {
@@ -260,7 +279,7 @@ async function insertBooking(
   const id = newId()
   const payment = await deps.payments.open({ bookingId: id, price, parts: [] })
   // Reputation has consequences: a group with repeated no-shows books as if the listing took requests.
-  const instant = rules.mode === 'instant' && (await instantBookAllowed(deps.db, body.organizationId, now))
+  const instant = rules.mode === 'instant' && (terms.noShows ?? 0) < NO_SHOW_LIMIT
   const status: BookingStatus = payment.holdsForPayment ? 'pending_payment' : instant ? 'confirmed' : 'requested'
   // The row exactly as stored (defaults included), so nothing is read back.
   const row: BookingRow = {

@@ -60,10 +60,11 @@ export interface JobQueue<T extends TaskPayloads<T>> {
     opts?: EnqueueOptions,
   ): Promise<EnqueuedJob>
   /**
-   * `enqueue` as a set-returning call to use in the FROM of a caller's statement (one row: the job), e.g.
-   * `timer as (select j.id from booking cross join lateral ${call} j)`: the job is added once per row it
-   * is joined with, in the caller's statement and so in its transaction. Postgres runs such a CTE only when
-   * the statement reads it, so the statement must select from it.
+   * `enqueue` as a function call (it returns the job's row) for a caller's own statement, e.g.
+   * `timer as (select (${call}).id from booking)`: the job is added once per row of the relation it is
+   * selected over, in the caller's statement and so in its transaction. Call it in the select list, not in
+   * a FROM beside the relation: there the planner may run it before it knows the relation is empty. And
+   * Postgres runs a CTE without side effects only when the statement reads it, so read it.
    */
   enqueueCall<K extends TaskName<T>>(task: K, payload: T[K], opts?: EnqueueOptions): RawBuilder<EnqueuedJob>
   /**

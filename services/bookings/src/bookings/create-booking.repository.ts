@@ -111,7 +111,7 @@ export async function writeNewBooking(
         )}) p (id, purpose, provider, amount, external_id)
       )`
       : sql``
-  const timer = parts.timer ? sql`, timer as (select 1 from booking cross join lateral ${parts.timer} j)` : sql``
+  const timer = parts.timer ? sql`, timer as (select (${parts.timer}).id from booking)` : sql``
   const event = eventAppendParts(parts.event, 'booking')
   // Only a CTE that writes runs unread: the timer (a function call) and the notify are read below.
   const timerRead = parts.timer ? sql`(select count(*) from timer)` : sql`0`

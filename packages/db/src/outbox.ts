@@ -1,5 +1,5 @@
 import type { OutboxEvent } from '@commons/contracts'
-import { sql, type Transaction } from 'kysely'
+import { type RawBuilder, sql, type Transaction } from 'kysely'
 import type { KitTables } from './tables.ts'
 
 /**
@@ -58,6 +58,27 @@ async function insertEvent(
     .selectFrom('appended')
     .select(sql`pg_notify(${FEED_CHANNEL}, current_schema())`.as('notified'))
     .execute()
+}
+
+/**
+ * `appendEvent` as parts of one larger statement, for a write that is a single statement of CTEs (and then
+ * needs no transaction of its own): `insert` appends the event once per row of the relation `from` (name a
+ * CTE that returns one row when the change happened and none when it was refused), and `notify` is the
+ * expression that announces it; the statement must select `notify` over the insert's rows (e.g.
+ * `(select count(${notify}) from appended)`), since Postgres runs a CTE without side effects only when it
+ * is read. Same guarantees as `appendEvent`: the event commits if and only if the statement does.
+ */
+export function eventAppendParts(
+  event: NewEvent,
+  from: string,
+): { insert: RawBuilder<{ id: string }>; notify: RawBuilder<unknown> } {
+  return {
+    insert: sql<{ id: string }>`insert into events (type, entity_id, version, payload)
+      select ${event.type}::text, ${event.entityId}::text, ${event.version}::int, ${JSON.stringify(event.payload)}::jsonb
+      from ${sql.table(from)}
+      returning id`,
+    notify: sql`pg_notify(${FEED_CHANNEL}, current_schema())`,
+  }
 }
 
 /** The Postgres NOTIFY channel of every outbox; the payload is the schema whose feed has a new event. */

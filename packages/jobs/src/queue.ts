@@ -1,6 +1,6 @@
 import type { AnyTransaction } from '@commons/db'
 import { type Clock, systemClock } from '@commons/service-kit'
-import { sql, type Transaction } from 'kysely'
+import { type RawBuilder, sql, type Transaction } from 'kysely'
 
 /**
  * The tasks of one service and the payload each takes, e.g.
@@ -60,6 +60,14 @@ export interface JobQueue<T extends TaskPayloads<T>> {
     opts?: EnqueueOptions,
   ): Promise<EnqueuedJob>
   /**
+   * `enqueue` as a function call (it returns the job's row) for a caller's own statement, e.g.
+   * `timer as (select (${call}).id from booking)`: the job is added once per row of the relation it is
+   * selected over, in the caller's statement and so in its transaction. Call it in the select list, not in
+   * a FROM beside the relation: there the planner may run it before it knows the relation is empty. And
+   * Postgres runs a CTE without side effects only when the statement reads it, so read it.
+   */
+  enqueueCall<K extends TaskName<T>>(task: K, payload: T[K], opts?: EnqueueOptions): RawBuilder<EnqueuedJob>
+  /**
    * Removes the pending job with `key` in `trx` (e.g. the booking was answered, so its expiry is moot).
    * Resolves false when there was none. A job already running finishes its attempt but is not retried.
    */
@@ -96,31 +104,39 @@ export function defineJobQueue<T extends TaskPayloads<T>>(opts: JobQueueOptions)
   const defaultMaxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   assertMaxAttempts(defaultMaxAttempts)
   const schema = opts.schema
+  const addJobCall = (task: string, payload: object, options: EnqueueOptions) => {
+    const maxAttempts = options.maxAttempts ?? defaultMaxAttempts
+    assertMaxAttempts(maxAttempts)
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      // graphile-worker merges array payloads of keyed jobs; an object keeps "replace" a replacement.
+      throw new TypeError(`The payload of job ${task} must be a JSON object`)
+    }
+    return sql`${sql.id(schema, 'add_job')}(
+      identifier => ${task}::text,
+      payload => ${JSON.stringify(payload)}::json,
+      run_at => ${options.runAt ?? clock.now()}::timestamptz,
+      max_attempts => ${maxAttempts}::int,
+      job_key => ${options.key ?? null}::text
+    )`
+  }
   return {
     schema,
     clock,
     maxAttempts: defaultMaxAttempts,
     async enqueue(trx, task, payload, options = {}) {
-      const maxAttempts = options.maxAttempts ?? defaultMaxAttempts
-      assertMaxAttempts(maxAttempts)
-      if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-        // graphile-worker merges array payloads of keyed jobs; an object keeps "replace" a replacement.
-        throw new TypeError(`The payload of job ${task} must be a JSON object`)
-      }
       const runAt = options.runAt ?? clock.now()
       // add_job is the library's documented SQL entry point; calling it on the caller's connection is what
       // makes the job part of the caller's transaction.
       const { rows } = await sql<{ id: string; runAt: Date; key: string | null }>`
-        select id::text as id, run_at, key from ${sql.id(schema, 'add_job')}(
-          identifier => ${task}::text,
-          payload => ${JSON.stringify(payload)}::json,
-          run_at => ${runAt}::timestamptz,
-          max_attempts => ${maxAttempts}::int,
-          job_key => ${options.key ?? null}::text
-        )`.execute(trx as unknown as Transaction<unknown>)
+        select id::text as id, run_at, key from ${addJobCall(task, payload, { ...options, runAt })}`.execute(
+        trx as unknown as Transaction<unknown>,
+      )
       const row = rows[0]
       if (!row) throw new Error(`add_job returned no row for task ${task}`)
       return { id: row.id, task, runAt: row.runAt, key: row.key }
+    },
+    enqueueCall(task, payload, options = {}) {
+      return addJobCall(task, payload, options) as RawBuilder<EnqueuedJob>
     },
     async cancel(trx, key) {
       const { rows } = await sql<{ id: string | null }>`

@@ -261,3 +261,26 @@ t.test('the jobs command lists dead jobs and retries one', async (t) => {
   t.equal((await run('retry', '424242')).code, 1)
   t.match((await run('list')).out, /No dead jobs/)
 })
+
+t.test('enqueueCall adds the job within the caller’s statement, once per row it is selected over', async (t) => {
+  const { db } = await jobsDatabase(t)
+  const { queue } = setup(t, db)
+  const write = (id: string, status: string) =>
+    sql`with changed as (
+          insert into orders (id, status) select ${id}, ${status} where ${status} <> 'refused' returning id
+        ), job as (
+          select (${queue.enqueueCall('order.expire', { orderId: id }, { runAt: at('2026-01-10T08:15:00Z'), key: `expire:${id}` })}).id
+          from changed
+        )
+        select (select count(*) from job)::int as jobs`.execute(db)
+  t.same((await write('o1', 'held')).rows, [{ jobs: 1 }])
+  t.same((await write('o2', 'refused')).rows, [{ jobs: 0 }], 'no row written, no job')
+  t.match(await jobRows(db), [{ task: 'order.expire', payload: { orderId: 'o1' }, key: 'expire:o1', maxAttempts: 3 }])
+  t.equal((await jobRows(db)).length, 1)
+  await t.rejects(
+    sql`with job as (select (${queue.enqueueCall('order.expire', { orderId: 'o3' })}).id)
+        select (select count(*) from job), 1 / 0`.execute(db),
+    /division by zero/,
+  )
+  t.equal((await jobRows(db)).length, 1, 'a failing statement leaves no job')
+})

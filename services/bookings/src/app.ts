@@ -114,10 +114,11 @@ function stripeSetup(config: BookingsConfig): StripeSetup | undefined {
  */
 export async function buildApp(config: BookingsConfig, overrides: BookingsOverrides = {}): Promise<App> {
   const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, applicationName: 'bookings' })
+  const keys = overrides.keys ?? remoteKeys(config.JWKS_URL)
   const app = await buildService({
     name: 'bookings',
     config,
-    keys: overrides.keys ?? remoteKeys(config.JWKS_URL),
+    keys,
     // Roles and the moderator flag from the access replica (listings feed), not the token's claims.
     resolveActor: (actor) => resolveActor(db, actor),
     description: 'Availability, bookings, payments and calendars',
@@ -138,7 +139,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
   }
   // Registration order is the order of the OpenAPI document's paths.
   registerAvailabilityRoutes(app, deps)
-  registerBookingRoutes(app, deps)
+  registerBookingRoutes(app, deps, { keys })
   registerWebhookRoutes(app, deps)
   registerPaymentRoutes(app, deps)
   registerCalendarRoutes(app, deps)

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Listing } from '@commons/contracts'
+import { sql } from 'kysely'
 import t from 'tap'
+import { JOBS_SCHEMA } from '../src/jobs/booking-jobs.ts'
 import { act, bearer, book, bookedListing, makeListing, parties, testApp, tokenFor } from './helpers.ts'
 
 const NOW = '2026-11-21T00:00:00Z'
@@ -117,6 +119,27 @@ t.test('upcoming bookings are capped per member and per organization and listing
   t.same(codes, [201, 201, 201, 409, 409, 409], burst.map((r) => r.body).join('\n'))
   const refused = burst.find((r) => r.statusCode === 409)!
   t.match(refused.json(), { code: 'booking_limit_reached', scope: 'organization_listing', limit: 3 })
+  // A cap refuses inside the one statement that writes the booking with its timer job and its event
+  // (issue 17): a refused creation leaves neither behind.
+  const { rows: strays } = await sql<{ jobs: number; events: number }>`
+    select (select count(*)::int from ${sql.id(JOBS_SCHEMA, '_private_jobs')} j
+             where not exists (select 1 from bookings b where b.id::text = j.payload->>'bookingId')) as jobs,
+           (select count(*)::int from events e
+             where not exists (select 1 from bookings b where b.id::text = e.entity_id)) as events`.execute(
+    h.app.bookings.deps.db,
+  )
+  t.same(strays, [{ jobs: 0, events: 0 }], 'no timer or event of a refused creation')
+  t.equal(
+    Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from ${sql.id(JOBS_SCHEMA, '_private_jobs')}`.execute(
+          h.app.bookings.deps.db,
+        )
+      ).rows[0]?.n,
+    ),
+    3,
+    'one timer per created booking',
+  )
 
   // Another listing: the member's own cap (5) is met after two more.
   for (const i of [0, 1]) t.equal((await book(h.app, p.requester.token, slot(other, i))).statusCode, 201)

@@ -1,3 +1,4 @@
+import { AvailabilityResponse } from '@commons/contracts'
 import t from 'tap'
 import { act, bearer, book, feedEventsOf, makeListing, parties, testApp } from './helpers.ts'
 
@@ -57,6 +58,14 @@ t.test('availability', async (t) => {
     t.equal(body.slots.length + body.taken.length, 9, 'offered and taken together are the opening hours')
     const plain = await h.app.inject({ method: 'GET', url: `/v1/availability/${listing.id}?${window}` })
     t.equal(plain.json().taken, undefined, 'not computed unless asked for')
+    // The route sends its answer without checking it against the schema (issue 17): both answers must be,
+    // byte for byte, what the schema's own encoding gives.
+    for (const answer of [res, plain])
+      t.equal(
+        answer.body,
+        JSON.stringify(AvailabilityResponse.encode(answer.json())),
+        'the schema encodes it unchanged',
+      )
   })
 
   t.test('an unknown listing is 404; a withdrawn one 409 listing_unavailable', async (t) => {

@@ -10,21 +10,36 @@ import { bearer, makeListing, testApp, tokenFor } from './helpers.ts'
  * statements a request sends, so a change that adds one is seen here before it is seen in a benchmark.
  */
 
-const counting = new AsyncLocalStorage<string[]>()
+const counting = new AsyncLocalStorage<{ sent: string[]; timeline: string[] }>()
 
 /**
  * The SQL statements `run` sends (each is one round trip), counted at the driver's connection so BEGIN and
  * COMMIT count too. Only those sent on `run`'s behalf: the app's feed consumers poll meanwhile.
  */
 async function statementsDuring(db: Kysely<unknown>, run: () => Promise<unknown>): Promise<string[]> {
+  return (await timelineDuring(db, run)).sent
+}
+
+/**
+ * `statementsDuring`, with the timeline of their round trips: `start <sql>` when a statement is sent and
+ * `end <sql>` when its answer arrived, in that order, so a test sees which ran in parallel.
+ */
+async function timelineDuring(
+  db: Kysely<unknown>,
+  run: () => Promise<unknown>,
+): Promise<{ sent: string[]; timeline: string[] }> {
   const proto = await db
     .getExecutor()
     .provideConnection(async (connection) => Object.getPrototypeOf(connection) as DatabaseConnection)
   const original = proto.executeQuery
-  const seen: string[] = []
+  const seen = { sent: [] as string[], timeline: [] as string[] }
   proto.executeQuery = function (this: DatabaseConnection, query: CompiledQuery) {
-    counting.getStore()?.push(query.sql.replace(/\s+/g, ' ').trim())
-    return original.call(this, query)
+    const store = counting.getStore()
+    const text = query.sql.replace(/\s+/g, ' ').trim()
+    store?.sent.push(text)
+    store?.timeline.push(`start ${text}`)
+    const answer = original.call(this, query)
+    return store ? answer.finally(() => store.timeline.push(`end ${text}`)) : answer
   } as DatabaseConnection['executeQuery']
   try {
     await counting.run(seen, run)
@@ -71,7 +86,7 @@ t.test('creating a booking sends the statements counted here, and no more', asyn
     })
   t.equal((await book(24)).statusCode, 201)
   let res = await book(25)
-  const sent = await statementsDuring(app.bookings.deps.db as Kysely<unknown>, async () => {
+  const { sent, timeline } = await timelineDuring(app.bookings.deps.db as Kysely<unknown>, async () => {
     res = await book(26)
   })
   t.equal(res.statusCode, 201, res.body)
@@ -81,9 +96,20 @@ t.test('creating a booking sends the statements counted here, and no more', asyn
   // caps' locks and their count (issue 13), the booking with its locks, audit step and key, the timer, the
   // event with its notify, commit: 9. Every signed-in request also reads the caller's roles from the access
   // replica (issue 13: roles from current state, not the token), in one statement: 10. Then the key's stored
-  // answer joined the listing's read (issue 17): 9.
-  t.equal(sent.length, 9, sent.join('\n'))
-  t.equal(sent.filter((s) => /^begin/i.test(s)).length, 1)
+  // answer joined the listing's read (issue 17): 9. Then (issue 17) the caps' locks and count, the timer and
+  // the event with its notify joined the booking's statement, which, one statement being atomic on its own,
+  // needs no BEGIN and COMMIT: the roles, the listing read and the write, 3.
+  t.equal(sent.length, 3, sent.join('\n'))
+  t.equal(sent.filter((s) => /^(begin|commit)/i.test(s)).length, 0)
+  // And the roles are read in parallel with the listing (they need nothing from it), not before it: two
+  // round trips in a row, not three.
+  const started = (pattern: RegExp) => timeline.findIndex((e) => e.startsWith('start') && pattern.test(e))
+  const ended = (pattern: RegExp) => timeline.findIndex((e) => e.startsWith('end') && pattern.test(e))
+  const roles = /from access_users/
+  const listingRead = /from listing_replica l/
+  t.ok(started(roles) >= 0 && started(listingRead) >= 0, timeline.join('\n'))
+  t.ok(started(listingRead) < ended(roles), `the listing read starts before the roles arrive:\n${timeline.join('\n')}`)
+  t.ok(started(/insert into bookings/) > ended(listingRead), timeline.join('\n'))
 })
 
 t.test('requests racing for one slot learn 409 without queueing on the listing lock', async (t) => {

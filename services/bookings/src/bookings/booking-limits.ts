@@ -1,4 +1,4 @@
-import { problem } from '@commons/service-kit'
+import { type AppError, problem } from '@commons/service-kit'
 import { sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
@@ -45,19 +45,47 @@ export async function checkBookingLimits(
            or (requester_organization_id = ${booking.organizationId} and listing_id = ${booking.listingId}))`.execute(
     trx,
   )
-  const counts = rows[0]
-  if (Number(counts?.member ?? 0) >= limits.perMember)
-    throw problem(
+  const refusal = limitProblem(limits, {
+    member: Number(rows[0]?.member ?? 0),
+    organizationListing: Number(rows[0]?.organizationListing ?? 0),
+  })
+  if (refusal) throw refusal
+}
+
+/** Outstanding future bookings under a member's and a requesting organization's (on one listing) caps. */
+export interface LimitCounts {
+  member: number
+  organizationListing: number
+}
+
+/** The 409 `booking_limit_reached` a creation meets with `counts` already outstanding, if any. */
+export function limitProblem(limits: BookingLimits, counts: LimitCounts): AppError | undefined {
+  if (counts.member >= limits.perMember)
+    return problem(
       'booking_limit_reached',
       `You have ${limits.perMember} upcoming bookings, the most one member may hold; cancel one or wait until one has taken place.`,
       { body: { limit: limits.perMember, scope: 'member' } },
     )
-  if (Number(counts?.organizationListing ?? 0) >= limits.perOrganizationListing)
-    throw problem(
+  if (counts.organizationListing >= limits.perOrganizationListing)
+    return problem(
       'booking_limit_reached',
       `Your organization has ${limits.perOrganizationListing} upcoming bookings of this listing, the most it may hold at once.`,
       { body: { limit: limits.perOrganizationListing, scope: 'organization_listing' } },
     )
+  return undefined
+}
+
+/**
+ * `checkBookingLimits`' locks and count as one set-returning call (columns `member`,
+ * `organization_listing`) for the FROM of the creating statement: the same locks in the same order, and
+ * a count that sees every booking committed before they were granted (the function takes a fresh
+ * snapshot after its locks, see the 2026-12-01 migration). The caller refuses the insert when a count
+ * is at its cap, and answers `limitProblem`.
+ */
+export function limitCountsCall(booking: { listingId: string; organizationId: string; userId: string; now: Date }) {
+  return sql`creation_caps(${MEMBER_LOCK_NAMESPACE}::int, ${ORGANIZATION_LOCK_NAMESPACE}::int, ${booking.userId}::text,
+    ${booking.organizationId}::text, ${booking.listingId}::text, ${booking.now}::timestamptz,
+    ${[...OUTSTANDING]}::text[])`
 }
 
 /**

@@ -1,4 +1,5 @@
 import {
+  type Actor,
   Booking,
   BookingAction,
   BookingHistory,
@@ -9,7 +10,16 @@ import {
   RefundPreview,
   TransitionBody,
 } from '@commons/contracts'
-import { type App, requireActor } from '@commons/service-kit'
+import { resolveActor } from '@commons/db'
+import {
+  type App,
+  bearerToken,
+  type KeySource,
+  requireActor,
+  unauthorized,
+  verifyAccessToken,
+} from '@commons/service-kit'
+import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { BookingsDeps } from '../deps.ts'
 import { attachParties, withParties, withPartiesOne } from './booking-parties.ts'
@@ -35,7 +45,8 @@ const OPERATION: Record<BookingAction, string> = {
 }
 
 /** Bookings: create, read, list, and the participants' transitions. */
-export function registerBookingRoutes(app: App, deps: BookingsDeps) {
+export function registerBookingRoutes(app: App, deps: BookingsDeps, auth: { keys: KeySource }) {
+  const claimedActors = new WeakMap<FastifyRequest, Actor>()
   const tags = ['bookings']
   app.post(
     '/v1/bookings',
@@ -48,10 +59,27 @@ export function registerBookingRoutes(app: App, deps: BookingsDeps) {
         body: CreateBookingBody,
         response: { 201: Booking },
       },
+      // The caller's roles come from the access replica, which the kit reads before the handler runs. A
+      // creation reads them in parallel with the listing instead (issue 17), so the token is verified here,
+      // before the body is parsed, as the kit does, and the replica is read by the handler.
+      config: { auth: 'none' },
+      onRequest: async (request) => {
+        const token = bearerToken(request)
+        if (token) claimedActors.set(request, await verifyAccessToken(auth.keys, token))
+      },
     },
     async (request, reply) => {
-      const actor = requireActor(request)
-      const outcome = await createBooking(deps, actor, request.body, request.headers['idempotency-key'])
+      const claimed = claimedActors.get(request)
+      if (!claimed) throw unauthorized()
+      const resolving = resolveActor(deps.db, claimed)
+      const outcome = await createBooking(
+        deps,
+        { userId: claimed.userId, actor: resolving },
+        request.body,
+        request.headers['idempotency-key'],
+      )
+      // Resolved: createBooking answers only once the roles were read.
+      const actor = await resolving
       const booking = outcome.parties
         ? attachParties(actor, [outcome.booking], outcome.parties)[0]!
         : await withPartiesOne(deps.db, actor, outcome.booking)

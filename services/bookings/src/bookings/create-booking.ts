@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Actor, Booking, BookingRules, BookingStatus, CreateBookingBody, Pricing } from '@commons/contracts'
-import { appendEvent, newId } from '@commons/db'
+import { newId } from '@commons/db'
 import { checkWindow, openingPlanFor } from '@commons/scheduling'
 import { type AppError, conflict, forbidden, unprocessable } from '@commons/service-kit'
 import { type Kysely, sql } from 'kysely'
@@ -10,19 +10,20 @@ import type { BookingRow, DB, ListingReplicaRow } from '../db/schema.ts'
 import type { BookingsDeps } from '../deps.ts'
 import { assertPublished, cachedListingTerms } from '../listings/listing-terms.ts'
 import { type CreationParties, creationParties } from '../listings/parties.repository.ts'
-import { insertPaymentRows, paymentParts } from '../payments/payments.repository.ts'
-import { instantBookAllowed } from '../reputation/reputation.service.ts'
+import { paymentParts } from '../payments/payments.repository.ts'
+import { NO_SHOW_LIMIT, NO_SHOW_PERIOD_MS } from '../reputation/reputation.service.ts'
+import { timerJobCall } from '../timers/timers.repository.ts'
 import { MINUTE } from '../units.ts'
 import { bookingChanged, toBookingDto } from './booking-dto.ts'
-import { checkBookingLimits, checkTimeCredits } from './booking-limits.ts'
+import { checkBookingLimits, checkTimeCredits, limitCountsCall, limitProblem } from './booking-limits.ts'
 import { creationFacts, type PartyFacts } from './booking-parties.ts'
 import { findIdempotencyKey } from './bookings.repository.ts'
 import { cancellationTermsOf } from './cancellation.ts'
-import { insertNewBooking } from './create-booking.repository.ts'
+import { type NewBookingParts, writeNewBooking } from './create-booking.repository.ts'
 import { priceSnapshot } from './pricing.ts'
 import { applicableCap, enforceQuota } from './quota.ts'
 import { SlotClaims } from './slot-claims.ts'
-import { scheduleTimerOf } from './transitions.ts'
+import { timerFor } from './transitions.ts'
 
 const slotUnavailable = () =>
   conflict('slot_unavailable', 'Another booking holds this time (including the buffer between bookings).')
@@ -78,28 +79,35 @@ async function replayed(
  * ends in 409 `slot_unavailable` (constraint violation, or the deadlock two conflicting inserts can cause).
  *
  * Creation is bound by round trips: one read (the listing, its busy ranges, the cap that applies, both
- * sides' replicas and the key's stored answer), then a transaction of the caps' locks and count, the
- * booking with its audit step and key (one statement), its timer and its event. A request for a slot
+ * sides' replicas and the key's stored answer) in parallel with the caller's roles, then one statement: the
+ * caps' locks and count, the slot locks, the booking with its audit step, key, payment rows, timer job and
+ * event (see writeNewBooking). Only a creation a quota or the time-credit floor applies to is a transaction
+ * of several statements. A request for a slot
  * another request of this process is creating waits for that one (see SlotClaims) instead of reading the
  * listing and queueing on the lock.
  */
 export async function createBooking(
   deps: BookingsDeps,
-  actor: Actor,
+  caller: { userId: string; actor: Promise<Actor> },
   body: CreateBookingBody,
   idempotencyKey?: string,
 ): Promise<CreateOutcome> {
+  // Awaited on every path below before anything is answered (a revoked token answers 401 first, a replay
+  // included); handled here so a rejection that arrives while another read is awaited is not unhandled.
+  caller.actor.catch(() => {})
+  const userId = caller.userId
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('hex')
   const start = new Date(body.start)
   const end = new Date(body.end)
   const claims = claimsOf(deps)
-  const owner = { userId: actor.userId, idempotencyKey }
+  const owner = { userId, idempotencyKey }
   // Before any read: a creation in flight here whose window overlaps this one (its busy range holds the
   // window, whatever the buffer) decides the slot. Once it committed, the slot is visibly taken.
   const inFlight = claims.rivalOf(body.listingId, start.getTime(), end.getTime())
   if (inFlight && (await inFlight.outcome)) {
+    const actor = await caller.actor
     // A replay still answers what was answered (a twin of this very request, just committed, included).
-    const replay = idempotencyKey && (await replayed(deps.db, actor.userId, idempotencyKey, requestHash))
+    const replay = idempotencyKey && (await replayed(deps.db, userId, idempotencyKey, requestHash))
     if (replay) return replay
     if (!actor.roles[body.organizationId])
       throw forbidden('Only members of the requesting organization may book for it.', 'not_a_member')
@@ -113,11 +121,16 @@ export async function createBooking(
   let created = false
   try {
     // One read: creation is bound by round trips (and, under concurrency, by the pool's connections).
-    const stored = idempotencyKey ? { userId: actor.userId, key: idempotencyKey } : undefined
-    const read = await listingWithBusy(deps.db, body.listingId, start, end, {
-      reach: false,
-      extra: creationContext(body.organizationId, stored),
-    })
+    const stored = idempotencyKey ? { userId, key: idempotencyKey } : undefined
+    // The caller's roles (the access replica, read since the request began) need no result of this read,
+    // so the two run in parallel: one round trip's wait, where they were two in a row.
+    const [read, actor] = await Promise.all([
+      listingWithBusy(deps.db, body.listingId, start, end, {
+        reach: false,
+        extra: creationContext(body.organizationId, stored, deps.clock.now()),
+      }),
+      caller.actor,
+    ])
     // The key's answer comes with the listing; a listing the replica does not hold reads it alone, so a
     // replay answers whatever became of the listing.
     const replay = !idempotencyKey
@@ -180,7 +193,18 @@ export async function createBooking(
       deps,
       actor,
       body,
-      { listing, rules, pricing, start, end, busyUntil, now, timezone: availability.timezone, cap: context.cap },
+      {
+        listing,
+        rules,
+        pricing,
+        start,
+        end,
+        busyUntil,
+        now,
+        timezone: availability.timezone,
+        cap: context.cap,
+        noShows: context.noShows,
+      },
       {
         idempotencyKey,
         requestHash,
@@ -211,14 +235,20 @@ function claimsOf(deps: BookingsDeps): SlotClaims {
  * fair-share cap that applies to the requester, both sides' replicas for the answer's parties, and the
  * answer stored under the request's Idempotency-Key (null without one).
  */
-function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined) {
+function creationContext(requesterOrganizationId: string, key: { userId: string; key: string } | undefined, now: Date) {
   const stored = key
     ? sql`(select json_build_object('requestHash', k.request_hash, 'statusCode', k.status_code, 'response', k.response)
           from idempotency_keys k where k.user_id = ${key.userId} and k.key = ${key.key})`
     : sql`null`
-  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null }>`json_build_object(
+  // Reputation has consequences (noShowsOf): counted only for an instant-book listing, where it decides.
+  const since = new Date(now.getTime() - NO_SHOW_PERIOD_MS)
+  const noShows = sql`case when l.rules->>'mode' = 'instant' then (select count(*) from bookings n
+      where n.requester_organization_id = ${requesterOrganizationId}::uuid and n.status = 'no_show'
+        and n.start_at > ${since}::timestamptz and n.start_at <= ${now}::timestamptz) end`
+  return sql<{ cap: number | null; parties: CreationParties; stored: StoredAnswer | null; noShows: number | null }>`
+    json_build_object(
     'cap', ${applicableCap(requesterOrganizationId)}, 'parties', ${creationParties(requesterOrganizationId)},
-    'stored', ${stored})`
+    'stored', ${stored}, 'noShows', ${noShows})`
 }
 
 /** The payment authorisation and the transaction that stores a booking whose window passed the checks. */
@@ -238,6 +268,8 @@ async function insertBooking(
     timezone: string
     /** The fair-share cap that applies (`applicableCap`), or null. */
     cap: number | null
+    /** The requester's no-shows in the last 90 days, read with the listing when it is instant-book. */
+    noShows: number | null
   },
   request: { idempotencyKey: string | undefined; requestHash: string },
 ): Promise<CreateOutcome> {
@@ -247,7 +279,7 @@ async function insertBooking(
   const id = newId()
   const payment = await deps.payments.open({ bookingId: id, price, parts: [] })
   // Reputation has consequences: a group with repeated no-shows books as if the listing took requests.
-  const instant = rules.mode === 'instant' && (await instantBookAllowed(deps.db, body.organizationId, now))
+  const instant = rules.mode === 'instant' && (terms.noShows ?? 0) < NO_SHOW_LIMIT
   const status: BookingStatus = payment.holdsForPayment ? 'pending_payment' : instant ? 'confirmed' : 'requested'
   // The row exactly as stored (defaults included), so nothing is read back.
   const row: BookingRow = {
@@ -278,18 +310,46 @@ async function insertBooking(
     updatedAt: now,
   }
   const outcome = { statusCode: 201, booking: toBookingDto(row) }
+  const limits = {
+    perMember: deps.config.BOOKING_LIMIT_PER_MEMBER,
+    perOrganizationListing: deps.config.BOOKING_LIMIT_PER_ORGANIZATION_LISTING,
+  }
+  const subject = { listingId: listing.listingId, organizationId: body.organizationId, userId: actor.userId, now }
+  const timer = timerFor(row, now)
+  const parts: NewBookingParts = {
+    actor: { userId: actor.userId, role: 'requester' },
+    // A concurrent twin with the same key fails on it (23505) or on the slot (23P01) once this commits,
+    // and then replays this answer.
+    idempotency: idempotencyKey
+      ? { key: idempotencyKey, requestHash, statusCode: 201, response: outcome.booking }
+      : undefined,
+    payments: paymentParts(price, payment.externalIds).map((p) => ({
+      id: newId(),
+      purpose: p.purpose,
+      provider: deps.payments.name,
+      amount: p.amount,
+      externalId: p.externalId,
+    })),
+    timer: timer && timerJobCall(deps.jobs, row.id, timer.kind, timer.runAt),
+    event: bookingChanged(row),
+  }
   try {
+    // The quota and the time-credit floor lock and count in statements of their own, so a creation that
+    // meets one is a transaction; every other creation is the one statement, caps included.
+    const ownTransaction = terms.cap !== null || listing.kind === 'volunteer_time'
+    if (!ownTransaction) {
+      const counts = await writeNewBooking(deps.db, row, {
+        ...parts,
+        caps: { call: limitCountsCall(subject), ...limits },
+      })
+      if (counts) throw limitProblem(limits, counts) ?? new Error('A cap refused a booking under its caps')
+      return outcome
+    }
     await deps.db.transaction().execute(async (trx) => {
-      // The caps take their locks (member, then organization) before the listing's slot locks, which
-      // insertNewBooking takes: every creation locks in that order, so no two wait on each other in a cycle.
-      await checkBookingLimits(
-        trx,
-        {
-          perMember: deps.config.BOOKING_LIMIT_PER_MEMBER,
-          perOrganizationListing: deps.config.BOOKING_LIMIT_PER_ORGANIZATION_LISTING,
-        },
-        { listingId: listing.listingId, organizationId: body.organizationId, userId: actor.userId, now },
-      )
+      // The caps take their locks (member, then organization) before the quota's and the listing's slot
+      // locks, which writeNewBooking takes: every creation locks in that order (the one-statement path too),
+      // so no two wait on each other in a cycle.
+      await checkBookingLimits(trx, limits, subject)
       if (listing.kind === 'volunteer_time')
         await checkTimeCredits(trx, deps.config.TIME_CREDIT_OVERDRAFT_HOURS, {
           organizationId: body.organizationId,
@@ -307,17 +367,7 @@ async function insertBooking(
         },
         terms.cap,
       )
-      // A concurrent twin with the same key fails here (23505) or on the slot (23P01) once this commits,
-      // and then replays this answer.
-      await insertNewBooking(
-        trx,
-        row,
-        { userId: actor.userId, role: 'requester' },
-        idempotencyKey ? { key: idempotencyKey, requestHash, statusCode: 201, response: outcome.booking } : undefined,
-      )
-      await insertPaymentRows(trx, row, deps.payments.name, payment.externalIds, now)
-      await scheduleTimerOf(trx, deps, row, now)
-      await appendEvent(trx, bookingChanged(row))
+      await writeNewBooking(trx, row, parts)
     })
     return outcome
   } catch (error) {

@@ -1,4 +1,3 @@
-import { newId } from '@commons/db'
 import type { Kysely, NotNull, Transaction } from 'kysely'
 import type { BookingRow, DB, PaymentStatus, PriceSnapshot } from '../db/schema.ts'
 import type { PaymentPart, PaymentSubject } from './payment-provider.ts'
@@ -13,35 +12,6 @@ export function paymentParts(
     { purpose: 'deposit', amount: price.deposit, externalId: externalIds.deposit ?? null },
   ]
   return parts.filter((p) => p.amount > 0)
-}
-
-/** One payment row per part of a new booking's price. */
-export async function insertPaymentRows(
-  trx: Transaction<DB>,
-  row: BookingRow,
-  provider: string,
-  externalIds: Partial<Record<PaymentPart['purpose'], string>>,
-  now: Date,
-): Promise<void> {
-  for (const p of paymentParts(row.price, externalIds)) {
-    await trx
-      .insertInto('payments')
-      .values({
-        id: newId(),
-        bookingId: row.id,
-        purpose: p.purpose,
-        provider,
-        status: row.paymentStatus,
-        amount: p.amount,
-        currency: row.price.currency,
-        externalId: p.externalId,
-        method: null,
-        reference: null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute()
-  }
 }
 
 /** The payment subject of a booking, with its stored parts. */

@@ -16,6 +16,11 @@ export async function scheduleTimer(
   await jobs.enqueue(trx, 'booking.timer', { bookingId, kind }, { runAt, key: timerKey(bookingId) })
 }
 
+/** `scheduleTimer` as a call for the FROM of the statement that writes the booking (`JobQueue.enqueueCall`). */
+export function timerJobCall(jobs: BookingJobQueue, bookingId: string, kind: TimerKind, runAt: Date) {
+  return jobs.enqueueCall('booking.timer', { bookingId, kind }, { runAt, key: timerKey(bookingId) })
+}
+
 /** Drops a booking's pending timer: the state it waited in is gone. */
 export async function cancelTimers(trx: Transaction<DB>, jobs: BookingJobQueue, bookingId: string) {
   await jobs.cancel(trx, timerKey(bookingId))

@@ -15,6 +15,7 @@ import * as reportDismissal from './2026-11-30T1300-report-dismissal.ts'
 import * as paymentSteps from './2026-11-30T1310-payment-steps.ts'
 import * as activityCredits from './2026-11-30T1400-activity-credits.ts'
 import * as access from './2026-11-30T1600-access.ts'
+import * as creationCaps from './2026-12-01T0500-creation-caps.ts'
 
 /** The bookings schema's migrations, by name; names sort in the order they apply. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30T1300-quota': quota,
   '2026-11-30T1400-activity-credits': activityCredits,
   '2026-11-30T1600-access': access,
+  '2026-12-01T0500-creation-caps': creationCaps,
 }

@@ -124,6 +124,10 @@ export interface Corpus {
   buildSeconds: number
 }
 
+// Rows per insert when writing the corpus, and documents per addDocuments when growing its index.
+const WRITE_BATCH = 1000
+const ADD_BATCH = 5000
+
 // The benchmarks run one after another in one process: those on `corpusSize()` listings share that corpus,
 // built once.
 let shared: Promise<Corpus> | undefined
@@ -204,9 +208,6 @@ export async function createCorpus(ctx: BenchContext, size: number): Promise<Cor
   }
 }
 
-const WRITE_BATCH = 1000
-const ADD_BATCH = 5000
-
 /** Writes listings `from` .. `to - 1` of the corpus to discovery's listing table; returns their ids. */
 async function writeListings(db: Kysely<DB>, from: number, to: number): Promise<string[]> {
   const rows = []
@@ -217,8 +218,8 @@ async function writeListings(db: Kysely<DB>, from: number, to: number): Promise<
 
 /**
  * Grows a corpus to `size` listings: writes listings `c.size` .. `size - 1` to Postgres and adds their
- * documents, built by the service's own document query, to the live index (as a stream of publications
- * would leave it, without a rebuild). Returns the grown corpus; `c` itself is left as it was.
+ * documents, built by the service's own document query, to the live index in batches, without a rebuild.
+ * Returns the grown corpus; `c` itself is left as it was.
  */
 export async function growCorpus(ctx: BenchContext, c: Corpus, size: number): Promise<Corpus> {
   if (size <= c.size) return c

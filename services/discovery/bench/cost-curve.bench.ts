@@ -19,9 +19,13 @@ interface Row {
   searchP99: number
   throughput: number
   searches: number
+  p99ByQuery: number[]
   lagP50: number
   lagP99: number
 }
+
+/** Index of the query with the highest p99 at a size. */
+const slowest = (row: Row) => row.p99ByQuery.indexOf(Math.max(...row.p99ByQuery))
 
 /**
  * Search latency and publish → searchable lag as the index grows (issue 17 item 4): one corpus, indexed at
@@ -58,6 +62,7 @@ const bench: Benchmark = async (ctx) => {
       searchP99: result.p99,
       throughput: result.throughput,
       searches: result.requests,
+      p99ByQuery: result.p99ByRequest,
       lagP50: percentile(lags, 50),
       lagP99: percentile(lags, 99),
     })
@@ -74,6 +79,11 @@ const bench: Benchmark = async (ctx) => {
         { metric: `${row.size} listings: search p99`, value: row.searchP99, unit: 'ms' },
         { metric: `${row.size} listings: search throughput`, value: row.throughput, unit: 'req/s' },
         { metric: `${row.size} listings: searches measured`, value: row.searches, unit: 'requests' },
+        {
+          metric: `${row.size} listings: slowest query p99 (query ${slowest(row) + 1} of ${QUERIES.length})`,
+          value: row.p99ByQuery[slowest(row)]!,
+          unit: 'ms',
+        },
         { metric: `${row.size} listings: lag p50`, value: Math.round(row.lagP50), unit: 'ms' },
         { metric: `${row.size} listings: lag p99`, value: Math.round(row.lagP99), unit: 'ms' },
       ]),
@@ -98,6 +108,10 @@ const bench: Benchmark = async (ctx) => {
       // The lag's publications stay in the index: each size holds them on top of its listings.
       publishedPerSize: LAG_RATE_PER_SECOND * SECONDS,
       queries: QUERIES,
+      // Which queries make the p99 of the mix, at each size.
+      searchP99ByQuery: Object.fromEntries(
+        rows.map((row) => [row.size, row.p99ByQuery.map((ms, i) => ({ query: QUERIES[i], p99: Math.round(ms) }))]),
+      ),
     },
   }
 }

@@ -40,11 +40,13 @@ export interface LoadResult {
   p99: number
   throughput: number
   requests: number
+  /** p99 of each request of the list, in its order. */
+  p99ByRequest: number[]
 }
 
 /**
- * {@link CONNECTIONS} connections, each going through `requests` in order, in whole rounds, for about
- * `seconds`; every request is measured to its end. A load stopped by a timer (autocannon's `duration`)
+ * {@link CONNECTIONS} connections, each going through all of `requests` in whole rounds, for about `seconds`;
+ * every request is measured to its end. A load stopped by a timer (autocannon's `duration`)
  * drops the requests still in flight, which are the slowest, and when a connection completes only a few
  * requests in the time (100k listings under load: seven in ten seconds), the queries late in the list
  * are never measured at all. A first round, not counted, warms up and sizes the measured run. Any failed
@@ -53,34 +55,59 @@ export interface LoadResult {
 export async function load(url: string, requests: autocannon.Request[], seconds: number): Promise<LoadResult> {
   const first = await rounds(url, requests, 1)
   const count = Math.max(1, Math.ceil((seconds * 1000) / first.elapsedMs))
-  const { latencies, elapsedMs } = await rounds(url, requests, count)
+  const { latencies, byRequest, elapsedMs } = await rounds(url, requests, count)
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     throughput: (latencies.length * 1000) / elapsedMs,
     requests: latencies.length,
+    p99ByRequest: byRequest.map((list) => percentile(list, 99)),
   }
 }
 
-/** `count` whole rounds of `requests` on every connection; the latency of each response. */
+/** `count` whole rounds of `requests` on every connection; the latency of each response, also by request. */
 async function rounds(url: string, requests: autocannon.Request[], count: number) {
+  const length = requests.length
   const latencies: number[] = []
+  const byRequest = requests.map((): number[] => [])
   const started = performance.now()
   let last = started
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      { url, connections: CONNECTIONS, amount: CONNECTIONS * requests.length * count, requests },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    )
-    instance.on('response', (_client, _status, _bytes, responseTime) => {
-      latencies.push(responseTime)
-      last = performance.now()
-    })
-  })
-  const bad = result.non2xx + result.errors + result.timeouts
-  if (bad > 0) throw new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors})`)
+  // Connections all starting at the first request would send it 32 times at once, a burst no steady load
+  // has, so the connections are spread over the list: group k starts at request k (one autocannon each,
+  // since autocannon starts every connection of an instance at the same request).
+  const groups = Array.from(
+    { length: Math.min(length, CONNECTIONS) },
+    (_, k) => Math.floor(CONNECTIONS / length) + (k < CONNECTIONS % length ? 1 : 0),
+  )
+  await Promise.all(
+    groups.map(
+      (connections, k) =>
+        new Promise<void>((resolve, reject) => {
+          const rotated = [...requests.slice(k), ...requests.slice(0, k)]
+          const instance = autocannon(
+            { url, connections, amount: connections * length * count, requests: rotated },
+            (error, result) => {
+              if (error) return reject(error)
+              const bad = result.non2xx + result.errors + result.timeouts
+              if (bad > 0)
+                reject(new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors})`))
+              else resolve()
+            },
+          )
+          // A connection sends its list in order, one request at a time: its n-th answer is to request k + n.
+          const answered = new Map<unknown, number>()
+          instance.on('response', (client, _status, _bytes, responseTime) => {
+            const n = answered.get(client) ?? 0
+            answered.set(client, n + 1)
+            byRequest[(k + n) % length]!.push(responseTime)
+            latencies.push(responseTime)
+            last = performance.now()
+          })
+        }),
+    ),
+  )
   // Up to a second passes between the last response and autocannon's report: time to the last response.
-  return { latencies, elapsedMs: last - started }
+  return { latencies, byRequest, elapsedMs: last - started }
 }
 
 /**

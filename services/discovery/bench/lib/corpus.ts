@@ -4,12 +4,15 @@ import { createDb, newId, readFeed } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
 import type { BenchContext } from '@commons/testkit'
+import type { Kysely } from 'kysely'
 import pg from 'pg'
 import { buildApp } from '../../src/app.ts'
 import { DiscoveryConfig } from '../../src/config.ts'
 import type { DB } from '../../src/db/schema.ts'
+import type { ListingDocument } from '../../src/indexing/documents.ts'
 import { claimReindex, runReindex } from '../../src/indexing/reindex.ts'
-import { createMeili } from '../../src/search/meili.ts'
+import { listingDocuments } from '../../src/indexing/repository.ts'
+import { createMeili, waitOk } from '../../src/search/meili.ts'
 import { prepareDatabase } from '../../test/helpers.ts'
 
 /**
@@ -121,7 +124,12 @@ export interface Corpus {
   buildSeconds: number
 }
 
-// The three benchmarks run one after another in one process: they share the corpus, built once.
+// Rows per insert when writing the corpus, and documents per addDocuments when growing its index.
+const WRITE_BATCH = 1000
+const ADD_BATCH = 5000
+
+// The benchmarks run one after another in one process: those on `corpusSize()` listings share that corpus,
+// built once.
 let shared: Promise<Corpus> | undefined
 
 /** Listing `i` of the corpus as discovery's listing replica stores it, published, with its organization. */
@@ -151,12 +159,15 @@ export function listingRow(i: number) {
  * as the listings consumer would leave it) and a live index built from it by the service's reindex.
  */
 export function corpus(ctx: BenchContext): Promise<Corpus> {
-  shared ??= buildCorpus(ctx)
+  shared ??= createCorpus(ctx, corpusSize())
   return shared
 }
 
-async function buildCorpus(ctx: BenchContext): Promise<Corpus> {
-  const size = corpusSize()
+/**
+ * A corpus of its own (new database, new index prefix) of `size` listings, for a benchmark that changes
+ * it, e.g. grows it with {@link growCorpus}; the shared {@link corpus} stays as the others expect it.
+ */
+export async function createCorpus(ctx: BenchContext, size: number): Promise<Corpus> {
   const suffix = randomBytes(4).toString('hex')
   const name = `bench_discovery_${suffix}`
   const admin = new pg.Client({ connectionString: ctx.databaseUrl })
@@ -170,36 +181,68 @@ async function buildCorpus(ctx: BenchContext): Promise<Corpus> {
 
   ctx.log(`writing ${size} listings to Postgres`)
   const db = createDb<DB>({ url: databaseUrl, schema: 'discovery', poolMax: 4 })
-  const orgs = new Map<string, string>()
-  for (let start = 0; start < size; start += 1000) {
-    const rows = []
-    for (let i = start; i < Math.min(size, start + 1000); i++) {
-      const row = listingRow(i)
-      orgs.set(row.organizationId, row.organizationName)
-      rows.push(row.values)
+  try {
+    for (let start = 0; start < size; start += WRITE_BATCH)
+      await writeListings(db, start, Math.min(size, start + WRITE_BATCH))
+    const env: Record<string, string> = {
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl,
+      SERVICE_TOKEN: 'b'.repeat(40),
+      MEILI_URL: ctx.meiliUrl,
+      MEILI_MASTER_KEY: ctx.meiliKey,
+      MEILI_INDEX_PREFIX: `bench_${suffix}_`,
+      RATE_LIMIT_MAX: '100000000',
+      RUN_WORKERS: 'false',
+      // Under 32 connections on a small machine a search may queue for seconds; the bench measures that.
+      MEILI_TIMEOUT_MS: '30000',
     }
-    await db.insertInto('listings').values(rows).execute()
+    const meili = createMeili(parseConfig(DiscoveryConfig, env))
+    ctx.log('building the index (reindex)')
+    const started = performance.now()
+    await reindex(db, meili)
+    const buildSeconds = (performance.now() - started) / 1000
+    ctx.log(`index built in ${buildSeconds.toFixed(1)} s`)
+    return { databaseUrl, size, env, buildSeconds }
+  } finally {
+    await db.destroy()
   }
-  const env: Record<string, string> = {
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN: 'b'.repeat(40),
-    MEILI_URL: ctx.meiliUrl,
-    MEILI_MASTER_KEY: ctx.meiliKey,
-    MEILI_INDEX_PREFIX: `bench_${suffix}_`,
-    RATE_LIMIT_MAX: '100000000',
-    RUN_WORKERS: 'false',
-    // Under 32 connections on a small machine a search may queue for seconds; the bench measures that.
-    MEILI_TIMEOUT_MS: '30000',
+}
+
+/** Writes listings `from` .. `to - 1` of the corpus to discovery's listing table; returns their ids. */
+async function writeListings(db: Kysely<DB>, from: number, to: number): Promise<string[]> {
+  const rows = []
+  for (let i = from; i < to; i++) rows.push(listingRow(i).values)
+  await db.insertInto('listings').values(rows).execute()
+  return rows.map((row) => row.id)
+}
+
+/**
+ * Grows a corpus to `size` listings: writes listings `c.size` .. `size - 1` to Postgres and adds their
+ * documents, built by the service's own document query, to the live index in batches, without a rebuild.
+ * Returns the grown corpus; `c` itself is left as it was.
+ */
+export async function growCorpus(ctx: BenchContext, c: Corpus, size: number): Promise<Corpus> {
+  if (size <= c.size) return c
+  ctx.log(`growing the corpus from ${c.size} to ${size} listings`)
+  const db = createDb<DB>({ url: c.databaseUrl, schema: 'discovery', poolMax: 4 })
+  const meili = createMeili(parseConfig(DiscoveryConfig, c.env))
+  try {
+    const index = meili.indexing.index(meili.listingsIndex)
+    const tasks = []
+    let docs: ListingDocument[] = []
+    for (let start = c.size; start < size; start += WRITE_BATCH) {
+      const ids = await writeListings(db, start, Math.min(size, start + WRITE_BATCH))
+      docs.push(...(await listingDocuments(db, { ids })).docs)
+      if (docs.length >= ADD_BATCH || start + WRITE_BATCH >= size) {
+        tasks.push(await index.addDocuments(docs, { primaryKey: 'id' }))
+        docs = []
+      }
+    }
+    for (const task of tasks) await waitOk(meili.indexing, task)
+    return { ...c, size }
+  } finally {
+    await db.destroy()
   }
-  const meili = createMeili(parseConfig(DiscoveryConfig, env))
-  ctx.log('building the index (reindex)')
-  const started = performance.now()
-  await reindex(db, meili)
-  const buildSeconds = (performance.now() - started) / 1000
-  ctx.log(`index built in ${buildSeconds.toFixed(1)} s`)
-  await db.destroy()
-  return { databaseUrl, size, env, buildSeconds }
 }
 
 /** Runs a full reindex to the end (swap included). */

@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { freePort, percentile } from '@commons/testkit'
+import autocannon from 'autocannon'
+import type { Corpus } from './corpus.ts'
+
+/** Concurrent connections of every search load. */
+export const CONNECTIONS = 32
+
+const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url))
+
+/**
+ * The search benchmarks' queries, as the API takes them: the same twelve for every search figure, so
+ * figures of different benchmarks and corpus sizes compare.
+ */
+export const QUERIES: Array<Record<string, string>> = [
+  { q: '会议室' },
+  { q: '法律咨询' },
+  { q: '活动室', district: '浦东新区' },
+  { q: '多功能厅', sort: 'price_asc' },
+  { q: '培训', kind: 'expertise' },
+  { q: '摄影志愿服务' },
+  { kind: 'venue', capacityMin: '100', amenities: 'projector' },
+  { q: '会场', near: '31.2304,121.4737', radiusKm: '5', sort: 'distance' },
+  { free: 'true', district: '徐汇区', sort: 'newest' },
+  { q: '心理咨询', verified: 'true', page: '2' },
+  { q: '报告厅 党建', perPage: '10' },
+  { tags: '党建', sort: 'rating' },
+]
+
+/** {@link QUERIES} as requests to discovery's search endpoint. */
+export function searchRequests(): autocannon.Request[] {
+  return QUERIES.map((q) => ({ method: 'GET' as const, path: `/v1/search?${new URLSearchParams(q)}` }))
+}
+
+/** What a load measured: latency percentiles over every request, and completed requests per second. */
+export interface LoadResult {
+  p50: number
+  p99: number
+  throughput: number
+  requests: number
+  /** p99 of each request of the list, in its order. */
+  p99ByRequest: number[]
+}
+
+/**
+ * {@link CONNECTIONS} connections, each going through all of `requests` in whole rounds, for about `seconds`;
+ * every request is measured to its end. A load stopped by a timer (autocannon's `duration`)
+ * drops the requests still in flight, which are the slowest, and when a connection completes only a few
+ * requests in the time (100k listings under load: seven in ten seconds), the queries late in the list
+ * are never measured at all. A first round, not counted, warms up and sizes the measured run. Any failed
+ * request fails the benchmark: a latency measured over errors would flatter the service.
+ */
+export async function load(url: string, requests: autocannon.Request[], seconds: number): Promise<LoadResult> {
+  const first = await rounds(url, requests, 1)
+  const count = Math.max(1, Math.ceil((seconds * 1000) / first.elapsedMs))
+  const { latencies, byRequest, elapsedMs } = await rounds(url, requests, count)
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    throughput: (latencies.length * 1000) / elapsedMs,
+    requests: latencies.length,
+    p99ByRequest: byRequest.map((list) => percentile(list, 99)),
+  }
+}
+
+/** `count` whole rounds of `requests` on every connection; the latency of each response, also by request. */
+async function rounds(url: string, requests: autocannon.Request[], count: number) {
+  const length = requests.length
+  const latencies: number[] = []
+  const byRequest = requests.map((): number[] => [])
+  const started = performance.now()
+  let last = started
+  // Connections all starting at the first request would send it 32 times at once, a burst no steady load
+  // has, so the connections are spread over the list: group k starts at request k (one autocannon each,
+  // since autocannon starts every connection of an instance at the same request).
+  const groups = Array.from(
+    { length: Math.min(length, CONNECTIONS) },
+    (_, k) => Math.floor(CONNECTIONS / length) + (k < CONNECTIONS % length ? 1 : 0),
+  )
+  await Promise.all(
+    groups.map(
+      (connections, k) =>
+        new Promise<void>((resolve, reject) => {
+          const rotated = [...requests.slice(k), ...requests.slice(0, k)]
+          const instance = autocannon(
+            { url, connections, amount: connections * length * count, requests: rotated },
+            (error, result) => {
+              if (error) return reject(error)
+              const bad = result.non2xx + result.errors + result.timeouts
+              if (bad > 0)
+                reject(new Error(`${bad} failed requests (non-2xx ${result.non2xx}, errors ${result.errors})`))
+              else resolve()
+            },
+          )
+          // A connection sends its list in order, one request at a time: its n-th answer is to request k + n.
+          const answered = new Map<unknown, number>()
+          instance.on('response', (client, _status, _bytes, responseTime) => {
+            const n = answered.get(client) ?? 0
+            answered.set(client, n + 1)
+            byRequest[(k + n) % length]!.push(responseTime)
+            latencies.push(responseTime)
+            last = performance.now()
+          })
+        }),
+    ),
+  )
+  // Up to a second passes between the last response and autocannon's report: time to the last response.
+  return { latencies, byRequest, elapsedMs: last - started }
+}
+
+/**
+ * The discovery app on the corpus in a process of its own, as deployed, so the load generator does not
+ * share its event loop; warmed up with one pass of {@link QUERIES}. `stop` ends the process.
+ */
+export async function startSearchProcess(c: Corpus): Promise<{ url: string; stop: () => Promise<void> }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', SERVE], {
+    env: { ...process.env, ...c.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM')
+      await once(child, 'exit')
+    }
+  }
+  try {
+    const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string]
+    const url = line.trim()
+    for (const r of searchRequests()) {
+      const res = await fetch(`${url}${r.path}`)
+      if (res.status !== 200) throw new Error(`${r.path}: ${res.status} ${await res.text()}`)
+    }
+    return { url, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}

@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type Actor,
-  BOOKINGS_EVENTS,
-  type BookingStatus,
-  LISTINGS_EVENTS,
-  Listing,
-  type NeedFields,
-} from '@commons/contracts'
+import { type Actor, BOOKINGS_EVENTS, type BookingStatus, LISTINGS_EVENTS, type NeedFields } from '@commons/contracts'
 import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
-import { TestClock, testDatabase, testTokens } from '@commons/testkit'
+import { publishedVenue, TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Test } from 'tap'
 import { buildApp, type MessagingOverrides, migrate } from '../src/app.ts'
 import { MessagingConfig } from '../src/config.ts'
@@ -167,7 +160,7 @@ export async function testApp(
         entityId: id,
         version: 2,
         payload: {
-          listing: Listing.parse(listingSnapshot(id, organizationId, title)),
+          listing: publishedVenue({ id, organizationId, title }),
           organization: { id: organizationId, name: '', kind: 'other', verified: false },
         },
       })
@@ -226,44 +219,6 @@ export async function testApp(
       })
       return id
     },
-  }
-}
-
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-function listingSnapshot(id: string, organizationId: string, title: string) {
-  return {
-    id,
-    organizationId,
-    kind: 'venue' as const,
-    title,
-    description: '',
-    tags: [],
-    photos: [],
-    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
-    capacity: 40,
-    amenities: [],
-    pricing: { model: 'free' },
-    rules: {
-      mode: 'request',
-      slotMinutes: 60,
-      minDurationMinutes: 60,
-      maxDurationMinutes: 240,
-      minNoticeHours: 24,
-      maxAdvanceDays: 90,
-      bufferMinutes: 0,
-      cancellationPolicy: 'moderate',
-    },
-    availability: {
-      timezone: 'Asia/Shanghai',
-      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
-    },
-    status: 'published',
-    version: 2,
-    rejectionReason: null,
-    createdAt: '2026-11-01T00:00:00Z',
-    updatedAt: '2026-11-01T00:00:00Z',
-    publishedAt: '2026-11-01T00:00:00Z',
   }
 }
 

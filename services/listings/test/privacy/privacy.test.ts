@@ -1,47 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type Clock, parseConfig } from '@commons/service-kit'
-import { testDatabase } from '@commons/testkit'
+import { TestClock } from '@commons/testkit'
 import t, { type Test } from 'tap'
-import { migrate } from '../../src/app.ts'
-import { ListingsConfig } from '../../src/config.ts'
 import { CURRENT_NOTICE } from '../../src/privacy/notice.ts'
 import { eventsOf, testDb } from '../fixtures.ts'
-import {
-  bearer,
-  buildTestApp,
-  createOrganization,
-  joinOrganization,
-  SERVICE_TOKEN,
-  signUp,
-  verificationToken,
-} from '../helpers.ts'
+import { bearer, createOrganization, joinOrganization, signUp, testApp, verificationToken } from '../helpers.ts'
 
 const DAY = 86_400_000
 const PASSWORD = 'correct horse battery'
 
 /** A listings app whose clock the test moves, with the job runner off (jobs run through runDueJobs). */
 async function privacyApp(t: Test) {
-  const databaseUrl = await testDatabase(t, { template: 'listings', prepare: (url) => migrate({ DATABASE_URL: url }) })
-  const dataDir = await mkdtemp(join(tmpdir(), 'listings-privacy-'))
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  let now = new Date('2026-12-01T08:00:00Z')
-  const clock: Clock = { now: () => now }
-  const config = parseConfig(ListingsConfig, {
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'false',
-    AUTH_RATE_LIMIT_MAX: '1000',
-  })
-  const app = await buildTestApp(config, { clock, exportServices: {} })
-  t.teardown(() => app.close())
-  const advance = (ms: number) => {
-    now = new Date(now.getTime() + ms)
-  }
-  return { app, db: testDb(t, databaseUrl), advance }
+  const clock = new TestClock(new Date('2026-12-01T08:00:00Z'))
+  const { app, databaseUrl } = await testApp(t, {}, { clock, exportServices: {} })
+  return { app, db: testDb(t, databaseUrl), advance: (ms: number) => clock.advance(ms) }
 }
 
 let counter = 0

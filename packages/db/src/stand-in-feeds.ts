@@ -54,3 +54,25 @@ export function openStandInFeeds<S extends string>(url: string, schemas: readonl
     },
   }
 }
+
+/**
+ * The number of rows in each of the tables, keyed by table: tests compare two of these to show that a
+ * refused request, or a load run a second time, wrote nothing.
+ */
+export async function rowCounts<DB, T extends keyof DB & string>(
+  db: Kysely<DB>,
+  tables: readonly T[],
+): Promise<Record<T, number>> {
+  // The table is a type parameter here, which kysely's builder cannot narrow; each name is a table of DB.
+  const anyDb = db as unknown as Kysely<{ table: { id: unknown } }>
+  const counts = await Promise.all(
+    tables.map(async (table) => {
+      const row = await anyDb
+        .selectFrom(table as 'table')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+      return [table, Number(row.n)] as const
+    }),
+  )
+  return Object.fromEntries(counts) as Record<T, number>
+}

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { Actor } from '@commons/contracts'
 import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
-import { TestClock, testDatabase, testTokens } from '@commons/testkit'
+import { serviceTestEnv, TEST_SERVICE_TOKEN, TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Test } from 'tap'
 import { buildApp, type CommunityOverrides, migrate } from '../src/app.ts'
 import { CommunityConfig } from '../src/config.ts'
 
-export const SERVICE_TOKEN = 's'.repeat(40)
+export const SERVICE_TOKEN = TEST_SERVICE_TOKEN
 
 export { TestClock }
 
@@ -57,12 +57,8 @@ export async function testApp(
   const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T00:00:00Z'))
   const config = parseConfig(CommunityConfig, {
+    ...serviceTestEnv(databaseUrl),
     LOG_LEVEL: process.env.COMMUNITY_TEST_LOG ?? 'silent',
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'true',
-    JOB_POLL_MS: '60000',
-    RATE_LIMIT_MAX: '100000',
     ...opts.env,
   })
   const app = await buildApp(config, {

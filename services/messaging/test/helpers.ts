@@ -2,12 +2,19 @@ import { randomUUID } from 'node:crypto'
 import { type Actor, BOOKINGS_EVENTS, type BookingStatus, LISTINGS_EVENTS, type NeedFields } from '@commons/contracts'
 import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
-import { publishedVenue, TestClock, testDatabase, testTokens } from '@commons/testkit'
+import {
+  publishedVenue,
+  serviceTestEnv,
+  TEST_SERVICE_TOKEN,
+  TestClock,
+  testDatabase,
+  testTokens,
+} from '@commons/testkit'
 import type { Test } from 'tap'
 import { buildApp, type MessagingOverrides, migrate } from '../src/app.ts'
 import { MessagingConfig } from '../src/config.ts'
 
-export const SERVICE_TOKEN = 's'.repeat(40)
+export const SERVICE_TOKEN = TEST_SERVICE_TOKEN
 
 export { TestClock }
 
@@ -86,12 +93,7 @@ export async function testApp(
   const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings', 'community'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T02:00:00Z'))
   const config = parseConfig(MessagingConfig, {
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'true',
-    RATE_LIMIT_MAX: '100000',
-    JOB_POLL_MS: '60000',
+    ...serviceTestEnv(databaseUrl),
     PUBLIC_URL: 'https://commons.example',
     ...opts.env,
   })

@@ -4,10 +4,15 @@
  * period no service answers with their name, email or phone, their booking shows 已注销用户, and the ledger
  * totals are what they were. All the while, no service log line carries the email, phone or name.
  */
-import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import t from 'tap'
-import { PASSWORD, setUpJourney } from '../../services/web/test/browser/journey-setup.ts'
+import {
+  bookSlot,
+  PASSWORD,
+  setUpJourney,
+  slotsAhead,
+  verifyPhone,
+} from '../../services/web/test/browser/journey-setup.ts'
 import { eventually } from '../../services/web/test/browser/support.ts'
 import { joinOrganization, startTestStack } from '../lib/test-stack.ts'
 
@@ -40,32 +45,19 @@ t.test('sign up, book, rate, view, export, close: nothing personal remains and t
   )
   const person = await call('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
   const userId: string = person.user.id
-  await call('POST', '/v1/auth/phone/code', { body: { phone: MOBILE } })
-  let code = ''
-  await eventually(async () => {
-    code = new RegExp(`to ${MOBILE}: .*验证码 (\\d{6})`).exec(stack.output())?.[1] ?? ''
-    return code !== ''
-  }, 'the code reaches the development log')
-  await call('PUT', '/v1/me/phone', { token: person.accessToken, body: { phone: MOBILE, code } })
+  await verifyPhone(stack, call, person.accessToken, MOBILE)
   const status = await call('GET', '/v1/me/privacy', { token: person.accessToken })
   t.match(status, { acceptedNoticeVersion: notice.version, consents: { personalisedRecommendations: true } })
 
   // Views (recorded because personalisation was agreed to), a booking, its completion and a rating.
   await call('POST', '/v1/views', { token: person.accessToken, body: { listingId: listing.id } })
-  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
-  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
-  const { slots } = await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)
-  const booking = await call('POST', '/v1/bookings', {
-    token: person.accessToken,
-    headers: { 'idempotency-key': randomUUID() },
-    body: {
-      listingId: listing.id,
-      organizationId: requesterOrg.organization.id,
-      start: slots[0].start,
-      end: slots[0].end,
-      attendees: 8,
-      purpose: '楼组长议事会',
-    },
+  const [slot] = await slotsAhead(call, listing.id)
+  const booking = await bookSlot(call, person.accessToken, {
+    listingId: listing.id,
+    organizationId: requesterOrg.organization.id,
+    slot: slot!,
+    attendees: 8,
+    purpose: '楼组长议事会',
   })
   await call('POST', `/v1/bookings/${booking.id}/accept`, { token: providerOrg.accessToken, body: {} })
   await stack.beginBooking(booking.id)

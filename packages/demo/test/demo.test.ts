@@ -1,5 +1,5 @@
 import { ListingPublishedPayload, Need } from '@commons/contracts'
-import { createDb } from '@commons/db'
+import { createDb, rowCounts } from '@commons/db'
 import { buildApp, ListingsConfig, type ListingsDB, migrate } from '@commons/listings'
 import { parseConfig } from '@commons/service-kit'
 import { testDatabase } from '@commons/testkit'
@@ -28,23 +28,7 @@ async function testApp(t: Test) {
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
-async function counts(db: Kysely<ListingsDB>) {
-  const one = async (table: 'events' | 'listings' | 'needs' | 'auditLog') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-  return {
-    events: await one('events'),
-    listings: await one('listings'),
-    needs: await one('needs'),
-    audit: await one('auditLog'),
-  }
-}
+const counts = (db: Kysely<ListingsDB>) => rowCounts(db, ['events', 'listings', 'needs', 'auditLog'])
 
 t.test('the demo data loads once, through the service, and the demo accounts work', async (t) => {
   const { app, db } = await testApp(t)

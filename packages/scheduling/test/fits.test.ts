@@ -1,44 +1,11 @@
-import { Listing } from '@commons/contracts'
+import type { Pricing } from '@commons/contracts'
+import { publishedVenue } from '@commons/testkit'
 import t from 'tap'
 import { type FitNeed, listingFitsNeed } from '../src/index.ts'
 
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 const now = new Date('2026-12-01T02:00:00Z')
 
-const venue = (pricing: unknown = { model: 'free' }) =>
-  Listing.parse({
-    id: '01a22f58-9762-7ead-b1ce-d7fee65d467f',
-    organizationId: '01a22f58-866b-7d62-8176-a1342fb16c62',
-    kind: 'venue',
-    title: '多功能厅',
-    description: '',
-    tags: [],
-    photos: [],
-    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
-    capacity: 40,
-    amenities: [],
-    pricing,
-    rules: {
-      mode: 'request',
-      slotMinutes: 60,
-      minDurationMinutes: 60,
-      maxDurationMinutes: 240,
-      minNoticeHours: 24,
-      maxAdvanceDays: 90,
-      bufferMinutes: 30,
-      cancellationPolicy: 'moderate',
-    },
-    availability: {
-      timezone: 'Asia/Shanghai',
-      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
-    },
-    status: 'published',
-    version: 2,
-    rejectionReason: null,
-    createdAt: '2026-11-01T00:00:00Z',
-    updatedAt: '2026-11-01T00:00:00Z',
-    publishedAt: '2026-11-01T00:00:00Z',
-  })
+const venue = (pricing?: Pricing) => publishedVenue({ pricing, bufferMinutes: 30 })
 
 // Thursday 10 December, 09:00–11:00 in Shanghai.
 const need: FitNeed = {

@@ -8,10 +8,17 @@ export {
   type TestDatabaseOptions,
   testDatabase,
 } from './database.ts'
+export { publishedVenue, type VenueOverrides } from './listings.ts'
 export { deleteIndexes, type TestMeili, testMeili } from './meili.ts'
 export { startS3Server, type TestS3 } from './s3.ts'
-export { TestClock, type TestTokenClaims, type TestTokens, testTokens } from './service-auth.ts'
-
+export {
+  serviceTestEnv,
+  TEST_SERVICE_TOKEN,
+  TestClock,
+  type TestTokenClaims,
+  type TestTokens,
+  testTokens,
+} from './service-auth.ts'
 export { type ReceivedMail, type SmtpTestServer, startSmtpServer } from './smtp-server.ts'
 export { getStack, readTestEnv, type TestEnv, type TestStack, testRunId } from './stack.ts'
 export { stripeJsSource, TEST_CARDS } from './stripe-js.ts'

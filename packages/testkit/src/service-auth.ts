@@ -61,3 +61,21 @@ export async function testTokens(): Promise<TestTokens> {
         .sign(privateKey),
   }
 }
+
+/** The service token test harnesses give services and send to their internal routes. */
+export const TEST_SERVICE_TOKEN = 's'.repeat(40)
+
+/**
+ * The environment a consuming service's integration tests start it with: quiet, its workers on, its job
+ * poll rare (tests run due jobs themselves), and no rate limit in the way of a test's many requests.
+ */
+export function serviceTestEnv(databaseUrl: string): Record<string, string> {
+  return {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    SERVICE_TOKEN: TEST_SERVICE_TOKEN,
+    RUN_WORKERS: 'true',
+    JOB_POLL_MS: '60000',
+    RATE_LIMIT_MAX: '100000',
+  }
+}

@@ -1,68 +1,24 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type Actor,
-  LISTINGS_EVENTS,
-  Listing,
-  type ListingFields,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-} from '@commons/contracts'
+import { type Actor, LISTINGS_EVENTS, Listing, type ListingFields } from '@commons/contracts'
 import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
-import { testDatabase } from '@commons/testkit'
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose'
+import { TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Kysely } from 'kysely'
 import type { Test } from 'tap'
 import { type BookingsOverrides, buildApp, migrate } from '../src/app.ts'
 import { BookingsConfig } from '../src/config.ts'
 
-/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
-const fresh = (roles: Record<string, unknown> = {}) => ({
-  av: 1,
-  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
-})
-
 export const SERVICE_TOKEN = 's'.repeat(40)
 /** The schema standing in for the listings service: only its outbox, which the test writes events to. */
 const LISTINGS_SCHEMA = 'listings'
 
-/** A clock the test moves by hand. */
-export class TestClock {
-  constructor(public current: Date) {}
-  now = () => this.current
-  set(at: string | Date) {
-    this.current = new Date(at)
-  }
-  advance(ms: number) {
-    this.current = new Date(this.current.getTime() + ms)
-  }
-}
+export { TestClock }
 
-const keys = await (async () => {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'EdDSA', use: 'sig' }
-  return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) }
-})()
+const keys = await testTokens()
 
-/** An access token as listings would issue it. */
-export async function tokenFor(actor: Partial<Actor> & { userId?: string }): Promise<string> {
-  // As listings signs a token just after a change: newer than anything the access replica has seen, so its
-  // claims count until the test sends the replica a newer snapshot (a removal, a revoke).
-  return new SignJWT({
-    ...fresh(actor.roles),
-    orgs: actor.roles ?? {},
-    mod: actor.moderator ?? false,
-    ...(actor.displayName ? { name: actor.displayName } : {}),
-  })
-    .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-    .setSubject(actor.userId ?? randomUUID())
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(keys.privateKey)
-}
+/** An access token as listings would issue it (newer than anything the access replica has seen). */
+export const tokenFor = (actor: Partial<Actor> & { userId?: string }): Promise<string> => keys.sign(actor)
 
 export interface Harness {
   app: App

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { Actor } from '@commons/contracts'
-import { allEventsOnFeed, appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
+import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
-import { TestClock, testDatabase, testTokens } from '@commons/testkit'
-import type { Kysely } from 'kysely'
+import { serviceTestEnv, TEST_SERVICE_TOKEN, TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Test } from 'tap'
 import { buildApp, type CommunityOverrides, migrate } from '../src/app.ts'
 import { CommunityConfig } from '../src/config.ts'
 
-export const SERVICE_TOKEN = 's'.repeat(40)
+export const SERVICE_TOKEN = TEST_SERVICE_TOKEN
 
 export { TestClock }
 
@@ -52,46 +51,30 @@ export async function testApp(
     template: 'community',
     prepare: async (url) => {
       await migrate({ DATABASE_URL: url })
-      for (const schema of ['listings', 'bookings']) {
-        const db = createDb({ url, schema, poolMax: 1 })
-        try {
-          await migrateToLatest(db, { schema, migrations: {} })
-        } finally {
-          await db.destroy()
-        }
-      }
+      await migrateStandInFeeds(url, ['listings', 'bookings'])
     },
   })
-  const listingsDb = createDb<unknown>({ url: databaseUrl, schema: 'listings', poolMax: 2 })
-  const bookingsDb = createDb<unknown>({ url: databaseUrl, schema: 'bookings', poolMax: 2 })
+  const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T00:00:00Z'))
   const config = parseConfig(CommunityConfig, {
+    ...serviceTestEnv(databaseUrl),
     LOG_LEVEL: process.env.COMMUNITY_TEST_LOG ?? 'silent',
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'true',
-    JOB_POLL_MS: '60000',
-    RATE_LIMIT_MAX: '100000',
     ...opts.env,
   })
   const app = await buildApp(config, {
     keys: keys.jwks,
     clock,
-    feeds: {
-      listings: (after, limit) => readFeed(listingsDb, { after, limit }),
-      bookings: (after, limit) => readFeed(bookingsDb, { after, limit }),
-    },
+    feeds: producers.feeds,
     startJobRunner: false,
     ...opts.overrides,
   })
   t.teardown(async () => {
     await app.close()
-    await Promise.all([listingsDb.destroy(), bookingsDb.destroy()])
+    await producers.destroy()
   })
-  const emitTo = (db: Kysely<unknown>) => async (event: NewEvent) => {
-    await db.transaction().execute((trx) => appendEvent(trx, event))
-    await allEventsOnFeed(db)
+  const emitTo = (schema: 'listings' | 'bookings') => async (event: NewEvent) => {
+    await producers.append(schema, event)
     await app.community.syncFeeds()
   }
-  return { app, clock, databaseUrl, emitListings: emitTo(listingsDb), emitBookings: emitTo(bookingsDb) }
+  return { app, clock, databaseUrl, emitListings: emitTo('listings'), emitBookings: emitTo('bookings') }
 }

@@ -1,20 +1,10 @@
 import type { Question } from '@commons/contracts'
 import t from 'tap'
 import { tallyResults } from '../src/surveys/results.ts'
+import { groupQuestion } from './survey-fixtures.ts'
 
 const questions: Question[] = [
-  {
-    id: 'group',
-    type: 'single',
-    title: '您属于哪个群体？',
-    required: true,
-    role: 'target_group',
-    options: [
-      { id: 'elderly', label: '老年人' },
-      { id: 'youth', label: '青少年' },
-      { id: 'worker', label: '上班族' },
-    ],
-  },
+  groupQuestion,
   {
     id: 'wants',
     type: 'multiple',

@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto'
+import type { Question } from '@commons/contracts'
 import { solveChallenge } from '../src/surveys/challenge.ts'
 import { type Harness, type Person, person } from './helpers.ts'
+
+/** The target-group question: who answered, the rows of every cross tabulation. */
+export const groupQuestion: Question = {
+  id: 'group',
+  type: 'single',
+  title: '您属于哪个群体？',
+  required: true,
+  role: 'target_group',
+  options: [
+    { id: 'elderly', label: '老年人' },
+    { id: 'youth', label: '青少年' },
+    { id: 'worker', label: '上班族' },
+  ],
+}
 
 /** A survey body with every question type and both breakdown questions. */
 export const surveyBody = (organizationId: string) => ({
@@ -8,18 +23,7 @@ export const surveyBody = (organizationId: string) => ({
   title: '社区居民需求调查',
   allowAnonymous: true,
   questions: [
-    {
-      id: 'group',
-      type: 'single',
-      title: '您属于哪个群体？',
-      required: true,
-      role: 'target_group',
-      options: [
-        { id: 'elderly', label: '老年人' },
-        { id: 'youth', label: '青少年' },
-        { id: 'worker', label: '上班族' },
-      ],
-    },
+    groupQuestion,
     {
       id: 'district',
       type: 'single',

@@ -1,45 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createDb, migrateToLatest } from '@commons/db'
-import { type Clock, parseConfig } from '@commons/service-kit'
-import { testDatabase } from '@commons/testkit'
+import { TestClock, testDatabase } from '@commons/testkit'
 import { sql } from 'kysely'
 import t, { type Test } from 'tap'
-import { migrate, SCHEMA } from '../src/app.ts'
-import { ListingsConfig } from '../src/config.ts'
+import { SCHEMA } from '../src/app.ts'
 import { migrations } from '../src/db/migrations/index.ts'
 import type { DB } from '../src/db/schema.ts'
 import { testDb } from './fixtures.ts'
-import { bearer, buildTestApp, mailTo, SERVICE_TOKEN, signUp, testApp, verificationToken } from './helpers.ts'
+import { bearer, mailTo, signUp, testApp, verificationToken } from './helpers.ts'
 
 const PASSWORD = 'correct horse battery'
 const HOUR = 3600_000
 
 /** A listings app whose clock the test moves. */
 async function clockedApp(t: Test, env: Record<string, string> = {}) {
-  const databaseUrl = await testDatabase(t, { template: 'listings', prepare: (url) => migrate({ DATABASE_URL: url }) })
-  const dataDir = await mkdtemp(join(tmpdir(), 'listings-verify-'))
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  let now = new Date('2026-12-01T08:00:00Z')
-  const clock: Clock = { now: () => now }
-  const config = parseConfig(ListingsConfig, {
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'false',
-    AUTH_RATE_LIMIT_MAX: '1000',
-    ...env,
-  })
-  const app = await buildTestApp(config, { clock })
-  t.teardown(() => app.close())
-  return {
-    app,
-    advance: (ms: number) => {
-      now = new Date(now.getTime() + ms)
-    },
-  }
+  const clock = new TestClock(new Date('2026-12-01T08:00:00Z'))
+  const { app } = await testApp(t, env, { clock })
+  return { app, advance: (ms: number) => clock.advance(ms) }
 }
 
 type App = Awaited<ReturnType<typeof testApp>>['app']

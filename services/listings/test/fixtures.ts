@@ -1,4 +1,4 @@
-import { createDb } from '@commons/db'
+import { createDb, rowCounts } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import type { Test } from 'tap'
 import type { DB } from '../src/db/schema.ts'
@@ -82,23 +82,7 @@ export const act = (app: App, token: string | undefined, id: string, action: str
   app.inject({ method: 'POST', url: `/v1/listings/${id}/${action}`, headers: token ? bearer(token) : {} })
 
 /** Counts of rows behind the API, to show a refused request wrote nothing. */
-export async function counts(db: ReturnType<typeof testDb>) {
-  const one = async (table: 'events' | 'listings' | 'needs' | 'auditLog') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
-  return {
-    events: await one('events'),
-    listings: await one('listings'),
-    needs: await one('needs'),
-    audit: await one('auditLog'),
-  }
-}
+export const counts = (db: ReturnType<typeof testDb>) => rowCounts(db, ['events', 'listings', 'needs', 'auditLog'])
 
 /** Events of one entity, oldest first. */
 export function eventsOf(db: ReturnType<typeof testDb>, entityId: string) {

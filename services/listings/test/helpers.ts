@@ -11,8 +11,15 @@ import { ListingsConfig } from '../src/config.ts'
 
 export const SERVICE_TOKEN = 's'.repeat(40)
 
-/** A listings app on a fresh database cloned from the migrated template; closed when `t` ends. */
-export async function testApp(t: Test, env: Record<string, string> = {}): Promise<{ app: App; databaseUrl: string }> {
+/**
+ * A listings app on a fresh database cloned from the migrated template; closed when `t` ends. Overrides go to
+ * buildApp (a test clock, export services).
+ */
+export async function testApp(
+  t: Test,
+  env: Record<string, string> = {},
+  overrides: ListingsOverrides = {},
+): Promise<{ app: App; databaseUrl: string }> {
   const databaseUrl = await testDatabase(t, {
     template: 'listings',
     prepare: (url) => migrate({ DATABASE_URL: url }),
@@ -28,7 +35,7 @@ export async function testApp(t: Test, env: Record<string, string> = {}): Promis
     AUTH_RATE_LIMIT_MAX: '1000',
     ...env,
   })
-  const app = await buildTestApp(config)
+  const app = await buildTestApp(config, overrides)
   t.teardown(() => app.close())
   return { app, databaseUrl }
 }

@@ -1,59 +1,27 @@
 import { randomUUID } from 'node:crypto'
-import {
-  type Actor,
-  BOOKINGS_EVENTS,
-  type BookingStatus,
-  LISTINGS_EVENTS,
-  Listing,
-  type NeedFields,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-} from '@commons/contracts'
-import { allEventsOnFeed, appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
+import { type Actor, BOOKINGS_EVENTS, type BookingStatus, LISTINGS_EVENTS, type NeedFields } from '@commons/contracts'
+import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
-import { testDatabase } from '@commons/testkit'
-import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT } from 'jose'
-import type { Kysely } from 'kysely'
+import {
+  publishedVenue,
+  serviceTestEnv,
+  TEST_SERVICE_TOKEN,
+  TestClock,
+  testDatabase,
+  testTokens,
+} from '@commons/testkit'
 import type { Test } from 'tap'
 import { buildApp, type MessagingOverrides, migrate } from '../src/app.ts'
 import { MessagingConfig } from '../src/config.ts'
 
-/** Token versions one ahead of an empty access replica: the token's roles and moderator flag count. */
-const fresh = (roles: Record<string, unknown> = {}) => ({
-  av: 1,
-  ov: Object.fromEntries(Object.keys(roles).map((org) => [org, 1])),
-})
+export const SERVICE_TOKEN = TEST_SERVICE_TOKEN
 
-export const SERVICE_TOKEN = 's'.repeat(40)
+export { TestClock }
 
-/** A clock the test moves by hand. */
-export class TestClock {
-  constructor(public current: Date) {}
-  now = () => this.current
-  set(at: string | Date) {
-    this.current = new Date(at)
-  }
-}
+const keys = await testTokens()
 
-const keys = await (async () => {
-  const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' })
-  const jwk = { ...(await exportJWK(publicKey)), kid: 'test', alg: 'EdDSA', use: 'sig' }
-  return { privateKey, jwks: createLocalJWKSet({ keys: [jwk] }) }
-})()
-
-/** An access token as listings would issue it. Its role claims are deliberately empty: messaging must not need them. */
-export async function tokenFor(actor: Partial<Actor> & { userId: string }): Promise<string> {
-  // As listings signs a token just after a change: newer than anything the access replica has seen, so its
-  // claims count until the test sends the replica a newer snapshot (a removal, a revoke).
-  return new SignJWT({ orgs: actor.roles ?? {}, mod: actor.moderator ?? false, ...fresh(actor.roles) })
-    .setProtectedHeader({ alg: 'EdDSA', kid: 'test' })
-    .setSubject(actor.userId)
-    .setIssuer(TOKEN_ISSUER)
-    .setAudience(TOKEN_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime('1h')
-    .sign(keys.privateKey)
-}
+/** An access token as listings would issue it, newer than anything the access replica has seen. */
+export const tokenFor = (actor: Partial<Actor> & { userId: string }): Promise<string> => keys.sign(actor)
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
@@ -119,59 +87,36 @@ export async function testApp(
     template: 'messaging',
     prepare: async (url) => {
       await migrate({ DATABASE_URL: url })
-      for (const schema of ['listings', 'bookings', 'community']) {
-        const db = createDb({ url, schema, poolMax: 1 })
-        try {
-          await migrateToLatest(db, { schema, migrations: {} })
-        } finally {
-          await db.destroy()
-        }
-      }
+      await migrateStandInFeeds(url, ['listings', 'bookings', 'community'])
     },
   })
-  const listingsDb = createDb<unknown>({ url: databaseUrl, schema: 'listings', poolMax: 2 })
-  const bookingsDb = createDb<unknown>({ url: databaseUrl, schema: 'bookings', poolMax: 2 })
-  const communityDb = createDb<unknown>({ url: databaseUrl, schema: 'community', poolMax: 2 })
+  const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings', 'community'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T02:00:00Z'))
   const config = parseConfig(MessagingConfig, {
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'true',
-    RATE_LIMIT_MAX: '100000',
-    JOB_POLL_MS: '60000',
+    ...serviceTestEnv(databaseUrl),
     PUBLIC_URL: 'https://commons.example',
     ...opts.env,
   })
   const app = await buildApp(config, {
     keys: keys.jwks,
     clock,
-    feeds: {
-      listings: (after, limit) => readFeed(listingsDb, { after, limit }),
-      bookings: (after, limit) => readFeed(bookingsDb, { after, limit }),
-      community: (after, limit) => readFeed(communityDb, { after, limit }),
-    },
+    feeds: producers.feeds,
     startJobRunner: false,
     ...opts.overrides,
   })
   t.teardown(async () => {
     await app.close()
-    await listingsDb.destroy()
-    await bookingsDb.destroy()
-    await communityDb.destroy()
+    await producers.destroy()
   })
   const emitTo =
-    (db: Kysely<unknown>) =>
+    (schema: 'listings' | 'bookings' | 'community') =>
     async (...events: NewEvent[]) => {
-      await db.transaction().execute(async (trx) => {
-        for (const event of events) await appendEvent(trx, event)
-      })
-      await allEventsOnFeed(db)
+      await producers.append(schema, ...events)
       await app.messaging.syncFeeds()
     }
-  const listings = emitTo(listingsDb)
-  const bookings = emitTo(bookingsDb)
-  const community = emitTo(communityDb)
+  const listings = emitTo('listings')
+  const bookings = emitTo('bookings')
+  const community = emitTo('community')
   const now = '2026-11-01T00:00:00Z'
   return {
     app,
@@ -217,7 +162,7 @@ export async function testApp(
         entityId: id,
         version: 2,
         payload: {
-          listing: Listing.parse(listingSnapshot(id, organizationId, title)),
+          listing: publishedVenue({ id, organizationId, title }),
           organization: { id: organizationId, name: '', kind: 'other', verified: false },
         },
       })
@@ -276,44 +221,6 @@ export async function testApp(
       })
       return id
     },
-  }
-}
-
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-function listingSnapshot(id: string, organizationId: string, title: string) {
-  return {
-    id,
-    organizationId,
-    kind: 'venue' as const,
-    title,
-    description: '',
-    tags: [],
-    photos: [],
-    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
-    capacity: 40,
-    amenities: [],
-    pricing: { model: 'free' },
-    rules: {
-      mode: 'request',
-      slotMinutes: 60,
-      minDurationMinutes: 60,
-      maxDurationMinutes: 240,
-      minNoticeHours: 24,
-      maxAdvanceDays: 90,
-      bufferMinutes: 0,
-      cancellationPolicy: 'moderate',
-    },
-    availability: {
-      timezone: 'Asia/Shanghai',
-      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
-    },
-    status: 'published',
-    version: 2,
-    rejectionReason: null,
-    createdAt: '2026-11-01T00:00:00Z',
-    updatedAt: '2026-11-01T00:00:00Z',
-    publishedAt: '2026-11-01T00:00:00Z',
   }
 }
 

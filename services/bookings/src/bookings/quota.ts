@@ -2,11 +2,11 @@ import {
   type FeedEvent,
   LISTINGS_EVENTS,
   type ListingKind,
-  OrganizationParentChangedPayload,
   OrganizationQuotasChangedPayload,
   type QuotaExceededDetails,
   SLOT_HOLDING_STATUSES,
 } from '@commons/contracts'
+import { applyParentChanged } from '@commons/db'
 import { problem } from '@commons/service-kit'
 import { type RawBuilder, sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
@@ -21,17 +21,7 @@ const QUOTA_LOCK_NAMESPACE = 0x71756f74 // 'quot'
  */
 export async function applyHierarchyEvent(trx: Transaction<DB>, event: FeedEvent): Promise<void> {
   if (event.type === LISTINGS_EVENTS.organizationParentChanged) {
-    const { organizationId, parentId, version } = OrganizationParentChangedPayload.parse(event.payload)
-    await trx
-      .insertInto('organizationParents')
-      .values({ organizationId, parentId, version })
-      .onConflict((oc) =>
-        oc
-          .column('organizationId')
-          .doUpdateSet({ parentId, version })
-          .where('organizationParents.version', '<', version),
-      )
-      .execute()
+    await applyParentChanged(trx, event.payload)
   } else if (event.type === LISTINGS_EVENTS.organizationQuotasChanged) {
     const { organizationId, quotas, version } = OrganizationQuotasChangedPayload.parse(event.payload)
     const document = JSON.stringify(quotas)

@@ -5,8 +5,8 @@ import {
   ListingWithdrawnPayload,
   NeedClosedPayload,
   NeedOpenedPayload,
-  OrganizationParentChangedPayload,
 } from '@commons/contracts'
+import { applyParentChanged } from '@commons/db'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { DB } from '../db/schema.ts'
 
@@ -121,17 +121,7 @@ export async function activityTotals(db: Kysely<DB>, ids: string[], now: Date) {
  */
 export async function applyOverviewEvent(trx: Transaction<DB>, event: FeedEvent): Promise<void> {
   if (event.type === LISTINGS_EVENTS.organizationParentChanged) {
-    const { organizationId, parentId, version } = OrganizationParentChangedPayload.parse(event.payload)
-    await trx
-      .insertInto('organizationParents')
-      .values({ organizationId, parentId, version })
-      .onConflict((oc) =>
-        oc
-          .column('organizationId')
-          .doUpdateSet({ parentId, version })
-          .where('organizationParents.version', '<', version),
-      )
-      .execute()
+    await applyParentChanged(trx, event.payload)
   } else if (event.type === LISTINGS_EVENTS.listingPublished) {
     const { listing } = ListingPublishedPayload.parse(event.payload)
     const row = {

@@ -1,47 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { type Clock, parseConfig } from '@commons/service-kit'
-import { testDatabase } from '@commons/testkit'
+import type { App } from '@commons/service-kit'
+import { TestClock } from '@commons/testkit'
 import t, { type Test } from 'tap'
-import { migrate } from '../../src/app.ts'
-import { ListingsConfig } from '../../src/config.ts'
 import { CURRENT_NOTICE } from '../../src/privacy/notice.ts'
 import { eventsOf, testDb } from '../fixtures.ts'
-import {
-  bearer,
-  buildTestApp,
-  createOrganization,
-  joinOrganization,
-  SERVICE_TOKEN,
-  signUp,
-  verificationToken,
-} from '../helpers.ts'
+import { bearer, createOrganization, joinOrganization, signUp, testApp, verificationToken } from '../helpers.ts'
 
 const DAY = 86_400_000
 const PASSWORD = 'correct horse battery'
 
+/** A signed-in POST, as most steps here are. */
+const postAs = (app: App, token: string, url: string, payload: object) =>
+  app.inject({ method: 'POST', url, headers: bearer(token), payload })
+
 /** A listings app whose clock the test moves, with the job runner off (jobs run through runDueJobs). */
 async function privacyApp(t: Test) {
-  const databaseUrl = await testDatabase(t, { template: 'listings', prepare: (url) => migrate({ DATABASE_URL: url }) })
-  const dataDir = await mkdtemp(join(tmpdir(), 'listings-privacy-'))
-  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
-  let now = new Date('2026-12-01T08:00:00Z')
-  const clock: Clock = { now: () => now }
-  const config = parseConfig(ListingsConfig, {
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    DATABASE_URL: databaseUrl,
-    SERVICE_TOKEN,
-    RUN_WORKERS: 'false',
-    AUTH_RATE_LIMIT_MAX: '1000',
-  })
-  const app = await buildTestApp(config, { clock, exportServices: {} })
-  t.teardown(() => app.close())
-  const advance = (ms: number) => {
-    now = new Date(now.getTime() + ms)
-  }
-  return { app, db: testDb(t, databaseUrl), advance }
+  const clock = new TestClock(new Date('2026-12-01T08:00:00Z'))
+  const { app, databaseUrl } = await testApp(t, {}, { clock, exportServices: {} })
+  return { app, db: testDb(t, databaseUrl), advance: (ms: number) => clock.advance(ms) }
 }
 
 let counter = 0
@@ -103,20 +78,10 @@ t.test('notice and consents', async (t) => {
     t.equal(res.json().mustAcceptNotice, true)
     const token = res.json().accessToken
     t.equal((await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).json().mustAcceptNotice, true)
-    const old = await app.inject({
-      method: 'POST',
-      url: '/v1/me/privacy/notice-acceptance',
-      headers: bearer(token),
-      payload: { version: '2020-01-01' },
-    })
+    const old = await postAs(app, token, '/v1/me/privacy/notice-acceptance', { version: '2020-01-01' })
     t.equal(old.statusCode, 409)
     t.equal(old.json().code, 'notice_outdated')
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/v1/me/privacy/notice-acceptance',
-      headers: bearer(token),
-      payload: { version: CURRENT_NOTICE.version },
-    })
+    const ok = await postAs(app, token, '/v1/me/privacy/notice-acceptance', { version: CURRENT_NOTICE.version })
     t.equal(ok.statusCode, 200)
     t.equal(ok.json().mustAcceptNotice, false)
     const login = await app.inject({
@@ -163,43 +128,23 @@ t.test('closing an account', async (t) => {
   t.test('needs the password again; a sole owner must hand the organization over first', async (t) => {
     const owner = await signUp(app)
     const { organization, accessToken } = await createOrganization(app, owner.accessToken, { name: '某社区居委会' })
-    const wrong = await app.inject({
-      method: 'POST',
-      url: '/v1/me/deletion',
-      headers: bearer(accessToken),
-      payload: { password: 'not the password 1' },
-    })
+    const wrong = await postAs(app, accessToken, '/v1/me/deletion', { password: 'not the password 1' })
     t.equal(wrong.statusCode, 401)
     t.equal(wrong.json().code, 'invalid_credentials')
-    const sole = await app.inject({
-      method: 'POST',
-      url: '/v1/me/deletion',
-      headers: bearer(accessToken),
-      payload: { password: PASSWORD },
-    })
+    const sole = await postAs(app, accessToken, '/v1/me/deletion', { password: PASSWORD })
     t.equal(sole.statusCode, 409)
     t.equal(sole.json().code, 'sole_owner')
     t.match(sole.json().detail, '某社区居委会')
 
     const heir = await signUp(app)
     await joinOrganization(app, accessToken, organization.id, heir, 'owner')
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/v1/me/deletion',
-      headers: bearer(accessToken),
-      payload: { password: PASSWORD },
-    })
+    const ok = await postAs(app, accessToken, '/v1/me/deletion', { password: PASSWORD })
     t.equal(ok.statusCode, 202, 'with another owner, the request is accepted')
   })
 
   t.test('the cooling-off period can be cancelled; nothing closes', async (t) => {
     const person = await signUp(app)
-    const request = await app.inject({
-      method: 'POST',
-      url: '/v1/me/deletion',
-      headers: bearer(person.accessToken),
-      payload: { password: PASSWORD },
-    })
+    const request = await postAs(app, person.accessToken, '/v1/me/deletion', { password: PASSWORD })
     t.equal(request.statusCode, 202)
     t.equal(Date.parse(request.json().deletion.closesAt) - Date.parse(request.json().deletion.requestedAt), 7 * DAY)
     const cancel = await app.inject({ method: 'DELETE', url: '/v1/me/deletion', headers: bearer(person.accessToken) })
@@ -225,12 +170,7 @@ t.test('closing an account', async (t) => {
     })
     const person = await signUp(app, { displayName: '张小明' })
     await joinOrganization(app, ownerToken, organization.id, person)
-    const request = await app.inject({
-      method: 'POST',
-      url: '/v1/me/deletion',
-      headers: bearer(person.accessToken),
-      payload: { password: PASSWORD },
-    })
+    const request = await postAs(app, person.accessToken, '/v1/me/deletion', { password: PASSWORD })
     t.equal(request.statusCode, 202)
     advance(7 * DAY - 60_000)
     await app.listings.runDueJobs()

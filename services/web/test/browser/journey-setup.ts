@@ -12,9 +12,49 @@ export const PASSWORD = 'gongxiang2026ziyuan'
 // biome-ignore lint/suspicious/noExplicitAny: API answers in a test
 export type Json = any
 
+/** The API as a test's setup uses it: any answer but 2xx fails the test. */
+export type Call = (method: string, url: string, opts?: CallOptions) => Promise<Json>
+
+/** A bookable slot as the availability endpoint lists it. */
+export interface Slot {
+  start: string
+  end: string
+}
+
+/** The listing's bookable slots from 26 hours to 14 days ahead: past any notice rule, inside the advance. */
+export async function slotsAhead(call: Call, listingId: string): Promise<Slot[]> {
+  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
+  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
+  return (await call('GET', `/v1/availability/${listingId}?from=${from}&to=${to}`)).slots
+}
+
+/** Books one slot of the listing for the organization, as `token` (a member of it). */
+export function bookSlot(
+  call: Call,
+  token: string,
+  booking: { listingId: string; organizationId: string; slot: Slot; attendees: number; purpose: string },
+): Promise<Json> {
+  const { slot, ...rest } = booking
+  return call('POST', '/v1/bookings', {
+    token,
+    headers: { 'idempotency-key': randomUUID() },
+    body: { ...rest, start: slot.start, end: slot.end },
+  })
+}
+
+/** Verifies `phone` for the signed-in person with the code the development SMS stand-in writes to the log. */
+export async function verifyPhone(stack: TestStack, call: Call, token: string, phone: string): Promise<void> {
+  await call('POST', '/v1/auth/phone/code', { body: { phone } })
+  let code = ''
+  await eventually(async () => {
+    code = new RegExp(`to ${phone}: .*验证码 (\\d{6})`).exec(stack.output())?.[1] ?? ''
+    return code !== ''
+  }, 'the code reaches the development log')
+  await call('PUT', '/v1/me/phone', { token, body: { phone, code } })
+}
+
 export async function setUpJourney(stack: TestStack) {
-  /** The API as the test's setup uses it: any answer but 2xx fails the test. */
-  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
+  const call: Call = async (method, url, opts = {}) => {
     const res = await stack.call(method, url, opts)
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
@@ -66,26 +106,18 @@ export async function setUpJourney(stack: TestStack) {
   })
   await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
   await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
-  const from = new Date(Date.now() + 26 * 3600_000).toISOString()
-  const to = new Date(Date.now() + 14 * 86_400_000).toISOString()
-  let slots: Array<{ start: string; end: string }> = []
+  let slots: Slot[] = []
   await eventually(async () => {
-    slots = (await call('GET', `/v1/availability/${listing.id}?from=${from}&to=${to}`)).slots
+    slots = await slotsAhead(call, listing.id)
     return slots.length > 1
   }, 'bookings knows the listing')
   // A second booking, later, that the requester will cancel.
-  const later = slots[slots.length - 1]!
-  const toCancel = await call('POST', '/v1/bookings', {
-    token: requesterOrg.accessToken,
-    headers: { 'idempotency-key': randomUUID() },
-    body: {
-      listingId: listing.id,
-      organizationId: requesterOrg.organization.id,
-      start: later.start,
-      end: later.end,
-      attendees: 10,
-      purpose: '青年志愿者培训',
-    },
+  const toCancel = await bookSlot(call, requesterOrg.accessToken, {
+    listingId: listing.id,
+    organizationId: requesterOrg.organization.id,
+    slot: slots[slots.length - 1]!,
+    attendees: 10,
+    purpose: '青年志愿者培训',
   })
 
   // The provider has received the money for it offline, so cancelling it refunds by the policy.

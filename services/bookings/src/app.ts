@@ -1,15 +1,7 @@
-import {
-  applyAccessEvent,
-  createDb,
-  type FeedSource,
-  migrateToLatest,
-  ping,
-  registerFeedRoute,
-  resolveActor,
-  startConsumer,
-} from '@commons/db'
-import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
+import { applyAccessEvent, attachDatabase, createDb, type FeedSource, resolveActor, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, type JobHandlers, migrateService } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
+import type { Kysely } from 'kysely'
 import { registerAvailabilityRoutes } from './availability/availability.routes.ts'
 import { registerBookingRoutes } from './bookings/bookings.routes.ts'
 import { applyHierarchyEvent } from './bookings/quota.ts'
@@ -41,15 +33,14 @@ export const SCHEMA = 'bookings'
 
 /** Applies the bookings schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<BookingsConfig, 'DATABASE_URL'>): Promise<void> {
-  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
-  try {
-    await migrateToLatest(db, { schema: SCHEMA, migrations })
+  await migrateService({
+    url: config.DATABASE_URL,
+    schema: SCHEMA,
+    jobsSchema: JOBS_SCHEMA,
+    migrations,
     // The due times are explicit, so the queue's clock does not matter here.
-    await adoptLegacyWork(db, defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA }))
-  } finally {
-    await db.destroy()
-  }
+    after: (db) => adoptLegacyWork(db as Kysely<DB>, defineJobQueue<BookingJobs>({ schema: JOBS_SCHEMA })),
+  })
 }
 
 /** What tests, benchmarks and tools may put in place of the production parts. */
@@ -123,9 +114,7 @@ export async function buildApp(config: BookingsConfig, overrides: BookingsOverri
     resolveActor: (actor) => resolveActor(db, actor),
     description: 'Availability, bookings, payments and calendars',
   })
-  app.addHook('onClose', () => db.destroy())
-  app.readinessChecks.set('database', () => ping(db))
-  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+  attachDatabase(app, db, { serviceToken: config.SERVICE_TOKEN })
 
   const stripe = stripeSetup(config)
   const clock = overrides.clock ?? systemClock

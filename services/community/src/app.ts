@@ -1,14 +1,5 @@
-import {
-  applyAccessEvent,
-  createDb,
-  type FeedSource,
-  migrateToLatest,
-  ping,
-  registerFeedRoute,
-  resolveActor,
-  startConsumer,
-} from '@commons/db'
-import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
+import { applyAccessEvent, attachDatabase, createDb, type FeedSource, resolveActor, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, type JobHandlers, migrateService } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerActivityRoutes } from './activities/activities.routes.ts'
 import type { CommunityConfig } from './config.ts'
@@ -35,13 +26,7 @@ export const SCHEMA = 'community'
 
 /** Applies the community schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<CommunityConfig, 'DATABASE_URL'>): Promise<void> {
-  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
-  try {
-    await migrateToLatest(db, { schema: SCHEMA, migrations })
-  } finally {
-    await db.destroy()
-  }
+  await migrateService({ url: config.DATABASE_URL, schema: SCHEMA, jobsSchema: JOBS_SCHEMA, migrations })
 }
 
 /** What tests, benchmarks and tools may put in place of the production parts. */
@@ -85,9 +70,7 @@ export async function buildApp(config: CommunityConfig, overrides: CommunityOver
     resolveActor: (actor) => resolveActor(db, actor),
     description: 'Activities, sign-ups and check-in, three-way evaluations, needs surveys and overviews',
   })
-  app.addHook('onClose', () => db.destroy())
-  app.readinessChecks.set('database', () => ping(db))
-  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+  attachDatabase(app, db, { serviceToken: config.SERVICE_TOKEN })
 
   const clock = overrides.clock ?? systemClock
   const deps: CommunityDeps = {

@@ -1,5 +1,5 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, resolveActor } from '@commons/db'
-import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
+import { attachDatabase, createDb, type FeedSource, resolveActor } from '@commons/db'
+import { createJobWorker, defineJobQueue, migrateService } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import { registerAdminRoutes } from './admin/admin.routes.ts'
 import type { DiscoveryConfig } from './config.ts'
@@ -19,13 +19,7 @@ export const SCHEMA = 'discovery'
 
 /** Applies the discovery schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<DiscoveryConfig, 'DATABASE_URL'>): Promise<void> {
-  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
-  try {
-    await migrateToLatest(db, { schema: SCHEMA, migrations })
-  } finally {
-    await db.destroy()
-  }
+  await migrateService({ url: config.DATABASE_URL, schema: SCHEMA, jobsSchema: JOBS_SCHEMA, migrations })
 }
 
 /**
@@ -66,12 +60,10 @@ export async function buildApp(config: DiscoveryConfig, overrides: DiscoveryOver
   })
   const meili = createMeili(config)
   app.decorate('indexWorkers', null)
-  app.addHook('onClose', () => db.destroy())
-  app.readinessChecks.set('database', () => ping(db))
+  attachDatabase(app, db, { serviceToken: config.SERVICE_TOKEN })
   app.readinessChecks.set('meilisearch', async () => {
     await meili.search.health()
   })
-  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerPersonalDataRoute(app, { serviceToken: config.SERVICE_TOKEN, collect: (userId) => personalData(db, userId) })
 
   if (config.RUN_WORKERS) {

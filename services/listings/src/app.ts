@@ -1,5 +1,5 @@
-import { createDb, type FeedSource, migrateToLatest, ping, registerFeedRoute, startConsumer } from '@commons/db'
-import { createJobWorker, defineJobQueue, installJobs } from '@commons/jobs'
+import { attachDatabase, createDb, type FeedSource, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, migrateService } from '@commons/jobs'
 import { type App, buildService, registerPersonalDataRoute } from '@commons/service-kit'
 import { currentActor } from './auth/account-access.ts'
 import { registerAuthRoutes } from './auth/auth.routes.ts'
@@ -31,13 +31,7 @@ export const SCHEMA = 'listings'
 
 /** Applies the listings schema's migrations. */
 export async function migrate(config: Pick<ListingsConfig, 'DATABASE_URL'>): Promise<void> {
-  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
-  try {
-    await migrateToLatest(db, { schema: SCHEMA, migrations })
-  } finally {
-    await db.destroy()
-  }
+  await migrateService({ url: config.DATABASE_URL, schema: SCHEMA, jobsSchema: JOBS_SCHEMA, migrations })
 }
 
 /** What tests and tools may put in place of the production parts. */
@@ -85,8 +79,7 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     resolveActor: (actor) => currentActor(db, actor),
     ...(overrides.logStream ? { logStream: overrides.logStream } : {}),
   })
-  app.addHook('onClose', () => db.destroy())
-  app.readinessChecks.set('database', () => ping(db))
+  attachDatabase(app, db, { serviceToken: config.SERVICE_TOKEN })
 
   const deps: ListingsDeps = { db, clock: overrides.clock ?? systemClock, config }
   const auth: AuthDeps = {
@@ -113,7 +106,6 @@ export async function buildApp(config: ListingsConfig, overrides: ListingsOverri
     },
   }
   app.addHook('onClose', async () => auth.mail?.close?.())
-  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
   registerAuthRoutes(app, auth, {
     authRateLimitMax: config.AUTH_RATE_LIMIT_MAX,
     refreshRateLimitMax: config.REFRESH_RATE_LIMIT_MAX,

@@ -1,14 +1,5 @@
-import {
-  applyAccessEvent,
-  createDb,
-  type FeedSource,
-  migrateToLatest,
-  ping,
-  registerFeedRoute,
-  resolveActor,
-  startConsumer,
-} from '@commons/db'
-import { createJobWorker, defineJobQueue, installJobs, type JobHandlers } from '@commons/jobs'
+import { applyAccessEvent, attachDatabase, createDb, type FeedSource, resolveActor, startConsumer } from '@commons/db'
+import { createJobWorker, defineJobQueue, type JobHandlers, migrateService } from '@commons/jobs'
 import { type App, buildService, type KeySource, registerPersonalDataRoute, remoteKeys } from '@commons/service-kit'
 import type { Channel } from './channels/channel.ts'
 import { emailChannel } from './channels/email.ts'
@@ -33,13 +24,7 @@ export const SCHEMA = 'messaging'
 
 /** Applies the messaging schema's migrations and installs (or upgrades) its job queue's tables. */
 export async function migrate(config: Pick<MessagingConfig, 'DATABASE_URL'>): Promise<void> {
-  await installJobs({ url: config.DATABASE_URL, schema: JOBS_SCHEMA })
-  const db = createDb<DB>({ url: config.DATABASE_URL, schema: SCHEMA, poolMax: 1 })
-  try {
-    await migrateToLatest(db, { schema: SCHEMA, migrations })
-  } finally {
-    await db.destroy()
-  }
+  await migrateService({ url: config.DATABASE_URL, schema: SCHEMA, jobsSchema: JOBS_SCHEMA, migrations })
 }
 
 /** What tests and tools may put in place of the production parts. */
@@ -80,9 +65,7 @@ export async function buildApp(config: MessagingConfig, overrides: MessagingOver
     resolveActor: (actor) => resolveActor(db, actor),
     description: 'Conversations between the parties of a booking or a need; notifications in-app, live and by email',
   })
-  app.addHook('onClose', () => db.destroy())
-  app.readinessChecks.set('database', () => ping(db))
-  registerFeedRoute(app, { db, serviceToken: config.SERVICE_TOKEN })
+  attachDatabase(app, db, { serviceToken: config.SERVICE_TOKEN })
 
   const clock = overrides.clock ?? systemClock
   const channels = new Map<string, Channel>()

@@ -138,7 +138,8 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   }
   // A point without a window: the circle's count, facets and page come from the index without fetching
   // every candidate (nearPage); the rare search it cannot answer exactly takes the general path.
-  let found = near && !start && !sort ? await nearPage(deps, { q: text, filter, ...near, page, perPage }) : undefined
+  let found: NearPage | undefined =
+    near && !start && !sort ? await nearPage(deps, { q: text, filter, ...near, page, perPage }) : undefined
   if (!found) {
     const available = await availableHits(deps, {
       q: text,
@@ -161,15 +162,19 @@ export async function searchListings(deps: SearchDeps, query: SearchQuery): Prom
   // The page's hits, highlighted. Their ids passed every filter already, so the ids alone select them: the
   // box and the other filters would only make Meilisearch do that work again.
   const { pageIds } = found
-  const hits = await guardSearch(() =>
-    deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>(text, {
-      ...preparedParams(text, 'last'),
-      filter: [anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
-      limit: perPage,
-      ...HIGHLIGHT,
-    }),
-  )
-  const byId = new Map(hits.hits.map((h) => [h.id, h]))
+  // A near search's own searches may have brought the page's hits highlighted already (nearPage).
+  let byId = new Map(found.shown?.map((h) => [h.id, h]))
+  if (!pageIds.every((id) => byId.has(id))) {
+    const hits = await guardSearch(() =>
+      deps.meili.search.index(deps.meili.listingsIndex).search<IndexedHit>(text, {
+        ...preparedParams(text, 'last'),
+        filter: [anyOf('id', pageIds.length > 0 ? pageIds : ['-'])],
+        limit: perPage,
+        ...HIGHLIGHT,
+      }),
+    )
+    byId = new Map(hits.hits.map((h) => [h.id, h]))
+  }
   return {
     hits: pageIds.flatMap((id) => {
       const hit = byId.get(id)
@@ -195,6 +200,8 @@ const DISC_MARGIN = 2
 /** A page of matches within a circle: its ids in order, and the count and facets of every match. */
 interface NearPage {
   pageIds: string[]
+  /** Hits with their display fields and highlights, when the searches that ordered them brought them. */
+  shown?: IndexedHit[]
   total: number
   facets: Record<string, Record<string, number>>
 }
@@ -244,14 +251,18 @@ async function nearPage(
         ? Number.POSITIVE_INFINITY
         : distanceMeters(center, { lat: hit.lat, lng: hit.lng }),
   })
-  const ranked = (strategy: Strategy, within: string[], count: number) => ({
+  // Where a search's hits may make the page, they come with what the page shows: under load every round
+  // trip waits its turn in Meilisearch's queue, which costs more than highlighting a few more hits.
+  const ranked = (strategy: Strategy, within: string[], count: number, shown = false) => ({
     ...preparedParams(q, strategy),
     filter: [...filter, ...within],
     page: 1,
     hitsPerPage: count,
-    attributesToRetrieve: ['id', 'lat', 'lng'],
+    ...(shown ? HIGHLIGHT : {}),
+    attributesToRetrieve: shown ? HIGHLIGHT.attributesToRetrieve : ['id', 'lat', 'lng'],
     showRankingScoreDetails: byDistance,
   })
+  const shown = (list: readonly GeoCandidate[]) => list as unknown as IndexedHit[]
   const search = (params: SearchParams) =>
     guardSearch(() => deps.meili.search.index(index).search<Candidate>(q, params))
 
@@ -260,7 +271,7 @@ async function nearPage(
       deps.meili.search.multiSearch<MultiSearchParams, Candidate>({
         queries: [
           // The box's matches: their count, and the head of their relevance order.
-          { indexUid: index, ...ranked(strategy, [], Math.ceil(need * 1.3) + 8) },
+          { indexUid: index, ...ranked(strategy, [], Math.ceil(need * 1.3) + 8, !byDistance) },
           {
             indexUid: index,
             ...preparedParams(q, strategy),
@@ -294,12 +305,12 @@ async function nearPage(
     let kept = head.map(place).filter((p) => p.distance <= radiusM)
     if (kept.length < Math.min(need, total) && head.length < boxTotal) {
       // The box's matches outside the circle are all that can come between the circle's.
-      head = (await search(ranked(strategy, [], need + boxTotal - total))).hits
+      head = (await search(ranked(strategy, [], need + boxTotal - total, !byDistance))).hits
       kept = head.map(place).filter((p) => p.distance <= radiusM)
     }
     kept = kept.map((p, at) => ({ ...p, at }))
     const slice = (list: Placed[]) => list.slice((opts.page - 1) * perPage, need).map((p) => p.hit.id)
-    if (!byDistance) return { pageIds: slice(kept), total, facets }
+    if (!byDistance) return { pageIds: slice(kept), shown: shown(head), total, facets }
     const order = byDistanceOrder(rules)
     if (kept.length >= total) return { pageIds: slice(kept.sort(order)), total, facets }
 
@@ -318,13 +329,12 @@ async function nearPage(
       }
       const disc = circleStrips(center, r, NEAR_STRIPS)
       if (!disc) return undefined
-      const inDisc = (await search(ranked(strategy, [inAnyBox(disc.outer)], GEO_CANDIDATES))).hits
-        .map(place)
-        .filter((p) => p.distance <= r)
+      const discHits = (await search(ranked(strategy, [inAnyBox(disc.outer)], GEO_CANDIDATES, true))).hits
+      const inDisc = discHits.map(place).filter((p) => p.distance <= r)
       const members = inDisc.filter((p) => group(p, last) === 0)
       if (members.length >= wanted) {
         const nearest = members.sort(order).slice(0, wanted)
-        return { pageIds: slice([...prior, ...nearest].sort(order)), total, facets }
+        return { pageIds: slice([...prior, ...nearest].sort(order)), shown: shown(discHits), total, facets }
       }
       // Grow the disc by the share of the group seen in this one, at least by half.
       const share = members.length / Math.max(1, inDisc.length)

@@ -22,3 +22,22 @@ t.test('facets counted in discovery follow Meilisearch facetDistribution', async
   t.equal(Object.keys(capped)[0], 't59', 'the most frequent kept first')
   t.notOk('t58' in capped, 'the least frequent dropped')
 })
+
+t.test('facets counted in discovery add to counts the index gave for other documents', async (t) => {
+  const got = facetDistribution(
+    [
+      { kind: 'venue', tags: ['党建'] },
+      { kind: 'expertise', tags: [] },
+    ],
+    ['kind', 'tags', 'city'],
+    50,
+    {
+      kind: { expertise: 3, venue: 1 },
+      tags: { 会议: 2 },
+    },
+  )
+  t.same(got.kind, { expertise: 4, venue: 2 })
+  t.same(got.tags, { 会议: 2, 党建: 1 })
+  t.same(Object.keys(got.kind!), ['expertise', 'venue'], 'ordered by the summed counts')
+  t.same(got.city, {}, 'a facet neither side has is present and empty')
+})

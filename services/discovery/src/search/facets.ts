@@ -1,17 +1,20 @@
 /**
- * Facet counts over documents discovery already holds, as Meilisearch's `facetDistribution` gives them
+ * Facet counts over documents discovery already holds, added to `counted` (counts Meilisearch gave for
+ * other documents, such as a near search's inner strips), as Meilisearch's `facetDistribution` gives them
  * with this index's faceting settings (`maxValuesPerFacet` values per facet, most frequent first). A
  * "near" or window search checks its candidates in discovery anyway; counting their facets here spares a
- * second search whose filter would list every one of their ids (see docs/architecture.md).
+ * second search whose filter would list every one of their ids (see docs/architecture.md). `counted` must
+ * be whole (fewer than `maxValuesPerFacet` values per facet) for the result to be exact.
  */
 export function facetDistribution(
   docs: ReadonlyArray<Record<string, unknown>>,
   facets: readonly string[],
   maxValuesPerFacet: number,
+  counted: Record<string, Record<string, number>> = {},
 ): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {}
   for (const facet of facets) {
-    const counts = new Map<string, number>()
+    const counts = new Map<string, number>(Object.entries(counted[facet] ?? {}))
     for (const doc of docs) {
       const value = doc[facet]
       // A document counts once per distinct value, as Meilisearch counts array attributes.

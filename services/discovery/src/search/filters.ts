@@ -1,5 +1,5 @@
 import type { SearchQuery } from '@commons/contracts'
-import { boxFilters } from './geo.ts'
+import { type Box, boxFilters } from './geo.ts'
 
 /*
  * Meilisearch filter expressions are built here and only here. Every value is either a number produced by
@@ -31,6 +31,13 @@ export function noneOf(field: string, values: readonly string[]): string {
 /** `field = "a" AND field = "b"` as separate conditions (for array fields: every value present). */
 export function allOf(field: string, values: readonly string[]): string[] {
   return values.map((v) => `${field} = ${quote(v)}`)
+}
+
+/** One condition: the point (`lat`, `lng`) lies in one of `boxes` (bounds included); never true if none. */
+export function inAnyBox(boxes: readonly Box[]): string {
+  if (boxes.length === 0) return 'lat < -90'
+  const one = (b: Box) => `(lat ${num(b.minLat)} TO ${num(b.maxLat)} AND lng ${num(b.minLng)} TO ${num(b.maxLng)})`
+  return `(${boxes.map(one).join(' OR ')})`
 }
 
 export const DEFAULT_RADIUS_KM = 5

@@ -53,12 +53,53 @@ export async function verifyPhone(stack: TestStack, call: Call, token: string, p
   await call('PUT', '/v1/me/phone', { token, body: { phone, code } })
 }
 
-export async function setUpJourney(stack: TestStack) {
-  const call: Call = async (method, url, opts = {}) => {
+/** The stack's API for a test's setup: any answer but 2xx fails the test. */
+export function strictCall(stack: TestStack): Call {
+  return async (method, url, opts = {}) => {
     const res = await stack.call(method, url, opts)
     if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
   }
+}
+
+/** Signs `email` up, makes them a moderator and signs them in again, so their session carries it. */
+export async function signUpModerator(stack: TestStack, email: string, displayName: string): Promise<Json> {
+  await stack.signUp({ email, password: PASSWORD, displayName })
+  stack.grantModerator(email)
+  return strictCall(stack)('POST', '/v1/auth/login', { body: { email, password: PASSWORD } })
+}
+
+/** Creates a listing of the organization (`org` as `POST /v1/organizations` answers), submits and approves it. */
+export async function publishListing(call: Call, org: Json, moderatorToken: string, body: Json): Promise<Json> {
+  const listing = await call('POST', `/v1/organizations/${org.organization.id}/listings`, {
+    token: org.accessToken,
+    body,
+  })
+  await call('POST', `/v1/listings/${listing.id}/submit`, { token: org.accessToken })
+  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderatorToken })
+  return listing
+}
+
+/** A venue's opening hours: `hours` on every day of the week, Shanghai time. */
+export function everyDay(hours: Array<{ start: string; end: string }>) {
+  return {
+    timezone: 'Asia/Shanghai',
+    weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours },
+  }
+}
+
+/** Booking on request in one-hour slots of one to four hours, an hour's notice, moderate cancellation. */
+export const REQUEST_RULES = {
+  mode: 'request',
+  slotMinutes: 60,
+  minDurationMinutes: 60,
+  maxDurationMinutes: 240,
+  minNoticeHours: 1,
+  cancellationPolicy: 'moderate',
+} as const
+
+export async function setUpJourney(stack: TestStack) {
+  const call = strictCall(stack)
   const stamp = Date.now()
   const emails = {
     provider: `zhang+${stamp}@example.org`,
@@ -67,9 +108,7 @@ export async function setUpJourney(stack: TestStack) {
   }
   const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '张主任' })
   const requester = await stack.signUp({ email: emails.requester, password: PASSWORD, displayName: '李书记' })
-  await stack.signUp({ email: emails.moderator, password: PASSWORD, displayName: '王审核' })
-  stack.grantModerator(emails.moderator)
-  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
+  const moderator = await signUpModerator(stack, emails.moderator, '王审核')
   const providerOrg = await call('POST', '/v1/organizations', {
     token: provider.accessToken,
     body: { name: '花木街道党群服务中心', kind: 'party_branch', district: '浦东新区', city: '上海' },
@@ -79,33 +118,18 @@ export async function setUpJourney(stack: TestStack) {
     body: { name: '联洋社区青年志愿者协会', kind: 'youth_league', district: '浦东新区', city: '上海' },
   })
   const allDay = [{ start: '08:00', end: '22:00' }]
-  const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
-    token: providerOrg.accessToken,
-    body: {
-      kind: 'venue',
-      title: '党群服务中心多功能会议室',
-      description: '可容纳 40 人的会议室，配投影和白板，适合社区议事会和培训。',
-      tags: ['会议', '培训'],
-      location: { city: '上海', district: '浦东新区', address: '花木路 1000 号', lat: 31.2152, lng: 121.5448 },
-      capacity: 40,
-      amenities: ['projector', 'whiteboard', 'wifi'],
-      pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
-      rules: {
-        mode: 'request',
-        slotMinutes: 60,
-        minDurationMinutes: 60,
-        maxDurationMinutes: 240,
-        minNoticeHours: 1,
-        cancellationPolicy: 'moderate',
-      },
-      availability: {
-        timezone: 'Asia/Shanghai',
-        weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-      },
-    },
+  const listing = await publishListing(call, providerOrg, moderator.accessToken, {
+    kind: 'venue',
+    title: '党群服务中心多功能会议室',
+    description: '可容纳 40 人的会议室，配投影和白板，适合社区议事会和培训。',
+    tags: ['会议', '培训'],
+    location: { city: '上海', district: '浦东新区', address: '花木路 1000 号', lat: 31.2152, lng: 121.5448 },
+    capacity: 40,
+    amenities: ['projector', 'whiteboard', 'wifi'],
+    pricing: { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } },
+    rules: REQUEST_RULES,
+    availability: everyDay(allDay),
   })
-  await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
-  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
   let slots: Slot[] = []
   await eventually(async () => {
     slots = await slotsAhead(call, listing.id)

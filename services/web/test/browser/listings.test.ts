@@ -12,7 +12,7 @@ import { distanceKm } from '../../../../packages/places/src/coordinates.ts'
 import { findDistrict } from '../../../../packages/places/src/index.ts'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
-import type { Json } from './journey-setup.ts'
+import { type Json, publishListing, signUpModerator, strictCall } from './journey-setup.ts'
 import {
   type AxeViolation,
   BROWSER_TEST_TIMEOUT,
@@ -61,20 +61,14 @@ t.test(
     await ensureUiBuilt()
     const stack = await startTestStack(t)
     const { base } = stack
-    const call = async (method: string, url: string, opts: Parameters<typeof stack.call>[2] = {}): Promise<Json> => {
-      const res = await stack.call(method, url, opts)
-      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
-      return res.body
-    }
+    const call = strictCall(stack)
 
     const stamp = Date.now()
     const emails = { provider: `lin+${stamp}@example.org`, member: `wu+${stamp}@example.org` }
     const moderatorEmail = `gu+${stamp}@example.org`
     const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '林主任' })
     await stack.signUp({ email: emails.member, password: PASSWORD, displayName: '吴社工' })
-    await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '顾审核' })
-    stack.grantModerator(moderatorEmail)
-    const moderator = await call('POST', '/v1/auth/login', { body: { email: moderatorEmail, password: PASSWORD } })
+    const moderator = await signUpModerator(stack, moderatorEmail, '顾审核')
     const providerOrg = await call('POST', '/v1/organizations', {
       token: provider.accessToken,
       body: { name: '金桥镇社区党群服务站', kind: 'party_branch', district: '浦东新区', city: '上海' },
@@ -86,31 +80,26 @@ t.test(
       token: provider.accessToken,
       body: { name: '朝阳区望京街道社区服务站', kind: 'residents_committee', district: '朝阳区', city: '北京' },
     })
-    const beijing = await call('POST', `/v1/organizations/${beijingOrg.organization.id}/listings`, {
-      token: beijingOrg.accessToken,
-      body: {
-        kind: 'venue',
-        title: '望京街道多功能活动室',
-        description: '社区多功能活动室，可开展讲座和读书会。',
-        tags: ['活动室'],
-        location: { city: '北京', district: '朝阳区', address: '望京西路 1 号' },
-        capacity: 40,
-        amenities: [],
-        pricing: { model: 'free' },
-        rules: {
-          mode: 'request',
-          slotMinutes: 60,
-          minDurationMinutes: 60,
-          maxDurationMinutes: 180,
-          minNoticeHours: 1,
-          maxAdvanceDays: 90,
-          cancellationPolicy: 'flexible',
-        },
-        availability: { timezone: 'Asia/Shanghai', weekly: { mon: [{ start: '09:00', end: '17:00' }] } },
+    await publishListing(call, beijingOrg, moderator.accessToken, {
+      kind: 'venue',
+      title: '望京街道多功能活动室',
+      description: '社区多功能活动室，可开展讲座和读书会。',
+      tags: ['活动室'],
+      location: { city: '北京', district: '朝阳区', address: '望京西路 1 号' },
+      capacity: 40,
+      amenities: [],
+      pricing: { model: 'free' },
+      rules: {
+        mode: 'request',
+        slotMinutes: 60,
+        minDurationMinutes: 60,
+        maxDurationMinutes: 180,
+        minNoticeHours: 1,
+        maxAdvanceDays: 90,
+        cancellationPolicy: 'flexible',
       },
+      availability: { timezone: 'Asia/Shanghai', weekly: { mon: [{ start: '09:00', end: '17:00' }] } },
     })
-    await call('POST', `/v1/listings/${beijing.id}/submit`, { token: beijingOrg.accessToken })
-    await call('POST', `/v1/moderation/listings/${beijing.id}/approve`, { token: moderator.accessToken })
 
     const { browser, axeSource } = await launchBrowser(t)
     const pageErrors: string[] = []

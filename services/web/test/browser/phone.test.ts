@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
-import type { Json } from './journey-setup.ts'
+import { type Json, publishListing, signUpModerator, strictCall } from './journey-setup.ts'
 import {
   type AxeViolation,
   BROWSER_TEST_TIMEOUT,
@@ -36,11 +36,7 @@ t.test('booking and searching on a phone', { skip: CHROMIUM ? false : NO_CHROMIU
   await ensureUiBuilt()
   const stack = await startTestStack(t)
   const { base } = stack
-  const call = async (method: string, url: string, opts: Parameters<typeof stack.call>[2] = {}): Promise<Json> => {
-    const res = await stack.call(method, url, opts)
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
-    return res.body
-  }
+  const call = strictCall(stack)
 
   // A provider whose hall opens every day but Sunday, bookable 90 days ahead, priced per hour.
   const stamp = Date.now()
@@ -48,9 +44,7 @@ t.test('booking and searching on a phone', { skip: CHROMIUM ? false : NO_CHROMIU
   const moderatorEmail = `he+${stamp}@example.org`
   const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '周主任' })
   const member = await stack.signUp({ email: emails.member, password: PASSWORD, displayName: '陈社工' })
-  await stack.signUp({ email: moderatorEmail, password: PASSWORD, displayName: '何审核' })
-  stack.grantModerator(moderatorEmail)
-  const moderator = await call('POST', '/v1/auth/login', { body: { email: moderatorEmail, password: PASSWORD } })
+  const moderator = await signUpModerator(stack, moderatorEmail, '何审核')
   const providerOrg = await call('POST', '/v1/organizations', {
     token: provider.accessToken,
     body: { name: '张江镇社区文化活动中心', kind: 'residents_committee', district: '浦东新区', city: '上海' },
@@ -60,34 +54,29 @@ t.test('booking and searching on a phone', { skip: CHROMIUM ? false : NO_CHROMIU
     body: { name: '张江科学城读书会', kind: 'social_organization', district: '浦东新区', city: '上海' },
   })
   const hours = [{ start: '09:00', end: '12:00' }]
-  const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
-    token: providerOrg.accessToken,
-    body: {
-      kind: 'venue',
-      title: '张江文化中心星空排练厅',
-      description: '带镜面墙和音响的排练厅，适合合唱、舞蹈排练和读书分享会。',
-      tags: ['排练', '读书会'],
-      location: { city: '上海', district: '浦东新区', address: '张江路 100 号', lat: 31.2047, lng: 121.5901 },
-      capacity: 30,
-      amenities: ['sound_system', 'air_conditioning'],
-      pricing: { model: 'fee', unit: 'hour', price: { amount: 5_000, currency: 'CNY' } },
-      rules: {
-        mode: 'request',
-        slotMinutes: 60,
-        minDurationMinutes: 60,
-        maxDurationMinutes: 180,
-        minNoticeHours: 1,
-        maxAdvanceDays: 90,
-        cancellationPolicy: 'flexible',
-      },
-      availability: {
-        timezone: 'Asia/Shanghai',
-        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours },
-      },
+  const listing = await publishListing(call, providerOrg, moderator.accessToken, {
+    kind: 'venue',
+    title: '张江文化中心星空排练厅',
+    description: '带镜面墙和音响的排练厅，适合合唱、舞蹈排练和读书分享会。',
+    tags: ['排练', '读书会'],
+    location: { city: '上海', district: '浦东新区', address: '张江路 100 号', lat: 31.2047, lng: 121.5901 },
+    capacity: 30,
+    amenities: ['sound_system', 'air_conditioning'],
+    pricing: { model: 'fee', unit: 'hour', price: { amount: 5_000, currency: 'CNY' } },
+    rules: {
+      mode: 'request',
+      slotMinutes: 60,
+      minDurationMinutes: 60,
+      maxDurationMinutes: 180,
+      minNoticeHours: 1,
+      maxAdvanceDays: 90,
+      cancellationPolicy: 'flexible',
+    },
+    availability: {
+      timezone: 'Asia/Shanghai',
+      weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours },
     },
   })
-  await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
-  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
 
   // Days chosen by the calendar: a weekday 3 days out with a taken 10:00, a Sunday, a weekday 60+ days out.
   let takenDay = 3

@@ -8,8 +8,9 @@
 import path from 'node:path'
 import { startStripeServer, TEST_CARDS } from '@commons/testkit'
 import t from 'tap'
-import { type CallOptions, startTestStack } from '../../../../scripts/lib/test-stack.ts'
+import { startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
+import { everyDay, PASSWORD, publishListing, signUpModerator, strictCall } from './journey-setup.ts'
 import {
   BROWSER_TEST_TIMEOUT,
   CHROMIUM,
@@ -20,13 +21,9 @@ import {
   seriousViolations,
 } from './support.ts'
 
-const PASSWORD = 'gongxiang2026ziyuan'
 const SECRET_KEY = 'sk_test_commons_browser'
 const PUBLISHABLE_KEY = 'pk_test_commons_browser'
 const WEBHOOK_SECRET = 'whsec_commons_browser_test'
-
-// biome-ignore lint/suspicious/noExplicitAny: API answers in a test
-type Json = any
 
 t.setTimeout(BROWSER_TEST_TIMEOUT)
 
@@ -45,11 +42,7 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
   // Through the entry point, byte for byte, as Stripe would reach the marketplace.
   stripe.deliverWebhooks({ url: `${base}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET })
 
-  const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
-    const res = await stack.call(method, url, opts)
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
-    return res.body
-  }
+  const call = strictCall(stack)
   const stamp = Date.now()
   const emails = {
     provider: `zhou+${stamp}@example.org`,
@@ -59,9 +52,7 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
   const provider = await stack.signUp({ email: emails.provider, password: PASSWORD, displayName: '周站长' })
   const requester = await stack.signUp({ email: emails.requester, password: PASSWORD, displayName: '陈会长' })
   // A moderator of no organization here: moderators do not judge their own organization's listings.
-  await stack.signUp({ email: emails.moderator, password: PASSWORD, displayName: '吴审核' })
-  stack.grantModerator(emails.moderator)
-  const moderator = await call('POST', '/v1/auth/login', { body: { email: emails.moderator, password: PASSWORD } })
+  const moderator = await signUpModerator(stack, emails.moderator, '吴审核')
   const providerOrg = await call('POST', '/v1/organizations', {
     token: provider.accessToken,
     body: { name: '南山区青年创新服务站', kind: 'youth_league', district: '南山区', city: '深圳' },
@@ -71,30 +62,22 @@ t.test('paying a booking online with Stripe', { skip: CHROMIUM ? false : NO_CHRO
     body: { name: '粤海街道书画协会', kind: 'social_organization', district: '南山区', city: '深圳' },
   })
   const allDay = [{ start: '08:00', end: '22:00' }]
-  const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
-    token: providerOrg.accessToken,
-    body: {
-      kind: 'venue',
-      title: '青年创新服务站路演厅',
-      description: '80 座路演厅，配 LED 屏和音响，适合讲座与展演。',
-      location: { city: '深圳', district: '南山区', address: '科苑路 15 号', lat: 22.5431, lng: 113.9469 },
-      capacity: 80,
-      amenities: ['projector', 'sound_system'],
-      pricing: {
-        model: 'fee',
-        unit: 'booking',
-        price: { amount: 30_000, currency: 'CNY' },
-        deposit: { amount: 50_000, currency: 'CNY' },
-      },
-      rules: { mode: 'request', minNoticeHours: 1, cancellationPolicy: 'flexible' },
-      availability: {
-        timezone: 'Asia/Shanghai',
-        weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-      },
+  const listing = await publishListing(call, providerOrg, moderator.accessToken, {
+    kind: 'venue',
+    title: '青年创新服务站路演厅',
+    description: '80 座路演厅，配 LED 屏和音响，适合讲座与展演。',
+    location: { city: '深圳', district: '南山区', address: '科苑路 15 号', lat: 22.5431, lng: 113.9469 },
+    capacity: 80,
+    amenities: ['projector', 'sound_system'],
+    pricing: {
+      model: 'fee',
+      unit: 'booking',
+      price: { amount: 30_000, currency: 'CNY' },
+      deposit: { amount: 50_000, currency: 'CNY' },
     },
+    rules: { mode: 'request', minNoticeHours: 1, cancellationPolicy: 'flexible' },
+    availability: everyDay(allDay),
   })
-  await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
-  await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
   await eventually(async () => {
     const from = new Date(Date.now() + 2 * 3600_000).toISOString()
     const to = new Date(Date.now() + 7 * 86_400_000).toISOString()

@@ -9,10 +9,9 @@
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import t from 'tap'
-import type { CallOptions } from '../../../../scripts/lib/test-stack.ts'
 import { joinOrganization, startTestStack } from '../../../../scripts/lib/test-stack.ts'
 import { ensureUiBuilt } from '../../src/ui-build.ts'
-import { type Json, PASSWORD } from './journey-setup.ts'
+import { everyDay, type Json, PASSWORD, publishListing, REQUEST_RULES, strictCall } from './journey-setup.ts'
 import {
   BROWSER_TEST_TIMEOUT,
   CHROMIUM,
@@ -39,11 +38,7 @@ t.test(
     // solves it with the same code either way.
     const stack = await startTestStack(t, { SURVEY_CHALLENGE_BITS: '10' })
     const { base } = stack
-    const call = async (method: string, url: string, opts: CallOptions = {}): Promise<Json> => {
-      const res = await stack.call(method, url, opts)
-      if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`)
-      return res.body
-    }
+    const call = strictCall(stack)
     const stamp = Date.now()
     const email = (who: string) => `${who}+${stamp}@example.org`
     const register = (who: string, displayName: string) =>
@@ -75,33 +70,18 @@ t.test(
       body: { name: '张江科学城党群服务站', kind: 'party_branch', district: '浦东新区', city: '上海' },
     })
     const allDay = [{ start: '08:00', end: '22:00' }]
-    const listing = await call('POST', `/v1/organizations/${providerOrg.organization.id}/listings`, {
-      token: providerOrg.accessToken,
-      body: {
-        kind: 'venue',
-        title: '党群服务站活动室',
-        description: '可容纳 40 人的活动室，配投影，适合培训和讲座。',
-        tags: ['培训'],
-        location: { city: '上海', district: '浦东新区', address: '张江路 500 号', lat: 31.2, lng: 121.59 },
-        capacity: 40,
-        amenities: ['projector'],
-        pricing: { model: 'free' },
-        rules: {
-          mode: 'request',
-          slotMinutes: 60,
-          minDurationMinutes: 60,
-          maxDurationMinutes: 240,
-          minNoticeHours: 1,
-          cancellationPolicy: 'moderate',
-        },
-        availability: {
-          timezone: 'Asia/Shanghai',
-          weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-        },
-      },
+    const listing = await publishListing(call, providerOrg, moderator.accessToken, {
+      kind: 'venue',
+      title: '党群服务站活动室',
+      description: '可容纳 40 人的活动室，配投影，适合培训和讲座。',
+      tags: ['培训'],
+      location: { city: '上海', district: '浦东新区', address: '张江路 500 号', lat: 31.2, lng: 121.59 },
+      capacity: 40,
+      amenities: ['projector'],
+      pricing: { model: 'free' },
+      rules: REQUEST_RULES,
+      availability: everyDay(allDay),
     })
-    await call('POST', `/v1/listings/${listing.id}/submit`, { token: providerOrg.accessToken })
-    await call('POST', `/v1/moderation/listings/${listing.id}/approve`, { token: moderator.accessToken })
 
     const { browser, axeSource } = await launchBrowser(t)
     const { capture, checked } = screenshotter(axeSource)

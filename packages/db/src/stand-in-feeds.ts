@@ -56,6 +56,28 @@ export function openStandInFeeds<S extends string>(url: string, schemas: readonl
 }
 
 /**
+ * A consumer's app on stand-in feeds: opens the producers' outboxes on `url`, builds the app on their feeds,
+ * and closes both when the test ends (the app first, so its consumers stop before the outboxes close).
+ */
+export async function appOnStandInFeeds<S extends string, A extends { close(): Promise<unknown> }>(
+  t: { teardown(fn: () => Promise<void>): void },
+  url: string,
+  schemas: readonly S[],
+  build: (feeds: Record<S, FeedReader>) => Promise<A>,
+): Promise<{ app: A; producers: StandInFeeds<S> }> {
+  const producers = openStandInFeeds(url, schemas)
+  const app = await build(producers.feeds).catch(async (error: unknown) => {
+    await producers.destroy()
+    throw error
+  })
+  t.teardown(async () => {
+    await app.close()
+    await producers.destroy()
+  })
+  return { app, producers }
+}
+
+/**
  * The number of rows in each of the tables, keyed by table: tests compare two of these to show that a
  * refused request, or a load run a second time, wrote nothing.
  */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Actor } from '@commons/contracts'
-import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
+import { appOnStandInFeeds, migrateStandInFeeds, type NewEvent } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
 import { serviceTestEnv, TEST_SERVICE_TOKEN, TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Test } from 'tap'
@@ -54,24 +54,15 @@ export async function testApp(
       await migrateStandInFeeds(url, ['listings', 'bookings'])
     },
   })
-  const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T00:00:00Z'))
   const config = parseConfig(CommunityConfig, {
     ...serviceTestEnv(databaseUrl),
     LOG_LEVEL: process.env.COMMUNITY_TEST_LOG ?? 'silent',
     ...opts.env,
   })
-  const app = await buildApp(config, {
-    keys: keys.jwks,
-    clock,
-    feeds: producers.feeds,
-    startJobRunner: false,
-    ...opts.overrides,
-  })
-  t.teardown(async () => {
-    await app.close()
-    await producers.destroy()
-  })
+  const { app, producers } = await appOnStandInFeeds(t, databaseUrl, ['listings', 'bookings'], (feeds) =>
+    buildApp(config, { keys: keys.jwks, clock, feeds, startJobRunner: false, ...opts.overrides }),
+  )
   const emitTo = (schema: 'listings' | 'bookings') => async (event: NewEvent) => {
     await producers.append(schema, event)
     await app.community.syncFeeds()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type Actor, BOOKINGS_EVENTS, type BookingStatus, LISTINGS_EVENTS, type NeedFields } from '@commons/contracts'
-import { migrateStandInFeeds, type NewEvent, openStandInFeeds } from '@commons/db'
+import { appOnStandInFeeds, migrateStandInFeeds, type NewEvent } from '@commons/db'
 import { type App, parseConfig } from '@commons/service-kit'
 import {
   publishedVenue,
@@ -90,24 +90,15 @@ export async function testApp(
       await migrateStandInFeeds(url, ['listings', 'bookings', 'community'])
     },
   })
-  const producers = openStandInFeeds(databaseUrl, ['listings', 'bookings', 'community'])
   const clock = new TestClock(new Date(opts.now ?? '2026-12-01T02:00:00Z'))
   const config = parseConfig(MessagingConfig, {
     ...serviceTestEnv(databaseUrl),
     PUBLIC_URL: 'https://commons.example',
     ...opts.env,
   })
-  const app = await buildApp(config, {
-    keys: keys.jwks,
-    clock,
-    feeds: producers.feeds,
-    startJobRunner: false,
-    ...opts.overrides,
-  })
-  t.teardown(async () => {
-    await app.close()
-    await producers.destroy()
-  })
+  const { app, producers } = await appOnStandInFeeds(t, databaseUrl, ['listings', 'bookings', 'community'], (feeds) =>
+    buildApp(config, { keys: keys.jwks, clock, feeds, startJobRunner: false, ...opts.overrides }),
+  )
   const emitTo =
     (schema: 'listings' | 'bookings' | 'community') =>
     async (...events: NewEvent[]) => {

@@ -42,6 +42,8 @@ export interface LoadResult {
   requests: number
   /** p99 of each request of the list, in its order. */
   p99ByRequest: number[]
+  /** Every latency of each request of the list, in its order. */
+  latenciesByRequest: number[][]
 }
 
 /**
@@ -62,6 +64,7 @@ export async function load(url: string, requests: autocannon.Request[], seconds:
     throughput: (latencies.length * 1000) / elapsedMs,
     requests: latencies.length,
     p99ByRequest: byRequest.map((list) => percentile(list, 99)),
+    latenciesByRequest: byRequest,
   }
 }
 

@@ -275,6 +275,9 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
     volunteerSlots = availability.status === 200 ? availability.body.slots : []
     if (volunteerSlots.length === 0) await new Promise((r) => setTimeout(r, 250))
   }
+  // Two hours back to back: the first two slots are not when the window starts in a day's last open hour.
+  const pair = volunteerSlots.findIndex((slot, i) => volunteerSlots[i + 1]?.start === slot.end)
+  t.ok(pair >= 0, 'two adjacent volunteer slots in the window')
   const help = expectStatus(
     await call('POST', '/v1/bookings', {
       token: requesterOrg.accessToken,
@@ -282,8 +285,8 @@ t.test('from listing to ratings, reputation, ledger and time credits, through th
       body: {
         listingId: volunteer.id,
         organizationId: requesterOrg.organization.id,
-        start: volunteerSlots[0]!.start,
-        end: volunteerSlots[1]!.end,
+        start: volunteerSlots[pair]!.start,
+        end: volunteerSlots[pair + 1]!.end,
         attendees: 1,
         purpose: '陪伴独居老人',
       },

@@ -24,6 +24,7 @@ import {
   NO_CHROMIUM,
   SCREENSHOTS,
   seriousViolations,
+  shanghaiDate,
   signedInPage,
 } from './support.ts'
 
@@ -31,10 +32,6 @@ t.setTimeout(BROWSER_TEST_TIMEOUT)
 
 const PROVIDER_MOBILE = '13812345678'
 const REQUESTER_MOBILE = '13987654321'
-const DAY = 86_400_000
-/** `YYYY-MM-DD` in Shanghai, `days` from now: the listing's date strip names its days so. */
-const shanghaiDate = (days: number) =>
-  new Date(Date.now() + days * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
 
 t.test('booking and need conversations at phone width', { skip: CHROMIUM ? false : NO_CHROMIUM }, async (t) => {
   await ensureUiBuilt()

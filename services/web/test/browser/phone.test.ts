@@ -18,17 +18,14 @@ import {
   eventually,
   launchBrowser,
   NO_CHROMIUM,
+  shanghaiDate,
   signedInPage,
 } from './support.ts'
 
 const PASSWORD = 'gongxiang2026ziyuan'
-const DAY = 86_400_000
 
 t.setTimeout(BROWSER_TEST_TIMEOUT)
 
-/** `YYYY-MM-DD` in Shanghai, `days` from now. */
-const shanghaiDate = (days: number) =>
-  new Date(Date.now() + days * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
 /** Weekday (0 = Sunday) of a `YYYY-MM-DD` date. */
 const weekdayOf = (date: string) => new Date(`${date}T12:00:00Z`).getUTCDay()
 

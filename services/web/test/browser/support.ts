@@ -13,6 +13,11 @@ export const SCREENSHOTS = path.join(REPO_ROOT, 'test-results', 'screenshots')
  * tap's per-file timeout for the browser tests: a whole stack and a browser on a shared 2-core machine can
  * outlast tap's 180 s. The steps wait for conditions; this only moves the backstop.
  */
+const DAY = 86_400_000
+/** `YYYY-MM-DD` in Shanghai, `days` from now: the listing's date strip names its days so. */
+export const shanghaiDate = (days: number) =>
+  new Date(Date.now() + days * DAY).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+
 export const BROWSER_TEST_TIMEOUT = 30 * 60_000
 /** Debian's Chromium; the tests are skipped, saying so, where it is missing. */
 export const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p))

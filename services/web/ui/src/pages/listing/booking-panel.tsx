@@ -75,13 +75,6 @@ export function BookingPanel({ listing }: { listing: Listing }) {
   const wantedSlot = query.get('slot')
   const wantedMinutes = Number(query.get('minutes'))
   useEffect(() => {
-    if (!wantedSlot || !slots.data || chosen !== undefined) return
-    const index = slots.data.slots.findIndex((s) => s.start === wantedSlot)
-    if (index < 0) return
-    setChosen(index)
-    if (wantedMinutes > 0) setMinutes(wantedMinutes)
-  }, [slots.data, wantedSlot])
-  useEffect(() => {
     if (booked) navigate(`/bookings/${booked.id}/booked`)
   }, [booked])
   // One key per intended booking: a double click, or a retry after a lost answer, books once.
@@ -92,6 +85,16 @@ export function BookingPanel({ listing }: { listing: Listing }) {
     () => pickerDays(from, horizonDays, all, slots.data?.taken ?? [], zone),
     [slots.data, from, horizonDays, zone],
   )
+  useEffect(() => {
+    if (!wantedSlot || !slots.data || chosen !== undefined) return
+    const index = slots.data.slots.findIndex((s) => s.start === wantedSlot)
+    if (index < 0) return
+    // The strip opens on the slot's own day, which need not be the first day with a free slot.
+    const slotDay = days.find((d) => d.free.includes(index))?.date
+    if (slotDay) setDay(slotDay)
+    setChosen(index)
+    if (wantedMinutes > 0) setMinutes(wantedMinutes)
+  }, [slots.data, wantedSlot])
 
   if (slots.loading && !slots.data) return <Loading label={t('book.loadingSlots')} />
   if (slots.error !== undefined || !slots.data) return <ErrorNote>{t('book.slotsError')}</ErrorNote>

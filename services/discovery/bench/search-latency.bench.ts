@@ -5,7 +5,15 @@ import { searchFilters, sortOf } from '../src/search/filters.ts'
 import { HIGHLIGHT } from '../src/search/hits.ts'
 import { baseParams, FACETS } from '../src/search/search.service.ts'
 import { corpus } from './lib/corpus.ts'
-import { CONNECTIONS, type LoadResult, load, QUERIES, searchRequests, startSearchProcess } from './lib/search-load.ts'
+import {
+  CONNECTIONS,
+  type LoadResult,
+  load,
+  QUERIES,
+  searchRequests,
+  startProxyProcess,
+  startSearchProcess,
+} from './lib/search-load.ts'
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 15)
 
@@ -25,12 +33,21 @@ function meiliBody(raw: Record<string, string>) {
 
 /**
  * Search latency through discovery (in a process of its own, as deployed) vs. the same queries sent to
- * Meilisearch directly, 32 connections each, one after the other on the same corpus.
+ * Meilisearch directly, 32 connections each, one after the other on the same corpus. Two more figures say
+ * what the ratio is made of:
+ * - the floor: the direct requests through a bare Node proxy (lib/proxy.ts), what one HTTP hop in front of
+ *   Meilisearch costs before any logic. 32 connections keep both cores busy, so a p99 there follows the
+ *   CPU a request takes on the machine, and the hop's CPU is taken from Meilisearch's;
+ * - one connection, the latency a single user waits, discovery vs direct.
  */
 const bench: Benchmark = async (ctx) => {
   const c = await corpus(ctx)
   ctx.log('starting discovery and warming up')
   const { url, stop } = await startSearchProcess(c)
+  const proxy = await startProxyProcess(ctx.meiliUrl).catch(async (error: unknown) => {
+    await stop()
+    throw error
+  })
   try {
     const index = `${c.env.MEILI_INDEX_PREFIX}listings`
     const serviceRequests = searchRequests()
@@ -42,9 +59,16 @@ const bench: Benchmark = async (ctx) => {
     }))
     ctx.log(`direct: ${CONNECTIONS} connections for ${DURATION_SECONDS} s`)
     const direct = await load(ctx.meiliUrl, directRequests, DURATION_SECONDS)
+    ctx.log(`bare proxy: ${CONNECTIONS} connections for ${DURATION_SECONDS} s`)
+    const floor = await load(proxy.url, directRequests, DURATION_SECONDS)
     ctx.log(`discovery: ${CONNECTIONS} connections for ${DURATION_SECONDS} s`)
     const service = await load(url, serviceRequests, DURATION_SECONDS)
+    const alone = Math.max(3, Math.round(DURATION_SECONDS / 3))
+    ctx.log(`one connection for ${alone} s each: direct, discovery`)
+    const directAlone = await load(ctx.meiliUrl, directRequests, alone, 1)
+    const serviceAlone = await load(url, serviceRequests, alone, 1)
     const ratio = service.p99 / Math.max(direct.p99, 0.001)
+    const floorRatio = floor.p99 / Math.max(direct.p99, 0.001)
     // Where the p99 comes from: the near query (ordered by distance in discovery, which the direct query,
     // one page of the circle's box, is not), and the eleven others, whose answers are the same both ways.
     const near = QUERIES.findIndex((q) => q.near !== undefined)
@@ -58,16 +82,27 @@ const bench: Benchmark = async (ctx) => {
         { metric: 'direct p50', value: direct.p50, unit: 'ms' },
         { metric: 'direct p99', value: direct.p99, unit: 'ms' },
         { metric: 'direct throughput', value: direct.throughput, unit: 'req/s' },
+        { metric: 'bare proxy p50', value: floor.p50, unit: 'ms' },
+        { metric: 'bare proxy p99', value: floor.p99, unit: 'ms' },
+        { metric: 'bare proxy throughput', value: floor.throughput, unit: 'req/s' },
+        { metric: 'bare proxy p99 / direct p99', value: floorRatio, unit: '×' },
         { metric: 'near query p99, service', value: service.p99ByRequest[near]!, unit: 'ms' },
         { metric: 'near query p99, direct', value: direct.p99ByRequest[near]!, unit: 'ms' },
         { metric: 'other eleven p99, service', value: others(service), unit: 'ms' },
         { metric: 'other eleven p99, direct', value: others(direct), unit: 'ms' },
+        { metric: 'one connection p50, service', value: serviceAlone.p50, unit: 'ms' },
+        { metric: 'one connection p99, service', value: serviceAlone.p99, unit: 'ms' },
+        { metric: 'one connection p50, direct', value: directAlone.p50, unit: 'ms' },
+        { metric: 'one connection p99, direct', value: directAlone.p99, unit: 'ms' },
+        { metric: 'one connection, other eleven p99, service', value: others(serviceAlone), unit: 'ms' },
+        { metric: 'one connection, other eleven p99, direct', value: others(directAlone), unit: 'ms' },
       ],
       // Issue 16: search through discovery stays within 1.15× of Meilisearch direct at p99.
       ratios: [{ name: 'p99 service / direct', value: ratio, target: '<= 1.15', pass: ratio <= 1.15 }],
       details: { listings: c.size, connections: CONNECTIONS, durationSeconds: DURATION_SECONDS, queries: QUERIES },
     }
   } finally {
+    await proxy.stop()
     await stop()
   }
 }

@@ -5,10 +5,11 @@ import { freePort, percentile } from '@commons/testkit'
 import autocannon from 'autocannon'
 import type { Corpus } from './corpus.ts'
 
-/** Concurrent connections of every search load. */
+/** Concurrent connections of a search load (the saturating one every search figure compares at). */
 export const CONNECTIONS = 32
 
 const SERVE = fileURLToPath(new URL('./serve.ts', import.meta.url))
+const PROXY = fileURLToPath(new URL('./proxy.ts', import.meta.url))
 
 /**
  * The search benchmarks' queries, as the API takes them: the same twelve for every search figure, so
@@ -47,17 +48,22 @@ export interface LoadResult {
 }
 
 /**
- * {@link CONNECTIONS} connections, each going through all of `requests` in whole rounds, for about `seconds`;
+ * `connections` ({@link CONNECTIONS} unless given), each going through all of `requests` in whole rounds, for about `seconds`;
  * every request is measured to its end. A load stopped by a timer (autocannon's `duration`)
  * drops the requests still in flight, which are the slowest, and when a connection completes only a few
  * requests in the time (100k listings under load: seven in ten seconds), the queries late in the list
  * are never measured at all. A first round, not counted, warms up and sizes the measured run. Any failed
  * request fails the benchmark: a latency measured over errors would flatter the service.
  */
-export async function load(url: string, requests: autocannon.Request[], seconds: number): Promise<LoadResult> {
-  const first = await rounds(url, requests, 1)
+export async function load(
+  url: string,
+  requests: autocannon.Request[],
+  seconds: number,
+  connections = CONNECTIONS,
+): Promise<LoadResult> {
+  const first = await rounds(url, requests, 1, connections)
   const count = Math.max(1, Math.ceil((seconds * 1000) / first.elapsedMs))
-  const { latencies, byRequest, elapsedMs } = await rounds(url, requests, count)
+  const { latencies, byRequest, elapsedMs } = await rounds(url, requests, count, connections)
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -69,7 +75,7 @@ export async function load(url: string, requests: autocannon.Request[], seconds:
 }
 
 /** `count` whole rounds of `requests` on every connection; the latency of each response, also by request. */
-async function rounds(url: string, requests: autocannon.Request[], count: number) {
+async function rounds(url: string, requests: autocannon.Request[], count: number, connections: number) {
   const length = requests.length
   const latencies: number[] = []
   const byRequest = requests.map((): number[] => [])
@@ -79,8 +85,8 @@ async function rounds(url: string, requests: autocannon.Request[], count: number
   // has, so the connections are spread over the list: group k starts at request k (one autocannon each,
   // since autocannon starts every connection of an instance at the same request).
   const groups = Array.from(
-    { length: Math.min(length, CONNECTIONS) },
-    (_, k) => Math.floor(CONNECTIONS / length) + (k < CONNECTIONS % length ? 1 : 0),
+    { length: Math.min(length, connections) },
+    (_, k) => Math.floor(connections / length) + (k < connections % length ? 1 : 0),
   )
   await Promise.all(
     groups.map(
@@ -118,9 +124,31 @@ async function rounds(url: string, requests: autocannon.Request[], count: number
  * share its event loop; warmed up with one pass of {@link QUERIES}. `stop` ends the process.
  */
 export async function startSearchProcess(c: Corpus): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', SERVE], {
-    env: { ...process.env, ...c.env, PORT: String(port) },
+  const child = await startChild(SERVE, { ...c.env, PORT: String(await freePort()) })
+  try {
+    for (const r of searchRequests()) {
+      const res = await fetch(`${child.url}${r.path}`)
+      if (res.status !== 200) throw new Error(`${r.path}: ${res.status} ${await res.text()}`)
+    }
+    return child
+  } catch (error) {
+    await child.stop()
+    throw error
+  }
+}
+
+/**
+ * The floor of any HTTP service in front of Meilisearch (proxy.ts): a process of its own forwarding each
+ * request to `target` unchanged. `stop` ends the process.
+ */
+export function startProxyProcess(target: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  return startChild(PROXY, { PROXY_TARGET: target })
+}
+
+/** Runs `entry` in a Node process of its own with `env` added; resolves with the URL it prints. */
+async function startChild(entry: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', entry], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const stop = async () => {
@@ -131,12 +159,7 @@ export async function startSearchProcess(c: Corpus): Promise<{ url: string; stop
   }
   try {
     const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string]
-    const url = line.trim()
-    for (const r of searchRequests()) {
-      const res = await fetch(`${url}${r.path}`)
-      if (res.status !== 200) throw new Error(`${r.path}: ${res.status} ${await res.text()}`)
-    }
-    return { url, stop }
+    return { url: line.trim(), stop }
   } catch (error) {
     await stop()
     throw error

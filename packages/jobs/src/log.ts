@@ -18,7 +18,10 @@ export function workerLogger(log: JobsLog | undefined, fields: Record<string, un
     // Failed attempts are logged once, with the job's fields, by the worker's own 'job:error' handler.
     if (!log || meta?.failure === true) return
     const obj = { ...fields, ...scope, ...(meta?.error ? { err: meta.error } : {}) }
-    if (level === 'error' || level === 'warning') log.warn(obj, message)
+    // Its shutdown on a migration notice is followed by the runner starting again (worker.ts supervise),
+    // which logs what happened; the notice names no schema, so it is mostly another service's install.
+    if (message.includes('detected breaking migration')) log.info(obj, message)
+    else if (level === 'error' || level === 'warning') log.warn(obj, message)
     else if (level === 'info') log.debug(obj, message)
   })
 }

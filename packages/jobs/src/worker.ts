@@ -190,12 +190,20 @@ export function createJobWorker<T extends TaskPayloads<T>, DB>(opts: JobWorkerOp
           () => null,
           (error: unknown) => error,
         )
-        if (process.exitCode === MIGRATION_EXIT_CODE) process.exitCode = exitCodeBefore
+        const migrated = process.exitCode === MIGRATION_EXIT_CODE
+        if (migrated) process.exitCode = exitCodeBefore
         if (stopping.signal.aborted) break
-        restarts += 1
-        const pauseMs = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** (restarts - 1))
-        opts.log?.error({ ...fields, err: ended, restartInMs: pauseMs }, 'job runner ended; restarting')
-        await sleep(pauseMs, undefined, { signal: stopping.signal }).catch(() => {})
+        if (migrated && ended === null) {
+          // A clean stop on a migration notice, which every service's first install sends: nothing failed,
+          // so the runner starts again at once. Should this schema itself have moved past what this
+          // process supports, that start fails and is retried below with backoff, logged as a failure.
+          opts.log?.info(fields, 'job runner restarted after a job schema migration in this database')
+        } else {
+          restarts += 1
+          const pauseMs = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 2 ** (restarts - 1))
+          opts.log?.error({ ...fields, err: ended, restartInMs: pauseMs }, 'job runner ended; restarting')
+          await sleep(pauseMs, undefined, { signal: stopping.signal }).catch(() => {})
+        }
         if (stopping.signal.aborted) break
         try {
           runner = await startRunner()

@@ -1,4 +1,4 @@
-import { Listing, type Pricing } from '@commons/contracts'
+import { type BookingRules, Listing, type Pricing } from '@commons/contracts'
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
@@ -8,7 +8,10 @@ export interface VenueOverrides {
   organizationId?: string
   title?: string
   pricing?: Pricing
+  capacity?: number
   bufferMinutes?: number
+  /** Booking rules to change; the others stay as described on {@link publishedVenue}. */
+  rules?: Partial<BookingRules>
 }
 
 /**
@@ -25,7 +28,7 @@ export function publishedVenue(over: VenueOverrides = {}): Listing {
     tags: [],
     photos: [],
     location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
-    capacity: 40,
+    capacity: over.capacity ?? 40,
     amenities: [],
     pricing: over.pricing ?? { model: 'free' },
     rules: {
@@ -37,6 +40,7 @@ export function publishedVenue(over: VenueOverrides = {}): Listing {
       maxAdvanceDays: 90,
       bufferMinutes: over.bufferMinutes ?? 0,
       cancellationPolicy: 'moderate',
+      ...over.rules,
     },
     availability: {
       timezone: 'Asia/Shanghai',

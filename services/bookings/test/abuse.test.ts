@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Listing } from '@commons/contracts'
+import { Listing, type Pricing } from '@commons/contracts'
 import { sql } from 'kysely'
 import t from 'tap'
 import { JOBS_SCHEMA } from '../src/jobs/booking-jobs.ts'
@@ -8,7 +8,7 @@ import { act, bearer, book, bookedListing, makeListing, parties, testApp, tokenF
 const NOW = '2026-11-21T00:00:00Z'
 const HOUR = 3600_000
 
-const feePricing = { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } }
+const feePricing: Pricing = { model: 'fee', unit: 'booking', price: { amount: 20_000, currency: 'CNY' } }
 
 t.test('a policy changed after the booking does not change its refund (issue 13 item 2)', async (t) => {
   const h = await testApp(t, { now: NOW })

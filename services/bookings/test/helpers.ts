@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { type Actor, LISTINGS_EVENTS, Listing, type ListingFields } from '@commons/contracts'
+import { type Actor, type BookingRules, LISTINGS_EVENTS, type Listing, type Pricing } from '@commons/contracts'
 import { appendEvent, createDb, migrateToLatest, type NewEvent, readFeed } from '@commons/db'
 import type { App } from '@commons/service-kit'
 import { parseConfig } from '@commons/service-kit'
-import { TestClock, testDatabase, testTokens } from '@commons/testkit'
+import { publishedVenue, TestClock, testDatabase, testTokens } from '@commons/testkit'
 import type { Kysely } from 'kysely'
 import type { Test } from 'tap'
 import { type BookingsOverrides, buildApp, migrate } from '../src/app.ts'
@@ -114,44 +114,18 @@ export async function testApp(
   }
 }
 
-const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-/** A published venue listing, open 09:00-18:00 every day in Asia/Shanghai, free unless overridden. */
+/**
+ * testkit's published venue (open 09:00-18:00 every day in Asia/Shanghai, free unless priced) under a new id,
+ * of a new organization unless one is given.
+ */
 export function makeListing(
-  over: { organizationId?: string; rules?: Record<string, unknown>; pricing?: unknown; capacity?: number } = {},
+  over: { organizationId?: string; rules?: Partial<BookingRules>; pricing?: Pricing; capacity?: number } = {},
 ): Listing {
-  const fields = {
-    kind: 'venue',
-    title: '社区活动室',
-    location: { city: '上海', district: '浦东新区', address: '世纪大道 1 号', lat: 31.2, lng: 121.5 },
-    capacity: over.capacity ?? 40,
-    pricing: over.pricing ?? { model: 'free' },
-    rules: {
-      mode: 'request',
-      slotMinutes: 60,
-      minDurationMinutes: 60,
-      maxDurationMinutes: 240,
-      minNoticeHours: 24,
-      maxAdvanceDays: 90,
-      bufferMinutes: 0,
-      cancellationPolicy: 'moderate',
-      ...over.rules,
-    },
-    availability: {
-      timezone: 'Asia/Shanghai',
-      weekly: Object.fromEntries(weekdays.map((d) => [d, [{ start: '09:00', end: '18:00' }]])),
-    },
-  } as unknown as ListingFields
-  return Listing.parse({
-    ...fields,
+  return publishedVenue({
+    ...over,
     id: randomUUID(),
     organizationId: over.organizationId ?? randomUUID(),
-    status: 'published',
-    version: 2,
-    rejectionReason: null,
-    createdAt: '2026-11-01T00:00:00Z',
-    updatedAt: '2026-11-01T00:00:00Z',
-    publishedAt: '2026-11-01T00:00:00Z',
+    title: '社区活动室',
   })
 }
 

@@ -1,3 +1,4 @@
+import type { Pricing } from '@commons/contracts'
 import t from 'tap'
 import { act, bearer, book, makeListing, parties, testApp, tokenFor } from './helpers.ts'
 
@@ -138,7 +139,7 @@ t.test('booking history', async (t) => {
 })
 
 t.test('booking history of money steps', async (t) => {
-  const pricing = {
+  const pricing: Pricing = {
     model: 'fee',
     unit: 'booking',
     price: { amount: 10_000, currency: 'CNY' },

@@ -1,3 +1,4 @@
+import type { Pricing } from '@commons/contracts'
 import t from 'tap'
 import { act, bearer, book, makeListing, parties, testApp, tokenFor } from './helpers.ts'
 
@@ -5,7 +6,7 @@ const NOW = '2026-11-21T00:00:00Z'
 const HOUR = 3600_000
 
 t.test('refund preview', async (t) => {
-  const pricing = {
+  const pricing: Pricing = {
     model: 'fee',
     unit: 'hour',
     price: { amount: 10_001, currency: 'CNY' },

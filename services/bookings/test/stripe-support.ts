@@ -1,3 +1,4 @@
+import type { BookingRules, Pricing } from '@commons/contracts'
 import type { StripeEvent } from '@commons/testkit'
 import { startStripeServer } from '@commons/testkit'
 import Stripe from 'stripe'
@@ -18,7 +19,11 @@ export const signer = new Stripe(SECRET_KEY)
  */
 export async function stripeApp(
   t: Test,
-  opts: { env?: Record<string, string>; pricing?: unknown; cancellationPolicy?: string } = {},
+  opts: {
+    env?: Record<string, string>
+    pricing?: Pricing
+    cancellationPolicy?: BookingRules['cancellationPolicy']
+  } = {},
 ) {
   const server = await startStripeServer({ secretKey: SECRET_KEY, publishableKey: PUBLISHABLE_KEY })
   t.teardown(() => server.close())
@@ -66,7 +71,7 @@ export async function stripeApp(
 }
 
 /** A booking fee and a refundable deposit: two PaymentIntents a booking. */
-export const PRICING_WITH_DEPOSIT = {
+export const PRICING_WITH_DEPOSIT: Pricing = {
   model: 'fee',
   unit: 'booking',
   price: { amount: 20_000, currency: 'CNY' },
@@ -77,7 +82,7 @@ export const PRICING_WITH_DEPOSIT = {
  * {@link stripeApp} on a listing with a deposit and the moderate policy, the SDK retrying twice, and
  * readers of a booking and of its payment session.
  */
-export async function paidBookingApp(t: Test, env: Record<string, string> = {}, pricing?: unknown) {
+export async function paidBookingApp(t: Test, env: Record<string, string> = {}, pricing?: Pricing) {
   const { server, h, p, listing, newBooking, deliver, intentsOf } = await stripeApp(t, {
     env: { STRIPE_MAX_RETRIES: '2', ...env },
     pricing: pricing ?? PRICING_WITH_DEPOSIT,

@@ -1,3 +1,4 @@
+import type { Pricing } from '@commons/contracts'
 import t from 'tap'
 import { act, bearer, book, testApp } from './helpers.ts'
 import { paidBookingApp, STRIPE_NOW, signer, WEBHOOK_SECRET } from './stripe-support.ts'
@@ -104,8 +105,8 @@ t.test('stripe: failures', async (t) => {
 })
 
 t.test('stripe: a timed-out call is retried with its idempotency key and creates one PaymentIntent', async (t) => {
-  const free = { model: 'fee', unit: 'booking', price: { amount: 8_000, currency: 'CNY' } }
-  const { server, newBooking, intentsOf } = await paidBookingApp(t, { STRIPE_TIMEOUT_MS: '300' }, free)
+  const fee: Pricing = { model: 'fee', unit: 'booking', price: { amount: 8_000, currency: 'CNY' } }
+  const { server, newBooking, intentsOf } = await paidBookingApp(t, { STRIPE_TIMEOUT_MS: '300' }, fee)
   server.trapNext({ method: 'POST', path: /^\/v1\/payment_intents$/, delayMs: 1500 })
   const res = await newBooking()
   t.equal(res.statusCode, 201, res.body)

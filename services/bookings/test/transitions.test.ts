@@ -1,3 +1,4 @@
+import type { Pricing } from '@commons/contracts'
 import t from 'tap'
 import { act, bearer, book, feedEventsOf, makeListing, parties, testApp } from './helpers.ts'
 
@@ -242,7 +243,7 @@ t.test('instant book confirms at once', async (t) => {
 })
 
 t.test('offline payments and refunds by policy', async (t) => {
-  const pricing = {
+  const pricing: Pricing = {
     model: 'fee',
     unit: 'hour',
     price: { amount: 10_000, currency: 'CNY' },

@@ -20,7 +20,7 @@ export function workerLogger(log: JobsLog | undefined, fields: Record<string, un
     const obj = { ...fields, ...scope, ...(meta?.error ? { err: meta.error } : {}) }
     // Its shutdown on a migration notice is followed by the runner starting again (worker.ts supervise),
     // which logs what happened; the notice names no schema, so it is mostly another service's install.
-    if (message.includes('detected breaking migration')) log.info(obj, message)
+    if (message.includes('detected breaking migration')) log.debug(obj, message)
     else if (level === 'error' || level === 'warning') log.warn(obj, message)
     else if (level === 'info') log.debug(obj, message)
   })

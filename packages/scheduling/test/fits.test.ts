@@ -5,7 +5,7 @@ import { type FitNeed, listingFitsNeed } from '../src/index.ts'
 
 const now = new Date('2026-12-01T02:00:00Z')
 
-const venue = (pricing?: Pricing) => publishedVenue({ pricing, bufferMinutes: 30 })
+const venue = (pricing?: Pricing) => publishedVenue({ pricing, rules: { bufferMinutes: 30 } })
 
 // Thursday 10 December, 09:00–11:00 in Shanghai.
 const need: FitNeed = {

@@ -9,7 +9,6 @@ export interface VenueOverrides {
   title?: string
   pricing?: Pricing
   capacity?: number
-  bufferMinutes?: number
   /** Booking rules to change; the others stay as described on {@link publishedVenue}. */
   rules?: Partial<BookingRules>
 }
@@ -38,7 +37,7 @@ export function publishedVenue(over: VenueOverrides = {}): Listing {
       maxDurationMinutes: 240,
       minNoticeHours: 24,
       maxAdvanceDays: 90,
-      bufferMinutes: over.bufferMinutes ?? 0,
+      bufferMinutes: 0,
       cancellationPolicy: 'moderate',
       ...over.rules,
     },

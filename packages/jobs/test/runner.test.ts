@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import pg from 'pg'
 import { Registry } from 'prom-client'
 import t, { type Test } from 'tap'
 import { createJobWorker, defineJobQueue, installJobs, type JobHandlers, type JobsLog } from '../src/index.ts'
@@ -151,4 +152,26 @@ t.test('another schema installing its jobs does not stop a running runner nor se
     [],
     'no warning or error was logged for it',
   )
+})
+
+t.test('installing the jobs has closed every connection it opened when it returns', async (t) => {
+  const { url } = await jobsDatabase(t)
+  // A connection still closing when the install returns would be cut by whoever drops or templates the
+  // database next, and report that as an error: every client connected during the call must have ended.
+  const opened: pg.Client[] = []
+  const ended = new Set<pg.Client>()
+  const connect = pg.Client.prototype.connect
+  t.teardown(() => {
+    pg.Client.prototype.connect = connect
+  })
+  pg.Client.prototype.connect = function (this: pg.Client, ...args: unknown[]) {
+    opened.push(this)
+    this.once('end', () => ended.add(this))
+    return Reflect.apply(connect, this, args)
+  } as unknown as typeof connect
+  for (let i = 0; i < 3; i++) {
+    await installJobs({ url, schema: `more_jobs_${i}` })
+    t.ok(opened.length > 0, 'the install connected')
+    t.equal(opened.filter((c) => !ended.has(c)).length, 0, `every connection of install ${i + 1} has ended`)
+  }
 })

@@ -99,9 +99,12 @@ async function ensureTemplate(adminUrl: string, template: string, prepare: (url:
         // template1 of the embedded server has it already; an external server may not.
         await withClient(url, (tc) => tc.query('CREATE EXTENSION IF NOT EXISTS btree_gist'))
         await prepare(url)
-        // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template: end what `prepare`
-        // left open, and refuse new connections from now on.
+        // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template: refuse new
+        // connections from now on, and end what `prepare` left open. A pool's end() resolves before its
+        // connections have closed, so they are given a moment to go by themselves: one cut while closing
+        // reports the cut as an error in the process that opened it.
         await c.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`)
+        await sessionsGone(c, template, 5_000)
         await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [template])
       } catch (error) {
         await dropDatabase(adminUrl, template).catch(() => {})
@@ -122,6 +125,17 @@ function dropWhenIdle(adminUrl: string, template: string) {
   process.once('beforeExit', () => {
     dropDatabase(adminUrl, template).catch(() => {})
   })
+}
+
+/** Waits until nobody is connected to `database`, for at most `ms`; whether that happened. */
+async function sessionsGone(c: pg.Client, database: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const left = await c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [database])
+    if (left.rowCount === 0) return true
+    if (Date.now() >= deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,14 +1,10 @@
-import type { SearchQuery } from '@commons/contracts'
-import { SearchQuery as SearchQuerySchema } from '@commons/contracts'
 import { type Benchmark, percentile } from '@commons/testkit'
-import { searchFilters, sortOf } from '../src/search/filters.ts'
-import { HIGHLIGHT } from '../src/search/hits.ts'
-import { baseParams, FACETS } from '../src/search/search.service.ts'
 import { corpus } from './lib/corpus.ts'
 import {
   CONNECTIONS,
   type LoadResult,
   load,
+  meiliBody,
   QUERIES,
   searchRequests,
   startProxyProcess,
@@ -16,20 +12,6 @@ import {
 } from './lib/search-load.ts'
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 15)
-
-/** The body discovery sends to Meilisearch for a query (same builders as the service). */
-function meiliBody(raw: Record<string, string>) {
-  const query: SearchQuery = SearchQuerySchema.parse(raw)
-  return {
-    ...baseParams(query.q),
-    filter: searchFilters(query),
-    sort: sortOf(query),
-    page: query.page,
-    hitsPerPage: query.perPage,
-    facets: FACETS,
-    ...HIGHLIGHT,
-  }
-}
 
 /**
  * Search latency through discovery (in a process of its own, as deployed) vs. the same queries sent to

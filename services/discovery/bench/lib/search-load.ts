@@ -1,8 +1,12 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
+import { type SearchQuery, SearchQuery as SearchQuerySchema } from '@commons/contracts'
 import { freePort, percentile } from '@commons/testkit'
 import autocannon from 'autocannon'
+import { searchFilters, sortOf } from '../../src/search/filters.ts'
+import { HIGHLIGHT } from '../../src/search/hits.ts'
+import { baseParams, FACETS } from '../../src/search/search.service.ts'
 import type { Corpus } from './corpus.ts'
 
 /** Concurrent connections of a search load (the saturating one every search figure compares at). */
@@ -33,6 +37,23 @@ export const QUERIES: Array<Record<string, string>> = [
 /** {@link QUERIES} as requests to discovery's search endpoint. */
 export function searchRequests(): autocannon.Request[] {
   return QUERIES.map((q) => ({ method: 'GET' as const, path: `/v1/search?${new URLSearchParams(q)}` }))
+}
+
+/**
+ * The direct request for a query: the body discovery sends to Meilisearch for it (same builders as the
+ * service), which for a "near" query is one page of the circle's bounding box.
+ */
+export function meiliBody(raw: Record<string, string>) {
+  const query: SearchQuery = SearchQuerySchema.parse(raw)
+  return {
+    ...baseParams(query.q),
+    filter: searchFilters(query),
+    sort: sortOf(query),
+    page: query.page,
+    hitsPerPage: query.perPage,
+    facets: FACETS,
+    ...HIGHLIGHT,
+  }
 }
 
 /** What a load measured: latency percentiles over every request, and completed requests per second. */

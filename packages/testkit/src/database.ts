@@ -127,13 +127,12 @@ function dropWhenIdle(adminUrl: string, template: string) {
   })
 }
 
-/** Waits until nobody is connected to `database`, for at most `ms`; whether that happened. */
-async function sessionsGone(c: pg.Client, database: string, ms: number): Promise<boolean> {
+/** Waits until nobody is connected to `database`, for at most `ms`. */
+async function sessionsGone(c: pg.Client, database: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms
   for (;;) {
     const left = await c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [database])
-    if (left.rowCount === 0) return true
-    if (Date.now() >= deadline) return false
+    if (left.rowCount === 0 || Date.now() >= deadline) return
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

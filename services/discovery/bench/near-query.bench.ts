@@ -1,6 +1,8 @@
 import { SearchQuery } from '@commons/contracts'
+import { parseConfig } from '@commons/service-kit'
 import type { BenchMetric, Benchmark } from '@commons/testkit'
 import type { Meilisearch } from 'meilisearch'
+import { DiscoveryConfig } from '../src/config.ts'
 import { radiusMetersOf, searchFilters } from '../src/search/filters.ts'
 import { createMeili } from '../src/search/meili.ts'
 import { nearPage } from '../src/search/near-page.ts'
@@ -22,12 +24,7 @@ const REPEAT = Number(process.env.BENCH_NEAR_REPEAT ?? 40)
  */
 const bench: Benchmark = async (ctx) => {
   const c = await corpus(ctx)
-  const meili = createMeili({
-    MEILI_URL: ctx.meiliUrl,
-    MEILI_MASTER_KEY: ctx.meiliKey,
-    MEILI_INDEX_PREFIX: c.env.MEILI_INDEX_PREFIX!,
-    MEILI_TIMEOUT_MS: 60_000,
-  })
+  const meili = createMeili(parseConfig(DiscoveryConfig, c.env))
   const raw = QUERIES.find((q) => q.near !== undefined)!
   const query = SearchQuery.parse(raw)
   const made: Array<{ path: string; body: Record<string, unknown> }> = []

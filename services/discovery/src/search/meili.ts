@@ -1,7 +1,14 @@
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { serviceUnavailable } from '@commons/service-kit'
-import { Meilisearch, MeilisearchApiError, MeilisearchRequestError, type Settings } from 'meilisearch'
+import {
+  type Index,
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchRequestError,
+  type RecordAny,
+  type Settings,
+} from 'meilisearch'
 import { pinyinOf } from './chinese.ts'
 import { SYNONYM_GROUPS } from './dictionary.ts'
 
@@ -27,7 +34,7 @@ export function createMeili(config: {
   // inflating, for bytes that only cross a local network.
   const requestInit = { headers: { 'accept-encoding': 'identity' } }
   return {
-    search: new Meilisearch({
+    search: new IndexCachingMeilisearch({
       host,
       apiKey,
       timeout: config.MEILI_TIMEOUT_MS,
@@ -40,6 +47,23 @@ export function createMeili(config: {
     listingsIndex: `${config.MEILI_INDEX_PREFIX}listings`,
     needsIndex: `${config.MEILI_INDEX_PREFIX}needs`,
     activitiesIndex: `${config.MEILI_INDEX_PREFIX}activities`,
+  }
+}
+
+/**
+ * A client whose `index(uid)` hands out one Index per uid: building one parses the host URL and builds the
+ * request headers again, which every search on the hot path paid for.
+ */
+class IndexCachingMeilisearch extends Meilisearch {
+  readonly #indexes = new Map<string, Index>()
+
+  override index<T extends RecordAny = RecordAny>(indexUid: string): Index<T> {
+    let index = this.#indexes.get(indexUid)
+    if (!index) {
+      index = super.index(indexUid)
+      this.#indexes.set(indexUid, index)
+    }
+    return index as unknown as Index<T>
   }
 }
 

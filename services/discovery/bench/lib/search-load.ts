@@ -8,6 +8,7 @@ import { searchFilters, sortOf } from '../../src/search/filters.ts'
 import { HIGHLIGHT } from '../../src/search/hits.ts'
 import { baseParams, FACETS } from '../../src/search/search.service.ts'
 import type { Corpus } from './corpus.ts'
+import { cpuMs } from './cpu.ts'
 
 /** Concurrent connections of a search load (the saturating one every search figure compares at). */
 export const CONNECTIONS = 32
@@ -66,6 +67,8 @@ export interface LoadResult {
   p99ByRequest: number[]
   /** Every latency of each request of the list, in its order. */
   latenciesByRequest: number[][]
+  /** CPU ms per measured request of each of `processes` that could be read (lib/cpu.ts). */
+  cpuPerRequest: Record<string, number>
 }
 
 /**
@@ -81,10 +84,19 @@ export async function load(
   requests: autocannon.Request[],
   seconds: number,
   connections = CONNECTIONS,
+  processes: Record<string, number | undefined> = {},
 ): Promise<LoadResult> {
   const first = await rounds(url, requests, 1, connections)
   const count = Math.max(1, Math.ceil((seconds * 1000) / first.elapsedMs))
+  const cpu = () => Object.entries(processes).map(([name, pid]) => [name, pid && cpuMs(pid)] as const)
+  const before = cpu()
   const { latencies, byRequest, elapsedMs } = await rounds(url, requests, count, connections)
+  const after = new Map(cpu())
+  const cpuPerRequest: Record<string, number> = {}
+  for (const [name, start] of before) {
+    const end = after.get(name)
+    if (start !== undefined && end !== undefined) cpuPerRequest[name] = (end - start) / latencies.length
+  }
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -92,6 +104,7 @@ export async function load(
     requests: latencies.length,
     p99ByRequest: byRequest.map((list) => percentile(list, 99)),
     latenciesByRequest: byRequest,
+    cpuPerRequest,
   }
 }
 
@@ -144,7 +157,7 @@ async function rounds(url: string, requests: autocannon.Request[], count: number
  * The discovery app on the corpus in a process of its own, as deployed, so the load generator does not
  * share its event loop; warmed up with one pass of {@link QUERIES}. `stop` ends the process.
  */
-export async function startSearchProcess(c: Corpus): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startSearchProcess(c: Corpus): Promise<Child> {
   const child = await startChild(SERVE, { ...c.env, PORT: String(await freePort()) })
   try {
     for (const r of searchRequests()) {
@@ -162,12 +175,19 @@ export async function startSearchProcess(c: Corpus): Promise<{ url: string; stop
  * The floor of any HTTP service in front of Meilisearch (proxy.ts): a process of its own forwarding each
  * request to `target` unchanged. `stop` ends the process.
  */
-export function startProxyProcess(target: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export function startProxyProcess(target: string): Promise<Child> {
   return startChild(PROXY, { PROXY_TARGET: target })
 }
 
+/** A benchmark's server process: the URL it listens on, its pid, and how to end it. */
+export interface Child {
+  url: string
+  pid: number | undefined
+  stop: () => Promise<void>
+}
+
 /** Runs `entry` in a Node process of its own with `env` added; resolves with the URL it prints. */
-async function startChild(entry: string, env: Record<string, string>) {
+async function startChild(entry: string, env: Record<string, string>): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=development', entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -180,7 +200,7 @@ async function startChild(entry: string, env: Record<string, string>) {
   }
   try {
     const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string]
-    return { url: line.trim(), stop }
+    return { url: line.trim(), pid: child.pid, stop }
   } catch (error) {
     await stop()
     throw error

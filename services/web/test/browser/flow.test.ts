@@ -150,12 +150,17 @@ t.test('the booking flow on a phone', { skip: CHROMIUM ? false : NO_CHROMIUM }, 
   })
 
   await t.test('the member then sees the contact, the address, arrival notes and payment terms', async (t) => {
+    const card = member.locator('li.booking')
+    // The organization's contacts and the listing's arrival details reach bookings as separate events of
+    // the listings feed, so one may show before the other: wait for both, as a member would reload.
     await eventually(async () => {
       await member.reload()
       await member.getByRole('heading', { level: 1, name: '预约详情' }).waitFor()
-      return (await member.getByRole('link', { name: PROVIDER_MOBILE }).count()) > 0
-    }, 'the booking shows the provider contact')
-    const card = member.locator('li.booking')
+      return (
+        (await member.getByRole('link', { name: PROVIDER_MOBILE }).count()) > 0 &&
+        (await card.getByText('从东门进，二楼左转').count()) > 0
+      )
+    }, 'the booking shows the provider contact and the arrival notes')
     t.ok(await card.getByText('花木路 1000 号').isVisible(), 'the address')
     t.ok(await card.getByText('从东门进，二楼左转').isVisible(), 'arrival notes')
     t.ok(await card.getByText('到场后微信支付给张主任').isVisible(), 'payment terms')

@@ -25,24 +25,37 @@ export async function lockIndex(trx: Transaction<DB>): Promise<void> {
  * Applies `effect` in one short transaction and pushes the resulting state of every id it touched to the
  * live indexes (and to the index a reindex is building), then waits until Meilisearch has applied it.
  *
+ * The effect commits before anything is sent to Meilisearch. A transaction that has written holds a
+ * transaction id, and while one is open every feed of the cluster holds back newer events (packages/db
+ * feed.ts): a Meilisearch slow to answer would delay what bookings, messaging and community learn from
+ * their feeds. The push then reads and enqueues in a transaction of its own that writes nothing, so it
+ * holds no id however long Meilisearch takes.
+ *
  * The pushed state is always read back from Postgres, never taken from the event, so a batch replayed
- * after a crash (its Postgres effect committed, its Meilisearch push lost) re-pushes the right state even
- * though the version guard makes the replayed effect a no-op. A failure anywhere throws, and the consumer
- * retries the batch.
+ * after its push failed (its Postgres effect committed) re-pushes the right state even though the
+ * version guard makes the replayed effect a no-op. A failure anywhere throws, and the consumer retries
+ * the batch.
  */
 export async function writeIndexed(
   db: Kysely<DB>,
   meili: Meili,
   effect: (trx: Transaction<DB>, touched: Touched) => Promise<void>,
 ): Promise<void> {
-  const tasks = await db.transaction().execute(async (trx) => {
+  const touched = await db.transaction().execute(async (trx) => {
     await lockIndex(trx)
     const touched = emptyTouched()
     await effect(trx, touched)
-    const listingIds = [...touched.listings]
-    const needIds = [...touched.needs]
-    const activityIds = [...touched.activities]
-    await touch(trx, listingIds, needIds, activityIds)
+    await touch(trx, [...touched.listings], [...touched.needs], [...touched.activities])
+    return touched
+  })
+  const listingIds = [...touched.listings]
+  const needIds = [...touched.needs]
+  const activityIds = [...touched.activities]
+  if (listingIds.length + needIds.length + activityIds.length === 0) return
+  // Reads and enqueues under the index lock, so Meilisearch applies states in the order they were read:
+  // a push that read an older state cannot land after one that read a newer one.
+  const tasks = await db.transaction().execute(async (trx) => {
+    await lockIndex(trx)
     const building = await buildingIndexes(trx, meili)
     const enqueued: number[] = []
     if (listingIds.length > 0) {

@@ -26,7 +26,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 15)
  * - the eleven queries other than the near one, alone, both ways: what the hop and discovery's own work
  *   cost without the near query's extra searches taking Meilisearch's CPU from them;
  * - the CPU each request costs Meilisearch, the process in front of it and the load generator (lib/cpu.ts),
- *   which is what a saturating load's latency follows and varies far less from run to run than a p99.
+ *   which is what a saturating load's latency follows and varies less from run to run than a p99.
  */
 const bench: Benchmark = async (ctx) => {
   const c = await corpus(ctx)

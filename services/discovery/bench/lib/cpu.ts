@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 
 // What a load costs the machine, per process, from Linux's /proc. At a saturating load every process of a
 // search shares the same two cores, so a p99 follows the CPU one request takes across them; the CPU is
-// also far steadier from run to run than a tail latency. Elsewhere than Linux these figures are left out.
+// also steadier from run to run than a tail latency. Elsewhere than Linux these figures are left out.
 
 /** /proc reports times in USER_HZ ticks, which Linux fixes at 100 per second for user space. */
 const MS_PER_TICK = 10

@@ -81,8 +81,8 @@ t.test('a Meilisearch slow to take a batch holds back no feed in the database', 
   const pg = (await import('pg')).default
   const meili = await testMeili(t)
   const target = new URL(meili.url)
-  // In front of the real Meilisearch: every request passes, except document writes, which wait until
-  // `release` while holding is on (a Meilisearch busy with a long indexing batch answers that late).
+  // In front of the real Meilisearch: every request passes, except document writes while `holding` is on,
+  // which wait in `held` until released (a Meilisearch busy with a long indexing batch answers that late).
   let holding = true
   const held: Array<() => void> = []
   const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: Buffer) => {

@@ -41,16 +41,18 @@ export async function writeIndexed(
   meili: Meili,
   effect: (trx: Transaction<DB>, touched: Touched) => Promise<void>,
 ): Promise<void> {
-  const touched = await db.transaction().execute(async (trx) => {
+  const { listingIds, needIds, activityIds } = await db.transaction().execute(async (trx) => {
     await lockIndex(trx)
     const touched = emptyTouched()
     await effect(trx, touched)
-    await touch(trx, [...touched.listings], [...touched.needs], [...touched.activities])
-    return touched
+    const ids = {
+      listingIds: [...touched.listings],
+      needIds: [...touched.needs],
+      activityIds: [...touched.activities],
+    }
+    await touch(trx, ids.listingIds, ids.needIds, ids.activityIds)
+    return ids
   })
-  const listingIds = [...touched.listings]
-  const needIds = [...touched.needs]
-  const activityIds = [...touched.activities]
   if (listingIds.length + needIds.length + activityIds.length === 0) return
   // Reads and enqueues under the index lock, so Meilisearch applies states in the order they were read:
   // a push that read an older state cannot land after one that read a newer one.
